@@ -1,0 +1,69 @@
+/*
+ * engine.h - the discrete-event engine: simulated clock, pending-event set,
+ * cancellable timers and the run's one random number generator.
+ *
+ * The engine knows nothing about BGP. An event is (time, sequence, handler,
+ * argument); events with equal times run in the order they were posted
+ * (FIFO), unless tie shuffling is on, in which case each event gets a
+ * random tie-break key drawn from the run's RNG (--shuffle-ties).
+ *
+ * A timer is an event embedded in its owner (a session's hold timer, a BFD
+ * detection timer, an MRAI timer): arming it again moves it and cancelling
+ * it is O(1) or O(log n). Nothing here reads the wall clock.
+ */
+#ifndef ERSIM_ENGINE_H
+#define ERSIM_ENGINE_H
+
+#include "ersim/rng.h"
+#include "ersim/types.h"
+
+struct ers_sim;
+
+/* An event handler. arg and data are what was given when posting. */
+typedef void ers_event_fn(struct ers_sim *sim, void *arg, uint64_t data);
+
+/* A timer: embed in the owning object, ers_timer_init() it once. Its
+ * fields are private to engine.c. */
+struct ers_timer {
+	ers_event_fn *fn;
+	void *arg;
+	uint64_t data;
+	ers_time_t at;			/* when armed: due time */
+	uint32_t gen;			/* private: bumped on every set/cancel */
+	bool armed;
+};
+
+/* A new engine at time 0 with the RNG seeded from seed. NULL on ENOMEM. */
+struct ers_sim *ers_sim_new(uint64_t seed);
+void ers_sim_free(struct ers_sim *sim);		/* NULL-safe */
+
+/* Break ties between equal-time events by a seeded random key. */
+void ers_sim_set_shuffle_ties(struct ers_sim *sim, bool on);
+
+ers_time_t ers_sim_now(const struct ers_sim *sim);
+struct ers_rng *ers_sim_rng(struct ers_sim *sim);
+
+/* Post a one-shot event at absolute time at (>= now). Cannot be
+ * cancelled. Returns ERS_ENOMEM only if the queue cannot grow. */
+int ers_sim_post(struct ers_sim *sim, ers_time_t at, ers_event_fn *fn,
+		 void *arg, uint64_t data);
+
+void ers_timer_init(struct ers_timer *t, ers_event_fn *fn, void *arg,
+		    uint64_t data);
+/* Arm or re-arm t to fire at absolute time at (>= now). */
+int ers_timer_set(struct ers_sim *sim, struct ers_timer *t, ers_time_t at);
+void ers_timer_cancel(struct ers_sim *sim, struct ers_timer *t);
+static inline bool ers_timer_armed(const struct ers_timer *t) { return t->armed; }
+
+/* Run events until the queue is empty, an event would be later than
+ * until, or ers_sim_stop() was called. The clock ends at the time of the
+ * last event run (or until, if the queue still holds later events). */
+void ers_sim_run(struct ers_sim *sim, ers_time_t until);
+void ers_sim_stop(struct ers_sim *sim);
+
+uint64_t ers_sim_events_processed(const struct ers_sim *sim);
+size_t ers_sim_pending(const struct ers_sim *sim);
+/* Time of the earliest pending event, or ERS_TIME_NEVER. */
+ers_time_t ers_sim_next_time(const struct ers_sim *sim);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * scenario.h - the scenario model: plain C structs holding what a scenario
+ * file says, each object with the line it came from, and nothing else
+ * (no libxml2, no igraph types). See docs/scenario-format.md.
+ *
+ * load.c fills it (schema first, then references resolved to indices);
+ * check.c validates meaning against the catalog and never changes it.
+ * Every string and array is owned by the scenario and freed by
+ * ers_scenario_free().
+ */
+#ifndef ERSIM_SCENARIO_H
+#define ERSIM_SCENARIO_H
+
+#include "ersim/catalog.h"
+#include "ersim/error.h"
+#include "ersim/types.h"
+
+/* A bit per optional field, so overrides merge with defaults. */
+enum {
+	ERS_SET_KEEPALIVE = 1u << 0,
+	ERS_SET_HOLD = 1u << 1,
+	ERS_SET_MRAI = 1u << 2,
+	ERS_SET_PROC_DELAY = 1u << 3,
+	ERS_SET_CONNECT_RETRY = 1u << 4,
+	ERS_SET_BFD_ENABLED = 1u << 5,
+	ERS_SET_BFD_INTERVAL = 1u << 6,
+	ERS_SET_BFD_MULT = 1u << 7,
+};
+
+struct ers_bgp_cfg {
+	ers_time_t keepalive;		/* default 60s */
+	ers_time_t hold;		/* default 180s */
+	ers_time_t mrai;		/* 0 = off (default) */
+	ers_time_t processing_delay;	/* default 1ms */
+	ers_time_t connect_retry;	/* default 5s */
+	unsigned set;			/* ERS_SET_* bits given in the file */
+	long line;
+};
+
+struct ers_bfd_cfg {
+	bool enabled;			/* default false */
+	ers_time_t interval;		/* default 300ms */
+	unsigned multiplier;		/* default 3 */
+	unsigned set;
+	long line;
+};
+
+/* One import or export rule. A rule with no match fits every route. */
+struct ers_rule {
+	long line;
+	bool has_match_prefix;
+	struct ers_prefix match_prefix;
+	uint8_t match_le;		/* longest length matched; == match_prefix.len for exact */
+	bool has_match_community;
+	ers_community_t match_community;
+	bool deny;
+	bool has_local_pref;
+	uint32_t local_pref;
+	bool has_weight;
+	uint32_t weight;
+	bool has_med;
+	uint32_t med;
+	unsigned prepend;		/* extra copies of own ASN (export) */
+	ers_community_t *communities;	/* set on export; sorted, unique */
+	size_t n_communities;
+};
+
+struct ers_policy {
+	struct ers_rule *rules;		/* document order; first fit applies */
+	size_t n_rules;
+};
+
+/* Per-session settings a link may carry. */
+struct ers_session_cfg {
+	struct ers_policy import;
+	struct ers_policy export;
+	struct ers_bgp_cfg bgp;		/* .set == 0 when not overridden */
+	struct ers_bfd_cfg bfd;
+};
+
+struct ers_router {
+	char *id;			/* "ce1" */
+	char *full_id;			/* "ams-dc/ce1" */
+	bool has_router_id;
+	uint32_t router_id;		/* dotted quad in file, host order */
+	long line;
+};
+
+/* Originated prefixes: <prefix> has count 1; <prefix-block> count N. */
+struct ers_origin {
+	struct ers_prefix first;
+	uint32_t count;
+	int router;			/* index in site's routers, -1 = every router */
+	long line;
+};
+
+struct ers_site {
+	char *id;
+	uint32_t asn;
+	bool multipath;			/* default true */
+	ers_time_t internal_delay;	/* default 0.5ms */
+	struct ers_router *routers;
+	size_t n_routers;
+	struct ers_origin *origins;
+	size_t n_origins;
+	long line;
+};
+
+/* A reference to one site router by indices. */
+struct ers_router_ref {
+	int site;
+	int router;
+};
+
+struct ers_site_link {
+	struct ers_router_ref a, b;
+	ers_time_t delay;		/* required */
+	uint32_t cost;			/* IGP cost, default 1 */
+	struct ers_session_cfg cfg;
+	long line;
+};
+
+enum ers_provider_model { ERS_PROVIDER_LAYER2, ERS_PROVIDER_LAYER3, ERS_PROVIDER_DIRECT };
+
+struct ers_provider {
+	char *id;
+	enum ers_provider_model model;
+	uint32_t asn;			/* layer3 only, else 0 */
+	long line;
+};
+
+enum ers_sku { ERS_SKU_LOCAL, ERS_SKU_STANDARD, ERS_SKU_PREMIUM };
+enum ers_role { ERS_ROLE_PRIMARY = 0, ERS_ROLE_SECONDARY = 1 };
+/* Failure visibility: what the two ends of a link see when it breaks. */
+enum ers_carrier {
+	ERS_CARRIER_DEFAULT,		/* from the provider model */
+	ERS_CARRIER_PROVIDER,		/* only BFD or hold timer notice */
+	ERS_CARRIER_INTERFACE,		/* interface down, seen at once */
+};
+
+struct ers_link {
+	enum ers_role role;
+	struct ers_router_ref ce;
+	ers_time_t delay;		/* default 1ms */
+	enum ers_carrier carrier;
+	struct ers_session_cfg cfg;
+	long line;
+};
+
+struct ers_circuit {
+	char *id;
+	char *location;			/* catalog id: location or metro */
+	int provider;			/* index */
+	ers_rate_t bandwidth;
+	enum ers_sku sku;
+	int msee_pair;			/* default 1 */
+	struct ers_link links[2];	/* [ERS_ROLE_PRIMARY], [ERS_ROLE_SECONDARY] */
+	uint32_t max_prefix;		/* 0 = SKU default (4000 / 10000) */
+	long max_prefix_line;
+	long line;
+};
+
+enum ers_gw_sku {
+	ERS_GW_STANDARD,		/* also ERGw1Az; default */
+	ERS_GW_HIGHPERF,		/* also ERGw2Az */
+	ERS_GW_ULTRAPERF,		/* also ErGw3Az */
+	ERS_GW_ERGW1AZ,
+	ERS_GW_ERGW2AZ,
+	ERS_GW_ERGW3AZ,
+};
+
+struct ers_connection {
+	int circuit;			/* index */
+	uint32_t weight;		/* default 0 */
+	long line;
+};
+
+struct ers_vnet {
+	char *id;
+	char *region;			/* catalog id */
+	struct ers_prefix *prefixes;
+	size_t n_prefixes;
+	ers_community_t community;	/* 0 = none */
+	enum ers_gw_sku gw_sku;
+	struct ers_connection *connections;
+	size_t n_connections;
+	long line;
+};
+
+struct ers_global_reach {
+	int a, b;			/* circuit indices */
+	long line;
+};
+
+struct ers_vpn {
+	char *id;
+	struct ers_router_ref ce;	/* router defaults to the site's first */
+	int vnet;
+	ers_time_t delay;		/* default 20ms */
+	struct ers_session_cfg cfg;
+	long line;
+};
+
+enum ers_target_kind {
+	ERS_T_LINK,			/* a = circuit, b = role */
+	ERS_T_CIRCUIT,			/* a = circuit */
+	ERS_T_MSEE,			/* location, pair, side (0 = a, 1 = b) */
+	ERS_T_MSEE_PAIR,		/* location, pair */
+	ERS_T_LOCATION,			/* location */
+	ERS_T_ROUTER,			/* a = site, b = router */
+	ERS_T_SITE,			/* a = site */
+	ERS_T_GATEWAY,			/* a = vnet */
+	ERS_T_REGION,			/* region (in location field) */
+	ERS_T_CONNECTION,		/* a = vnet, b = index in its connections */
+	ERS_T_SITE_LINK,		/* a = site-link index */
+	ERS_T_VPN,			/* a = vpn index */
+	ERS_T_GLOBAL_REACH,		/* a = global-reach index */
+	ERS_T_SRLG,			/* a = srlg index */
+};
+
+struct ers_target {
+	enum ers_target_kind kind;
+	char *text;			/* as written: "link:er-ams/primary" */
+	int a, b;
+	char *location;			/* MSEE, MSEE_PAIR, LOCATION, REGION */
+	int pair;
+	int side;
+};
+
+struct ers_srlg {
+	char *id;
+	struct ers_target *members;
+	size_t n_members;
+	long line;
+};
+
+enum ers_endpoint_kind { ERS_EP_SITE, ERS_EP_ROUTER, ERS_EP_VNET };
+
+struct ers_endpoint {
+	enum ers_endpoint_kind kind;
+	int index;			/* site or vnet */
+	int router;			/* router index for SITE (0) and ROUTER */
+	char *text;			/* as written */
+};
+
+struct ers_flow {
+	char *id;
+	struct ers_endpoint from, to;
+	ers_rate_t rate;
+	long line;
+};
+
+enum ers_action { ERS_ACT_FAIL, ERS_ACT_RESTORE, ERS_ACT_MAINTENANCE };
+
+struct ers_event {
+	enum ers_action action;
+	ers_time_t at;
+	struct ers_target target;
+	ers_time_t drain;		/* maintenance: default 60s */
+	ers_time_t duration;		/* maintenance: required */
+	unsigned prepend;		/* maintenance: default 3 */
+	long line;
+};
+
+struct ers_scenario {
+	char *file;			/* path as given, used in diagnostics */
+	char *name;
+	char *description;		/* may be NULL */
+	uint64_t seed;			/* default 1 */
+	bool has_duration;
+	ers_time_t duration;
+	long line;
+
+	struct ers_bgp_cfg bgp;		/* defaults, complete */
+	struct ers_bfd_cfg bfd;
+
+	struct ers_catalog geography;	/* <geography> additions and overrides */
+
+	struct ers_site *sites;		size_t n_sites;
+	struct ers_site_link *site_links; size_t n_site_links;
+	struct ers_provider *providers;	size_t n_providers;
+	struct ers_circuit *circuits;	size_t n_circuits;
+	struct ers_vnet *vnets;		size_t n_vnets;
+	struct ers_global_reach *global_reach; size_t n_global_reach;
+	struct ers_vpn *vpns;		size_t n_vpns;
+	struct ers_srlg *srlgs;		size_t n_srlgs;
+	struct ers_flow *flows;		size_t n_flows;
+	struct ers_event *events;	size_t n_events;
+};
+
+/* Parse and schema-validate path, resolving id references to indices.
+ * On success *out is a new scenario (free with ers_scenario_free) and
+ * ERS_OK is returned. On failure *out is NULL and d holds every problem
+ * found, each with file:line. Never follows external entities or the
+ * network. Does not run check.c's semantic checks. */
+enum ers_err ers_scenario_load(const char *path, struct ers_scenario **out,
+			       struct ers_diag *d);
+/* The same, from a buffer; name is used in diagnostics. */
+enum ers_err ers_scenario_load_mem(const char *buf, size_t len,
+				   const char *name,
+				   struct ers_scenario **out,
+				   struct ers_diag *d);
+void ers_scenario_free(struct ers_scenario *s);
+
+/* Semantic checks against the catalog (with s->geography merged in). */
+enum ers_err ers_scenario_check(const struct ers_scenario *s,
+				const struct ers_catalog *cat,
+				struct ers_diag *d);
+
+/* Load, build the merged catalog and check: what every command runs.
+ * On success *out_s and *out_cat are set (free both). */
+enum ers_err ers_scenario_open(const char *path, struct ers_scenario **out_s,
+			       struct ers_catalog **out_cat,
+			       struct ers_diag *d);
+
+/* Effective session settings: defaults overridden by cfg (may be NULL). */
+struct ers_bgp_cfg ers_bgp_cfg_merge(const struct ers_bgp_cfg *defaults,
+				     const struct ers_bgp_cfg *over);
+struct ers_bfd_cfg ers_bfd_cfg_merge(const struct ers_bfd_cfg *defaults,
+				     const struct ers_bfd_cfg *over);
+
+/* Effective carrier of a circuit link. */
+enum ers_carrier ers_link_carrier(const struct ers_scenario *s,
+				  const struct ers_circuit *c,
+				  const struct ers_link *l);
+
+/* Prefix limit the MSEE applies to routes from the customer. */
+uint32_t ers_circuit_max_prefix(const struct ers_circuit *c);
+
+const char *ers_sku_str(enum ers_sku s);
+const char *ers_gw_sku_str(enum ers_gw_sku s);
+const char *ers_role_str(enum ers_role r);
+const char *ers_provider_model_str(enum ers_provider_model m);
+const char *ers_action_str(enum ers_action a);
+
+#endif

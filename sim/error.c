@@ -1,0 +1,143 @@
+/*
+ * error.c - error codes and the diagnostics list (see error.h). Messages
+ * are collected, not printed, so that a command can report every problem
+ * in a file at once and tests can assert on the text.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ersim/error.h"
+
+static const char *const err_names[] = {
+	[ERS_OK] = "ok",
+	[ERS_ENOMEM] = "out of memory",
+	[ERS_EINVAL] = "invalid argument",
+	[ERS_EIO] = "input/output error",
+	[ERS_EXML] = "malformed XML",
+	[ERS_ESCHEMA] = "schema violation",
+	[ERS_ESCENARIO] = "invalid scenario",
+	[ERS_EIGRAPH] = "graph library error",
+	[ERS_ELIMIT] = "limit exceeded",
+	[ERS_EINTERNAL] = "internal error",
+};
+
+const char *ers_err_str(enum ers_err e)
+{
+	if ((unsigned)e < sizeof err_names / sizeof err_names[0] && err_names[e])
+		return err_names[e];
+	return "unknown error";
+}
+
+int ers_err_exit_code(enum ers_err e)
+{
+	switch (e) {
+	case ERS_OK:
+		return 0;
+	case ERS_EINVAL:
+	case ERS_EXML:
+	case ERS_ESCHEMA:
+	case ERS_ESCENARIO:
+	case ERS_ELIMIT:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+void ers_diag_init(struct ers_diag *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void ers_diag_release(struct ers_diag *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_msgs; i++) {
+		free(d->msgs[i].file);
+		free(d->msgs[i].text);
+		free(d->msgs[i].hint);
+	}
+	free(d->msgs);
+	ers_diag_init(d);
+}
+
+enum ers_err ers_diag_vadd(struct ers_diag *d, enum ers_err code,
+			   const char *file, long line, const char *hint,
+			   const char *fmt, va_list ap)
+{
+	struct ers_diag_msg *m;
+	size_t limit = d->max_msgs ? d->max_msgs : 100;
+	char buf[1024];
+
+	if (d->first == ERS_OK)
+		d->first = code;
+	if (d->n_msgs >= limit)
+		return code;
+	if (d->n_msgs == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 8;
+		struct ers_diag_msg *v = realloc(d->msgs, cap * sizeof *v);
+		if (!v)
+			return code;
+		d->msgs = v;
+		d->cap = cap;
+	}
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	m = &d->msgs[d->n_msgs];
+	m->file = file ? strdup(file) : NULL;
+	m->line = line;
+	m->text = strdup(buf);
+	m->hint = hint ? strdup(hint) : NULL;
+	if (!m->text) {
+		free(m->file);
+		free(m->hint);
+		return code;
+	}
+	d->n_msgs++;
+	return code;
+}
+
+enum ers_err ers_diag_add(struct ers_diag *d, enum ers_err code,
+			  const char *file, long line, const char *hint,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ers_diag_vadd(d, code, file, line, hint, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static void print_location(const struct ers_diag_msg *m, FILE *out)
+{
+	if (m->file && m->line > 0)
+		fprintf(out, "%s:%ld: ", m->file, m->line);
+	else if (m->file)
+		fprintf(out, "%s: ", m->file);
+}
+
+void ers_diag_print(const struct ers_diag *d, FILE *out)
+{
+	for (size_t i = 0; i < d->n_msgs; i++) {
+		const struct ers_diag_msg *m = &d->msgs[i];
+
+		print_location(m, out);
+		fprintf(out, "error: %s\n", m->text);
+		if (m->hint) {
+			print_location(m, out);
+			fprintf(out, "note: %s\n", m->hint);
+		}
+	}
+}
+
+int ers_diag_has(const struct ers_diag *d, const char *needle)
+{
+	for (size_t i = 0; i < d->n_msgs; i++) {
+		if (strstr(d->msgs[i].text, needle))
+			return 1;
+		if (d->msgs[i].hint && strstr(d->msgs[i].hint, needle))
+			return 1;
+	}
+	return 0;
+}

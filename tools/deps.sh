@@ -1,0 +1,22 @@
+#!/bin/sh
+# deps.sh: make sure the Debian packages ersim builds against are present.
+# Installs the missing ones when run as root (apt-get update; apt-get
+# install -y), otherwise prints the exact command and fails.
+set -eu
+PKGS="gcc make pkg-config libigraph-dev libxml2-dev check libjansson-dev libsqlite3-dev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update
+	apt-get install -y $missing
+else
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
