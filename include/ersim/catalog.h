@@ -61,14 +61,25 @@ struct ers_catalog {
 	struct ers_location *locations;	size_t n_locations;
 	struct ers_metro *metros;	size_t n_metros;
 	char *file;			/* where entries came from, for diagnostics */
+	struct ers_catalog_index *index; /* private (catalog.c): id index */
 };
 
 /* The embedded catalog. Returns NULL only when out of memory. */
 struct ers_catalog *ers_catalog_builtin(void);
+/* The same with diagnostics: *out is a new catalog (free it) on ERS_OK,
+ * NULL otherwise; a problem in the embedded data is reported in d. */
+enum ers_err ers_catalog_builtin_load(struct ers_catalog **out,
+				      struct ers_diag *d);
 
 /* A new catalog: base with every entry of over replacing or added. */
 struct ers_catalog *ers_catalog_merge(const struct ers_catalog *base,
 				      const struct ers_catalog *over);
+
+/* Consistency of a (merged) catalog: every region's geo exists, every
+ * local region and metro location names an existing entry, every region
+ * and location has coordinates. Each problem goes to d with the file and
+ * line of the entry; returns the first error code or ERS_OK. */
+enum ers_err ers_catalog_check(const struct ers_catalog *c, struct ers_diag *d);
 
 /* Release contents of a catalog embedded in another struct. */
 void ers_catalog_release(struct ers_catalog *c);

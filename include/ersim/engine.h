@@ -31,6 +31,9 @@ struct ers_timer {
 	ers_time_t at;			/* when armed: due time */
 	uint32_t gen;			/* private: bumped on every set/cancel */
 	bool armed;
+	uint32_t seq;			/* private: tie-break key of the last set */
+	uint32_t slot;			/* private: engine record of its queue entry */
+	ers_time_t queued;		/* private: time of that entry, or NEVER */
 };
 
 /* A new engine at time 0 with the RNG seeded from seed. NULL on ENOMEM. */
@@ -52,6 +55,8 @@ void ers_timer_init(struct ers_timer *t, ers_event_fn *fn, void *arg,
 		    uint64_t data);
 /* Arm or re-arm t to fire at absolute time at (>= now). */
 int ers_timer_set(struct ers_sim *sim, struct ers_timer *t, ers_time_t at);
+/* Disarm t. Afterwards the engine never touches t again, so its owner may
+ * free it; an armed timer must be cancelled before its memory goes. */
 void ers_timer_cancel(struct ers_sim *sim, struct ers_timer *t);
 static inline bool ers_timer_armed(const struct ers_timer *t) { return t->armed; }
 
@@ -60,10 +65,17 @@ static inline bool ers_timer_armed(const struct ers_timer *t) { return t->armed;
  * last event run (or until, if the queue still holds later events). */
 void ers_sim_run(struct ers_sim *sim, ers_time_t until);
 void ers_sim_stop(struct ers_sim *sim);
+/* Run exactly one event (the earliest). False if nothing is pending. */
+bool ers_sim_step(struct ers_sim *sim);
 
 uint64_t ers_sim_events_processed(const struct ers_sim *sim);
 size_t ers_sim_pending(const struct ers_sim *sim);
 /* Time of the earliest pending event, or ERS_TIME_NEVER. */
 ers_time_t ers_sim_next_time(const struct ers_sim *sim);
+/* Queue entries held, live or stale (memory use; for tests and stats). */
+size_t ers_sim_queue_entries(const struct ers_sim *sim);
+/* For tests only: make the next tie-break sequence number next, to
+ * exercise the renumbering done when the 32-bit counter wraps. */
+void ers_sim_debug_set_seq(struct ers_sim *sim, uint32_t next);
 
 #endif

@@ -1,0 +1,107 @@
+/*
+ * bgp.h - the BGP model over a world (see world.h): the session finite
+ * state machine with its timers and BFD (bgp_session.c), the RIBs with
+ * import and export policy (bgp_rib.c), the decision process
+ * (bgp_decision.c), and the observers it notifies (observe.c).
+ */
+#ifndef ERSIM_BGP_H
+#define ERSIM_BGP_H
+
+#include "ersim/world.h"
+
+/* RFC 4271 section 8.2.2 states. */
+enum ers_bgp_state {
+	ERS_BGP_IDLE,
+	ERS_BGP_CONNECT,
+	ERS_BGP_ACTIVE,
+	ERS_BGP_OPENSENT,
+	ERS_BGP_OPENCONFIRM,
+	ERS_BGP_ESTABLISHED,
+};
+const char *ers_bgp_state_str(int state);
+
+/* Why one route beat another: each step of the decision process. */
+enum ers_bgp_reason {
+	ERS_WHY_NONE,			/* equal in every step */
+	ERS_WHY_ONLY,			/* the only candidate */
+	ERS_WHY_LOCAL,			/* originated here */
+	ERS_WHY_ER_OVER_VPN,		/* gateway: ExpressRoute over VPN */
+	ERS_WHY_WEIGHT,
+	ERS_WHY_LOCAL_PREF,
+	ERS_WHY_AS_PATH,
+	ERS_WHY_ORIGIN,
+	ERS_WHY_MED,
+	ERS_WHY_EBGP,
+	ERS_WHY_IGP_COST,
+	ERS_WHY_ROUTER_ID,
+	ERS_WHY_PEER_ADDR,
+};
+const char *ers_bgp_reason_str(enum ers_bgp_reason r);
+
+/* A candidate route at a speaker: attributes and where they came from
+ * (peer NULL = originated locally). */
+struct ers_cand {
+	const struct ers_attrs *attrs;
+	struct ers_peer *peer;
+};
+
+/* <0 if a is preferred, >0 if b is; *why names the deciding step.
+ * Gateways use ExpressRoute's order (ER over VPN, weight, AS path). */
+int ers_bgp_compare(const struct ers_speaker *s, const struct ers_cand *a,
+		    const struct ers_cand *b, enum ers_bgp_reason *why);
+/* May b share forwarding with the best route a (ECMP)? */
+bool ers_bgp_multipath_ok(const struct ers_speaker *s, const struct ers_cand *a,
+			  const struct ers_cand *b);
+/* "as-path 1 < 3" style explanation into buf. */
+char *ers_bgp_explain(const struct ers_cand *win, const struct ers_cand *lose,
+		      enum ers_bgp_reason why, char *buf, size_t n);
+
+/* bgp_session.c */
+void ers_bgp_start(struct ers_world *w);
+void ers_session_reset(struct ers_world *w, struct ers_session *ss,
+		       const char *why);
+/* Link state changes (after link->down or a node's down changed). */
+void ers_link_went_down(struct ers_world *w, struct ers_net_link *l);
+void ers_link_came_up(struct ers_world *w, struct ers_net_link *l);
+void ers_node_went_down(struct ers_world *w, struct ers_node *n);
+void ers_node_came_up(struct ers_world *w, struct ers_node *n);
+/* Ask for prefix to be (re)considered for sending to peer. */
+void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix);
+/* Re-announce everything to p (policy or maintenance change). */
+void ers_peer_refresh(struct ers_world *w, struct ers_peer *p);
+bool ers_peer_established(const struct ers_peer *p);
+
+/* bgp_rib.c */
+/* Apply an UPDATE entry from p: attrs NULL = withdraw. */
+void ers_rib_receive(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
+		     const struct ers_attrs *attrs);
+/* Run the decision process for prefix at s; notify on change. */
+void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix);
+/* What s would send to p for prefix now (NULL = nothing / withdraw). */
+const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
+				       uint32_t prefix);
+/* Session up: queue the whole Loc-RIB. Session down: drop what was learned. */
+void ers_rib_peer_up(struct ers_world *w, struct ers_peer *p);
+void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p);
+/* Speaker restarted or died: clear or re-originate its own routes. */
+void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s);
+void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s);
+/* Prefixes s would advertise to p right now (for the prefix limit). */
+uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p);
+
+/* observe.c */
+void ers_observe_route_change(struct ers_world *w, struct ers_speaker *s,
+			      uint32_t prefix);
+void ers_observe_detect(struct ers_world *w);
+void ers_observe_update_sent(struct ers_world *w, size_t n_withdrawn);
+void ers_observe_forwarding_changed(struct ers_world *w);
+void ers_observe_start_accounting(struct ers_world *w);
+void ers_observe_finish(struct ers_world *w);
+bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
+			   uint32_t dst_addr, int dst_site, int dst_vnet);
+void ers_observe_release(struct ers_world *w);
+void ers_observe_notice(struct ers_world *w, const char *kind,
+			const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

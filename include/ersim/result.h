@@ -1,0 +1,141 @@
+/*
+ * result.h - what one run produces: per failure event detection and
+ * convergence, per flow path history and outage, the final reachability
+ * matrix, optional final RIBs, and run statistics. Plain data owned by the
+ * result (strings copied), so a result outlives the world that made it and
+ * can be written as text (report.c), JSON (result_json.c), compared or
+ * stored. Times are nanoseconds of simulated time; ERS_TIME_NEVER marks
+ * "did not happen".
+ */
+#ifndef ERSIM_RESULT_H
+#define ERSIM_RESULT_H
+
+#include "ersim/error.h"
+#include "ersim/types.h"
+
+enum ers_path_status {
+	ERS_PATH_DELIVERED,		/* reaches the destination */
+	ERS_PATH_BLACKHOLE,		/* a router on the way had no route */
+	ERS_PATH_LOOP,			/* the path revisits a router */
+};
+
+/* One forwarding path of a flow from a moment on; with ECMP several
+ * entries share from and split share. */
+struct ers_path_entry {
+	ers_time_t from;
+	char **nodes;			/* node ids, source router first */
+	size_t n_nodes;
+	double share;			/* fraction of the flow on this path */
+	enum ers_path_status status;
+};
+
+struct ers_flow_result {
+	char *id, *from, *to;
+	ers_rate_t rate;
+	struct ers_path_entry *paths;	/* in time order */
+	size_t n_paths;
+	ers_time_t outage;		/* any share undelivered */
+	ers_time_t down;		/* no share delivered */
+	uint64_t lost_bytes;
+	bool final_reachable;
+	double max_utilization;		/* peak load / bandwidth on the busiest circuit link */
+	char *max_utilization_link;	/* "link:er-ams/primary", or NULL */
+};
+
+struct ers_event_result {
+	ers_time_t at;
+	char *action;			/* "fail", "restore", "maintenance" */
+	char *target;			/* as written in the scenario */
+	ers_time_t detected;		/* first router to notice; NEVER if none */
+	ers_time_t converged;		/* last routing change it caused; NEVER if none */
+	uint64_t updates;		/* UPDATE messages sent after it, until the next event */
+	uint64_t withdrawals;		/* withdrawn prefixes sent likewise */
+};
+
+/* Something the network did that a user should know about: a session
+ * torn down by a prefix limit, a gateway over its route limit, ... */
+struct ers_notice {
+	ers_time_t at;
+	char *kind;			/* "prefix-limit", "gateway-route-limit", ... */
+	char *node;			/* router id */
+	char *detail;
+};
+
+struct ers_rib_route {
+	char *prefix;			/* "10.1.0.0/16" */
+	uint32_t *as_path;
+	size_t as_path_len;
+	char *next_hop;			/* BGP neighbour's node id; NULL if local */
+	char **ecmp;			/* all next hops used (incl. next_hop) */
+	size_t n_ecmp;
+	uint32_t local_pref;
+	uint32_t med;
+	bool has_med;
+	const char *origin;		/* "igp", "egp", "incomplete" (static) */
+	char **communities;		/* "12076:50002" */
+	size_t n_communities;
+	uint32_t weight;
+};
+
+struct ers_rib_table {
+	char *router;			/* "ams-dc/ce1", "hub-weu/gw", "amsterdam-1/a@er-ams" */
+	struct ers_rib_route *routes;	/* sorted by prefix */
+	size_t n_routes;
+};
+
+struct ers_result {
+	char *scenario;
+	uint64_t seed;
+	size_t n_routers, n_links, n_sessions;
+	ers_time_t initial_convergence;	/* last routing change before the first event */
+	ers_time_t end;			/* simulated time the run stopped */
+
+	struct ers_event_result *events;	size_t n_events;
+	struct ers_flow_result *flows;		size_t n_flows;
+	struct ers_notice *notices;		size_t n_notices;
+
+	/* reachability: endpoints (sites then vnets, scenario order) and an
+	 * n x n matrix, reach[i * n + j] for i -> j (i != j) at the end. */
+	char **endpoints;
+	size_t n_endpoints;
+	bool *reach;
+
+	struct ers_rib_table *ribs;	/* only with opts.ribs */
+	size_t n_ribs;
+
+	struct {
+		uint64_t events_processed;
+		uint64_t messages;		/* BGP messages of every type */
+		uint64_t updates;		/* UPDATE messages */
+		uint64_t routes;		/* Adj-RIB-In + Loc-RIB entries at the end */
+		uint64_t attr_sets;		/* distinct interned attribute sets */
+		uint64_t fingerprint;		/* hash of the ordered event trace */
+		double wall_s;			/* filled by the caller; not deterministic */
+	} stats;
+};
+
+void ers_result_free(struct ers_result *r);	/* NULL-safe */
+
+/* Helpers for code that builds results (run.c, result_json.c, tests). */
+
+/* A result with every field zero; NULL when out of memory. Free with
+ * ers_result_free. */
+struct ers_result *ers_result_new(void);
+
+/* Copy n strings into a new array (*out, NULL when n == 0). On failure
+ * nothing is allocated, *out is NULL and ERS_ENOMEM is returned. */
+enum ers_err ers_strv_dup(char *const *src, size_t n, char ***out);
+/* Free an array of n strings and the strings; NULL-safe. */
+void ers_strv_free(char **v, size_t n);
+
+/* reach[i * n + j] for endpoints i -> j; false when out of range. */
+bool ers_result_reaches(const struct ers_result *r, size_t from, size_t to);
+/* Index of an endpoint by name, or -1. */
+long ers_result_endpoint(const struct ers_result *r, const char *name);
+
+/* Name of a path status for output: "delivered", "blackhole", "loop";
+ * and back (false if s names none). */
+const char *ers_path_status_str(enum ers_path_status st);
+bool ers_path_status_parse(const char *s, enum ers_path_status *out);
+
+#endif

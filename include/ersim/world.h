@@ -1,0 +1,219 @@
+/*
+ * world.h - what runs: nodes (physical routers), links between them, BGP
+ * speakers (one routing instance each: a CE, a PE, a gateway, or one
+ * circuit's VRF on an MSEE), sessions between speakers over links, and the
+ * observers' records. Built from a scenario by world.c; driven by the
+ * engine through bgp_session.c (FSM, timers, BFD, messages), bgp_rib.c
+ * (RIBs, import/export, decision) and observe.c (forwarding, flows,
+ * convergence). Private to the simulation: commands see only result.h.
+ */
+#ifndef ERSIM_WORLD_H
+#define ERSIM_WORLD_H
+
+#include <stdio.h>
+
+#include "ersim/bgp_attr.h"
+#include "ersim/catalog.h"
+#include "ersim/engine.h"
+#include "ersim/map.h"
+#include "ersim/result.h"
+#include "ersim/run.h"
+#include "ersim/scenario.h"
+
+enum ers_node_kind { ERS_NODE_CE, ERS_NODE_PE, ERS_NODE_MSEE, ERS_NODE_GW };
+
+/* A physical router: what fails and what paths name. */
+struct ers_node {
+	char *id;			/* "ams-dc/ce1", "amsterdam-1/a", "hub-weu/gw" */
+	enum ers_node_kind kind;
+	int down;			/* failures holding it down (0 = up) */
+	size_t *links;			/* indices of links attached */
+	size_t n_links;
+	struct ers_speaker **speakers;	/* routing instances on it */
+	size_t n_speakers;
+};
+
+enum ers_link_kind {
+	ERS_LINK_CIRCUIT,		/* CE-MSEE or PE-MSEE: one circuit link */
+	ERS_LINK_ACCESS,		/* CE-PE (layer-3 provider access) */
+	ERS_LINK_INTERNAL,		/* between routers of one site */
+	ERS_LINK_SITE,			/* <site-link> */
+	ERS_LINK_BACKBONE,		/* MSEE-gateway (a VNet connection) */
+	ERS_LINK_GLOBAL_REACH,		/* MSEE-MSEE between two circuits */
+	ERS_LINK_VPN,			/* CE-gateway over the internet */
+};
+
+struct ers_net_link {
+	enum ers_link_kind kind;
+	size_t a, b;			/* node indices */
+	ers_time_t delay;
+	bool interface_carrier;		/* failures seen at once by both ends */
+	ers_rate_t bandwidth;		/* 0 = not modelled */
+	int down;			/* failures holding it down */
+	int circuit;			/* circuit index or -1 */
+	int role;			/* ERS_ROLE_* for circuit links and Global
+					 * Reach (side a or b), else -1 */
+	int obj;			/* site-link, vpn, global-reach or vnet index */
+	int obj2;			/* backbone: connection index in the vnet */
+	char *name;			/* "link:er-ams/primary", "site-link:a+b", ... */
+	size_t *sessions;		/* sessions running over it */
+	size_t n_sessions;
+	double load[2];			/* bps a->b, b->a (observe.c) */
+};
+
+enum ers_speaker_kind { ERS_SPK_CE, ERS_SPK_PE, ERS_SPK_MSEE, ERS_SPK_GW };
+
+/* Which way routes flow through an MSEE VRF or gateway (export rules). */
+enum ers_peer_role {
+	ERS_PEER_PLAIN,			/* ordinary BGP neighbour */
+	ERS_PEER_CUSTOMER,		/* MSEE: the customer side (CE or PE) */
+	ERS_PEER_GATEWAY,		/* MSEE: a VNet gateway */
+	ERS_PEER_GLOBAL_REACH,		/* MSEE: the other circuit's MSEE */
+	ERS_PEER_MSEE,			/* gateway: an MSEE of a connected circuit */
+	ERS_PEER_VPN,			/* gateway: a site-to-site VPN */
+};
+
+struct ers_speaker;
+struct ers_session;
+
+/* One end of a session: everything one speaker keeps about one neighbour. */
+struct ers_peer {
+	struct ers_speaker *self;
+	struct ers_peer *remote;
+	struct ers_session *session;
+	enum ers_peer_role role;
+	bool ibgp;
+	bool rr_client;			/* iBGP neighbour we reflect to and from */
+	uint32_t igp_cost;
+	uint32_t conn_weight;		/* gateway: connection weight */
+	bool vpn;			/* gateway side of a VPN */
+	const struct ers_policy *import, *export;
+	struct ers_bgp_cfg bgp;		/* effective settings of this end */
+	struct ers_bfd_cfg bfd;
+
+	int state;			/* enum ers_bgp_state */
+	uint32_t conn;			/* connection (session epoch) it is attached to */
+	ers_time_t hold, keepalive;	/* negotiated */
+	struct ers_timer connect_timer, hold_timer, keepalive_timer, mrai_timer;
+	struct ers_timer flush_timer;	/* send pending updates now */
+
+	struct ers_map adj_in;		/* prefix id -> const struct ers_attrs * */
+	struct ers_map adj_out;		/* prefix id -> const struct ers_attrs * sent */
+	struct ers_map pending;		/* prefix ids to (re)consider for sending */
+	uint32_t n_accepted;		/* prefixes in adj_in */
+	uint32_t max_prefix;		/* 0 = no limit */
+	bool prefix_limited;		/* torn down by max-prefix; stays down */
+	unsigned maintenance_prepend;	/* MSEE: extra 12076 while draining */
+};
+
+struct ers_session {
+	struct ers_peer end[2];
+	size_t link;			/* link it runs over */
+	uint32_t epoch;			/* bumped on every reset: stale messages drop */
+	bool bfd;			/* BFD runs on this session */
+	ers_time_t bfd_interval;	/* negotiated: the slower of the two */
+	unsigned bfd_mult;
+	struct ers_timer bfd_timer;	/* detection after a silent failure */
+	size_t index;
+};
+
+/* A Loc-RIB entry: the best route and the equal-cost set. */
+#define ERS_MAX_ECMP 8
+struct ers_loc {
+	const struct ers_attrs *attrs;
+	struct ers_peer *best;		/* NULL: originated here */
+	struct ers_peer *ecmp[ERS_MAX_ECMP];	/* forwarding set incl. best */
+	uint8_t n_ecmp;
+};
+
+struct ers_world;
+
+struct ers_speaker {
+	struct ers_world *w;
+	char *id;			/* router id for output: node id, or "msee@circuit" */
+	enum ers_speaker_kind kind;
+	size_t node;
+	uint32_t asn;
+	uint32_t router_id;
+	int circuit;			/* MSEE VRF: its circuit; else -1 */
+	int site, vnet;			/* owning site / vnet or -1 */
+	bool multipath;
+	uint32_t route_limit;		/* gateway: routes it can learn (0 = none) */
+	ers_time_t proc_delay;
+	ers_time_t busy_until;		/* decision process is busy until */
+	struct ers_peer **peers;
+	size_t n_peers;
+	struct ers_map local;		/* prefix id -> attrs originated here */
+	struct ers_map loc;		/* prefix id -> struct ers_loc * */
+	uint32_t n_learned;		/* gateway: routes in loc learned */
+	bool over_limit_reported;
+	size_t index;
+};
+
+/* Why a failure event's first effect was seen, for detection times. */
+struct ers_event_rec {
+	ers_time_t at;
+	ers_time_t detected, converged;
+	uint64_t updates, withdrawals;
+};
+
+struct ers_flow_rec {
+	struct ers_speaker *src;
+	uint32_t dst_addr;
+	int dst_site, dst_vnet;		/* what counts as delivered */
+	double delivered;		/* share delivered now */
+	ers_time_t since;		/* time of the last accounting */
+	double lost_bytes;
+	ers_time_t outage, down;
+	double max_util;
+	int max_util_link;
+	/* current paths, for change detection */
+	struct ers_path_entry *cur;
+	size_t n_cur;
+};
+
+struct ers_world {
+	const struct ers_scenario *s;
+	const struct ers_catalog *cat;
+	const struct ers_run_opts *opts;
+	struct ers_sim *sim;
+	struct ers_attr_table attrs;
+	struct ers_prefix_table prefixes;
+
+	struct ers_node *nodes;		size_t n_nodes, cap_nodes;
+	struct ers_net_link *links;		size_t n_links, cap_links;
+	struct ers_speaker **speakers;	size_t n_speakers, cap_speakers;
+	struct ers_session **sessions;	size_t n_sessions, cap_sessions;
+	/* site router speakers: site_speakers[site][router] */
+	struct ers_speaker ***site_speakers;
+	struct ers_speaker **gw_speakers;	/* by vnet */
+	struct ers_speaker **msee_vrfs;	/* [2 * circuit + side] */
+
+	/* observers */
+	struct ers_event_rec *ev;	/* per scenario event */
+	int cur_event;			/* last event started, -1 before */
+	ers_time_t last_change;		/* last Loc-RIB change */
+	ers_time_t first_event_at;
+	ers_time_t initial_convergence;
+	struct ers_flow_rec *flows;
+	struct ers_result *result;	/* paths and notices accumulate here */
+	bool retrace_pending;
+	uint64_t messages, updates;
+	uint64_t fingerprint;
+	enum ers_err err;		/* first fatal error (ENOMEM) */
+};
+
+/* world.c */
+enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
+			     const struct ers_catalog *cat, struct ers_diag *d);
+void ers_world_release(struct ers_world *w);
+bool ers_link_usable(const struct ers_world *w, const struct ers_net_link *l);
+
+/* run_ribs.c: copy every speaker's Loc-RIB into the result (--ribs). */
+int ers_run_fill_ribs(struct ers_world *w, struct ers_result *r);
+
+/* trace: every simulation event goes to the fingerprint and --trace */
+void ers_trace(struct ers_world *w, const char *router, const char *kind,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * bgp_decision.c - the BGP decision process: which of two candidate routes
+ * for one prefix a speaker prefers, and which step decided it.
+ *
+ * Customer, provider and Microsoft edge routers follow RFC 4271 9.1.2.2
+ * with the common weight extension in front (FRR's bgp_path_info_cmp
+ * order): weight, local preference, AS path length, origin, MED (only
+ * between routes from the same neighbour AS), eBGP over iBGP, IGP cost to
+ * the next hop, lowest router id, lowest peer address.
+ *
+ * An ExpressRoute gateway chooses differently (facts sheet 6.5, DERIVED
+ * there from Microsoft's documents): longest prefix match (done by the
+ * forwarding lookup), ExpressRoute over site-to-site VPN, highest
+ * connection weight, shortest AS path, then ECMP over the rest. The tie
+ * among the ECMP set is broken by router id only to name a "best" route.
+ */
+#include <stdio.h>
+
+#include "ersim/bgp.h"
+
+static const char *const reason_names[] = {
+	[ERS_WHY_NONE] = "equal",
+	[ERS_WHY_ONLY] = "only route",
+	[ERS_WHY_LOCAL] = "originated locally",
+	[ERS_WHY_ER_OVER_VPN] = "ExpressRoute over VPN",
+	[ERS_WHY_WEIGHT] = "weight",
+	[ERS_WHY_LOCAL_PREF] = "local-pref",
+	[ERS_WHY_AS_PATH] = "as-path",
+	[ERS_WHY_ORIGIN] = "origin",
+	[ERS_WHY_MED] = "med",
+	[ERS_WHY_EBGP] = "eBGP over iBGP",
+	[ERS_WHY_IGP_COST] = "igp cost",
+	[ERS_WHY_ROUTER_ID] = "router id",
+	[ERS_WHY_PEER_ADDR] = "peer address",
+};
+
+const char *ers_bgp_reason_str(enum ers_bgp_reason r)
+{
+	return r <= ERS_WHY_PEER_ADDR ? reason_names[r] : "?";
+}
+
+#define PREFER(cond_a, cond_b, reason)			\
+	do {						\
+		if (cond_a) { *why = (reason); return -1; } \
+		if (cond_b) { *why = (reason); return 1; }  \
+	} while (0)
+
+/* Neighbour AS for the MED rule: the first AS of the path, 0 if local. */
+static uint32_t neighbor_as(const struct ers_attrs *a)
+{
+	return a->path_len ? a->path[0] : 0;
+}
+
+static uint32_t peer_router_id(const struct ers_cand *c)
+{
+	return c->peer ? c->peer->remote->self->router_id : 0;
+}
+
+static size_t peer_index(const struct ers_cand *c)
+{
+	return c->peer ? c->peer->remote->self->index : 0;
+}
+
+/* Steps after the ones that decide ECMP eligibility: RFC 4271 9.1.2.2 (d)
+ * eBGP over iBGP, (e) IGP cost, (f) router id, (g) peer address. */
+static int tie_break(const struct ers_cand *a, const struct ers_cand *b,
+		     enum ers_bgp_reason *why)
+{
+	bool a_ebgp = a->peer && !a->peer->ibgp, b_ebgp = b->peer && !b->peer->ibgp;
+	uint32_t a_cost = a->peer ? a->peer->igp_cost : 0;
+	uint32_t b_cost = b->peer ? b->peer->igp_cost : 0;
+
+	PREFER(a_ebgp && !b_ebgp, b_ebgp && !a_ebgp, ERS_WHY_EBGP);
+	PREFER(a_cost < b_cost, b_cost < a_cost, ERS_WHY_IGP_COST);
+	PREFER(peer_router_id(a) < peer_router_id(b),
+	       peer_router_id(b) < peer_router_id(a), ERS_WHY_ROUTER_ID);
+	PREFER(peer_index(a) < peer_index(b), peer_index(b) < peer_index(a),
+	       ERS_WHY_PEER_ADDR);
+	*why = ERS_WHY_NONE;
+	return 0;
+}
+
+/* The steps up to and including MED: routes equal here may share
+ * forwarding (multipath). */
+static int compare_attrs(const struct ers_cand *a, const struct ers_cand *b,
+			 enum ers_bgp_reason *why)
+{
+	const struct ers_attrs *x = a->attrs, *y = b->attrs;
+
+	PREFER(!a->peer && b->peer, a->peer && !b->peer, ERS_WHY_LOCAL);
+	/* Weight: local to this router, higher wins (FRR, Cisco). */
+	PREFER(x->weight > y->weight, y->weight > x->weight, ERS_WHY_WEIGHT);
+	/* 9.1.1: degree of preference from LOCAL_PREF, higher wins. */
+	PREFER(x->local_pref > y->local_pref, y->local_pref > x->local_pref,
+	       ERS_WHY_LOCAL_PREF);
+	/* 9.1.2.2 (a): fewest AS numbers in AS_PATH. */
+	PREFER(x->path_len < y->path_len, y->path_len < x->path_len, ERS_WHY_AS_PATH);
+	/* 9.1.2.2 (b): lowest ORIGIN. */
+	PREFER(x->origin < y->origin, y->origin < x->origin, ERS_WHY_ORIGIN);
+	/* 9.1.2.2 (c): lowest MED among routes from the same neighbour AS;
+	 * a missing MED counts as 0. */
+	if (neighbor_as(x) == neighbor_as(y))
+		PREFER(x->med < y->med, y->med < x->med, ERS_WHY_MED);
+	*why = ERS_WHY_NONE;
+	return 0;
+}
+
+static bool is_vpn(const struct ers_cand *c)
+{
+	return c->peer && c->peer->vpn;
+}
+
+/* ExpressRoute gateway steps before the ECMP set. */
+static int compare_gateway(const struct ers_cand *a, const struct ers_cand *b,
+			   enum ers_bgp_reason *why)
+{
+	const struct ers_attrs *x = a->attrs, *y = b->attrs;
+
+	PREFER(!a->peer && b->peer, a->peer && !b->peer, ERS_WHY_LOCAL);
+	PREFER(!is_vpn(a) && is_vpn(b), is_vpn(a) && !is_vpn(b), ERS_WHY_ER_OVER_VPN);
+	PREFER(x->weight > y->weight, y->weight > x->weight, ERS_WHY_WEIGHT);
+	PREFER(x->path_len < y->path_len, y->path_len < x->path_len, ERS_WHY_AS_PATH);
+	*why = ERS_WHY_NONE;
+	return 0;
+}
+
+int ers_bgp_compare(const struct ers_speaker *s, const struct ers_cand *a,
+		    const struct ers_cand *b, enum ers_bgp_reason *why)
+{
+	int c;
+
+	if (s->kind != ERS_SPK_GW) {
+		c = compare_attrs(a, b, why);
+		return c ? c : tie_break(a, b, why);
+	}
+	c = compare_gateway(a, b, why);
+	if (c)
+		return c;
+	PREFER(peer_router_id(a) < peer_router_id(b),
+	       peer_router_id(b) < peer_router_id(a), ERS_WHY_ROUTER_ID);
+	PREFER(peer_index(a) < peer_index(b), peer_index(b) < peer_index(a),
+	       ERS_WHY_PEER_ADDR);
+	*why = ERS_WHY_NONE;
+	return 0;
+}
+
+/*
+ * Multipath: the gateway spreads over every route tied before its router
+ * id step (ECMP across circuits, both links of each). A site router with
+ * multipath on uses routes tied with the best through the MED step, learned
+ * the same way (all eBGP or all iBGP) from the same neighbour AS, as
+ * "maximum-paths" does on common routers. Others never split.
+ */
+bool ers_bgp_multipath_ok(const struct ers_speaker *s, const struct ers_cand *a,
+			  const struct ers_cand *b)
+{
+	enum ers_bgp_reason why;
+
+	if (!a->peer || !b->peer)
+		return false;
+	if (s->kind == ERS_SPK_GW)
+		return compare_gateway(a, b, &why) == 0;
+	if (!s->multipath)
+		return false;
+	if (compare_attrs(a, b, &why) != 0)
+		return false;
+	return a->peer->ibgp == b->peer->ibgp &&
+	       neighbor_as(a->attrs) == neighbor_as(b->attrs);
+}
+
+static const char *cand_name(const struct ers_cand *c)
+{
+	return c->peer ? c->peer->remote->self->id : "local";
+}
+
+char *ers_bgp_explain(const struct ers_cand *win, const struct ers_cand *lose,
+		      enum ers_bgp_reason why, char *buf, size_t n)
+{
+	const struct ers_attrs *x = win->attrs, *y = lose->attrs;
+	char detail[96] = "";
+
+	switch (why) {
+	case ERS_WHY_WEIGHT:
+		snprintf(detail, sizeof detail, " %u > %u", x->weight, y->weight);
+		break;
+	case ERS_WHY_LOCAL_PREF:
+		snprintf(detail, sizeof detail, " %u > %u", x->local_pref, y->local_pref);
+		break;
+	case ERS_WHY_AS_PATH:
+		snprintf(detail, sizeof detail, " %u < %u", x->path_len, y->path_len);
+		break;
+	case ERS_WHY_ORIGIN:
+		snprintf(detail, sizeof detail, " %s < %s", ers_origin_str(x->origin),
+			 ers_origin_str(y->origin));
+		break;
+	case ERS_WHY_MED:
+		snprintf(detail, sizeof detail, " %u < %u", x->med, y->med);
+		break;
+	case ERS_WHY_IGP_COST:
+		snprintf(detail, sizeof detail, " %u < %u", win->peer ? win->peer->igp_cost : 0,
+			 lose->peer ? lose->peer->igp_cost : 0);
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, n, "via %s wins over via %s: %s%s", cand_name(win),
+		 cand_name(lose), ers_bgp_reason_str(why), detail);
+	return buf;
+}

@@ -1,0 +1,462 @@
+/*
+ * bgp_rib.c - the routing information bases of every speaker: Adj-RIB-In
+ * (per peer, after import policy), Loc-RIB (best route and ECMP set per
+ * prefix) and Adj-RIB-Out (per peer, what was last sent), with the import
+ * and export rules of each kind of router.
+ *
+ * ExpressRoute's rules live here, in import and export:
+ *  - an MSEE ignores the communities a customer sends, and counts the
+ *    customer's prefixes against the circuit's limit;
+ *  - an MSEE takes a gateway's routes with the gateway's private ASN 65515
+ *    removed and tags them with the region's community (12076:50xxx) and
+ *    the VNet's own, so on-premises sees AS path "12076";
+ *  - an MSEE passes customer routes to the gateways and, over Global Reach,
+ *    to the other circuit's MSEE (iBGP inside AS 12076, so never on to a
+ *    third circuit: Global Reach is not transitive); routes from gateways
+ *    and Global Reach go to the customer; each circuit is its own VRF;
+ *  - a gateway applies the connection weight on import, advertises only
+ *    its own VNet prefixes, and learns at most its SKU's route limit.
+ * The decision itself is in bgp_decision.c; sessions in bgp_session.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ersim/bgp.h"
+#include "ersim/units.h"
+
+#define LOCAL_WEIGHT 32768u	/* originated routes: Cisco/FRR's default */
+
+static bool rule_fits(const struct ers_rule *r, struct ers_prefix p,
+		      const struct ers_attrs_tmpl *t)
+{
+	if (r->has_match_prefix &&
+	    !(ers_prefix_contains(r->match_prefix, p) && p.len <= r->match_le))
+		return false;
+	if (r->has_match_community) {
+		bool found = false;
+		for (size_t i = 0; i < t->n_comms; i++)
+			found |= t->comms[i] == r->match_community;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* First rule whose matches all fit, or NULL (the route passes unchanged). */
+static const struct ers_rule *first_fit(const struct ers_policy *pol,
+					struct ers_prefix p,
+					const struct ers_attrs_tmpl *t)
+{
+	if (!pol)
+		return NULL;
+	for (size_t i = 0; i < pol->n_rules; i++)
+		if (rule_fits(&pol->rules[i], p, t))
+			return &pol->rules[i];
+	return NULL;
+}
+
+/* Remove every occurrence of asn (the gateway's private ASN). */
+static void strip_asn(struct ers_attrs_tmpl *t, uint32_t asn)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->path_len; i++)
+		if (t->path[i] != asn)
+			t->path[n++] = t->path[i];
+	t->path_len = (uint16_t)n;
+}
+
+static void tag_vnet_routes(struct ers_world *w, struct ers_peer *p,
+			    struct ers_attrs_tmpl *t)
+{
+	const struct ers_speaker *gw = p->remote->self;
+	const struct ers_vnet *v = &w->s->vnets[gw->vnet];
+	const struct ers_region *r = ers_catalog_region(w->cat, v->region);
+
+	strip_asn(t, ERS_ASN_GATEWAY);
+	t->n_comms = 0;
+	if (r && r->community)
+		ers_tmpl_add_comm(t, ERS_ASN_MICROSOFT << 16 | r->community);
+	if (v->community)
+		ers_tmpl_add_comm(t, v->community);
+}
+
+/* Import: loop detection, the router kind's rules, then the link's
+ * import policy. Returns the interned attributes, or NULL to drop. */
+static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
+				      uint32_t prefix, const struct ers_attrs *raw)
+{
+	struct ers_speaker *s = p->self;
+	struct ers_prefix pfx = w->prefixes.prefixes[prefix];
+	struct ers_attrs_tmpl t;
+	const struct ers_rule *r;
+
+	/* RFC 4271 9.1.2: a route whose AS_PATH holds our AS is a loop. */
+	if (!p->ibgp && ers_attrs_has_asn(raw, s->asn))
+		return NULL;
+	ers_attrs_to_tmpl(raw, &t);
+	t.weight = 0;
+	if (!p->ibgp)
+		t.local_pref = ERS_LOCAL_PREF_DEFAULT;
+	if (s->kind == ERS_SPK_MSEE && p->role == ERS_PEER_CUSTOMER)
+		t.n_comms = 0;		/* Microsoft ignores customer communities */
+	if (s->kind == ERS_SPK_MSEE && p->role == ERS_PEER_GATEWAY)
+		tag_vnet_routes(w, p, &t);
+	if (s->kind == ERS_SPK_GW && !p->vpn)
+		t.weight = p->conn_weight;
+	r = first_fit(p->import, pfx, &t);
+	if (r) {
+		if (r->deny)
+			return NULL;
+		if (r->has_local_pref)
+			t.local_pref = r->local_pref;
+		if (r->has_weight)
+			t.weight = r->weight;
+	}
+	return ers_attrs_intern(&w->attrs, &t);
+}
+
+void ers_rib_receive(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
+		     const struct ers_attrs *raw)
+{
+	const struct ers_attrs *a = raw ? import(w, p, prefix, raw) : NULL;
+	const struct ers_attrs *old;
+
+	old = a ? ers_map_get(&p->adj_in, prefix) : ers_map_del(&p->adj_in, prefix);
+	if (a) {
+		if (old == a)
+			return;
+		if (ers_map_put(&p->adj_in, prefix, (void *)a)) {
+			w->err = ERS_ENOMEM;
+			return;
+		}
+		if (!old)
+			p->n_accepted++;
+	} else {
+		if (!old)
+			return;
+		p->n_accepted--;
+	}
+	ers_rib_decide(w, p->self, prefix);
+}
+
+/* ---- decision ---------------------------------------------------- */
+
+static int n_circuits_in(struct ers_peer *const *set, size_t n, int circuit)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++)
+		found |= set[i]->remote->self->circuit == circuit;
+	return found;
+}
+
+static size_t count_circuits(struct ers_peer *const *set, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen |= set[j]->remote->self->circuit == set[i]->remote->self->circuit;
+		c += !seen;
+	}
+	return c;
+}
+
+/* The ECMP set: every candidate tied with the best for forwarding; the
+ * gateway spreads over at most 4 circuits (both links of each). Ordered by
+ * the neighbour's speaker index so output is stable. */
+static uint8_t ecmp_set(struct ers_speaker *s, const struct ers_cand *best,
+			const struct ers_cand *c, size_t n, struct ers_peer **out)
+{
+	uint8_t k = 0;
+
+	out[k++] = best->peer;
+	if (!best->peer)
+		return k;
+	for (size_t i = 0; i < n && k < ERS_MAX_ECMP; i++) {
+		if (c[i].peer == best->peer || !ers_bgp_multipath_ok(s, best, &c[i]))
+			continue;
+		if (s->kind == ERS_SPK_GW && count_circuits(out, k) >= 4 &&
+		    !n_circuits_in(out, k, c[i].peer->remote->self->circuit))
+			continue;
+		out[k++] = c[i].peer;
+	}
+	for (uint8_t i = 1; i < k; i++)
+		for (uint8_t j = i; j > 0 && out[j]->remote->self->index <
+					     out[j - 1]->remote->self->index; j--) {
+			struct ers_peer *tmp = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = tmp;
+		}
+	return k;
+}
+
+static size_t gather(struct ers_speaker *s, uint32_t prefix, struct ers_cand *c)
+{
+	size_t n = 0;
+	const struct ers_attrs *a = ers_map_get(&s->local, prefix);
+
+	if (a && !s->w->nodes[s->node].down)
+		c[n++] = (struct ers_cand){ a, NULL };
+	for (size_t i = 0; i < s->n_peers; i++) {
+		struct ers_peer *p = s->peers[i];
+		if (p->state != ERS_BGP_ESTABLISHED)
+			continue;
+		a = ers_map_get(&p->adj_in, prefix);
+		if (a)
+			c[n++] = (struct ers_cand){ a, p };
+	}
+	return n;
+}
+
+static void explain(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
+		    const struct ers_cand *best, const struct ers_cand *c, size_t n)
+{
+	char pbuf[24], why[200];
+	enum ers_bgp_reason r;
+
+	ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf);
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].peer == best->peer)
+			continue;
+		ers_bgp_compare(s, best, &c[i], &r);
+		fprintf(w->opts->debug, "%.9f %s: %s %s\n", ers_time_to_s(ers_sim_now(w->sim)),
+			s->id, pbuf, ers_bgp_explain(best, &c[i], r, why, sizeof why));
+	}
+}
+
+static bool loc_equal(const struct ers_loc *l, const struct ers_cand *best,
+		      struct ers_peer *const *set, uint8_t n)
+{
+	return l->attrs == best->attrs && l->best == best->peer && l->n_ecmp == n &&
+	       !memcmp(l->ecmp, set, n * sizeof set[0]);
+}
+
+/* The gateway learns at most its SKU's route limit: a new prefix beyond it
+ * is not installed (and reported once). */
+static bool over_route_limit(struct ers_world *w, struct ers_speaker *s,
+			     const struct ers_loc *old, const struct ers_cand *best)
+{
+	if (s->kind != ERS_SPK_GW || !best->peer || (old && old->best))
+		return false;
+	if (s->n_learned < s->route_limit)
+		return false;
+	if (!s->over_limit_reported) {
+		s->over_limit_reported = true;
+		ers_observe_notice(w, "gateway-route-limit", s->id,
+				   "gateway learned %u routes, its SKU's limit; further prefixes are not installed",
+				   s->route_limit);
+	}
+	return true;
+}
+
+static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
+		    struct ers_loc *l, const struct ers_cand *best,
+		    struct ers_peer *const *set, uint8_t n)
+{
+	bool was_learned = l && l->best, is_learned = best && best->peer;
+
+	if (!best) {
+		ers_map_del(&s->loc, prefix);
+		free(l);
+	} else {
+		if (!l && !(l = malloc(sizeof *l))) {
+			w->err = ERS_ENOMEM;
+			return;
+		}
+		l->attrs = best->attrs;
+		l->best = best->peer;
+		l->n_ecmp = n;
+		memcpy(l->ecmp, set, n * sizeof set[0]);
+		if (ers_map_put(&s->loc, prefix, l)) {
+			w->err = ERS_ENOMEM;
+			free(l);
+			return;
+		}
+	}
+	s->n_learned += (uint32_t)is_learned - (uint32_t)was_learned;
+	ers_observe_route_change(w, s, prefix);
+	for (size_t i = 0; i < s->n_peers; i++)
+		ers_peer_want_send(w, s->peers[i], prefix);
+}
+
+void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
+{
+	struct ers_cand stack[32], *c = stack, *best = NULL;
+	struct ers_peer *set[ERS_MAX_ECMP];
+	struct ers_loc *old = ers_map_get(&s->loc, prefix);
+	enum ers_bgp_reason why;
+	uint8_t n_set = 0;
+	size_t n;
+
+	/* One candidate per peer plus a local route. */
+	if (s->n_peers + 1 > sizeof stack / sizeof stack[0] &&
+	    !(c = malloc((s->n_peers + 1) * sizeof *c))) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	n = gather(s, prefix, c);
+
+	for (size_t i = 0; i < n; i++)
+		if (!best || ers_bgp_compare(s, &c[i], best, &why) < 0)
+			best = &c[i];
+	if (best && over_route_limit(w, s, old, best))
+		best = NULL;
+	if (best) {
+		n_set = ecmp_set(s, best, c, n, set);
+		if (old && loc_equal(old, best, set, n_set))
+			goto out;
+		if (w->opts->debug && n > 1)
+			explain(w, s, prefix, best, c, n);
+	} else if (!old) {
+		goto out;
+	}
+	set_loc(w, s, prefix, old, best, set, n_set);
+out:
+	if (c != stack)
+		free(c);
+}
+
+/* ---- export ------------------------------------------------------- */
+
+/* Which routes an MSEE VRF passes to which side (see the file comment). */
+static bool msee_passes(enum ers_peer_role from, enum ers_peer_role to)
+{
+	switch (to) {
+	case ERS_PEER_GATEWAY:
+		return from == ERS_PEER_CUSTOMER || from == ERS_PEER_GATEWAY;
+	case ERS_PEER_GLOBAL_REACH:
+		return from == ERS_PEER_CUSTOMER;
+	case ERS_PEER_CUSTOMER:
+		return from == ERS_PEER_GATEWAY || from == ERS_PEER_GLOBAL_REACH;
+	default:
+		return false;
+	}
+}
+
+static bool may_export(const struct ers_speaker *s, const struct ers_loc *l,
+		       const struct ers_peer *p)
+{
+	const struct ers_peer *src = l->best;
+
+	if (!src)
+		return true;
+	if (s->kind == ERS_SPK_GW)
+		return false;	/* a gateway never re-advertises what it learned */
+	/* Not back to the neighbour it came from (split horizon). */
+	if (src == p || src->remote->self == p->remote->self)
+		return false;
+	/* RFC 4271 9.2: iBGP routes go to iBGP peers only via reflection
+	 * (RFC 4456, used for site-links between routers of one AS). */
+	if (src->ibgp && p->ibgp && !src->rr_client && !p->rr_client)
+		return false;
+	if (s->kind == ERS_SPK_MSEE)
+		return msee_passes(src->role, p->role);
+	return true;
+}
+
+static unsigned export_prepends(const struct ers_peer *p)
+{
+	/* Maintenance drains a link both ways: towards the customer and
+	 * towards the gateways, which then prefer the other link. */
+	return p->self->kind == ERS_SPK_MSEE ? p->maintenance_prepend : 0;
+}
+
+const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
+				       uint32_t prefix)
+{
+	struct ers_speaker *s = p->self;
+	const struct ers_loc *l = ers_map_get(&s->loc, prefix);
+	struct ers_attrs_tmpl t;
+	const struct ers_rule *r;
+
+	if (!l || !ers_peer_established(p) || !may_export(s, l, p))
+		return NULL;
+	ers_attrs_to_tmpl(l->attrs, &t);
+	t.weight = 0;
+	if (!p->ibgp) {
+		t.local_pref = ERS_LOCAL_PREF_DEFAULT;
+		t.has_med = false;	/* MED is not passed on between ASes */
+	}
+	r = first_fit(p->export, w->prefixes.prefixes[prefix], &t);
+	if (r) {
+		if (r->deny)
+			return NULL;
+		if (r->has_med) {
+			t.has_med = true;
+			t.med = r->med;
+		}
+		for (size_t i = 0; i < r->n_communities; i++)
+			ers_tmpl_add_comm(&t, r->communities[i]);
+	}
+	if (!p->ibgp)
+		ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p));
+	return ers_attrs_intern(&w->attrs, &t);
+}
+
+uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p)
+{
+	struct ers_speaker *s = p->self;
+	int saved = p->state;
+	uint32_t n = 0, key;
+	void *val;
+
+	/* Count as if the session were up. */
+	p->state = ERS_BGP_ESTABLISHED;
+	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);)
+		n += ers_rib_export(w, p, key) != NULL;
+	p->state = saved;
+	return n;
+}
+
+/* ---- session and speaker transitions ----------------------------- */
+
+void ers_rib_peer_up(struct ers_world *w, struct ers_peer *p)
+{
+	uint32_t key;
+	void *val;
+
+	for (size_t i = 0; ers_map_next(&p->self->loc, &i, &key, &val);)
+		ers_peer_want_send(w, p, key);
+}
+
+void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p)
+{
+	struct ers_map in = p->adj_in;
+	uint32_t key;
+	void *val;
+
+	/* Detach first so the decision process no longer sees these routes. */
+	ers_map_init(&p->adj_in);
+	p->n_accepted = 0;
+	ers_map_clear(&p->adj_out);
+	ers_map_clear(&p->pending);
+	for (size_t i = 0; ers_map_next(&in, &i, &key, &val);)
+		ers_rib_decide(w, p->self, key);
+	ers_map_release(&in);
+}
+
+void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s)
+{
+	uint32_t key;
+	void *val;
+
+	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);) {
+		free(val);
+		ers_observe_route_change(w, s, key);
+	}
+	ers_map_clear(&s->loc);
+	s->n_learned = 0;
+	s->over_limit_reported = false;
+}
+
+void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s)
+{
+	uint32_t key;
+	void *val;
+
+	for (size_t i = 0; ers_map_next(&s->local, &i, &key, &val);)
+		ers_rib_decide(w, s, key);
+}

@@ -1,0 +1,610 @@
+/*
+ * bgp_session.c - BGP sessions between speakers: the finite state machine
+ * of RFC 4271 section 8 (Idle, Connect, OpenSent, OpenConfirm,
+ * Established), its timers (connect-retry, hold, keepalive, MRAI), message
+ * exchange over links with delay, and failure detection by interface
+ * state, BFD (RFC 5880) or hold-timer expiry.
+ *
+ * Simplifications, stated in docs/model.md:
+ *  - a session is one TCP connection (the collision of RFC 4271 6.8 always
+ *    resolves to one); opening it takes one round trip, then both ends send
+ *    OPEN; each connection has an epoch, and a message that arrives on a
+ *    connection an end has left is dropped, as TCP would;
+ *  - BFD packets are not simulated one by one: after a silent failure the
+ *    session's BFD detection fires at last_rx + multiplier x interval, with
+ *    last_rx drawn uniformly in the last interval before the failure, which
+ *    gives RFC 5880's detection window [(m-1)i, mi];
+ *  - UPDATEs go through the receiver's decision process one batch at a
+ *    time, each batch taking the router's processing delay.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ersim/bgp.h"
+
+static const char *const state_names[] = {
+	"Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established",
+};
+
+const char *ers_bgp_state_str(int state)
+{
+	return state >= 0 && state <= ERS_BGP_ESTABLISHED ? state_names[state] : "?";
+}
+
+enum msg_type { MSG_OPEN, MSG_UPDATE, MSG_NOTIFICATION, MSG_KEEPALIVE };
+
+struct update_entry {
+	uint32_t prefix;
+	const struct ers_attrs *attrs;	/* NULL = withdrawn */
+};
+
+struct msg {
+	enum msg_type type;
+	struct ers_peer *to;
+	uint32_t conn;
+	ers_time_t hold;		/* OPEN: proposed hold time */
+	size_t n;
+	struct update_entry e[];
+};
+
+bool ers_peer_established(const struct ers_peer *p)
+{
+	return p->state == ERS_BGP_ESTABLISHED;
+}
+
+static struct ers_world *world_of(const struct ers_peer *p)
+{
+	return p->self->w;
+}
+
+static struct ers_net_link *link_of(struct ers_world *w, const struct ers_session *ss)
+{
+	return &w->links[ss->link];
+}
+
+/* RFC 4271 10: timers are jittered by a factor in [0.75, 1.0]. */
+static ers_time_t jitter(struct ers_world *w, ers_time_t t)
+{
+	double f = ers_rng_uniform(ers_sim_rng(w->sim), 0.75, 1.0);
+	return (ers_time_t)((double)t * f);
+}
+
+static void trace_peer(struct ers_world *w, const struct ers_peer *p,
+		       const char *kind, const char *detail)
+{
+	ers_trace(w, p->self->id, kind, "%s %s", p->remote->self->id, detail);
+}
+
+/* ---- sending ----------------------------------------------------- */
+
+static void deliver(struct ers_sim *sim, void *arg, uint64_t data);
+
+static void send_msg(struct ers_world *w, struct ers_peer *from, struct msg *m)
+{
+	struct ers_net_link *l = link_of(w, from->session);
+
+	m->to = from->remote;
+	m->conn = from->conn;
+	w->messages++;
+	if (ers_sim_post(w->sim, ers_sim_now(w->sim) + l->delay, deliver, m, 0)) {
+		w->err = ERS_ENOMEM;
+		free(m);
+	}
+}
+
+static struct msg *new_msg(struct ers_world *w, enum msg_type type, size_t n)
+{
+	struct msg *m = malloc(sizeof *m + n * sizeof m->e[0]);
+
+	if (!m) {
+		w->err = ERS_ENOMEM;
+		return NULL;
+	}
+	m->type = type;
+	m->n = n;
+	m->hold = 0;
+	return m;
+}
+
+static void send_simple(struct ers_world *w, struct ers_peer *from, enum msg_type type)
+{
+	struct msg *m = new_msg(w, type, 0);
+
+	if (!m)
+		return;
+	m->hold = from->bgp.hold;
+	send_msg(w, from, m);
+}
+
+/* ---- state changes ----------------------------------------------- */
+
+static void arm_keepalive(struct ers_world *w, struct ers_peer *p)
+{
+	if (p->keepalive > 0)
+		ers_timer_set(w->sim, &p->keepalive_timer,
+			      ers_sim_now(w->sim) + jitter(w, p->keepalive));
+}
+
+static void arm_hold(struct ers_world *w, struct ers_peer *p)
+{
+	if (p->hold > 0)
+		ers_timer_set(w->sim, &p->hold_timer, ers_sim_now(w->sim) + p->hold);
+}
+
+static void stop_timers(struct ers_world *w, struct ers_peer *p)
+{
+	ers_timer_cancel(w->sim, &p->hold_timer);
+	ers_timer_cancel(w->sim, &p->keepalive_timer);
+	ers_timer_cancel(w->sim, &p->mrai_timer);
+	ers_timer_cancel(w->sim, &p->flush_timer);
+}
+
+static void schedule_connect(struct ers_world *w, struct ers_session *ss, ers_time_t delay)
+{
+	struct ers_timer *t = &ss->end[0].connect_timer;
+
+	if (!ers_timer_armed(t) || t->at > ers_sim_now(w->sim) + delay)
+		ers_timer_set(w->sim, t, ers_sim_now(w->sim) + delay);
+}
+
+/* One end leaves its connection: routes learned are withdrawn, the
+ * connection is dead for both ends (the other notices by its own means). */
+static void peer_down(struct ers_world *w, struct ers_peer *p, const char *why)
+{
+	bool was_up = p->state == ERS_BGP_ESTABLISHED;
+
+	if (p->state == ERS_BGP_IDLE)
+		return;
+	trace_peer(w, p, "session-down", why);
+	stop_timers(w, p);
+	p->state = ERS_BGP_IDLE;
+	if (p->conn == p->session->epoch)
+		p->session->epoch++;
+	ers_observe_detect(w);
+	if (was_up)
+		ers_rib_peer_down(w, p);
+	else {
+		ers_map_clear(&p->adj_out);
+		ers_map_clear(&p->pending);
+	}
+	if (p->remote->state == ERS_BGP_IDLE)
+		schedule_connect(w, p->session,
+				 jitter(w, p->session->end[0].bgp.connect_retry));
+}
+
+static void notify_and_down(struct ers_world *w, struct ers_peer *p, const char *why)
+{
+	send_simple(w, p, MSG_NOTIFICATION);
+	peer_down(w, p, why);
+}
+
+void ers_session_reset(struct ers_world *w, struct ers_session *ss, const char *why)
+{
+	ers_timer_cancel(w->sim, &ss->bfd_timer);
+	peer_down(w, &ss->end[0], why);
+	peer_down(w, &ss->end[1], why);
+}
+
+static void established(struct ers_world *w, struct ers_peer *p)
+{
+	p->state = ERS_BGP_ESTABLISHED;
+	trace_peer(w, p, "session-up", "Established");
+	ers_observe_detect(w);
+	ers_rib_peer_up(w, p);
+}
+
+/* ---- connection setup ---------------------------------------------- */
+
+static bool endpoints_up(struct ers_world *w, const struct ers_session *ss)
+{
+	return ers_link_usable(w, link_of(w, ss)) &&
+	       !w->nodes[ss->end[0].self->node].down &&
+	       !w->nodes[ss->end[1].self->node].down;
+}
+
+/* An MSEE keeps a session it tore down for the prefix limit down until
+ * the customer would advertise fewer prefixes than the limit. */
+static bool prefix_limit_holds(struct ers_world *w, struct ers_session *ss)
+{
+	for (int i = 0; i < 2; i++) {
+		struct ers_peer *p = &ss->end[i];
+		if (!p->prefix_limited)
+			continue;
+		if (ers_rib_count_exportable(w, p->remote) >= p->max_prefix)
+			return true;
+		p->prefix_limited = false;
+	}
+	return false;
+}
+
+static void tcp_open(struct ers_sim *sim, void *arg, uint64_t data);
+
+static void try_connect(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_session *ss = arg;
+	struct ers_world *w = ss->end[0].self->w;
+
+	if (ss->end[0].state != ERS_BGP_IDLE || ss->end[1].state != ERS_BGP_IDLE)
+		return;
+	if (!endpoints_up(w, ss) || prefix_limit_holds(w, ss)) {
+		schedule_connect(w, ss, jitter(w, ss->end[0].bgp.connect_retry));
+		return;
+	}
+	ss->epoch++;
+	for (int i = 0; i < 2; i++) {
+		ss->end[i].state = ERS_BGP_CONNECT;
+		ss->end[i].conn = ss->epoch;
+	}
+	/* The TCP handshake: one round trip before OPEN can be sent. */
+	if (ers_sim_post(sim, ers_sim_now(sim) + 2 * link_of(w, ss)->delay, tcp_open,
+			 ss, ss->epoch))
+		w->err = ERS_ENOMEM;
+}
+
+static void tcp_open(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_session *ss = arg;
+	struct ers_world *w = ss->end[0].self->w;
+
+	if (ss->epoch != data)
+		return;
+	if (!endpoints_up(w, ss)) {
+		for (int i = 0; i < 2; i++)
+			ss->end[i].state = ERS_BGP_IDLE;
+		ss->epoch++;
+		schedule_connect(w, ss, jitter(w, ss->end[0].bgp.connect_retry));
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct ers_peer *p = &ss->end[i];
+		p->state = ERS_BGP_OPENSENT;
+		/* RFC 4271 8.2.2: a large hold time (4 minutes) until OPEN. */
+		ers_timer_set(sim, &p->hold_timer, ers_sim_now(sim) + 240 * ERS_S);
+		send_simple(w, p, MSG_OPEN);
+	}
+}
+
+/* ---- receiving ------------------------------------------------------ */
+
+static void process_update(struct ers_sim *sim, void *arg, uint64_t data);
+
+static void recv_open(struct ers_world *w, struct ers_peer *p, const struct msg *m)
+{
+	ers_time_t hold;
+
+	if (p->state != ERS_BGP_OPENSENT) {
+		notify_and_down(w, p, "FSM error: OPEN");
+		return;
+	}
+	/* RFC 4271 4.2: the hold time is the smaller of the two proposals;
+	 * keepalives at a third of it unless configured lower. */
+	hold = m->hold < p->bgp.hold ? m->hold : p->bgp.hold;
+	p->hold = hold;
+	p->keepalive = p->bgp.keepalive;
+	if (hold == 0)
+		p->keepalive = 0;
+	else if (p->keepalive > hold / 3 || p->keepalive == 0)
+		p->keepalive = hold / 3;
+	p->state = ERS_BGP_OPENCONFIRM;
+	send_simple(w, p, MSG_KEEPALIVE);
+	arm_keepalive(w, p);
+	if (hold)
+		arm_hold(w, p);
+	else
+		ers_timer_cancel(w->sim, &p->hold_timer);
+}
+
+/* The decision process handles one batch at a time, each taking the
+ * router's processing delay. Returns false if it could not be queued. */
+static bool queue_update(struct ers_world *w, struct ers_peer *p, struct msg *m)
+{
+	struct ers_speaker *s = p->self;
+	ers_time_t now = ers_sim_now(w->sim);
+
+	s->busy_until = (s->busy_until > now ? s->busy_until : now) + s->proc_delay;
+	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
+		w->err = ERS_ENOMEM;
+		return false;
+	}
+	return true;
+}
+
+static void recv_msg(struct ers_world *w, struct ers_peer *p, struct msg *m)
+{
+	switch (m->type) {
+	case MSG_OPEN:
+		recv_open(w, p, m);
+		break;
+	case MSG_KEEPALIVE:
+		if (p->state == ERS_BGP_OPENCONFIRM)
+			established(w, p);
+		arm_hold(w, p);
+		break;
+	case MSG_NOTIFICATION:
+		peer_down(w, p, "NOTIFICATION received");
+		break;
+	case MSG_UPDATE:
+		if (p->state != ERS_BGP_ESTABLISHED)
+			break;
+		arm_hold(w, p);
+		if (queue_update(w, p, m))
+			return;		/* m now belongs to process_update */
+		break;
+	}
+	free(m);
+}
+
+static void deliver(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct msg *m = arg;
+	struct ers_peer *p = m->to;
+	struct ers_world *w = world_of(p);
+
+	/* Lost with the link, or sent on a connection this end has left. */
+	if (!ers_link_usable(w, link_of(w, p->session)) || w->nodes[p->self->node].down ||
+	    p->conn != m->conn || p->state == ERS_BGP_IDLE) {
+		free(m);
+		return;
+	}
+	recv_msg(w, p, m);
+}
+
+static void check_prefix_limit(struct ers_world *w, struct ers_peer *p)
+{
+	if (!p->max_prefix || p->n_accepted <= p->max_prefix)
+		return;
+	ers_observe_notice(w, "prefix-limit", p->self->id,
+			   "%s advertised %u prefixes, over the limit of %u: session torn down (NOTIFICATION Cease, maximum number of prefixes reached)",
+			   p->remote->self->id, p->n_accepted, p->max_prefix);
+	p->prefix_limited = true;
+	notify_and_down(w, p, "Cease: maximum number of prefixes reached");
+}
+
+static void process_update(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct msg *m = arg;
+	struct ers_peer *p = m->to;
+	struct ers_world *w = world_of(p);
+
+	if (p->conn == m->conn && p->state == ERS_BGP_ESTABLISHED &&
+	    !w->nodes[p->self->node].down) {
+		ers_trace(w, p->self->id, "update-in", "%s %zu", p->remote->self->id, m->n);
+		for (size_t i = 0; i < m->n; i++)
+			ers_rib_receive(w, p, m->e[i].prefix, m->e[i].attrs);
+		check_prefix_limit(w, p);
+	}
+	free(m);
+}
+
+/* ---- timers --------------------------------------------------------- */
+
+static void on_hold_expired(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_peer *p = arg;
+
+	notify_and_down(world_of(p), p, "hold timer expired");
+}
+
+static void on_keepalive(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_peer *p = arg;
+	struct ers_world *w = world_of(p);
+
+	if (p->state != ERS_BGP_ESTABLISHED && p->state != ERS_BGP_OPENCONFIRM)
+		return;
+	send_simple(w, p, MSG_KEEPALIVE);
+	arm_keepalive(w, p);
+}
+
+static void on_connect_retry(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	try_connect(sim, arg, data);
+}
+
+static void on_bfd_detect(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_session *ss = arg;
+	struct ers_world *w = ss->end[0].self->w;
+
+	if (ers_link_usable(w, link_of(w, ss)))
+		return;
+	ers_session_reset(w, ss, "BFD detected the path down");
+}
+
+/* ---- sending updates (MRAI) ------------------------------------------ */
+
+static void flush(struct ers_sim *sim, void *arg, uint64_t data);
+
+void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix)
+{
+	if (p->state != ERS_BGP_ESTABLISHED)
+		return;
+	if (ers_map_put(&p->pending, prefix, p)) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	/* Send once the current batch is done (same time, later in order). */
+	if (!ers_timer_armed(&p->flush_timer))
+		ers_timer_set(w->sim, &p->flush_timer, ers_sim_now(w->sim));
+}
+
+void ers_peer_refresh(struct ers_world *w, struct ers_peer *p)
+{
+	uint32_t key;
+	void *val;
+
+	for (size_t i = 0; ers_map_next(&p->self->loc, &i, &key, &val);)
+		ers_peer_want_send(w, p, key);
+	for (size_t i = 0; ers_map_next(&p->adj_out, &i, &key, &val);)
+		ers_peer_want_send(w, p, key);
+}
+
+/* Collect what differs from Adj-RIB-Out. Withdrawals always go out at
+ * once; announcements wait while the MRAI timer runs (RFC 4271 9.2.1.1). */
+static size_t collect(struct ers_world *w, struct ers_peer *p, struct msg *m,
+		      bool mrai_running, size_t *n_withdrawn)
+{
+	uint32_t key;
+	void *val;
+	size_t n = 0;
+
+	for (size_t i = 0; ers_map_next(&p->pending, &i, &key, &val);) {
+		const struct ers_attrs *a = ers_rib_export(w, p, key);
+		const struct ers_attrs *old = ers_map_get(&p->adj_out, key);
+
+		if (a == old || (a && mrai_running))
+			continue;
+		m->e[n].prefix = key;
+		m->e[n].attrs = a;
+		n++;
+		*n_withdrawn += !a;
+	}
+	return n;
+}
+
+static void apply_sent(struct ers_world *w, struct ers_peer *p, const struct msg *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->e[i].attrs) {
+			if (ers_map_put(&p->adj_out, m->e[i].prefix, (void *)m->e[i].attrs))
+				w->err = ERS_ENOMEM;
+		} else {
+			ers_map_del(&p->adj_out, m->e[i].prefix);
+		}
+		ers_map_del(&p->pending, m->e[i].prefix);
+	}
+}
+
+static void flush(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_peer *p = arg;
+	struct ers_world *w = world_of(p);
+	bool mrai_running = ers_timer_armed(&p->mrai_timer);
+	size_t n_withdrawn = 0, n;
+	struct msg *m;
+
+	if (p->state != ERS_BGP_ESTABLISHED || !p->pending.n)
+		return;
+	m = new_msg(w, MSG_UPDATE, p->pending.n);
+	if (!m)
+		return;
+	n = collect(w, p, m, mrai_running, &n_withdrawn);
+	m->n = n;
+	apply_sent(w, p, m);
+	if (!mrai_running)
+		ers_map_clear(&p->pending);
+	if (!n) {
+		free(m);
+		return;
+	}
+	if (n > n_withdrawn && p->bgp.mrai > 0)
+		ers_timer_set(sim, &p->mrai_timer, ers_sim_now(sim) + jitter(w, p->bgp.mrai));
+	w->updates++;
+	ers_observe_update_sent(w, n_withdrawn);
+	ers_trace(w, p->self->id, "update-out", "%s %zu %zu", p->remote->self->id,
+		  n - n_withdrawn, n_withdrawn);
+	send_msg(w, p, m);
+}
+
+static void on_mrai(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	flush(sim, arg, data);
+}
+
+/* ---- links and nodes ------------------------------------------------- */
+
+void ers_bgp_start(struct ers_world *w)
+{
+	for (size_t i = 0; i < w->n_sessions; i++) {
+		struct ers_session *ss = w->sessions[i];
+		for (int e = 0; e < 2; e++) {
+			struct ers_peer *p = &ss->end[e];
+			ers_timer_init(&p->connect_timer, on_connect_retry, ss, 0);
+			ers_timer_init(&p->hold_timer, on_hold_expired, p, 0);
+			ers_timer_init(&p->keepalive_timer, on_keepalive, p, 0);
+			ers_timer_init(&p->mrai_timer, on_mrai, p, 0);
+			ers_timer_init(&p->flush_timer, flush, p, 0);
+		}
+		ers_timer_init(&ss->bfd_timer, on_bfd_detect, ss, 0);
+		schedule_connect(w, ss, 0);
+	}
+	for (size_t i = 0; i < w->n_speakers; i++)
+		ers_rib_speaker_up(w, w->speakers[i]);
+}
+
+/* BFD (RFC 5880 asynchronous mode): the last packet arrived somewhere in
+ * the interval before the failure; detection follows multiplier x interval
+ * after it. */
+static void start_bfd_detection(struct ers_world *w, struct ers_session *ss)
+{
+	ers_time_t i = ss->bfd_interval;
+	ers_time_t last_rx = ers_sim_now(w->sim) - (ers_time_t)ers_rng_below(
+		ers_sim_rng(w->sim), (uint64_t)i);
+	ers_time_t at = last_rx + (ers_time_t)ss->bfd_mult * i;
+
+	if (at < ers_sim_now(w->sim))
+		at = ers_sim_now(w->sim);
+	if (!ers_timer_armed(&ss->bfd_timer))
+		ers_timer_set(w->sim, &ss->bfd_timer, at);
+}
+
+void ers_link_went_down(struct ers_world *w, struct ers_net_link *l)
+{
+	for (size_t i = 0; i < l->n_sessions; i++) {
+		struct ers_session *ss = w->sessions[l->sessions[i]];
+
+		if (l->interface_carrier)
+			ers_session_reset(w, ss, "interface down");
+		else if (ss->bfd && (ss->end[0].state == ERS_BGP_ESTABLISHED ||
+				     ss->end[1].state == ERS_BGP_ESTABLISHED))
+			start_bfd_detection(w, ss);
+		/* else: only the hold timer will notice */
+	}
+	ers_observe_forwarding_changed(w);
+}
+
+void ers_link_came_up(struct ers_world *w, struct ers_net_link *l)
+{
+	for (size_t i = 0; i < l->n_sessions; i++) {
+		struct ers_session *ss = w->sessions[l->sessions[i]];
+
+		ers_timer_cancel(w->sim, &ss->bfd_timer);
+		/* An interface coming up starts BGP at once; over a provider
+		 * the idle ends find out at their next connect retry. */
+		if (l->interface_carrier && ss->end[0].state == ERS_BGP_IDLE &&
+		    ss->end[1].state == ERS_BGP_IDLE)
+			schedule_connect(w, ss, 0);
+	}
+	ers_observe_forwarding_changed(w);
+}
+
+/* A router dies: its own ends drop silently, its routes vanish; its
+ * neighbours notice through the carrier of each link. */
+void ers_node_went_down(struct ers_world *w, struct ers_node *n)
+{
+	for (size_t i = 0; i < n->n_speakers; i++) {
+		struct ers_speaker *s = n->speakers[i];
+		for (size_t j = 0; j < s->n_peers; j++)
+			peer_down(w, s->peers[j], "router down");
+		ers_rib_speaker_down(w, s);
+	}
+	for (size_t i = 0; i < n->n_links; i++)
+		ers_link_went_down(w, &w->links[n->links[i]]);
+}
+
+void ers_node_came_up(struct ers_world *w, struct ers_node *n)
+{
+	for (size_t i = 0; i < n->n_speakers; i++)
+		ers_rib_speaker_up(w, n->speakers[i]);
+	for (size_t i = 0; i < n->n_links; i++) {
+		struct ers_net_link *l = &w->links[n->links[i]];
+		if (ers_link_usable(w, l))
+			ers_link_came_up(w, l);
+	}
+	/* Its own sessions start at once: the router boots and connects. */
+	for (size_t i = 0; i < n->n_speakers; i++) {
+		struct ers_speaker *s = n->speakers[i];
+		for (size_t j = 0; j < s->n_peers; j++)
+			schedule_connect(w, s->peers[j]->session, 0);
+	}
+}

@@ -1,0 +1,377 @@
+/*
+ * observe.c - the observers: they read routing state and never change it.
+ * Every change of a best route and of link state comes through here; we
+ * record convergence and detection per failure event, and re-trace every
+ * flow through the forwarding tables (each speaker's Loc-RIB, longest
+ * prefix match, ECMP split evenly) once per simulated instant in which
+ * something changed, accounting outage, lost bytes and link load.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ersim/bgp.h"
+
+#define MAX_HOPS 64
+
+static void retrace(struct ers_sim *sim, void *arg, uint64_t data);
+
+void ers_observe_route_change(struct ers_world *w, struct ers_speaker *s,
+			      uint32_t prefix)
+{
+	ers_time_t now = ers_sim_now(w->sim);
+
+	w->last_change = now;
+	if (w->cur_event >= 0)
+		w->ev[w->cur_event].converged = now;
+	ers_observe_forwarding_changed(w);
+}
+
+void ers_observe_detect(struct ers_world *w)
+{
+	if (w->cur_event >= 0 && w->ev[w->cur_event].detected == ERS_TIME_NEVER)
+		w->ev[w->cur_event].detected = ers_sim_now(w->sim);
+}
+
+void ers_observe_update_sent(struct ers_world *w, size_t n_withdrawn)
+{
+	if (w->cur_event < 0)
+		return;
+	w->ev[w->cur_event].updates++;
+	w->ev[w->cur_event].withdrawals += n_withdrawn;
+}
+
+void ers_observe_forwarding_changed(struct ers_world *w)
+{
+	if (w->retrace_pending || !w->s->n_flows)
+		return;
+	w->retrace_pending = true;
+	if (ers_sim_post(w->sim, ers_sim_now(w->sim), retrace, w, 0))
+		w->err = ERS_ENOMEM;
+}
+
+void ers_observe_notice(struct ers_world *w, const char *kind, const char *node,
+			const char *fmt, ...)
+{
+	struct ers_result *r = w->result;
+	struct ers_notice *v = realloc(r->notices, (r->n_notices + 1) * sizeof *v);
+	char buf[512];
+	va_list ap;
+
+	if (!v) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	r->notices = v;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	v[r->n_notices].at = ers_sim_now(w->sim);
+	v[r->n_notices].kind = strdup(kind);
+	v[r->n_notices].node = strdup(node);
+	v[r->n_notices].detail = strdup(buf);
+	r->n_notices++;
+	ers_trace(w, node, kind, "%s", buf);
+}
+
+/* ---- tracing one flow ---------------------------------------------- */
+
+/* Longest prefix match in s's Loc-RIB. */
+static const struct ers_loc *lookup(const struct ers_world *w,
+				    const struct ers_speaker *s, uint32_t addr)
+{
+	for (int len = 32; len >= 0; len--) {
+		struct ers_prefix p = { len ? addr & (~(uint32_t)0 << (32 - len)) : 0,
+					(uint8_t)len };
+		int64_t id = ers_prefix_find(&w->prefixes, p);
+		const struct ers_loc *l;
+
+		if (id >= 0 && (l = ers_map_get(&s->loc, (uint32_t)id)))
+			return l;
+	}
+	return NULL;
+}
+
+struct walk {
+	struct ers_world *w;
+	const struct ers_flow_rec *f;
+	ers_rate_t rate;
+	struct ers_speaker *stack[MAX_HOPS];
+	size_t depth;
+	struct ers_path_entry *out;	/* paths found */
+	size_t n_out, cap_out;
+	double delivered;
+	bool oom;
+};
+
+static void emit(struct walk *k, double share, enum ers_path_status st)
+{
+	struct ers_path_entry *e;
+
+	if (k->n_out == k->cap_out) {
+		size_t cap = k->cap_out ? 2 * k->cap_out : 4;
+		struct ers_path_entry *v = realloc(k->out, cap * sizeof *v);
+		if (!v) {
+			k->oom = true;
+			return;
+		}
+		k->out = v;
+		k->cap_out = cap;
+	}
+	e = &k->out[k->n_out];
+	e->nodes = calloc(k->depth, sizeof *e->nodes);
+	if (!e->nodes) {
+		k->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < k->depth; i++) {
+		e->nodes[i] = strdup(k->w->nodes[k->stack[i]->node].id);
+		if (!e->nodes[i])
+			k->oom = true;
+	}
+	e->n_nodes = k->depth;
+	e->share = share;
+	e->status = st;
+	e->from = ers_sim_now(k->w->sim);
+	k->n_out++;
+	if (st == ERS_PATH_DELIVERED)
+		k->delivered += share;
+}
+
+static bool is_destination(const struct ers_flow_rec *f, const struct ers_speaker *s)
+{
+	return (f->dst_site >= 0 && s->site == f->dst_site) ||
+	       (f->dst_vnet >= 0 && s->vnet == f->dst_vnet);
+}
+
+static void add_load(struct walk *k, struct ers_speaker *from, struct ers_net_link *l,
+		     double share)
+{
+	l->load[from->node == l->a ? 0 : 1] += (double)k->rate * share;
+}
+
+static void walk_from(struct walk *k, struct ers_speaker *s, double share)
+{
+	struct ers_world *w = k->w;
+	const struct ers_loc *l;
+
+	for (size_t i = 0; i < k->depth; i++)
+		if (k->stack[i] == s) {
+			emit(k, share, ERS_PATH_LOOP);
+			return;
+		}
+	if (k->depth == MAX_HOPS) {
+		emit(k, share, ERS_PATH_LOOP);
+		return;
+	}
+	k->stack[k->depth++] = s;
+	l = w->nodes[s->node].down ? NULL : lookup(w, s, k->f->dst_addr);
+	if (!l || (!l->best && !is_destination(k->f, s))) {
+		emit(k, share, ERS_PATH_BLACKHOLE);
+	} else if (!l->best) {
+		emit(k, share, ERS_PATH_DELIVERED);
+	} else {
+		double part = share / l->n_ecmp;
+		for (uint8_t i = 0; i < l->n_ecmp; i++) {
+			struct ers_peer *p = l->ecmp[i];
+			struct ers_net_link *ln = &w->links[p->session->link];
+			if (!ers_link_usable(w, ln)) {
+				emit(k, part, ERS_PATH_BLACKHOLE);
+				continue;
+			}
+			add_load(k, s, ln, part);
+			walk_from(k, p->remote->self, part);
+		}
+	}
+	k->depth--;
+}
+
+/* Trace f now; fills k with its paths and delivered share. */
+static void trace_flow(struct ers_world *w, const struct ers_flow_rec *f,
+		       ers_rate_t rate, struct walk *k)
+{
+	memset(k, 0, sizeof *k);
+	k->w = w;
+	k->f = f;
+	k->rate = rate;
+	walk_from(k, f->src, 1.0);
+}
+
+static void free_paths(struct ers_path_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < v[i].n_nodes; j++)
+			free(v[i].nodes[j]);
+		free(v[i].nodes);
+	}
+	free(v);
+}
+
+static bool same_paths(const struct ers_path_entry *a, size_t na,
+		       const struct ers_path_entry *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		if (a[i].n_nodes != b[i].n_nodes || a[i].status != b[i].status ||
+		    fabs(a[i].share - b[i].share) > 1e-12)
+			return false;
+		for (size_t j = 0; j < a[i].n_nodes; j++)
+			if (strcmp(a[i].nodes[j], b[i].nodes[j]))
+				return false;
+	}
+	return true;
+}
+
+/* Append copies of the current paths to the flow's history. */
+static int record_paths(struct ers_flow_result *fr, const struct ers_path_entry *v, size_t n)
+{
+	struct ers_path_entry *h = realloc(fr->paths, (fr->n_paths + n) * sizeof *h);
+
+	if (!h)
+		return -1;
+	fr->paths = h;
+	for (size_t i = 0; i < n; i++) {
+		struct ers_path_entry *e = &h[fr->n_paths];
+		*e = v[i];
+		e->nodes = calloc(v[i].n_nodes ? v[i].n_nodes : 1, sizeof *e->nodes);
+		if (!e->nodes)
+			return -1;
+		fr->n_paths++;
+		for (size_t j = 0; j < v[i].n_nodes; j++)
+			if (!(e->nodes[j] = strdup(v[i].nodes[j])))
+				return -1;
+	}
+	return 0;
+}
+
+/* Time since the last accounting at the share delivered then. */
+static void account(struct ers_world *w, struct ers_flow_rec *f, ers_rate_t rate)
+{
+	ers_time_t now = ers_sim_now(w->sim), dt = now - f->since;
+
+	if (dt <= 0)
+		return;
+	if (f->delivered < 1.0 - 1e-9)
+		f->outage += dt;
+	if (f->delivered < 1e-9)
+		f->down += dt;
+	f->lost_bytes += (double)rate / 8.0 * (1.0 - f->delivered) * ers_time_to_s(dt);
+	f->since = now;
+}
+
+static void update_utilization(struct ers_world *w, struct ers_flow_rec *f,
+			       const struct ers_path_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j + 1 < v[i].n_nodes; j++)
+			for (size_t li = 0; li < w->n_links; li++) {
+				struct ers_net_link *l = &w->links[li];
+				double u;
+				if (!l->bandwidth || l->kind != ERS_LINK_CIRCUIT)
+					continue;
+				bool fwd = !strcmp(w->nodes[l->a].id, v[i].nodes[j]) &&
+					   !strcmp(w->nodes[l->b].id, v[i].nodes[j + 1]);
+				bool rev = !strcmp(w->nodes[l->b].id, v[i].nodes[j]) &&
+					   !strcmp(w->nodes[l->a].id, v[i].nodes[j + 1]);
+				if (!fwd && !rev)
+					continue;
+				u = l->load[fwd ? 0 : 1] / (double)l->bandwidth;
+				if (u > f->max_util) {
+					f->max_util = u;
+					f->max_util_link = (int)li;
+				}
+			}
+}
+
+static void retrace(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_world *w = arg;
+	struct walk *k = calloc(w->s->n_flows, sizeof *k);
+
+	w->retrace_pending = false;
+	if (!k) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < w->n_links; i++)
+		w->links[i].load[0] = w->links[i].load[1] = 0;
+	/* First all loads, then utilisation: flows share links. */
+	for (size_t i = 0; i < w->s->n_flows; i++)
+		trace_flow(w, &w->flows[i], w->s->flows[i].rate, &k[i]);
+	for (size_t i = 0; i < w->s->n_flows; i++) {
+		struct ers_flow_rec *f = &w->flows[i];
+		struct ers_flow_result *fr = &w->result->flows[i];
+
+		account(w, f, w->s->flows[i].rate);
+		f->delivered = k[i].delivered;
+		update_utilization(w, f, k[i].out, k[i].n_out);
+		if (k[i].oom)
+			w->err = ERS_ENOMEM;
+		if (!same_paths(f->cur, f->n_cur, k[i].out, k[i].n_out)) {
+			if (record_paths(fr, k[i].out, k[i].n_out))
+				w->err = ERS_ENOMEM;
+			free_paths(f->cur, f->n_cur);
+			f->cur = k[i].out;
+			f->n_cur = k[i].n_out;
+		} else {
+			free_paths(k[i].out, k[i].n_out);
+		}
+	}
+	free(k);
+}
+
+/* ---- run boundaries -------------------------------------------------- */
+
+/* Outage and utilisation count from initial convergence: forget what
+ * happened while the network was still coming up, keep the current paths. */
+void ers_observe_start_accounting(struct ers_world *w)
+{
+	for (size_t i = 0; i < w->s->n_flows; i++) {
+		struct ers_flow_rec *f = &w->flows[i];
+		struct ers_flow_result *fr = &w->result->flows[i];
+
+		f->outage = f->down = 0;
+		f->lost_bytes = 0;
+		account(w, f, w->s->flows[i].rate);
+		f->max_util = 0;
+		f->max_util_link = -1;
+		update_utilization(w, f, f->cur, f->n_cur);
+		free_paths(fr->paths, fr->n_paths);
+		fr->paths = NULL;
+		fr->n_paths = 0;
+		if (record_paths(fr, f->cur, f->n_cur))
+			w->err = ERS_ENOMEM;
+	}
+}
+
+void ers_observe_finish(struct ers_world *w)
+{
+	for (size_t i = 0; i < w->s->n_flows; i++)
+		account(w, &w->flows[i], w->s->flows[i].rate);
+}
+
+/* Is s -> dst delivered in full right now? */
+bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
+			   uint32_t dst_addr, int dst_site, int dst_vnet)
+{
+	struct ers_flow_rec f = { .src = src, .dst_addr = dst_addr,
+				  .dst_site = dst_site, .dst_vnet = dst_vnet };
+	struct walk k;
+	bool ok;
+
+	trace_flow(w, &f, 0, &k);
+	ok = !k.oom && k.delivered > 1.0 - 1e-9;
+	free_paths(k.out, k.n_out);
+	return ok;
+}
+
+void ers_observe_release(struct ers_world *w)
+{
+	for (size_t i = 0; w->flows && i < w->s->n_flows; i++)
+		free_paths(w->flows[i].cur, w->flows[i].n_cur);
+	free(w->flows);
+	w->flows = NULL;
+}

@@ -1,0 +1,592 @@
+/*
+ * run.c - one simulation run (run.h): builds the world, schedules the
+ * scenario's timeline on the engine, runs it, and turns what the observers
+ * recorded into a result. Also the event trace: every simulation event
+ * feeds the run's fingerprint and, with --trace, a JSON Lines file.
+ *
+ * When the scenario gives no duration the run ends once the network is
+ * quiet after the last event: no routing change for 60 s, no session
+ * waiting to detect a dead path and none waiting to reconnect.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ersim/bgp.h"
+#include "ersim/run.h"
+#include "ersim/units.h"
+
+#define QUIET_TIME (60 * ERS_S)
+#define RUN_CAP (24 * 3600 * ERS_S)	/* a run without duration stops here */
+
+/* ---- trace and fingerprint --------------------------------------- */
+
+static uint64_t fnv64(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void ers_trace(struct ers_world *w, const char *router, const char *kind,
+	       const char *fmt, ...)
+{
+	ers_time_t now = ers_sim_now(w->sim);
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	w->fingerprint = fnv64(w->fingerprint, &now, sizeof now);
+	w->fingerprint = fnv64(w->fingerprint, router, strlen(router) + 1);
+	w->fingerprint = fnv64(w->fingerprint, kind, strlen(kind) + 1);
+	w->fingerprint = fnv64(w->fingerprint, detail, strlen(detail) + 1);
+	if (w->opts->trace) {
+		json_t *o = json_pack("{s:f,s:I,s:s,s:s,s:s}", "t", ers_time_to_s(now),
+				      "t_ns", (json_int_t)now, "router", router,
+				      "kind", kind, "detail", detail);
+		if (o) {
+			json_dumpf(o, w->opts->trace, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			fputc('\n', w->opts->trace);
+			json_decref(o);
+		}
+	}
+}
+
+/* ---- failure targets ------------------------------------------------ */
+
+struct target_set {
+	size_t *links, n_links;
+	size_t *nodes, n_nodes;
+};
+
+static int add_to(size_t **v, size_t *n, size_t x)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i] == x)
+			return 0;
+	size_t *p = realloc(*v, (*n + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	p[(*n)++] = x;
+	*v = p;
+	return 0;
+}
+
+static int add_node_if(struct ers_world *w, struct target_set *t, bool (*fits)(
+	const struct ers_world *, const struct ers_node *, const struct ers_target *),
+	const struct ers_target *tg)
+{
+	for (size_t i = 0; i < w->n_nodes; i++)
+		if (fits(w, &w->nodes[i], tg) && add_to(&t->nodes, &t->n_nodes, i))
+			return -1;
+	return 0;
+}
+
+/* "<location>-<pair>/a": does MSEE node n belong to the target? */
+static bool msee_fits(const struct ers_world *w, const struct ers_node *n,
+		      const struct ers_target *tg)
+{
+	size_t len = strlen(tg->location);
+	char rest[32];
+
+	if (n->kind != ERS_NODE_MSEE || strncmp(n->id, tg->location, len) || n->id[len] != '-')
+		return false;
+	if (tg->kind == ERS_T_LOCATION)
+		return true;
+	snprintf(rest, sizeof rest, "%d/", tg->pair);
+	if (strncmp(n->id + len + 1, rest, strlen(rest)))
+		return false;
+	return tg->kind == ERS_T_MSEE_PAIR ||
+	       n->id[len + 1 + strlen(rest)] == (tg->side ? 'b' : 'a');
+}
+
+static bool region_fits(const struct ers_world *w, const struct ers_node *n,
+			const struct ers_target *tg)
+{
+	for (size_t v = 0; v < w->s->n_vnets; v++)
+		if (w->gw_speakers[v]->node == (size_t)(n - w->nodes) &&
+		    !strcmp(w->s->vnets[v].region, tg->location))
+			return true;
+	return false;
+}
+
+static int links_of(struct ers_world *w, struct target_set *t, enum ers_link_kind kind,
+		    int circuit, int role, int obj, int obj2)
+{
+	for (size_t i = 0; i < w->n_links; i++) {
+		const struct ers_net_link *l = &w->links[i];
+		if (l->kind == kind && (circuit < 0 || l->circuit == circuit) &&
+		    (role < 0 || l->role == role) && (obj < 0 || l->obj == obj) &&
+		    (obj2 < 0 || l->obj2 == obj2) && add_to(&t->links, &t->n_links, i))
+			return -1;
+	}
+	return 0;
+}
+
+static int resolve(struct ers_world *w, const struct ers_target *tg, struct target_set *t)
+{
+	const struct ers_scenario *s = w->s;
+
+	switch (tg->kind) {
+	case ERS_T_LINK:
+		return links_of(w, t, ERS_LINK_CIRCUIT, tg->a, tg->b, -1, -1);
+	case ERS_T_CIRCUIT:
+		return links_of(w, t, ERS_LINK_CIRCUIT, tg->a, -1, -1, -1);
+	case ERS_T_MSEE:
+	case ERS_T_MSEE_PAIR:
+	case ERS_T_LOCATION:
+		return add_node_if(w, t, msee_fits, tg);
+	case ERS_T_REGION:
+		return add_node_if(w, t, region_fits, tg);
+	case ERS_T_ROUTER:
+		return add_to(&t->nodes, &t->n_nodes, w->site_speakers[tg->a][tg->b]->node);
+	case ERS_T_SITE:
+		for (size_t r = 0; r < s->sites[tg->a].n_routers; r++)
+			if (add_to(&t->nodes, &t->n_nodes, w->site_speakers[tg->a][r]->node))
+				return -1;
+		return 0;
+	case ERS_T_GATEWAY:
+		return add_to(&t->nodes, &t->n_nodes, w->gw_speakers[tg->a]->node);
+	case ERS_T_CONNECTION:
+		return links_of(w, t, ERS_LINK_BACKBONE, -1, -1, tg->a, tg->b);
+	case ERS_T_SITE_LINK:
+		return links_of(w, t, ERS_LINK_SITE, -1, -1, tg->a, -1);
+	case ERS_T_VPN:
+		return links_of(w, t, ERS_LINK_VPN, -1, -1, tg->a, -1);
+	case ERS_T_GLOBAL_REACH:
+		return links_of(w, t, ERS_LINK_GLOBAL_REACH, -1, -1, tg->a, -1);
+	case ERS_T_SRLG:
+		for (size_t i = 0; i < s->srlgs[tg->a].n_members; i++)
+			if (resolve(w, &s->srlgs[tg->a].members[i], t))
+				return -1;
+		return 0;
+	}
+	return 0;
+}
+
+/* Take the target's links and nodes down (delta +1) or up (-1). Failures
+ * count, so a link down for two reasons comes back with the second
+ * restore; a restore of something not down does nothing. */
+static void apply(struct ers_world *w, const struct ers_target *tg, int delta)
+{
+	struct target_set t = { 0 };
+
+	if (resolve(w, tg, &t)) {
+		w->err = ERS_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < t.n_nodes; i++) {
+		struct ers_node *n = &w->nodes[t.nodes[i]];
+		if (delta < 0 && !n->down)
+			continue;
+		n->down += delta;
+		if (delta > 0 && n->down == 1)
+			ers_node_went_down(w, n);
+		else if (delta < 0 && n->down == 0)
+			ers_node_came_up(w, n);
+	}
+	for (size_t i = 0; i < t.n_links; i++) {
+		struct ers_net_link *l = &w->links[t.links[i]];
+		bool was = ers_link_usable(w, l);
+		if (delta < 0 && !l->down)
+			continue;
+		l->down += delta;
+		if (was && !ers_link_usable(w, l))
+			ers_link_went_down(w, l);
+		else if (!was && ers_link_usable(w, l))
+			ers_link_came_up(w, l);
+	}
+out:
+	free(t.links);
+	free(t.nodes);
+}
+
+/* ---- the timeline ---------------------------------------------------- */
+
+enum step { STEP_FAIL, STEP_RESTORE, STEP_DRAIN, STEP_DRAIN_FAIL, STEP_DRAIN_END };
+
+static void begin_event(struct ers_world *w, size_t i)
+{
+	if (w->cur_event < 0) {
+		w->initial_convergence = w->last_change;
+		ers_observe_start_accounting(w);
+	}
+	w->cur_event = (int)i;
+}
+
+/* Maintenance: the MSEE of that link prepends on what it sends, so the
+ * customer and the gateways move to the other link. */
+static void set_drain(struct ers_world *w, const struct ers_target *tg, unsigned prepend)
+{
+	if (tg->kind != ERS_T_LINK)
+		return;
+	struct ers_speaker *m = w->msee_vrfs[2 * tg->a + tg->b];
+	for (size_t i = 0; i < m->n_peers; i++) {
+		struct ers_peer *p = m->peers[i];
+		if (p->role != ERS_PEER_CUSTOMER && p->role != ERS_PEER_GATEWAY)
+			continue;
+		p->maintenance_prepend = prepend;
+		ers_peer_refresh(w, p);
+	}
+}
+
+static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_world *w = arg;
+	size_t i = (size_t)(data >> 8);
+	enum step st = (enum step)(data & 0xff);
+	const struct ers_event *e = &w->s->events[i];
+
+	if (st == STEP_FAIL || st == STEP_RESTORE || st == STEP_DRAIN)
+		begin_event(w, i);
+	ers_trace(w, "-", "event", "%s %s step %d", ers_action_str(e->action),
+		  e->target.text, (int)st);
+	switch (st) {
+	case STEP_FAIL:
+	case STEP_DRAIN_FAIL:
+		apply(w, &e->target, +1);
+		break;
+	case STEP_RESTORE:
+		apply(w, &e->target, -1);
+		break;
+	case STEP_DRAIN:
+		set_drain(w, &e->target, e->prepend);
+		break;
+	case STEP_DRAIN_END:
+		apply(w, &e->target, -1);
+		set_drain(w, &e->target, 0);
+		break;
+	}
+}
+
+static int post_step(struct ers_world *w, ers_time_t at, size_t i, enum step st)
+{
+	return ers_sim_post(w->sim, at, on_step, w, (uint64_t)i << 8 | st);
+}
+
+/* Post the timeline in time order (document order among equal times). */
+static int schedule_events(struct ers_world *w)
+{
+	const struct ers_scenario *s = w->s;
+	size_t *order = malloc((s->n_events ? s->n_events : 1) * sizeof *order);
+
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < s->n_events; i++)
+		order[i] = i;
+	for (size_t i = 1; i < s->n_events; i++)
+		for (size_t j = i; j > 0 && s->events[order[j]].at < s->events[order[j - 1]].at; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (size_t k = 0; k < s->n_events; k++) {
+		size_t i = order[k];
+		const struct ers_event *e = &s->events[i];
+		int rc = 0;
+		switch (e->action) {
+		case ERS_ACT_FAIL:
+			rc = post_step(w, e->at, i, STEP_FAIL);
+			break;
+		case ERS_ACT_RESTORE:
+			rc = post_step(w, e->at, i, STEP_RESTORE);
+			break;
+		case ERS_ACT_MAINTENANCE:
+			rc = post_step(w, e->at, i, STEP_DRAIN) ||
+			     post_step(w, e->at + e->drain, i, STEP_DRAIN_FAIL) ||
+			     post_step(w, e->at + e->drain + e->duration, i, STEP_DRAIN_END);
+			break;
+		}
+		if (rc) {
+			free(order);
+			return -1;
+		}
+	}
+	free(order);
+	return 0;
+}
+
+/* Is the network settled: nothing waiting to be detected or to reconnect? */
+static bool quiet(const struct ers_world *w)
+{
+	for (size_t i = 0; i < w->n_sessions; i++) {
+		const struct ers_session *ss = w->sessions[i];
+		bool usable = ers_link_usable(w, &w->links[ss->link]);
+		bool up0 = ss->end[0].state == ERS_BGP_ESTABLISHED;
+		bool up1 = ss->end[1].state == ERS_BGP_ESTABLISHED;
+		bool limited = ss->end[0].prefix_limited || ss->end[1].prefix_limited;
+
+		if (!usable && (up0 || up1))
+			return false;	/* a dead path not yet detected */
+		if (usable && !limited && (!up0 || !up1))
+			return false;	/* coming (back) up */
+		if (ss->end[0].pending.n || ss->end[1].pending.n)
+			return false;
+	}
+	return true;
+}
+
+static ers_time_t last_event_time(const struct ers_scenario *s)
+{
+	ers_time_t t = 0;
+
+	for (size_t i = 0; i < s->n_events; i++) {
+		const struct ers_event *e = &s->events[i];
+		ers_time_t end = e->action == ERS_ACT_MAINTENANCE ? e->at + e->drain + e->duration
+								 : e->at;
+		if (end > t)
+			t = end;
+	}
+	return t;
+}
+
+static void run_loop(struct ers_world *w)
+{
+	const struct ers_run_opts *o = w->opts;
+	ers_time_t last = last_event_time(w->s);
+
+	if (o->has_until) {
+		ers_sim_run(w->sim, o->until);
+		return;
+	}
+	if (w->s->has_duration) {
+		ers_sim_run(w->sim, w->s->duration);
+		return;
+	}
+	for (ers_time_t t = ERS_S; t <= RUN_CAP && !w->err; t += ERS_S) {
+		ers_sim_run(w->sim, t);
+		if (t >= last && t >= w->last_change + QUIET_TIME && quiet(w))
+			break;
+	}
+}
+
+/* ---- results ---------------------------------------------------------- */
+
+static uint32_t host_addr(struct ers_prefix p)
+{
+	return p.len < 31 ? p.addr + 1 : p.addr;
+}
+
+/* The address a flow is sent to: the first prefix of its destination. */
+static int endpoint_dest(const struct ers_scenario *s, const struct ers_endpoint *ep,
+			 uint32_t *addr, int *site, int *vnet)
+{
+	*site = *vnet = -1;
+	if (ep->kind == ERS_EP_VNET) {
+		*vnet = ep->index;
+		if (!s->vnets[ep->index].n_prefixes)
+			return -1;
+		*addr = host_addr(s->vnets[ep->index].prefixes[0]);
+		return 0;
+	}
+	*site = ep->index;
+	for (size_t i = 0; i < s->sites[ep->index].n_origins; i++) {
+		const struct ers_origin *o = &s->sites[ep->index].origins[i];
+		if (ep->kind == ERS_EP_SITE || o->router < 0 || o->router == ep->router) {
+			*addr = host_addr(o->first);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static struct ers_speaker *endpoint_src(const struct ers_world *w, const struct ers_endpoint *ep)
+{
+	if (ep->kind == ERS_EP_VNET)
+		return w->gw_speakers[ep->index];
+	return w->site_speakers[ep->index][ep->kind == ERS_EP_ROUTER ? ep->router : 0];
+}
+
+static int init_flows(struct ers_world *w, struct ers_result *r)
+{
+	const struct ers_scenario *s = w->s;
+
+	w->flows = calloc(s->n_flows ? s->n_flows : 1, sizeof *w->flows);
+	r->flows = calloc(s->n_flows ? s->n_flows : 1, sizeof *r->flows);
+	if (!w->flows || !r->flows)
+		return -1;
+	r->n_flows = s->n_flows;
+	for (size_t i = 0; i < s->n_flows; i++) {
+		const struct ers_flow *fl = &s->flows[i];
+		struct ers_flow_rec *f = &w->flows[i];
+
+		f->src = endpoint_src(w, &fl->from);
+		if (endpoint_dest(s, &fl->to, &f->dst_addr, &f->dst_site, &f->dst_vnet))
+			f->dst_addr = 0;	/* nothing to send to: never delivered */
+		f->max_util_link = -1;
+		r->flows[i].id = strdup(fl->id);
+		r->flows[i].from = strdup(fl->from.text);
+		r->flows[i].to = strdup(fl->to.text);
+		r->flows[i].rate = fl->rate;
+		if (!r->flows[i].id || !r->flows[i].from || !r->flows[i].to)
+			return -1;
+	}
+	return 0;
+}
+
+static void finish_flows(struct ers_world *w, struct ers_result *r)
+{
+	for (size_t i = 0; i < w->s->n_flows; i++) {
+		struct ers_flow_rec *f = &w->flows[i];
+		struct ers_flow_result *fr = &r->flows[i];
+
+		fr->outage = f->outage;
+		fr->down = f->down;
+		fr->lost_bytes = (uint64_t)(f->lost_bytes + 0.5);
+		fr->final_reachable = f->delivered > 1.0 - 1e-9;
+		fr->max_utilization = f->max_util;
+		if (f->max_util_link >= 0)
+			fr->max_utilization_link = strdup(w->links[f->max_util_link].name);
+	}
+}
+
+static int fill_events(struct ers_world *w, struct ers_result *r)
+{
+	const struct ers_scenario *s = w->s;
+
+	r->events = calloc(s->n_events ? s->n_events : 1, sizeof *r->events);
+	if (!r->events)
+		return -1;
+	r->n_events = s->n_events;
+	for (size_t i = 0; i < s->n_events; i++) {
+		struct ers_event_result *e = &r->events[i];
+		e->at = s->events[i].at;
+		e->action = strdup(ers_action_str(s->events[i].action));
+		e->target = strdup(s->events[i].target.text);
+		e->detected = w->ev[i].detected;
+		e->converged = w->ev[i].converged;
+		e->updates = w->ev[i].updates;
+		e->withdrawals = w->ev[i].withdrawals;
+		if (!e->action || !e->target)
+			return -1;
+	}
+	return 0;
+}
+
+static int fill_reachability(struct ers_world *w, struct ers_result *r)
+{
+	const struct ers_scenario *s = w->s;
+	size_t n = s->n_sites + s->n_vnets;
+
+	r->n_endpoints = n;
+	r->endpoints = calloc(n ? n : 1, sizeof *r->endpoints);
+	r->reach = calloc(n ? n * n : 1, sizeof *r->reach);
+	if (!r->endpoints || !r->reach)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct ers_endpoint ep = { i < s->n_sites ? ERS_EP_SITE : ERS_EP_VNET,
+					   (int)(i < s->n_sites ? i : i - s->n_sites), 0, NULL };
+		r->endpoints[i] = strdup(i < s->n_sites ? s->sites[i].id : s->vnets[ep.index].id);
+		if (!r->endpoints[i])
+			return -1;
+		for (size_t j = 0; j < n; j++) {
+			struct ers_endpoint to = { j < s->n_sites ? ERS_EP_SITE : ERS_EP_VNET,
+						   (int)(j < s->n_sites ? j : j - s->n_sites), 0, NULL };
+			uint32_t addr;
+			int site, vnet;
+			if (i == j || endpoint_dest(s, &to, &addr, &site, &vnet))
+				continue;
+			r->reach[i * n + j] = ers_observe_reachable(w, endpoint_src(w, &ep),
+								    addr, site, vnet);
+		}
+	}
+	return 0;
+}
+
+static uint64_t count_routes(const struct ers_world *w)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < w->n_speakers; i++) {
+		n += w->speakers[i]->loc.n;
+		for (size_t j = 0; j < w->speakers[i]->n_peers; j++)
+			n += w->speakers[i]->peers[j]->adj_in.n;
+	}
+	return n;
+}
+
+static enum ers_err finish(struct ers_world *w, struct ers_result *r, struct ers_diag *d)
+{
+	ers_observe_finish(w);
+	finish_flows(w, r);
+	r->scenario = strdup(w->s->name ? w->s->name : "");
+	r->n_routers = w->n_nodes;
+	r->n_links = w->n_links;
+	r->n_sessions = w->n_sessions;
+	r->initial_convergence = w->cur_event < 0 ? w->last_change : w->initial_convergence;
+	r->end = ers_sim_now(w->sim);
+	r->stats.events_processed = ers_sim_events_processed(w->sim);
+	r->stats.messages = w->messages;
+	r->stats.updates = w->updates;
+	r->stats.routes = count_routes(w);
+	r->stats.attr_sets = w->attrs.n;
+	r->stats.fingerprint = w->fingerprint;
+	if (!r->scenario || fill_events(w, r) || fill_reachability(w, r) ||
+	    (w->opts->ribs && ers_run_fill_ribs(w, r)) || w->err)
+		return ers_diag_add(d, ERS_ENOMEM, w->s->file, 0, NULL,
+				    "out of memory while collecting results");
+	return ERS_OK;
+}
+
+static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_t seed)
+{
+	w->opts = o;
+	w->cur_event = -1;
+	w->fingerprint = 0xcbf29ce484222325ULL;
+	w->sim = ers_sim_new(seed);
+	w->ev = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->ev);
+	if (!w->sim || !w->ev)
+		return -1;
+	ers_sim_set_shuffle_ties(w->sim, o->shuffle_ties);
+	for (size_t i = 0; i < w->s->n_events; i++)
+		w->ev[i].detected = w->ev[i].converged = ERS_TIME_NEVER;
+	return 0;
+}
+
+enum ers_err ers_run(const struct ers_scenario *s, const struct ers_catalog *cat,
+		     const struct ers_run_opts *opts, struct ers_result **out,
+		     struct ers_diag *d)
+{
+	struct ers_world w = { 0 };
+	struct ers_result *r = calloc(1, sizeof *r);
+	enum ers_err rc;
+
+	*out = NULL;
+	if (!r)
+		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
+	r->seed = opts->has_seed ? opts->seed : s->seed;
+	w.result = r;
+	rc = ers_world_build(&w, s, cat, d);
+	if (rc)
+		goto out;
+	if (init_world(&w, opts, r->seed) || init_flows(&w, r) || schedule_events(&w)) {
+		rc = ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
+		goto out;
+	}
+	ers_bgp_start(&w);
+	run_loop(&w);
+	if (w.cur_event < 0) {
+		w.initial_convergence = w.last_change;
+		ers_observe_start_accounting(&w);
+	}
+	rc = finish(&w, r, d);
+out:
+	ers_observe_release(&w);
+	free(w.ev);
+	ers_sim_free(w.sim);
+	ers_world_release(&w);
+	if (rc) {
+		ers_result_free(r);
+		return rc;
+	}
+	*out = r;
+	return ERS_OK;
+}
