@@ -238,26 +238,32 @@ static inline int heap_push(struct ers_sim *sim, struct qent e)
 
 /* ---- records, ring, keys ------------------------------------------- */
 
-static int rec_alloc(struct ers_sim *sim, uint32_t *slot)
+static int rec_grow(struct ers_sim *sim)
+{
+	uint32_t cap = sim->recs_cap < NO_SLOT / 2 ? sim->recs_cap * 2 : NO_SLOT;
+	struct rec *r;
+
+	if (cap == sim->recs_cap)
+		return ERS_ENOMEM;
+	r = realloc(sim->recs, (size_t)cap * sizeof *r);
+	if (!r)
+		return ERS_ENOMEM;
+	sim->recs = r;
+	sim->recs_cap = cap;
+	return ERS_OK;
+}
+
+/* A free record: the most recently freed first, whose line is hot (the
+ * event that just ran). */
+static HOT_INLINE int rec_alloc(struct ers_sim *sim, uint32_t *slot)
 {
 	if (sim->free_rec != NO_SLOT) {
 		*slot = sim->free_rec;
 		sim->free_rec = (uint32_t)sim->recs[*slot].data;
 		return ERS_OK;
 	}
-	if (sim->n_recs == sim->recs_cap) {
-		uint32_t cap = sim->recs_cap < NO_SLOT / 2 ? sim->recs_cap * 2
-							   : NO_SLOT;
-		struct rec *r;
-
-		if (cap == sim->recs_cap)
-			return ERS_ENOMEM;
-		r = realloc(sim->recs, (size_t)cap * sizeof *r);
-		if (!r)
-			return ERS_ENOMEM;
-		sim->recs = r;
-		sim->recs_cap = cap;
-	}
+	if (sim->n_recs == sim->recs_cap && rec_grow(sim))
+		return ERS_ENOMEM;
 	*slot = sim->n_recs++;
 	return ERS_OK;
 }
@@ -373,7 +379,7 @@ static int renumber(struct ers_sim *sim)
 
 /* The tie-break key of a new event: posting order, or a seeded random
  * key when ties are shuffled. */
-static int next_seq(struct ers_sim *sim, uint32_t *seq)
+static HOT_INLINE int next_seq(struct ers_sim *sim, uint32_t *seq)
 {
 	if (sim->shuffle) {
 		*seq = (uint32_t)(ers_rng_next(&sim->rng) >> 32);
@@ -597,7 +603,7 @@ static inline void take(struct ers_sim *sim, const struct qent *e)
  * that was moved later. The record is released before the handler runs,
  * so the handler may re-arm its timer or free its owner. Returns whether
  * a handler ran. */
-static bool fire(struct ers_sim *sim, struct qent e)
+static HOT_INLINE bool fire(struct ers_sim *sim, struct qent e)
 {
 	uint32_t slot = qslot(e);
 	struct rec *r = &sim->recs[slot];

@@ -1,7 +1,6 @@
 /*
  * check_main.c - the one Check runner: every make_<module>_suite() found
- * in tests/*.c (listed by the Makefile in suites.h) in one SRunner, run
- * with CK_ENV so CK_RUN_SUITE, CK_RUN_CASE and CK_FORK work as usual.
+ * in the test sources (listed by the Makefile in suites.h) in one SRunner,
  */
 #include <check.h>
 #include <stdlib.h>

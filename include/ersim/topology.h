@@ -126,7 +126,7 @@ int ers_topology_edge_other(const struct ers_topology *t, int e, int v);
 size_t ers_topology_degree(const struct ers_topology *t, int v);
 int ers_topology_incident(const struct ers_topology *t, int v, size_t i);
 /* Distinct neighbours of v in increasing vertex order; writes at most cap,
- * returns how many there are. */
+ * returns how many there are (0 also when out of memory). */
 size_t ers_topology_neighbors(const struct ers_topology *t, int v, int *out, size_t cap);
 
 /* Connected components with the masked vertices and edges removed (either

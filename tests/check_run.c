@@ -1,0 +1,216 @@
+/*
+ * check_run.c - end-to-end runs of the BGP model: failure detection by
+ * hold timer, BFD and interface state within the windows of RFC 4271 and
+ * RFC 5880, failover of flows with their outage and lost bytes, ECMP over
+ * both links of a circuit, determinism, and the bundled default scenario.
+ */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "ersim/run.h"
+
+static struct ers_result *run_file(const char *path, const struct ers_run_opts *o)
+{
+	struct ers_scenario *s;
+	struct ers_catalog *cat;
+	struct ers_result *r = NULL;
+	struct ers_diag d;
+
+	ers_diag_init(&d);
+	if (ers_scenario_open(path, &s, &cat, &d) != ERS_OK) {
+		ers_diag_print(&d, stderr);
+		ck_abort_msg("cannot open %s", path);
+	}
+	if (ers_run(s, cat, o, &r, &d) != ERS_OK) {
+		ers_diag_print(&d, stderr);
+		ck_abort_msg("run of %s failed", path);
+	}
+	ers_diag_release(&d);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	return r;
+}
+
+static struct ers_result *run_seed(const char *path, uint64_t seed)
+{
+	struct ers_run_opts o = { .has_seed = true, .seed = seed };
+	return run_file(path, &o);
+}
+
+/* Seconds from the failure at 30 s to its detection. */
+static double detection_after(const struct ers_result *r)
+{
+	ck_assert_int_ge(r->n_events, 1);
+	ck_assert_int_ne(r->events[0].detected, ERS_TIME_NEVER);
+	return ers_time_to_s(r->events[0].detected - r->events[0].at);
+}
+
+/* RFC 4271: with keepalives every 3 s (jittered to 2.25..3 s) and hold
+ * 9 s, a silent failure is noticed between hold - keepalive and hold. */
+START_TEST(test_run_hold_timer_detects_provider_failure)
+{
+	struct ers_result *r = run_seed("tests/run/timers.xml", (uint64_t)_i + 1);
+	double t = detection_after(r);
+
+	ck_assert_msg(t >= 6.0 && t <= 9.0, "seed %d: detection after %.3f s", _i + 1, t);
+	ers_result_free(r);
+}
+END_TEST
+
+/* RFC 5880: detection time = interval x multiplier after the last packet,
+ * so within [(m-1) i, m i] = [0.6, 0.9] s of the failure. */
+START_TEST(test_run_bfd_detects_within_window)
+{
+	struct ers_result *r = run_seed("tests/run/timers-bfd.xml", (uint64_t)_i + 1);
+	double t = detection_after(r);
+
+	ck_assert_msg(t >= 0.6 && t <= 0.9, "seed %d: detection after %.3f s", _i + 1, t);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_run_interface_failure_seen_at_once)
+{
+	struct ers_result *r = run_seed("tests/run/timers-direct.xml", 1);
+
+	ck_assert_int_eq(r->events[0].detected, r->events[0].at);
+	/* Routing converges within milliseconds, not seconds. */
+	ck_assert_int_lt(r->events[0].converged - r->events[0].at, 100 * 1000 * 1000);
+	ck_assert_int_lt(r->flows[0].outage, 100 * 1000 * 1000);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_run_ecmp_over_both_links)
+{
+	struct ers_result *r = run_seed("tests/run/timers.xml", 1);
+	const struct ers_flow_result *f = &r->flows[0];
+
+	/* Before the failure: two paths, half the flow on each link. */
+	ck_assert_int_ge(f->n_paths, 2);
+	ck_assert_str_eq(f->paths[0].nodes[1], "amsterdam-1/a");
+	ck_assert_str_eq(f->paths[1].nodes[1], "amsterdam-1/b");
+	ck_assert(fabs(f->paths[0].share - 0.5) < 1e-9);
+	ck_assert(fabs(f->paths[1].share - 0.5) < 1e-9);
+	ck_assert_str_eq(f->paths[0].nodes[2], "hub/gw");
+	ers_result_free(r);
+}
+END_TEST
+
+/* Half the flow is blackholed from the failure until the hold timer
+ * moves it: outage is that time, nothing is fully down, and the lost
+ * bytes are half the rate for the outage. */
+START_TEST(test_run_failover_accounts_outage)
+{
+	struct ers_result *r = run_seed("tests/run/timers.xml", 3);
+	const struct ers_flow_result *f = &r->flows[0];
+	double outage = ers_time_to_s(f->outage);
+	double expect_lost = 100e6 / 8 * 0.5 * outage;
+
+	ck_assert(outage >= 6.0 && outage <= 10.0);
+	ck_assert_int_eq(f->down, 0);
+	ck_assert(fabs((double)f->lost_bytes - expect_lost) < 1.0);
+	ck_assert(f->final_reachable);
+	ck_assert(fabs(f->max_utilization - 0.1) < 1e-9);
+	/* After the restore both links carry traffic again. */
+	ck_assert(fabs(f->paths[f->n_paths - 1].share - 0.5) < 1e-9);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_run_same_seed_same_result)
+{
+	struct ers_result *a = run_seed("scenarios/default.xml", 42);
+	struct ers_result *b = run_seed("scenarios/default.xml", 42);
+	struct ers_result *c = run_seed("scenarios/default.xml", 43);
+
+	ck_assert_uint_eq(a->stats.fingerprint, b->stats.fingerprint);
+	ck_assert_uint_eq(a->stats.events_processed, b->stats.events_processed);
+	ck_assert_int_eq(a->events[0].detected, b->events[0].detected);
+	ck_assert_int_eq(a->flows[0].outage, b->flows[0].outage);
+	/* Another seed draws other timer jitter. */
+	ck_assert_uint_ne(a->stats.fingerprint, c->stats.fingerprint);
+	ck_assert_int_ne(a->events[0].detected, c->events[0].detected);
+	ers_result_free(a);
+	ers_result_free(b);
+	ers_result_free(c);
+}
+END_TEST
+
+static bool reach(const struct ers_result *r, const char *from, const char *to)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n_endpoints && strcmp(r->endpoints[i], from); i++)
+		;
+	for (j = 0; j < r->n_endpoints && strcmp(r->endpoints[j], to); j++)
+		;
+	ck_assert(i < r->n_endpoints && j < r->n_endpoints);
+	return r->reach[i * r->n_endpoints + j];
+}
+
+START_TEST(test_run_default_scenario)
+{
+	struct ers_result *r = run_seed("scenarios/default.xml", 42);
+	const struct ers_flow_result *repl = &r->flows[1];
+	double det = ers_time_to_s(r->events[0].detected - r->events[0].at);
+
+	/* Layer 2 and no BFD: the hold timer (180 s, keepalive 60 s). */
+	ck_assert(det >= 120.0 && det <= 180.0);
+	/* Replication crosses Global Reach: both MSEEs, no gateway. */
+	ck_assert_str_eq(repl->id, "replication");
+	ck_assert_int_eq(repl->paths[0].n_nodes, 4);
+	ck_assert_str_eq(repl->paths[0].nodes[1], "amsterdam-1/a");
+	ck_assert_str_eq(repl->paths[0].nodes[2], "dallas-1/a");
+	ck_assert_str_eq(repl->paths[0].nodes[3], "dal-dc/ce1");
+	ck_assert(reach(r, "ams-dc", "dal-dc"));
+	ck_assert(reach(r, "ams-dc", "hub-weu"));
+	/* Global Reach carries on-premises routes only. */
+	ck_assert(!reach(r, "dal-dc", "hub-weu"));
+	ck_assert(!reach(r, "hub-weu", "dal-dc"));
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_run_ribs_show_azure_as_12076)
+{
+	struct ers_run_opts o = { .ribs = true };
+	struct ers_result *r = run_file("scenarios/default.xml", &o);
+	const struct ers_rib_table *t = NULL;
+
+	for (size_t i = 0; i < r->n_ribs; i++)
+		if (!strcmp(r->ribs[i].router, "ams-dc/ce1"))
+			t = &r->ribs[i];
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t->routes[0].prefix, "10.1.0.0/16");
+	/* The gateway's 65515 is not exposed; the region's community is. */
+	ck_assert_int_eq(t->routes[0].as_path_len, 1);
+	ck_assert_uint_eq(t->routes[0].as_path[0], 12076);
+	ck_assert_int_eq(t->routes[0].n_communities, 1);
+	ck_assert_str_eq(t->routes[0].communities[0], "12076:50002");
+	ck_assert_str_eq(t->routes[0].next_hop, "amsterdam-1/a");
+	ers_result_free(r);
+}
+END_TEST
+
+Suite *make_run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("timers");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_run_hold_timer_detects_provider_failure, 0, 10);
+	tcase_add_loop_test(tc, test_run_bfd_detects_within_window, 0, 10);
+	tcase_add_test(tc, test_run_interface_failure_seen_at_once);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("flows");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_run_ecmp_over_both_links);
+	tcase_add_test(tc, test_run_failover_accounts_outage);
+	tcase_add_test(tc, test_run_same_seed_same_result);
+	tcase_add_test(tc, test_run_default_scenario);
+	tcase_add_test(tc, test_run_ribs_show_azure_as_12076);
+	suite_add_tcase(s, tc);
+	return s;
+}
