@@ -1051,6 +1051,8 @@ static int resolve_target(struct loader *L, xmlNodePtr n, char *name, struct ers
 	case ERS_T_ROUTER: {
 		struct ers_router_ref r;
 
+		if (!strchr(name, '/'))
+			return -1;
 		if (!resolve_router(L, n, name, "target", &r))
 			return -3;
 		t->a = r.site;
@@ -1082,6 +1084,7 @@ static const char *target_form(enum ers_target_kind k)
 {
 	switch (k) {
 	case ERS_T_LINK: return "link:CIRCUIT/primary or link:CIRCUIT/secondary";
+	case ERS_T_ROUTER: return "router:SITE/ROUTER";
 	case ERS_T_MSEE: return "msee:LOCATION-PAIR/a or msee:LOCATION-PAIR/b";
 	case ERS_T_MSEE_PAIR: return "msee-pair:LOCATION-PAIR";
 	case ERS_T_CONNECTION: return "connection:VNET+CIRCUIT";

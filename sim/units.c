@@ -78,7 +78,7 @@ static enum ers_err parse_scaled(const char *s, const struct unit *units,
 	if (!is_digit(*p))
 		return *why = "expected a number", ERS_EINVAL;
 	for (; is_digit(*p); p++) {
-		if (ip > (UINT64_MAX - 9) / 10)
+		if (ip > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
 			return *why = "value too large", ERS_EINVAL;
 		ip = ip * 10 + (uint64_t)(*p - '0');
 	}

@@ -167,7 +167,7 @@ START_TEST(test_load_skeleton_model)
 	ck_assert_int_eq(s->events[0].target.b, ERS_ROLE_PRIMARY);
 	ck_assert_int_eq(s->events[1].action, ERS_ACT_RESTORE);
 	ck_assert_int_eq(s->events[1].at, 300 * ERS_S);
-	ck_assert_int_eq(s->events[1].line, 67);
+	ck_assert_int_eq(s->events[1].line, 47);
 	ck_assert_uint_eq(s->n_site_links + s->n_vpns + s->n_srlgs, 0);
 	ers_scenario_free(s);
 }
@@ -407,7 +407,7 @@ static const struct reject rejects[] = {
 	{ SITE PROV "<circuit id='c' location='x' provider='p' bandwidth='1Gbps' sku='premium'>\n"
 	  "<link role='primary' router='s/r'><bgp hold='10s'/></link>\n"
 	  "<link role='secondary' router='s/q'/></circuit>\n", 5,
-	  "keepalive 1min on <bgp> must be shorter than the hold time 10s" },
+	  "keepalive 60s on <bgp> must be shorter than the hold time 10s" },
 	{ "<events><maintenance at='1s' target='link:c/primary' duration='0s'/></events>\n", 2,
 	  "'duration' on <maintenance> must be greater than zero" },
 	{ "<events><maintenance at='1s' target='link:c/primary'/></events>\n", 2,

@@ -459,16 +459,6 @@ START_TEST(test_topology_export_deterministic)
 }
 END_TEST
 
-/* ers_usage_error lives in sim/main.c, outside libersim.a; this weak
- * stand-in lets the runner call the commands and yields to any real
- * definition that is linked in. */
-__attribute__((weak)) int ers_usage_error(const char *cmd, const char *fmt, ...)
-{
-	(void)cmd;
-	(void)fmt;
-	return 2;
-}
-
 static int run_cmd(int (*fn)(int, char **), int argc, const char *const *argv)
 {
 	char *args[8];

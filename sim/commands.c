@@ -1,0 +1,67 @@
+/*
+ * commands.c - the table of ersim's subcommands (git.c style) with their
+ * usage lines, and the usage error every command reports through. In the
+ * library so that tests can call a command's function directly.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ersim/cmd.h"
+
+const struct ers_command ers_commands[] = {
+	{ "run", ers_cmd_run,
+	  "ersim run [SCENARIO.xml] [--json FILE] [--trace FILE] [--ribs] [--seed N] [--until T] [--shuffle-ties] [--debug]",
+	  "simulate one scenario (no file: the bundled default scenario)" },
+	{ "validate", ers_cmd_validate, "ersim validate SCENARIO.xml...",
+	  "schema and meaning checks only, every error with file:line" },
+	{ "export", ers_cmd_export,
+	  "ersim export SCENARIO.xml [--format dot|graphml|json] [-o FILE]",
+	  "write the built topology graph" },
+};
+
+const size_t ers_n_commands = sizeof ers_commands / sizeof ers_commands[0];
+
+const struct ers_command *ers_command_find(const char *name)
+{
+	for (size_t i = 0; i < ers_n_commands; i++)
+		if (!strcmp(ers_commands[i].name, name))
+			return &ers_commands[i];
+	return NULL;
+}
+
+void ers_commands_overview(FILE *out)
+{
+	fprintf(out, "usage: ersim COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < ers_n_commands; i++)
+		fprintf(out, "  %-10s %s\n", ers_commands[i].name, ers_commands[i].summary);
+	fprintf(out, "\n'ersim help COMMAND' prints a command's usage.\n");
+}
+
+int ers_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ersim %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	const struct ers_command *c = ers_command_find(cmd);
+	if (c)
+		fprintf(stderr, "usage: %s\n", c->usage);
+	return 2;
+}
+
+int ers_command_help(const char *name)
+{
+	const struct ers_command *c = ers_command_find(name);
+
+	if (!c) {
+		fprintf(stderr, "ersim: unknown command '%s'\n", name);
+		return 2;
+	}
+	printf("usage: %s\n\n%s\n", c->usage, c->summary);
+	return 0;
+}
+
