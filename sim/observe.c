@@ -24,23 +24,24 @@ void ers_observe_route_change(struct ers_world *w, struct ers_speaker *s,
 	ers_time_t now = ers_sim_now(w->sim);
 
 	w->last_change = now;
-	if (w->cur_event >= 0)
-		w->ev[w->cur_event].converged = now;
+	for (size_t i = 0; i < w->n_cur_group; i++)
+		w->ev[w->cur_group[i]].converged = now;
 	ers_observe_forwarding_changed(w);
 }
 
 void ers_observe_detect(struct ers_world *w)
 {
-	if (w->cur_event >= 0 && w->ev[w->cur_event].detected == ERS_TIME_NEVER)
-		w->ev[w->cur_event].detected = ers_sim_now(w->sim);
+	for (size_t i = 0; i < w->n_cur_group; i++)
+		if (w->ev[w->cur_group[i]].detected == ERS_TIME_NEVER)
+			w->ev[w->cur_group[i]].detected = ers_sim_now(w->sim);
 }
 
 void ers_observe_update_sent(struct ers_world *w, size_t n_withdrawn)
 {
-	if (w->cur_event < 0)
-		return;
-	w->ev[w->cur_event].updates++;
-	w->ev[w->cur_event].withdrawals += n_withdrawn;
+	for (size_t i = 0; i < w->n_cur_group; i++) {
+		w->ev[w->cur_group[i]].updates++;
+		w->ev[w->cur_group[i]].withdrawals += n_withdrawn;
+	}
 }
 
 void ers_observe_forwarding_changed(struct ers_world *w)

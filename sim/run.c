@@ -213,12 +213,24 @@ out:
 
 enum step { STEP_FAIL, STEP_RESTORE, STEP_DRAIN, STEP_DRAIN_FAIL, STEP_DRAIN_END };
 
+/* From now on routing changes are charged to event i, and to the other
+ * events that took a step at the same moment (their effects mix). */
 static void begin_event(struct ers_world *w, size_t i)
 {
+	ers_time_t now = ers_sim_now(w->sim);
+	bool known = false;
+
 	if (w->cur_event < 0) {
 		w->initial_convergence = w->last_change;
 		ers_observe_start_accounting(w);
 	}
+	if (w->cur_event < 0 || now != w->cur_group_time)
+		w->n_cur_group = 0;
+	for (size_t k = 0; k < w->n_cur_group; k++)
+		known |= w->cur_group[k] == i;
+	if (!known)
+		w->cur_group[w->n_cur_group++] = i;
+	w->cur_group_time = now;
 	w->cur_event = (int)i;
 }
 
@@ -245,8 +257,7 @@ static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 	enum step st = (enum step)(data & 0xff);
 	const struct ers_event *e = &w->s->events[i];
 
-	if (st == STEP_FAIL || st == STEP_RESTORE || st == STEP_DRAIN)
-		begin_event(w, i);
+	begin_event(w, i);
 	ers_trace(w, "-", "event", "%s %s step %d", ers_action_str(e->action),
 		  e->target.text, (int)st);
 	switch (st) {
@@ -543,7 +554,8 @@ static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_
 	w->fingerprint = 0xcbf29ce484222325ULL;
 	w->sim = ers_sim_new(seed);
 	w->ev = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->ev);
-	if (!w->sim || !w->ev)
+	w->cur_group = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->cur_group);
+	if (!w->sim || !w->ev || !w->cur_group)
 		return -1;
 	ers_sim_set_shuffle_ties(w->sim, o->shuffle_ties);
 	for (size_t i = 0; i < w->s->n_events; i++)
@@ -581,6 +593,7 @@ enum ers_err ers_run(const struct ers_scenario *s, const struct ers_catalog *cat
 out:
 	ers_observe_release(&w);
 	free(w.ev);
+	free(w.cur_group);
 	ers_sim_free(w.sim);
 	ers_world_release(&w);
 	if (rc) {

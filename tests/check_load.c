@@ -621,6 +621,29 @@ START_TEST(test_load_fuzz_regressions)
 }
 END_TEST
 
+START_TEST(test_load_geography)
+{
+	static const char xml[] =
+		"<scenario name='g'>\n"
+		"<geography><geo-region id='europe'>\n"
+		"<location id='atlantis' lat='40' lon='-30' zone='1' local-regions='westeurope'/>\n"
+		"</geo-region></geography>\n"
+		"<site id='s' asn='1'><router id='r'/></site>\n"
+		"</scenario>\n";
+	struct ers_scenario *s = NULL;
+
+	ck_assert_int_eq(load_str(xml, &s), ERS_OK);
+	ck_assert_uint_eq(s->geography.n_locations, 1);
+	ck_assert_str_eq(s->geography.locations[0].id, "atlantis");
+	ck_assert_int_eq(s->geography.locations[0].line, 3);
+	ers_scenario_free(s);
+	ck_assert_int_eq(load_str("<scenario name='g'><geography><geo-region id='e'>\n"
+				  "<metro id='m' colour='red'/></geo-region></geography></scenario>", &s),
+			 ERS_ESCHEMA);
+	ck_assert(has_at(2, "unknown attribute 'colour' on <metro>"));
+}
+END_TEST
+
 START_TEST(test_load_free_null_and_strs)
 {
 	ers_scenario_free(NULL);
@@ -647,6 +670,7 @@ Suite *make_load_suite(void)
 	tcase_add_test(tc, test_load_refuses_billion_laughs);
 	tcase_add_test(tc, test_load_reports_every_error);
 	tcase_add_test(tc, test_load_fuzz_regressions);
+	tcase_add_test(tc, test_load_geography);
 	tcase_add_test(tc, test_load_free_null_and_strs);
 	suite_add_tcase(s, tc);
 	return s;

@@ -564,10 +564,11 @@ static const char *ersim_path(void)
 }
 
 /* Run ersim with args (NULL-terminated, without argv[0]); its stderr goes
- * into err (NUL-terminated). Returns the exit status. */
+ * into err (NUL-terminated), its stdout into the file tmpdir/stdout.
+ * Returns the exit status. */
 static int run_ersim(const char *const *args, char *err, size_t n)
 {
-	char errpath[128];
+	char errpath[128], outpath[128];
 	const char *argv[16] = { "ersim" };
 	int status, fd;
 	size_t got;
@@ -577,12 +578,13 @@ static int run_ersim(const char *const *args, char *err, size_t n)
 	for (size_t i = 0; args[i] && i < 14; i++)
 		argv[i + 1] = args[i];
 	snprintf(errpath, sizeof errpath, "%s/stderr", tmpdir);
+	snprintf(outpath, sizeof outpath, "%s/stdout", tmpdir);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(fd, 2);
-		fd = open("/dev/null", O_WRONLY);
+		fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(fd, 1);
 		execv(ersim_path(), (char *const *)argv);
 		_exit(127);
@@ -667,6 +669,73 @@ START_TEST(test_cli_json_unwritable)
 }
 END_TEST
 
+static char *slurp(const char *path)
+{
+	FILE *in = fopen(path, "r");
+	char *buf;
+	long len;
+
+	ck_assert_msg(in != NULL, "cannot read '%s'", path);
+	ck_assert_int_eq(fseek(in, 0, SEEK_END), 0);
+	len = ftell(in);
+	ck_assert_int_ge(len, 0);
+	rewind(in);
+	buf = xcalloc(1, (size_t)len + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)len, in), (size_t)len);
+	fclose(in);
+	return buf;
+}
+
+/* The bundled scenario end to end: exit 0, the files in place and no
+ * temporaries, a result document that reads back, and two runs that
+ * agree byte for byte once wall time is set aside. */
+START_TEST(test_cli_default_run_deterministic)
+{
+	const char *args[] = { "run", "--json", NULL, "--trace", NULL, NULL };
+	char err[4096], json[2][160], trace[160], tmp[400], path[160];
+	char *text[2], *report[2], *wall;
+	struct ers_result *r;
+	struct ers_diag d;
+	struct stat st;
+
+	ersim_path();
+	make_tmpdir();
+	snprintf(trace, sizeof trace, "%s/trace.jsonl", tmpdir);
+	for (int i = 0; i < 2; i++) {
+		snprintf(json[i], sizeof json[i], "%s/run%d.json", tmpdir, i);
+		args[2] = json[i];
+		args[4] = trace;
+		ck_assert_msg(run_ersim(args, err, sizeof err) == 0, "stderr: %s", err);
+		snprintf(tmp, sizeof tmp, "%s.tmp", json[i]);
+		ck_assert_int_ne(stat(tmp, &st), 0);
+		ck_assert_int_eq(stat(trace, &st), 0);
+		snprintf(path, sizeof path, "%s/stdout", tmpdir);
+		report[i] = slurp(path);
+		wall = strstr(report[i], "\nwall time: ");
+		ck_assert_ptr_nonnull(wall);
+		*wall = '\0';
+		ers_diag_init(&d);
+		ck_assert_int_eq(ers_result_read_json(json[i], &r, &d), ERS_OK);
+		ck_assert_str_eq(r->scenario, "default");
+		ck_assert_uint_eq(r->seed, 42);
+		ck_assert_uint_eq(r->n_events, 2);
+		ck_assert_str_eq(r->events[0].target, "link:er-ams/primary");
+		r->stats.wall_s = 0;
+		text[i] = json_text(r);
+		ers_result_free(r);
+		ers_diag_release(&d);
+	}
+	ck_assert_str_eq(text[0], text[1]);
+	ck_assert_str_eq(report[0], report[1]);
+	ck_assert_ptr_nonnull(strstr(report[0], "scenario: default, seed 42\n"));
+	for (int i = 0; i < 2; i++) {
+		free(text[i]);
+		free(report[i]);
+	}
+	remove_tmpdir();
+}
+END_TEST
+
 Suite *make_report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -688,6 +757,7 @@ Suite *make_report_suite(void)
 	tcase_add_test(cli, test_cli_bad_values);
 	tcase_add_test(cli, test_cli_missing_file);
 	tcase_add_test(cli, test_cli_json_unwritable);
+	tcase_add_test(cli, test_cli_default_run_deterministic);
 	tcase_set_timeout(cli, 30);
 	suite_add_tcase(s, cli);
 	return s;

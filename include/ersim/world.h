@@ -192,6 +192,9 @@ struct ers_world {
 	/* observers */
 	struct ers_event_rec *ev;	/* per scenario event */
 	int cur_event;			/* last event started, -1 before */
+	size_t *cur_group;		/* events started at the same time as it: */
+	size_t n_cur_group;		/* what happens now is charged to them all */
+	ers_time_t cur_group_time;
 	ers_time_t last_change;		/* last Loc-RIB change */
 	ers_time_t first_event_at;
 	ers_time_t initial_convergence;

@@ -1,0 +1,327 @@
+/*
+ * check_er.c - ExpressRoute behaviour, end to end on the scenarios in
+ * tests/er/: each test fails if the behaviour it names were missing.
+ */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "ersim/run.h"
+
+static struct ers_result *run_er(const char *name, bool ribs)
+{
+	char path[256];
+	struct ers_scenario *s;
+	struct ers_catalog *cat;
+	struct ers_result *r = NULL;
+	struct ers_run_opts o = { .ribs = ribs };
+	struct ers_diag d;
+
+	snprintf(path, sizeof path, "tests/er/%s.xml", name);
+	ers_diag_init(&d);
+	if (ers_scenario_open(path, &s, &cat, &d) || ers_run(s, cat, &o, &r, &d)) {
+		ers_diag_print(&d, stderr);
+		ck_abort_msg("cannot run %s", path);
+	}
+	ers_diag_release(&d);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	return r;
+}
+
+static const struct ers_flow_result *flow(const struct ers_result *r, const char *id)
+{
+	for (size_t i = 0; i < r->n_flows; i++)
+		if (!strcmp(r->flows[i].id, id))
+			return &r->flows[i];
+	ck_abort_msg("no flow %s", id);
+	return NULL;
+}
+
+static const struct ers_rib_route *route(const struct ers_result *r, const char *router,
+					 const char *prefix)
+{
+	for (size_t i = 0; i < r->n_ribs; i++) {
+		if (strcmp(r->ribs[i].router, router))
+			continue;
+		for (size_t j = 0; j < r->ribs[i].n_routes; j++)
+			if (!strcmp(r->ribs[i].routes[j].prefix, prefix))
+				return &r->ribs[i].routes[j];
+	}
+	return NULL;
+}
+
+static bool reach(const struct ers_result *r, const char *from, const char *to)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n_endpoints && strcmp(r->endpoints[i], from); i++)
+		;
+	for (j = 0; j < r->n_endpoints && strcmp(r->endpoints[j], to); j++)
+		;
+	ck_assert(i < r->n_endpoints && j < r->n_endpoints);
+	return r->reach[i * r->n_endpoints + j];
+}
+
+/* Paths in force at the end: the last entries sharing one from time. */
+static size_t final_paths(const struct ers_flow_result *f, size_t *first)
+{
+	size_t i = f->n_paths;
+
+	while (i > 0 && f->paths[i - 1].from == f->paths[f->n_paths - 1].from)
+		i--;
+	*first = i;
+	return f->n_paths - i;
+}
+
+static bool has_comm(const struct ers_rib_route *rt, const char *c)
+{
+	for (size_t i = 0; i < rt->n_communities; i++)
+		if (!strcmp(rt->communities[i], c))
+			return true;
+	return false;
+}
+
+START_TEST(test_er_prefix_limit_drops_and_restores_session)
+{
+	struct ers_result *r = run_er("prefix-limit", false);
+	const struct ers_flow_result *f = flow(r, "app");
+	size_t first;
+
+	ck_assert_int_eq(r->n_notices, 2);
+	ck_assert_str_eq(r->notices[0].kind, "prefix-limit");
+	ck_assert(strstr(r->notices[0].detail, "4010 prefixes, over the limit of 4000"));
+	ck_assert(strstr(r->notices[0].detail, "Cease"));
+	/* No route to Azure until ce2's prefixes are gone (fail at 60 s),
+	 * then back within one connect-retry (5 s) plus the handshake. */
+	ck_assert_int_eq(f->paths[0].status, ERS_PATH_BLACKHOLE);
+	ck_assert(ers_time_to_s(f->down) > 59.0 && ers_time_to_s(f->down) < 66.0);
+	ck_assert_int_eq(final_paths(f, &first), 2);
+	ck_assert_int_eq(f->paths[first].status, ERS_PATH_DELIVERED);
+	ck_assert(f->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_region_community_steers_with_local_pref)
+{
+	struct ers_result *r = run_er("communities", true);
+	const struct ers_flow_result *neu = flow(r, "to-neu"), *weu = flow(r, "to-weu");
+	const struct ers_rib_route *rt = route(r, "hq/ce1", "10.2.0.0/16");
+
+	/* North Europe (12076:50003) matches the Dublin import rule. */
+	ck_assert_ptr_nonnull(rt);
+	ck_assert(has_comm(rt, "12076:50003"));
+	ck_assert_uint_eq(rt->local_pref, 200);
+	ck_assert_int_eq(neu->n_paths, 2);
+	ck_assert_str_eq(neu->paths[0].nodes[1], "dublin-1/a");
+	ck_assert_str_eq(neu->paths[1].nodes[1], "dublin-1/b");
+	/* West Europe does not match: ECMP over both circuits' four links. */
+	ck_assert_int_eq(weu->n_paths, 4);
+	ck_assert(fabs(weu->paths[0].share - 0.25) < 1e-9);
+	/* Region community plus the VNet's own, AS path "12076" only. */
+	rt = route(r, "hq/ce1", "10.1.0.0/16");
+	ck_assert(has_comm(rt, "12076:50002"));
+	ck_assert(has_comm(rt, "12076:20001"));
+	ck_assert_int_eq(rt->as_path_len, 1);
+	ck_assert_uint_eq(rt->as_path[0], 12076);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_microsoft_ignores_customer_communities)
+{
+	struct ers_result *r = run_er("communities", true);
+	const struct ers_rib_route *rt = route(r, "amsterdam-1/a@er-ams", "192.168.1.0/24");
+
+	ck_assert_ptr_nonnull(rt);
+	ck_assert_int_eq(rt->n_communities, 0);
+	/* The gateway sees the site behind 12076, without 65515. */
+	rt = route(r, "weu/gw", "192.168.1.0/24");
+	ck_assert_int_eq(rt->as_path_len, 2);
+	ck_assert_uint_eq(rt->as_path[0], 12076);
+	ck_assert_uint_eq(rt->as_path[1], 65010);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_gateway_prefers_expressroute_over_vpn)
+{
+	struct ers_result *r = run_er("vpn-backup", true);
+	const struct ers_flow_result *f = flow(r, "from-hub");
+	size_t first;
+
+	/* Before the failure: ExpressRoute, though the VPN path is shorter. */
+	ck_assert_str_eq(f->paths[0].nodes[1], "amsterdam-1/a");
+	/* After: the VPN, straight to the site router. */
+	ck_assert_int_eq(final_paths(f, &first), 1);
+	ck_assert_int_eq(f->paths[first].n_nodes, 2);
+	ck_assert_str_eq(f->paths[first].nodes[1], "hq/ce1");
+	ck_assert(f->final_reachable);
+	ck_assert(ers_time_to_s(f->outage) < 0.1);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_connection_weight_beats_as_path)
+{
+	struct ers_result *r = run_er("weight", true);
+	const struct ers_flow_result *w = flow(r, "weighted-out"), *e = flow(r, "even-out");
+
+	ck_assert_str_eq(w->paths[0].nodes[1], "london-1/a");
+	ck_assert_str_eq(w->paths[1].nodes[1], "london-1/b");
+	ck_assert_int_eq(w->n_paths, 2);
+	/* Without weight the shorter AS path (Amsterdam) wins. */
+	ck_assert_str_eq(e->paths[0].nodes[1], "amsterdam-1/a");
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_gateway_does_not_transit_between_circuits)
+{
+	struct ers_result *r = run_er("gr-transit", true);
+
+	/* Circuits a and c both connect the hub VNet: its gateway learns c's
+	 * prefix but never re-advertises it to circuit a. */
+	ck_assert_ptr_nonnull(route(r, "hub/gw", "192.168.3.0/24"));
+	ck_assert_ptr_null(route(r, "amsterdam-1/a@er-a", "192.168.3.0/24"));
+	ck_assert_ptr_null(route(r, "a/ce1", "192.168.3.0/24"));
+	ck_assert(reach(r, "a", "hub"));
+	ck_assert(reach(r, "c", "hub"));
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_global_reach_not_transitive)
+{
+	struct ers_result *r = run_er("gr-transit", false);
+	const struct ers_flow_result *ab = flow(r, "a-to-b"), *ac = flow(r, "a-to-c");
+
+	ck_assert(reach(r, "a", "b"));
+	ck_assert(reach(r, "b", "c"));
+	ck_assert(!reach(r, "a", "c"));
+	ck_assert(!reach(r, "c", "a"));
+	/* a to b: both MSEEs, no gateway. */
+	ck_assert_int_eq(ab->paths[0].n_nodes, 4);
+	ck_assert_str_eq(ab->paths[0].nodes[1], "amsterdam-1/a");
+	ck_assert_str_eq(ab->paths[0].nodes[2], "london-1/a");
+	ck_assert(!ac->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_msee_pair_failure_shares_fate)
+{
+	struct ers_result *r = run_er("shared-pair", false);
+
+	ck_assert(!flow(r, "a")->final_reachable);
+	ck_assert(!flow(r, "b")->final_reachable);
+	ck_assert(flow(r, "c")->final_reachable);
+	ck_assert_int_eq(flow(r, "c")->outage, 0);
+	ck_assert_str_eq(flow(r, "c")->paths[0].nodes[1], "amsterdam-2/a");
+	/* Circuits on one pair never see each other's routes. */
+	ck_assert(!reach(r, "a", "vb"));
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_metro_survives_location_failure)
+{
+	struct ers_result *r = run_er("metro", false);
+	const struct ers_flow_result *f = flow(r, "app");
+	size_t first;
+
+	ck_assert_str_eq(f->paths[0].nodes[1], "amsterdam-1/a");
+	ck_assert_str_eq(f->paths[1].nodes[1], "amsterdam2-1/b");
+	ck_assert_int_eq(final_paths(f, &first), 1);
+	ck_assert_str_eq(f->paths[first].nodes[1], "amsterdam2-1/b");
+	ck_assert(f->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_maintenance_drains_before_link_goes_down)
+{
+	struct ers_result *r = run_er("maintenance", false);
+	const struct ers_flow_result *good = flow(r, "good"), *stub = flow(r, "stubborn");
+
+	/* Following the prepend loses nothing; pinning the link with local
+	 * preference loses traffic until BFD notices (< 0.9 s). */
+	ck_assert_int_eq(good->outage, 0);
+	ck_assert_int_eq(good->lost_bytes, 0);
+	ck_assert_str_eq(good->paths[2].nodes[1], "amsterdam-1/b");
+	ck_assert(good->paths[2].from > 30 * 1000000000LL && good->paths[2].from < 31 * 1000000000LL);
+	ck_assert(stub->outage > 0 && ers_time_to_s(stub->outage) <= 0.9);
+	ck_assert(stub->lost_bytes > 0);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_layer3_paths_cross_provider_edges)
+{
+	struct ers_result *r = run_er("layer3", true);
+	const struct ers_flow_result *f = flow(r, "app");
+	const struct ers_rib_route *rt = route(r, "hq/ce1", "10.1.0.0/16");
+
+	ck_assert_int_eq(f->paths[0].n_nodes, 4);
+	ck_assert_str_eq(f->paths[0].nodes[1], "er/pe-primary");
+	ck_assert_str_eq(f->paths[0].nodes[2], "amsterdam-1/a");
+	ck_assert_int_eq(rt->as_path_len, 2);
+	ck_assert_uint_eq(rt->as_path[0], 64900);
+	ck_assert_uint_eq(rt->as_path[1], 12076);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_gateway_ecmp_at_most_four_circuits)
+{
+	struct ers_result *r = run_er("ecmp-limit", false);
+	const struct ers_flow_result *f = flow(r, "out");
+
+	ck_assert_int_eq(f->n_paths, 8);
+	for (size_t i = 0; i < f->n_paths; i++) {
+		ck_assert(fabs(f->paths[i].share - 0.125) < 1e-9);
+		ck_assert(strncmp(f->paths[i].nodes[1], "paris", 5));
+	}
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_er_gateway_route_limit_reported)
+{
+	struct ers_result *r = run_er("route-limit", true);
+	size_t n = 0;
+
+	ck_assert_int_eq(r->n_notices, 1);
+	ck_assert_str_eq(r->notices[0].kind, "gateway-route-limit");
+	ck_assert_str_eq(r->notices[0].node, "hub/gw");
+	for (size_t i = 0; i < r->n_ribs; i++)
+		if (!strcmp(r->ribs[i].router, "hub/gw"))
+			n = r->ribs[i].n_routes;
+	ck_assert_int_eq(n, 4000 + 1);	/* learned routes plus its own prefix */
+	ers_result_free(r);
+}
+END_TEST
+
+Suite *make_er_suite(void)
+{
+	Suite *s = suite_create("er");
+	TCase *tc = tcase_create("expressroute");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_er_prefix_limit_drops_and_restores_session);
+	tcase_add_test(tc, test_er_region_community_steers_with_local_pref);
+	tcase_add_test(tc, test_er_microsoft_ignores_customer_communities);
+	tcase_add_test(tc, test_er_gateway_prefers_expressroute_over_vpn);
+	tcase_add_test(tc, test_er_connection_weight_beats_as_path);
+	tcase_add_test(tc, test_er_gateway_does_not_transit_between_circuits);
+	tcase_add_test(tc, test_er_global_reach_not_transitive);
+	tcase_add_test(tc, test_er_msee_pair_failure_shares_fate);
+	tcase_add_test(tc, test_er_metro_survives_location_failure);
+	tcase_add_test(tc, test_er_maintenance_drains_before_link_goes_down);
+	tcase_add_test(tc, test_er_layer3_paths_cross_provider_edges);
+	tcase_add_test(tc, test_er_gateway_ecmp_at_most_four_circuits);
+	tcase_add_test(tc, test_er_gateway_route_limit_reported);
+	suite_add_tcase(s, tc);
+	return s;
+}
