@@ -203,11 +203,16 @@ static int heap_grow(struct ers_sim *sim)
 	return ERS_OK;
 }
 
-/* The next event's record is a likely cache miss: start loading it now. */
-static inline void prefetch_top(const struct ers_sim *sim)
+/* The record of the next event to run is a likely cache miss at large
+ * sizes. Before sifting into the root, the next root is almost surely its
+ * smallest child: start loading that record now, so the miss overlaps
+ * the sift instead of following it. */
+static inline void prefetch_next(const struct ers_sim *sim, size_t n)
 {
-	if (sim->n)
-		PREFETCH(&sim->recs[qslot(sim->heap[0])]);
+	size_t m = min_child(sim->heap, n, 0);
+
+	if (m != SIZE_MAX)
+		PREFETCH(&sim->recs[qslot(sim->heap[m])]);
 }
 
 /* Remove the root that was run, if the handler did not refill it. */
@@ -217,8 +222,8 @@ static inline void fix_hole(struct ers_sim *sim)
 		return;
 	sim->hole = false;
 	if (--sim->n) {
+		prefetch_next(sim, sim->n);
 		sift_floyd(sim->heap, sim->n, sim->heap[sim->n]);
-		prefetch_top(sim);
 	}
 }
 
@@ -226,8 +231,8 @@ static inline int heap_push(struct ers_sim *sim, struct qent e)
 {
 	if (sim->hole) {
 		sim->hole = false;
+		prefetch_next(sim, sim->n);
 		sift_down(sim->heap, sim->n, 0, e);
-		prefetch_top(sim);
 		return ERS_OK;
 	}
 	if (sim->n == sim->cap && heap_grow(sim))

@@ -103,6 +103,8 @@ struct walk {
 	size_t depth;
 	struct ers_path_entry *out;	/* paths found */
 	size_t n_out, cap_out;
+	size_t *hops;			/* link index * 2 + direction, each hop taken */
+	size_t n_hops, cap_hops;
 	double delivered;
 	bool oom;
 };
@@ -150,7 +152,20 @@ static bool is_destination(const struct ers_flow_rec *f, const struct ers_speake
 static void add_load(struct walk *k, struct ers_speaker *from, struct ers_net_link *l,
 		     double share)
 {
-	l->load[from->node == l->a ? 0 : 1] += (double)k->rate * share;
+	size_t dir = from->node == l->a ? 0 : 1;
+
+	l->load[dir] += (double)k->rate * share;
+	if (k->n_hops == k->cap_hops) {
+		size_t cap = k->cap_hops ? 2 * k->cap_hops : 8;
+		size_t *v = realloc(k->hops, cap * sizeof *v);
+		if (!v) {
+			k->oom = true;
+			return;
+		}
+		k->hops = v;
+		k->cap_hops = cap;
+	}
+	k->hops[k->n_hops++] = (size_t)(l - k->w->links) * 2 + dir;
 }
 
 static void walk_from(struct walk *k, struct ers_speaker *s, double share)
@@ -264,27 +279,26 @@ static void account(struct ers_world *w, struct ers_flow_rec *f, ers_rate_t rate
 }
 
 static void update_utilization(struct ers_world *w, struct ers_flow_rec *f,
-			       const struct ers_path_entry *v, size_t n)
+			       const struct walk *k)
 {
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j + 1 < v[i].n_nodes; j++)
-			for (size_t li = 0; li < w->n_links; li++) {
-				struct ers_net_link *l = &w->links[li];
-				double u;
-				if (!l->bandwidth || l->kind != ERS_LINK_CIRCUIT)
-					continue;
-				bool fwd = !strcmp(w->nodes[l->a].id, v[i].nodes[j]) &&
-					   !strcmp(w->nodes[l->b].id, v[i].nodes[j + 1]);
-				bool rev = !strcmp(w->nodes[l->b].id, v[i].nodes[j]) &&
-					   !strcmp(w->nodes[l->a].id, v[i].nodes[j + 1]);
-				if (!fwd && !rev)
-					continue;
-				u = l->load[fwd ? 0 : 1] / (double)l->bandwidth;
-				if (u > f->max_util) {
-					f->max_util = u;
-					f->max_util_link = (int)li;
-				}
-			}
+	f->cur_util = 0;
+	f->cur_util_link = -1;
+	for (size_t i = 0; i < k->n_hops; i++) {
+		const struct ers_net_link *l = &w->links[k->hops[i] / 2];
+		double u;
+
+		if (!l->bandwidth || l->kind != ERS_LINK_CIRCUIT)
+			continue;
+		u = l->load[k->hops[i] % 2] / (double)l->bandwidth;
+		if (u > f->cur_util) {
+			f->cur_util = u;
+			f->cur_util_link = (int)(k->hops[i] / 2);
+		}
+	}
+	if (f->cur_util > f->max_util) {
+		f->max_util = f->cur_util;
+		f->max_util_link = f->cur_util_link;
+	}
 }
 
 static void retrace(struct ers_sim *sim, void *arg, uint64_t data)
@@ -308,7 +322,8 @@ static void retrace(struct ers_sim *sim, void *arg, uint64_t data)
 
 		account(w, f, w->s->flows[i].rate);
 		f->delivered = k[i].delivered;
-		update_utilization(w, f, k[i].out, k[i].n_out);
+		update_utilization(w, f, &k[i]);
+		free(k[i].hops);
 		if (k[i].oom)
 			w->err = ERS_ENOMEM;
 		if (!same_paths(f->cur, f->n_cur, k[i].out, k[i].n_out)) {
@@ -337,9 +352,8 @@ void ers_observe_start_accounting(struct ers_world *w)
 		f->outage = f->down = 0;
 		f->lost_bytes = 0;
 		account(w, f, w->s->flows[i].rate);
-		f->max_util = 0;
-		f->max_util_link = -1;
-		update_utilization(w, f, f->cur, f->n_cur);
+		f->max_util = f->cur_util;
+		f->max_util_link = f->cur_util_link;
 		free_paths(fr->paths, fr->n_paths);
 		fr->paths = NULL;
 		fr->n_paths = 0;
@@ -366,6 +380,7 @@ bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
 	trace_flow(w, &f, 0, &k);
 	ok = !k.oom && k.delivered > 1.0 - 1e-9;
 	free_paths(k.out, k.n_out);
+	free(k.hops);
 	return ok;
 }
 

@@ -432,7 +432,7 @@ static int init_flows(struct ers_world *w, struct ers_result *r)
 		f->src = endpoint_src(w, &fl->from);
 		if (endpoint_dest(s, &fl->to, &f->dst_addr, &f->dst_site, &f->dst_vnet))
 			f->dst_addr = 0;	/* nothing to send to: never delivered */
-		f->max_util_link = -1;
+		f->max_util_link = f->cur_util_link = -1;
 		r->flows[i].id = strdup(fl->id);
 		r->flows[i].from = strdup(fl->from.text);
 		r->flows[i].to = strdup(fl->to.text);

@@ -309,7 +309,7 @@ static enum ers_err add_regions(struct ers_topology *t, struct ers_diag *d)
 			free(ids);
 			return ers_diag_add(d, ERS_ESCENARIO, s->file, s->vnets[i].line, NULL,
 					    "unknown region '%s' in vnet '%s'",
-					    ids[i], s->vnets[i].id);
+					    s->vnets[i].region, s->vnets[i].id);
 		}
 	}
 	qsort(ids, n, sizeof *ids, cmp_str);

@@ -165,8 +165,8 @@ struct ers_flow_rec {
 	ers_time_t since;		/* time of the last accounting */
 	double lost_bytes;
 	ers_time_t outage, down;
-	double max_util;
-	int max_util_link;
+	double max_util, cur_util;	/* peak since accounting began; now */
+	int max_util_link, cur_util_link;
 	/* current paths, for change detection */
 	struct ers_path_entry *cur;
 	size_t n_cur;
