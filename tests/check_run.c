@@ -194,6 +194,32 @@ START_TEST(test_run_ribs_show_azure_as_12076)
 }
 END_TEST
 
+/* RFC 4271 9.2.1.1: after an announcement, the next one to the same
+ * peer waits for the MRAI timer (20 s, jittered to 15..20 s); the
+ * withdrawal does not wait. */
+START_TEST(test_run_mrai_delays_reannouncement)
+{
+	struct ers_result *r = run_seed("tests/run/mrai.xml", (uint64_t)_i + 1);
+	double fail_conv = ers_time_to_s(r->events[0].converged);
+	double restore_conv = ers_time_to_s(r->events[1].converged);
+
+	ck_assert_msg(fail_conv < 5.1, "withdrawal waited: %.3f", fail_conv);
+	ck_assert_msg(restore_conv >= 15.0 && restore_conv <= 20.1,
+		      "re-announcement at %.3f s", restore_conv);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_run_without_mrai_reannounces_at_once)
+{
+	struct ers_result *r = run_seed("tests/run/timers-direct.xml", 1);
+
+	/* Same failure and restore without MRAI: converged within 0.1 s. */
+	ck_assert_int_lt(r->events[1].converged - r->events[1].at, 100 * 1000 * 1000);
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -203,6 +229,8 @@ Suite *make_run_suite(void)
 	tcase_add_loop_test(tc, test_run_hold_timer_detects_provider_failure, 0, 10);
 	tcase_add_loop_test(tc, test_run_bfd_detects_within_window, 0, 10);
 	tcase_add_test(tc, test_run_interface_failure_seen_at_once);
+	tcase_add_loop_test(tc, test_run_mrai_delays_reannouncement, 0, 5);
+	tcase_add_test(tc, test_run_without_mrai_reannounces_at_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("flows");
 	tcase_set_timeout(tc, 60);
