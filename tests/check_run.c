@@ -6,8 +6,11 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "ersim/result_json.h"
 #include "ersim/run.h"
 
 static struct ers_result *run_file(const char *path, const struct ers_run_opts *o)
@@ -138,6 +141,36 @@ START_TEST(test_run_same_seed_same_result)
 }
 END_TEST
 
+/* The JSON document of a run with --ribs, wall time zeroed. */
+static char *json_of(const char *path, uint64_t seed, size_t *len)
+{
+	struct ers_run_opts o = { .has_seed = true, .seed = seed, .ribs = true };
+	struct ers_result *r = run_file(path, &o);
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	ck_assert_ptr_nonnull(f);
+	r->stats.wall_s = 0;
+	ck_assert_int_eq(ers_result_write_json(r, f), ERS_OK);
+	fclose(f);
+	ers_result_free(r);
+	return buf;
+}
+
+START_TEST(test_run_json_byte_identical)
+{
+	size_t la, lb;
+	char *a = json_of("tests/er/maintenance.xml", 5, &la);
+	char *b = json_of("tests/er/maintenance.xml", 5, &lb);
+
+	ck_assert_uint_eq(la, lb);
+	ck_assert(!memcmp(a, b, la));
+	ck_assert(strstr(a, "\"fingerprint\""));
+	free(a);
+	free(b);
+}
+END_TEST
+
 static bool reach(const struct ers_result *r, const char *from, const char *to)
 {
 	size_t i, j;
@@ -237,6 +270,7 @@ Suite *make_run_suite(void)
 	tcase_add_test(tc, test_run_ecmp_over_both_links);
 	tcase_add_test(tc, test_run_failover_accounts_outage);
 	tcase_add_test(tc, test_run_same_seed_same_result);
+	tcase_add_test(tc, test_run_json_byte_identical);
 	tcase_add_test(tc, test_run_default_scenario);
 	tcase_add_test(tc, test_run_ribs_show_azure_as_12076);
 	suite_add_tcase(s, tc);
