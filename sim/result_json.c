@@ -12,6 +12,7 @@
  * place in the document ("flows[1].paths[0].share"); fields this version
  * does not know are ignored, so later versions may add fields.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -727,7 +728,7 @@ static bool read_fingerprint(struct jr *r, json_t *st, uint64_t *out)
 		return true;
 	s = json_is_string(v) ? json_string_value(v) : "";
 	*out = strtoull(s, &end, 16);
-	if (!*s || *end || strlen(s) > 16)
+	if (!isxdigit((unsigned char)*s) || *end || strlen(s) > 16)
 		return bad(r, "stats", "fingerprint", "must be a string of 16 hex digits");
 	return true;
 }

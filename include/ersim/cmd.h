@@ -12,6 +12,10 @@
 int ers_cmd_run(int argc, char **argv);
 int ers_cmd_validate(int argc, char **argv);
 int ers_cmd_export(int argc, char **argv);
+int ers_cmd_analyze(int argc, char **argv);
+int ers_cmd_compare(int argc, char **argv);
+int ers_cmd_batch(int argc, char **argv);
+int ers_cmd_merge(int argc, char **argv);
 
 struct ers_command {
 	const char *name;
