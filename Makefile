@@ -47,7 +47,7 @@ LIB_OBJ := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 EMBED := scenarios/ersim.rng:ers_schema_rng data/geography.xml:ers_catalog_xml \
 	scenarios/default.xml:ers_default_scenario
 EMBED_OBJ := $(foreach e,$(EMBED),$(BUILD)/gen/$(word 2,$(subst :, ,$(e))).o)
-TEST_SRC := $(wildcard tests/*.c)
+TEST_SRC := $(filter-out tests/fuzz_%.c,$(wildcard tests/*.c))
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
 BIN := $(BUILD)/ersim

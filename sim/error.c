@@ -62,6 +62,20 @@ void ers_diag_release(struct ers_diag *d)
 	ers_diag_init(d);
 }
 
+/* libxml2 reports some problems once per occurrence on one line, each
+ * time with more of the line quoted: keep the first. */
+static int repeats_last(const struct ers_diag *d, const char *file, long line,
+			const char *text)
+{
+	const struct ers_diag_msg *m;
+
+	if (!d->n_msgs)
+		return 0;
+	m = &d->msgs[d->n_msgs - 1];
+	return m->line == line && line > 0 && file && m->file && !strcmp(m->file, file) &&
+	       !strncmp(m->text, text, 40);
+}
+
 enum ers_err ers_diag_vadd(struct ers_diag *d, enum ers_err code,
 			   const char *file, long line, const char *hint,
 			   const char *fmt, va_list ap)
@@ -83,6 +97,8 @@ enum ers_err ers_diag_vadd(struct ers_diag *d, enum ers_err code,
 		d->cap = cap;
 	}
 	vsnprintf(buf, sizeof buf, fmt, ap);
+	if (repeats_last(d, file, line, buf))
+		return code;
 	m = &d->msgs[d->n_msgs];
 	m->file = file ? strdup(file) : NULL;
 	m->line = line;

@@ -5,8 +5,8 @@
  *
  * Everything random in a run (jitter, shuffled ties, failure times) draws
  * from the one struct ers_rng owned by the engine (engine.c); nothing in
- * sim/ may call rand() or read the clock. Derived streams for batch runs are
- * seeded with ers_rng_mix().
+ * sim/ may use the C library generator or read the clock. Derived
+ * streams for batch runs are seeded with ers_rng_mix().
  */
 #include <math.h>
 
