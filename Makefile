@@ -108,8 +108,11 @@ test: deps $(TESTBIN) $(BIN)
 	ERSIM=$(abspath $(BIN)) ./$(TESTBIN)
 
 BENCH_DIR ?= ../shared/bench
-bench: deps $(BIN) $(BUILD)/hold_ext
+bench: deps $(BIN) $(BUILD)/hold_ext $(BUILD)/bench_run
 	tools/bench.sh $(BUILD)
+
+$(BUILD)/bench_run: bench/bench_run.c $(LIB)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/hold_ext: $(BENCH_DIR)/hold.c bench/ext_ersim.h $(LIB)
 	$(CC) -std=c11 -O2 -Iinclude -I$(BENCH_DIR) -Ibench -DPES_EXT='"ext_ersim.h"' \

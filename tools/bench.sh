@@ -89,7 +89,27 @@ bench_hold() {
 	}' "$out"
 }
 
-for b in hold_check hold; do
+# One ExpressRoute-shaped run from tools/gen_scenario.py, timed by
+# bench_run (wall time of the run, peak RSS from getrusage).
+# "large": 200 sites, 100 circuits at 25 locations, 50 VNets, 100,000
+# on-premises prefixes, 20 Global Reach pairs, 20 failures and restores.
+# Targets: under 10 s and under 2 GiB.
+bench_large() {
+	section "large ExpressRoute scenario (targets: wall < 10 s, peak RSS < 2048 MB)"
+	python3 tools/gen_scenario.py --sites 200 --circuits 100 --locations 25 \
+	    --vnets 50 --prefixes 100000 --global-reach 20 --failures 20 --bfd \
+	    --seed 1 --name large >"$RAW/large.xml"
+	"$BUILD/bench_run" "$RAW/large.xml" large | tee "$RAW/large.txt"
+	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
+	END {
+		printf "large: %.2f s (%s), %.0f MB peak RSS (%s), %.0f events/s, %.0f UPDATEs/s, %d routes held\n", \
+		    f["wall_s"], f["wall_s"] < 10 ? "ok" : "OVER", f["peak_rss_mb"], \
+		    f["peak_rss_mb"] < 2048 ? "ok" : "OVER", f["events_per_s"], \
+		    f["updates_per_s"], f["routes"]
+	}' "$RAW/large.txt"
+}
+
+for b in hold_check hold large; do
 	"bench_$b"
 done
 exit $status
