@@ -81,6 +81,18 @@ static void tag_vnet_routes(struct ers_world *w, struct ers_peer *p,
 		ers_tmpl_add_comm(t, v->community);
 }
 
+/* Gao-Rexford: prefer routes from customers over peers over providers
+ * (they pay us, cost nothing, cost us). Import rules may still override. */
+static uint32_t relationship_pref(enum ers_relationship rel)
+{
+	switch (rel) {
+	case ERS_REL_CUSTOMER: return 200;
+	case ERS_REL_PEER: return 150;
+	case ERS_REL_PROVIDER: return 50;
+	default: return ERS_LOCAL_PREF_DEFAULT;
+	}
+}
+
 /* Import: loop detection, the router kind's rules, then the link's
  * import policy. Returns the interned attributes, or NULL to drop. */
 static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
@@ -97,7 +109,7 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 	ers_attrs_to_tmpl(raw, &t);
 	t.weight = 0;
 	if (!p->ibgp)
-		t.local_pref = ERS_LOCAL_PREF_DEFAULT;
+		t.local_pref = relationship_pref(p->rel);
 	if (s->kind == ERS_SPK_MSEE && p->role == ERS_PEER_CUSTOMER)
 		t.n_comms = 0;		/* Microsoft ignores customer communities */
 	if (s->kind == ERS_SPK_MSEE && p->role == ERS_PEER_GATEWAY)
@@ -351,6 +363,12 @@ static bool may_export(const struct ers_speaker *s, const struct ers_loc *l,
 	/* RFC 4271 9.2: iBGP routes go to iBGP peers only via reflection
 	 * (RFC 4456, used for site-links between routers of one AS). */
 	if (src->ibgp && p->ibgp && !src->rr_client && !p->rr_client)
+		return false;
+	/* Gao-Rexford: routes from peers and providers go to customers only
+	 * (and to neighbours without a relationship), never to other peers or
+	 * providers: no valleys. */
+	if ((src->rel == ERS_REL_PEER || src->rel == ERS_REL_PROVIDER) &&
+	    (p->rel == ERS_REL_PEER || p->rel == ERS_REL_PROVIDER))
 		return false;
 	if (s->kind == ERS_SPK_MSEE)
 		return msee_passes(src->role, p->role);

@@ -871,8 +871,15 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 	}
 }
 
+static const struct keyword relationships[] = {
+	{ "customer", ERS_REL_CUSTOMER }, { "provider", ERS_REL_PROVIDER },
+	{ "peer", ERS_REL_PEER }, { NULL, 0 },
+};
+
 static void parse_site_link(struct loader *L, xmlNodePtr n)
 {
+	int rel;
+
 	struct ers_site_link *sl = &L->s->site_links[L->s->n_site_links++];
 	bool ok;
 
@@ -885,6 +892,9 @@ static void parse_site_link(struct loader *L, xmlNodePtr n)
 		     L->s->sites[sl->a.site].routers[sl->a.router].full_id);
 	get_time(L, n, "delay", true, false, &sl->delay);
 	get_u32(L, n, "cost", 1, UINT32_MAX, &sl->cost);
+	if (get_enum(L, n, "relationship", false, relationships,
+		     "'customer', 'provider' or 'peer'", &rel) == 1)
+		sl->rel = (enum ers_relationship)rel;
 	parse_session(L, n, &sl->cfg);
 }
 
@@ -2019,4 +2029,14 @@ const char *ers_action_str(enum ers_action a)
 	case ERS_ACT_MAINTENANCE: return "maintenance";
 	}
 	return "?";
+}
+
+const char *ers_relationship_str(enum ers_relationship r)
+{
+	switch (r) {
+	case ERS_REL_CUSTOMER: return "customer";
+	case ERS_REL_PROVIDER: return "provider";
+	case ERS_REL_PEER: return "peer";
+	default: return "none";
+	}
 }

@@ -824,3 +824,31 @@ enum ers_err ers_result_read_json(const char *path, struct ers_result **out,
 	ers_result_free(res);
 	return r.err != ERS_OK ? r.err : ERS_EINTERNAL;
 }
+
+/* The same from a buffer (batch workers send documents over a pipe);
+ * name stands for the file in diagnostics. */
+enum ers_err ers_result_read_json_mem(const char *buf, size_t len,
+				      const char *name, struct ers_result **out,
+				      struct ers_diag *d)
+{
+	struct jr r = { name, d, ERS_OK };
+	struct ers_result *res = NULL;
+	json_error_t jerr;
+	json_t *root;
+
+	*out = NULL;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return ers_diag_add(d, ERS_EINVAL, name, jerr.line > 0 ? jerr.line : 0,
+				    NULL, "not a JSON document: %s", jerr.text);
+	res = ers_result_new();
+	if (!res)
+		oom(&r);
+	else if (read_result(&r, root, res))
+		*out = res;
+	json_decref(root);
+	if (*out)
+		return ERS_OK;
+	ers_result_free(res);
+	return r.err != ERS_OK ? r.err : ERS_EINTERNAL;
+}

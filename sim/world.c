@@ -564,6 +564,10 @@ static int build_site_links(struct ers_world *w)
 			return -1;
 		w->links[li].obj = (int)i;
 		w->links[li].name = xasprintf("site-link:%s+%s", a->id, b->id);
+		/* b is sl->rel to a; a is the inverse to b. */
+		ss->end[0].rel = sl->rel;
+		ss->end[1].rel = sl->rel == ERS_REL_CUSTOMER ? ERS_REL_PROVIDER
+			: sl->rel == ERS_REL_PROVIDER ? ERS_REL_CUSTOMER : sl->rel;
 		for (int e = 0; e < 2; e++) {
 			configure_end(w, &ss->end[e], &sl->cfg);
 			ss->end[e].igp_cost = sl->cost;

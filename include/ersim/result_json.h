@@ -29,5 +29,10 @@ enum ers_err ers_result_write_json(const struct ers_result *r, FILE *out);
  * nanosecond; null times read as ERS_TIME_NEVER. */
 enum ers_err ers_result_read_json(const char *path, struct ers_result **out,
 				  struct ers_diag *d);
+/* The same from the len bytes at buf; name stands for the file in
+ * diagnostics. */
+enum ers_err ers_result_read_json_mem(const char *buf, size_t len,
+				      const char *name, struct ers_result **out,
+				      struct ers_diag *d);
 
 #endif

@@ -112,8 +112,17 @@ struct ers_router_ref {
 	int router;
 };
 
+/* Business relationship over a site-link (Gao-Rexford): what b is to a. */
+enum ers_relationship {
+	ERS_REL_NONE,			/* no policy: every route both ways */
+	ERS_REL_CUSTOMER,		/* b is a's customer (a provides transit) */
+	ERS_REL_PROVIDER,		/* b is a's provider */
+	ERS_REL_PEER,			/* settlement-free peers */
+};
+
 struct ers_site_link {
 	struct ers_router_ref a, b;
+	enum ers_relationship rel;
 	ers_time_t delay;		/* required */
 	uint32_t cost;			/* IGP cost, default 1 */
 	struct ers_session_cfg cfg;
@@ -332,5 +341,6 @@ const char *ers_gw_sku_str(enum ers_gw_sku s);
 const char *ers_role_str(enum ers_role r);
 const char *ers_provider_model_str(enum ers_provider_model m);
 const char *ers_action_str(enum ers_action a);
+const char *ers_relationship_str(enum ers_relationship r);
 
 #endif

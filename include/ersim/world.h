@@ -84,6 +84,7 @@ struct ers_peer {
 	enum ers_peer_role role;
 	bool ibgp;
 	bool rr_client;			/* iBGP neighbour we reflect to and from */
+	enum ers_relationship rel;	/* what the neighbour is to us (Gao-Rexford) */
 	uint32_t igp_cost;
 	uint32_t conn_weight;		/* gateway: connection weight */
 	bool vpn;			/* gateway side of a VPN */

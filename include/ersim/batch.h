@@ -1,0 +1,181 @@
+/*
+ * batch.h - `ersim batch`: an experiment file (docs/batch.md) expanded
+ * into run descriptions, each run executed in isolation, results stored
+ * in SQLite and summarised.
+ *
+ * Runs are values: a run is (parameter combination, failure set,
+ * repetition), numbered in expansion order; its seed derives from the
+ * experiment seed and its key, so a run's result does not depend on who
+ * executes it (a forked worker, an MPI rank, another shard) nor when.
+ *
+ *   batch_exp.c    experiment file -> struct ers_experiment, expansion
+ *   batch_exec.c   one run: scenario variant + failure set -> result JSON
+ *   batch_pool.c   forked workers, one per run in flight
+ *   batch_db.c     SQLite schema, store, resume, merge, CSV
+ *   batch_summary.c the summary table
+ *   batch_mpi.c    the same pool over MPI ranks (make MPI=1)
+ */
+#ifndef ERSIM_BATCH_H
+#define ERSIM_BATCH_H
+
+#include <stdio.h>
+
+#include "ersim/catalog.h"
+#include "ersim/error.h"
+#include "ersim/types.h"
+
+#define ERS_BATCH_DEFAULT_AT (10 * ERS_S)
+
+/* One <vary>: an attribute of the base scenario and its values. */
+struct ers_vary {
+	char *name;			/* label in output: name= or the xpath */
+	char *xpath;
+	char **values;			/* as written into the attribute */
+	size_t n_values;
+	long line;
+};
+
+enum ers_fail_mode {
+	ERS_FAIL_NONE,			/* keep the scenario's own events */
+	ERS_FAIL_EACH,			/* one run per matching target (N-1) */
+	ERS_FAIL_PAIRS,			/* every unordered pair (N-2) */
+	ERS_FAIL_SRLG,			/* each SRLG of the scenario */
+	ERS_FAIL_RANDOM,		/* exponential failures and repairs */
+};
+
+struct ers_failures {
+	enum ers_fail_mode mode;
+	ers_time_t at;			/* failure time (each, pairs, srlg); start (random) */
+	ers_time_t restore;		/* restore after this long; 0 = never */
+	ers_time_t mtbf, mttr, horizon;	/* random */
+	char **targets;			/* matching targets, scenario order */
+	size_t n_targets;
+	long line;
+};
+
+enum ers_measure_scope { ERS_MEASURE_FLOW, ERS_MEASURE_EVENT, ERS_MEASURE_RUN };
+
+/* One <measure>: a field of the result document. */
+struct ers_measure {
+	char *metric;			/* "flow.outage_s", "event.convergence_s", "run.end_s" */
+	enum ers_measure_scope scope;
+	const char *column;		/* column in the flows, events or runs table */
+	char *flow;			/* only this flow id; NULL: each flow */
+};
+
+/* One run description. */
+struct ers_batch_run {
+	size_t id;			/* index in the expansion, 0-based */
+	size_t combo;			/* parameter combination */
+	size_t failure;			/* failure set index */
+	unsigned repetition;
+	uint64_t seed;
+};
+
+struct ers_experiment {
+	char *file;			/* as given */
+	char *name;
+	char *scenario;			/* base scenario path, resolved */
+	uint64_t seed;			/* default 1 */
+	unsigned repetitions;		/* default 1 */
+	struct ers_vary *vary;		size_t n_vary;
+	struct ers_failures fail;
+	struct ers_measure *measures;	size_t n_measures;
+	char *measures_text;		/* the measures, one metric per line (stored) */
+	uint64_t hash;			/* experiment and scenario bytes: guards resume */
+	size_t n_combos, n_failsets, n_runs;
+	struct ers_catalog *builtin;	/* the embedded catalog */
+	void *doc;			/* private: the base scenario's xmlDoc */
+};
+
+/* Read, validate (embedded scenarios/experiment.rng) and resolve an
+ * experiment: the base scenario is opened and checked, every <vary>
+ * must select something in it, failure targets are matched. On success
+ * *out is new (ers_experiment_free); on failure d says why with
+ * file:line and *out is NULL. */
+enum ers_err ers_experiment_load(const char *path, struct ers_experiment **out,
+				 struct ers_diag *d);
+void ers_experiment_free(struct ers_experiment *e);	/* NULL-safe */
+
+/* Run id -> description (id < e->n_runs), seed included. */
+void ers_experiment_run(const struct ers_experiment *e, size_t id,
+			struct ers_batch_run *out);
+/* The value index of vary v in combination combo. */
+size_t ers_experiment_value(const struct ers_experiment *e, size_t combo, size_t v);
+/* New strings (free): "bfd=true interval=100ms" ("" without <vary>);
+ * the failure set's name ("link:a + link:b", "srlg:x", "random",
+ * "scenario"); the run's key "params|failure|rep". NULL when out of memory. */
+char *ers_experiment_params(const struct ers_experiment *e, size_t combo);
+char *ers_experiment_failure(const struct ers_experiment *e, size_t failure);
+char *ers_experiment_key(const struct ers_experiment *e, const struct ers_batch_run *r);
+/* The seed of a run: ers_rng_mix of the experiment seed and a 64-bit
+ * FNV-1a hash of its key. */
+uint64_t ers_batch_seed(uint64_t exp_seed, const char *key);
+
+/* The scenario document of run r, serialised (free *xml); errors in d. */
+enum ers_err ers_batch_scenario(const struct ers_experiment *e,
+				const struct ers_batch_run *r, char **xml,
+				size_t *len, struct ers_diag *d);
+/* Execute run r: on ERS_OK *json is the result document (free); on
+ * failure d holds the reason. */
+enum ers_err ers_batch_exec(const struct ers_experiment *e,
+			    const struct ers_batch_run *r, char **json,
+			    size_t *len, struct ers_diag *d);
+
+/* ---- results database (batch_db.c) ---- */
+
+struct ers_batch_db;
+
+/* Open or create the database at path for experiment e (NULL: merge
+ * output, takes the experiment of the first input). A database of a
+ * different experiment is refused (ERS_EINVAL). */
+enum ers_err ers_batch_db_open(const char *path, const struct ers_experiment *e,
+			       struct ers_batch_db **out, struct ers_diag *d);
+void ers_batch_db_close(struct ers_batch_db *db);	/* NULL-safe */
+/* True if run id is recorded (of any status). */
+bool ers_batch_db_has(struct ers_batch_db *db, size_t id);
+/* Forget runs whose status is not "ok" (--retry-failed); count in *n. */
+enum ers_err ers_batch_db_forget_failed(struct ers_batch_db *db, size_t *n,
+					struct ers_diag *d);
+/* Store one finished run in one transaction: json is its result document
+ * (status "ok"), or NULL and error says why (status "error"). */
+enum ers_err ers_batch_db_store(struct ers_batch_db *db, const struct ers_experiment *e,
+				const struct ers_batch_run *r, const char *json,
+				size_t len, const char *error, struct ers_diag *d);
+/* Merge the runs of the database at path into db. *n_new: runs added. */
+enum ers_err ers_batch_db_merge(struct ers_batch_db *db, const char *path,
+				size_t *n_new, struct ers_diag *d);
+/* Runs recorded, runs that failed, runs the experiment has. */
+void ers_batch_db_counts(struct ers_batch_db *db, size_t *n_done, size_t *n_failed,
+			 size_t *n_total);
+/* Flat CSV: one row per run and flow. */
+enum ers_err ers_batch_db_csv(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
+/* The summary table per parameter combination (batch_summary.c). */
+enum ers_err ers_batch_summary(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
+/* The sqlite3 handle, for batch_summary.c and tests. */
+struct sqlite3 *ers_batch_db_handle(struct ers_batch_db *db);
+
+/* ---- execution (batch_pool.c, batch_mpi.c) ---- */
+
+struct ers_batch_progress {
+	size_t done, failed, total;	/* this session's runs */
+};
+typedef void ers_batch_progress_fn(const struct ers_batch_progress *p, void *ctx);
+
+struct ers_batch_opts {
+	unsigned jobs;			/* worker processes, >= 1 */
+	unsigned shard, n_shards;	/* run ids with id % n_shards == shard */
+	ers_batch_progress_fn *progress;	/* called after each run and on ticks */
+	void *progress_ctx;
+	volatile int *stop;		/* set by a signal handler: stop handing out */
+};
+
+/* Execute every run of the shard not yet in db, with opts->jobs forked
+ * workers; store each as it finishes. A run that fails or crashes is
+ * stored with its error. Returns ERS_OK, or the error that stopped it
+ * (database writes). *n_run: runs executed now. */
+enum ers_err ers_batch_pool_run(const struct ers_experiment *e, struct ers_batch_db *db,
+				const struct ers_batch_opts *opts, size_t *n_run,
+				struct ers_diag *d);
+
+#endif
