@@ -17,6 +17,7 @@
  *  - UPDATEs go through the receiver's decision process one batch at a
  *    time, each batch taking the router's processing delay.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,8 @@ struct update_entry {
 
 struct msg {
 	enum msg_type type;
+	int size_class;			/* free list it returns to */
+	struct msg *next_free;
 	struct ers_peer *to;
 	uint32_t conn;
 	ers_time_t hold;		/* OPEN: proposed hold time */
@@ -78,6 +81,7 @@ static void trace_peer(struct ers_world *w, const struct ers_peer *p,
 /* ---- sending ----------------------------------------------------- */
 
 static void deliver(struct ers_sim *sim, void *arg, uint64_t data);
+static void free_msg(struct ers_world *w, struct msg *m);
 
 static void send_msg(struct ers_world *w, struct ers_peer *from, struct msg *m)
 {
@@ -88,22 +92,92 @@ static void send_msg(struct ers_world *w, struct ers_peer *from, struct msg *m)
 	w->messages++;
 	if (ers_sim_post(w->sim, ers_sim_now(w->sim) + l->delay, deliver, m, 0)) {
 		w->err = ERS_ENOMEM;
-		free(m);
+		free_msg(w, m);
 	}
+}
+
+/* Messages are carved from chunks the world owns and recycled through
+ * per-size-class free lists (room for 1, 2, 4, ... entries): the steady
+ * state allocates nothing per message, and messages still in flight when
+ * a run stops are freed with the chunks. */
+#define N_MSG_CLASSES 32
+#define CHUNK_SIZE (64 * 1024)
+
+struct chunk {
+	struct chunk *next;
+	max_align_t data[];
+};
+
+static int size_class(size_t n)
+{
+	int c = 0;
+
+	while (((size_t)1 << c) < n)
+		c++;
+	return c;
+}
+
+static void *carve(struct ers_world *w, size_t size)
+{
+	struct chunk *ch;
+	void *p;
+
+	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if ((size_t)(w->chunk_end - w->chunk_pos) < size) {
+		size_t cap = size > CHUNK_SIZE ? size : CHUNK_SIZE;
+		if (!(ch = malloc(sizeof *ch + cap)))
+			return NULL;
+		ch->next = w->msg_chunks;
+		w->msg_chunks = ch;
+		w->chunk_pos = (char *)ch->data;
+		w->chunk_end = w->chunk_pos + cap;
+	}
+	p = w->chunk_pos;
+	w->chunk_pos += size;
+	return p;
 }
 
 static struct msg *new_msg(struct ers_world *w, enum msg_type type, size_t n)
 {
-	struct msg *m = malloc(sizeof *m + n * sizeof m->e[0]);
+	int c = size_class(n);
+	struct msg *m = c < N_MSG_CLASSES ? w->msg_pool[c] : NULL;
 
-	if (!m) {
+	if (c >= N_MSG_CLASSES) {
 		w->err = ERS_ENOMEM;
 		return NULL;
 	}
+	if (m) {
+		w->msg_pool[c] = m->next_free;
+	} else if (!(m = carve(w, sizeof *m + ((size_t)1 << c) * sizeof m->e[0]))) {
+		w->err = ERS_ENOMEM;
+		return NULL;
+	}
+	m->size_class = c;
 	m->type = type;
 	m->n = n;
 	m->hold = 0;
 	return m;
+}
+
+static void free_msg(struct ers_world *w, struct msg *m)
+{
+	m->next_free = w->msg_pool[m->size_class];
+	w->msg_pool[m->size_class] = m;
+}
+
+void ers_bgp_release(struct ers_world *w)
+{
+	struct chunk *ch = w->msg_chunks;
+
+	while (ch) {
+		struct chunk *next = ch->next;
+		free(ch);
+		ch = next;
+	}
+	w->msg_chunks = NULL;
+	w->chunk_pos = w->chunk_end = NULL;
+	for (int c = 0; c < N_MSG_CLASSES; c++)
+		w->msg_pool[c] = NULL;
 }
 
 static void send_simple(struct ers_world *w, struct ers_peer *from, enum msg_type type)
@@ -331,7 +405,7 @@ static void recv_msg(struct ers_world *w, struct ers_peer *p, struct msg *m)
 			return;		/* m now belongs to process_update */
 		break;
 	}
-	free(m);
+	free_msg(w, m);
 }
 
 static void deliver(struct ers_sim *sim, void *arg, uint64_t data)
@@ -343,7 +417,7 @@ static void deliver(struct ers_sim *sim, void *arg, uint64_t data)
 	/* Lost with the link, or sent on a connection this end has left. */
 	if (!ers_link_usable(w, link_of(w, p->session)) || w->nodes[p->self->node].down ||
 	    p->conn != m->conn || p->state == ERS_BGP_IDLE) {
-		free(m);
+		free_msg(w, m);
 		return;
 	}
 	recv_msg(w, p, m);
@@ -368,12 +442,12 @@ static void process_update(struct ers_sim *sim, void *arg, uint64_t data)
 
 	if (p->conn == m->conn && p->state == ERS_BGP_ESTABLISHED &&
 	    !w->nodes[p->self->node].down) {
-		ers_trace(w, p->self->id, "update-in", "%s %zu", p->remote->self->id, m->n);
+		ers_trace_update(w, p->self->id, "update-in", p->remote->self->id, m->n, 0);
 		for (size_t i = 0; i < m->n; i++)
 			ers_rib_receive(w, p, m->e[i].prefix, m->e[i].attrs);
 		check_prefix_limit(w, p);
 	}
-	free(m);
+	free_msg(w, m);
 }
 
 /* ---- timers --------------------------------------------------------- */
@@ -494,15 +568,15 @@ static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 	if (!mrai_running)
 		ers_map_clear(&p->pending);
 	if (!n) {
-		free(m);
+		free_msg(w, m);
 		return;
 	}
 	if (n > n_withdrawn && p->bgp.mrai > 0)
 		ers_timer_set(sim, &p->mrai_timer, ers_sim_now(sim) + jitter(w, p->bgp.mrai));
 	w->updates++;
 	ers_observe_update_sent(w, n_withdrawn);
-	ers_trace(w, p->self->id, "update-out", "%s %zu %zu", p->remote->self->id,
-		  n - n_withdrawn, n_withdrawn);
+	ers_trace_update(w, p->self->id, "update-out", p->remote->self->id,
+			 n - n_withdrawn, n_withdrawn);
 	send_msg(w, p, m);
 }
 

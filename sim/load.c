@@ -59,6 +59,7 @@ struct loader {
 	struct schema_msg *smsgs;	/* schema stage */
 	size_t n_smsgs, cap_smsgs;
 	bool schema_internal;		/* validation itself failed */
+	size_t n_sites_total;		/* <site> elements in the file */
 };
 
 /* ---- small helpers ---- */
@@ -287,7 +288,61 @@ static int get_enum(struct loader *L, xmlNodePtr n, const char *name, bool req,
 		return -1;                                              \
 	} while (0)
 
-static int find_site(const struct ers_scenario *s, const char *id) { FIND_ID(s->sites, s->n_sites, id); }
+/*
+ * Sites can number tens of thousands (an Internet AS topology is one site
+ * per AS) and every site-link names two: their ids are hashed.
+ */
+struct ers_site_index {
+	int *slots;			/* site index + 1, 0 = empty */
+	size_t cap;
+};
+
+static uint32_t hash_id(const char *id)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+static int find_site(const struct ers_scenario *s, const char *id)
+{
+	const struct ers_site_index *x = s->site_index;
+
+	if (!x || !x->cap)
+		FIND_ID(s->sites, s->n_sites, id);
+	for (size_t i = hash_id(id) & (x->cap - 1); x->slots[i]; i = (i + 1) & (x->cap - 1))
+		if (!strcmp(s->sites[x->slots[i] - 1].id, id))
+			return x->slots[i] - 1;
+	return -1;
+}
+
+/* Index site i (its id is set); the table is sized for every site of the
+ * file at the first call, so it never grows. */
+static void index_site(struct loader *L, size_t n_sites, size_t i)
+{
+	struct ers_site_index *x = L->s->site_index;
+
+	if (!x) {
+		x = L->s->site_index = lcalloc(L, 1, sizeof *x);
+		if (!x)
+			return;
+		for (x->cap = 16; x->cap < 2 * n_sites; x->cap *= 2)
+			;
+		x->slots = lcalloc(L, x->cap, sizeof *x->slots);
+		if (!x->slots) {
+			x->cap = 0;
+			return;
+		}
+	}
+	if (!x->cap)
+		return;
+	size_t k = hash_id(L->s->sites[i].id) & (x->cap - 1);
+	while (x->slots[k])
+		k = (k + 1) & (x->cap - 1);
+	x->slots[k] = (int)i + 1;
+}
 static int find_provider(const struct ers_scenario *s, const char *id) { FIND_ID(s->providers, s->n_providers, id); }
 static int find_circuit(const struct ers_scenario *s, const char *id) { FIND_ID(s->circuits, s->n_circuits, id); }
 static int find_vnet(const struct ers_scenario *s, const char *id) { FIND_ID(s->vnets, s->n_vnets, id); }
@@ -661,6 +716,8 @@ static void parse_site(struct loader *L, xmlNodePtr n)
 		check_dup(L, n, "site", dup, dup >= 0 ? L->s->sites[dup].line : 0, site->id);
 	}
 	L->s->n_sites++;
+	if (site->id)
+		index_site(L, L->n_sites_total, L->s->n_sites - 1);
 	get_val(L, n, "asn", true, v_asn, &site->asn);
 	get_val(L, n, "multipath", false, v_bool, &site->multipath);
 	get_time(L, n, "internal-delay", false, false, &site->internal_delay);
@@ -1289,6 +1346,7 @@ static bool alloc_arrays(struct loader *L, xmlNodePtr root)
 	if (count_elems(root, name) && !s->field) \
 		return false;
 	ALLOC(sites, "site");
+	L->n_sites_total = count_elems(root, "site");
 	ALLOC(site_links, "site-link");
 	ALLOC(providers, "provider");
 	ALLOC(circuits, "circuit");
@@ -1905,6 +1963,9 @@ void ers_scenario_free(struct ers_scenario *s)
 	ers_catalog_release(&s->geography);
 	free(s->sites);
 	free(s->site_links);
+	if (s->site_index)
+		free(s->site_index->slots);
+	free(s->site_index);
 	free(s->providers);
 	free(s->circuits);
 	free(s->vnets);

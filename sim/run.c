@@ -34,6 +34,19 @@ static uint64_t fnv64(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
+static void trace_write(struct ers_world *w, ers_time_t now, const char *router,
+			const char *kind, const char *detail)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "t_ns", (json_int_t)now,
+			      "router", router, "kind", kind, "detail", detail);
+
+	if (o) {
+		json_dumpf(o, w->opts->trace, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		fputc('\n', w->opts->trace);
+		json_decref(o);
+	}
+}
+
 void ers_trace(struct ers_world *w, const char *router, const char *kind,
 	       const char *fmt, ...)
 {
@@ -48,15 +61,25 @@ void ers_trace(struct ers_world *w, const char *router, const char *kind,
 	w->fingerprint = fnv64(w->fingerprint, router, strlen(router) + 1);
 	w->fingerprint = fnv64(w->fingerprint, kind, strlen(kind) + 1);
 	w->fingerprint = fnv64(w->fingerprint, detail, strlen(detail) + 1);
+	if (w->opts->trace)
+		trace_write(w, now, router, kind, detail);
+}
+
+void ers_trace_update(struct ers_world *w, const char *router, const char *kind,
+		      const char *peer, uint64_t a, uint64_t b)
+{
+	ers_time_t now = ers_sim_now(w->sim);
+	uint64_t v[3] = { (uint64_t)now, a, b };
+	char detail[320];
+
+	w->fingerprint = fnv64(w->fingerprint, v, sizeof v);
+	w->fingerprint = fnv64(w->fingerprint, router, strlen(router) + 1);
+	w->fingerprint = fnv64(w->fingerprint, kind, strlen(kind) + 1);
+	w->fingerprint = fnv64(w->fingerprint, peer, strlen(peer) + 1);
 	if (w->opts->trace) {
-		json_t *o = json_pack("{s:f,s:I,s:s,s:s,s:s}", "t", ers_time_to_s(now),
-				      "t_ns", (json_int_t)now, "router", router,
-				      "kind", kind, "detail", detail);
-		if (o) {
-			json_dumpf(o, w->opts->trace, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			fputc('\n', w->opts->trace);
-			json_decref(o);
-		}
+		snprintf(detail, sizeof detail, "%s %llu %llu", peer, (unsigned long long)a,
+			 (unsigned long long)b);
+		trace_write(w, now, router, kind, detail);
 	}
 }
 
@@ -482,33 +505,65 @@ static int fill_events(struct ers_world *w, struct ers_result *r)
 	return 0;
 }
 
+/* The matrix covers every site and VNet, up to this many; beyond, only
+ * those that some flow starts or ends at (an Internet-sized topology has
+ * tens of thousands of sites, and n^2 walks say little). */
+#define REACH_ALL_MAX 256
+
+/* Endpoint k of the sites-then-vnets numbering. */
+static struct ers_endpoint endpoint_k(const struct ers_scenario *s, size_t k)
+{
+	struct ers_endpoint ep = { k < s->n_sites ? ERS_EP_SITE : ERS_EP_VNET,
+				   (int)(k < s->n_sites ? k : k - s->n_sites), 0, NULL };
+	return ep;
+}
+
+static bool in_flows(const struct ers_scenario *s, struct ers_endpoint ep)
+{
+	for (size_t i = 0; i < s->n_flows; i++) {
+		const struct ers_endpoint *f = &s->flows[i].from, *t = &s->flows[i].to;
+		if (((f->kind == ERS_EP_VNET) == (ep.kind == ERS_EP_VNET) && f->index == ep.index) ||
+		    ((t->kind == ERS_EP_VNET) == (ep.kind == ERS_EP_VNET) && t->index == ep.index))
+			return true;
+	}
+	return false;
+}
+
 static int fill_reachability(struct ers_world *w, struct ers_result *r)
 {
 	const struct ers_scenario *s = w->s;
-	size_t n = s->n_sites + s->n_vnets;
+	size_t all = s->n_sites + s->n_vnets, n = 0;
+	struct ers_endpoint *eps = calloc(all ? all : 1, sizeof *eps);
 
+	if (!eps)
+		return -1;
+	for (size_t k = 0; k < all; k++)
+		if (all <= REACH_ALL_MAX || in_flows(s, endpoint_k(s, k)))
+			eps[n++] = endpoint_k(s, k);
 	r->n_endpoints = n;
 	r->endpoints = calloc(n ? n : 1, sizeof *r->endpoints);
 	r->reach = calloc(n ? n * n : 1, sizeof *r->reach);
-	if (!r->endpoints || !r->reach)
+	if (!r->endpoints || !r->reach) {
+		free(eps);
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct ers_endpoint ep = { i < s->n_sites ? ERS_EP_SITE : ERS_EP_VNET,
-					   (int)(i < s->n_sites ? i : i - s->n_sites), 0, NULL };
-		r->endpoints[i] = strdup(i < s->n_sites ? s->sites[i].id : s->vnets[ep.index].id);
-		if (!r->endpoints[i])
+		r->endpoints[i] = strdup(eps[i].kind == ERS_EP_SITE ? s->sites[eps[i].index].id
+								    : s->vnets[eps[i].index].id);
+		if (!r->endpoints[i]) {
+			free(eps);
 			return -1;
+		}
 		for (size_t j = 0; j < n; j++) {
-			struct ers_endpoint to = { j < s->n_sites ? ERS_EP_SITE : ERS_EP_VNET,
-						   (int)(j < s->n_sites ? j : j - s->n_sites), 0, NULL };
 			uint32_t addr;
 			int site, vnet;
-			if (i == j || endpoint_dest(s, &to, &addr, &site, &vnet))
+			if (i == j || endpoint_dest(s, &eps[j], &addr, &site, &vnet))
 				continue;
-			r->reach[i * n + j] = ers_observe_reachable(w, endpoint_src(w, &ep),
+			r->reach[i * n + j] = ers_observe_reachable(w, endpoint_src(w, &eps[i]),
 								    addr, site, vnet);
 		}
 	}
+	free(eps);
 	return 0;
 }
 

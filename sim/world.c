@@ -76,22 +76,24 @@ bool ers_link_usable(const struct ers_world *w, const struct ers_net_link *l)
 
 /* ---- nodes, speakers, links ------------------------------------- */
 
-static long find_node(const struct ers_world *w, const char *id)
+/* MSEE nodes are shared by the circuits on their pair; every other node
+ * id is unique by construction (site/router, circuit/pe-role, vnet/gw). */
+static long find_msee(const struct ers_world *w, const char *id)
 {
 	for (size_t i = 0; i < w->n_nodes; i++)
-		if (!strcmp(w->nodes[i].id, id))
+		if (w->nodes[i].kind == ERS_NODE_MSEE && !strcmp(w->nodes[i].id, id))
 			return (long)i;
 	return -1;
 }
 
-/* Add a node (taking id) or return the existing one of that id. */
+/* Add a node (taking id) or, for an MSEE, return the existing one. */
 static long add_node(struct ers_world *w, char *id, enum ers_node_kind kind)
 {
 	long i;
 
 	if (!id)
 		return -1;
-	if ((i = find_node(w, id)) >= 0) {
+	if (kind == ERS_NODE_MSEE && (i = find_msee(w, id)) >= 0) {
 		free(id);
 		return i;
 	}
@@ -670,6 +672,7 @@ void ers_world_release(struct ers_world *w)
 	free(w->speakers);
 	free(w->nodes);
 	free(w->links);
+	ers_bgp_release(w);
 	ers_attr_table_release(&w->attrs);
 	ers_prefix_table_release(&w->prefixes);
 }

@@ -112,6 +112,12 @@ char *ers_experiment_key(const struct ers_experiment *e, const struct ers_batch_
  * FNV-1a hash of its key. */
 uint64_t ers_batch_seed(uint64_t exp_seed, const char *key);
 
+/* Fill m from "metric" or "metric FLOW" (as stored in the database);
+ * false if the metric is unknown or memory ran out. */
+bool ers_batch_measure_parse(const char *text, struct ers_measure *m);
+/* The two targets of pair index k among n: (0,1), (0,2), ..., (1,2), ... */
+void ers_batch_pair(size_t n, size_t k, size_t *i, size_t *j);
+
 /* The scenario document of run r, serialised (free *xml); errors in d. */
 enum ers_err ers_batch_scenario(const struct ers_experiment *e,
 				const struct ers_batch_run *r, char **xml,
@@ -177,5 +183,22 @@ struct ers_batch_opts {
 enum ers_err ers_batch_pool_run(const struct ers_experiment *e, struct ers_batch_db *db,
 				const struct ers_batch_opts *opts, size_t *n_run,
 				struct ers_diag *d);
+
+/* ---- MPI (batch_mpi.c; only in builds with make MPI=1) ---- */
+
+/* MPI_Init once (a no-op when already initialised). */
+void ers_batch_mpi_init(void);
+int ers_batch_mpi_rank(void);
+int ers_batch_mpi_size(void);
+/* A rank > 0: load the experiment, execute the runs rank 0 hands out,
+ * send back each result; returns the exit code. */
+int ers_batch_mpi_worker(const char *experiment);
+/* Rank 0: hand out every run of the shard not yet in db, one at a time
+ * to whichever rank asks, store each result as it comes back. */
+enum ers_err ers_batch_mpi_run(const struct ers_experiment *e, struct ers_batch_db *db,
+			       const struct ers_batch_opts *opts, size_t *n_run,
+			       struct ers_diag *d);
+/* MPI_Finalize, or MPI_Abort when code is not 0 on rank 0 and workers may wait. */
+void ers_batch_mpi_finalize(int code);
 
 #endif

@@ -58,6 +58,8 @@ char *ers_bgp_explain(const struct ers_cand *win, const struct ers_cand *lose,
 
 /* bgp_session.c */
 void ers_bgp_start(struct ers_world *w);
+/* Free what the sessions keep for reuse (message pools). */
+void ers_bgp_release(struct ers_world *w);
 void ers_session_reset(struct ers_world *w, struct ers_session *ss,
 		       const char *why);
 /* Link state changes (after link->down or a node's down changed). */

@@ -64,6 +64,7 @@ struct ers_cmp_cell {
 	size_t n_paths;
 	char *diverge;			/* first router whose choice differs from A's; NULL if none */
 	char *reason;			/* that router's decision step here, or why it is unknown */
+	char *base_reason;		/* A's decision step at the same router */
 };
 
 struct ers_cmp_row {
@@ -72,7 +73,15 @@ struct ers_cmp_row {
 	char *metric;			/* "outage_s", "before fail circuit:er-fra at 60.000 s" */
 	enum ers_cmp_kind kind;
 	struct ers_cmp_cell *cells;	/* n_cols */
+	int better;			/* -1 lower is better, +1 higher, 0 neither */
 	bool differs;			/* some column's cell differs from A's */
+};
+
+/* Something only some columns have: compared nowhere, listed. */
+struct ers_cmp_unshared {
+	const char *kind;		/* "event", "flow", "endpoint" (static) */
+	char *subject;
+	bool *in;			/* n_cols: which columns have it */
 };
 
 struct ers_cmp_column {
@@ -95,7 +104,7 @@ struct ers_comparison {
 	size_t n_cols;
 	struct ers_cmp_row *rows;	/* by section, then subject order of A */
 	size_t n_rows;
-	char **unshared;		/* "event '60.000 s fail x': only in A, C" */
+	struct ers_cmp_unshared *unshared;
 	size_t n_unshared;
 	size_t n_pairs_equal;		/* reachability pairs equal in every column */
 	struct ers_cmp_violation *violations;
@@ -123,13 +132,22 @@ enum ers_err ers_compare_write_text(const struct ers_comparison *c, FILE *out,
  * order, two-space indent). Returns ERS_ENOMEM or ERS_EIO. */
 enum ers_err ers_compare_write_json(const struct ers_comparison *c, FILE *out);
 
-/* A --fail-on expression: METRIC OP VALUE or "reachability-lost".
+/* A --fail-on expression: METRIC OP VALUE, "reachability-lost" or
+ * "resiliency-lower". METRIC is a numeric row metric (detection_s,
+ * convergence_s, updates, withdrawals, outage_s, down_s, lost_bytes,
+ * max_utilization, initial_convergence_s, messages, bgp_updates,
+ * events_processed, notices).
  * OP is >, >=, < or <=; VALUE a number, "A" or "A+N" / "A-N" (relative to
  * the baseline). */
 enum ers_cmp_op { ERS_CMP_GT, ERS_CMP_GE, ERS_CMP_LT, ERS_CMP_LE };
+enum ers_fail_kind {
+	ERS_FAIL_METRIC,		/* METRIC OP VALUE */
+	ERS_FAIL_REACH_LOST,		/* "reachability-lost": a pair or flow A reaches, B not */
+	ERS_FAIL_RESILIENCY_LOWER,	/* "resiliency-lower": a VNet's class below A's */
+};
 struct ers_fail_on {
 	const char *expr;		/* borrowed */
-	bool reach_lost;		/* "reachability-lost" */
+	enum ers_fail_kind kind;
 	char metric[32];
 	enum ers_cmp_op op;
 	bool relative;			/* VALUE is A's value plus value */

@@ -295,6 +295,8 @@ struct ers_scenario {
 	struct ers_srlg *srlgs;		size_t n_srlgs;
 	struct ers_flow *flows;		size_t n_flows;
 	struct ers_event *events;	size_t n_events;
+
+	struct ers_site_index *site_index; /* private to load.c: id -> site */
 };
 
 /* Parse and schema-validate path, resolving id references to indices.

@@ -153,6 +153,17 @@ enum ers_err ers_topology_min_cut(const struct ers_topology *t,
 				  const int *targets, size_t n_targets,
 				  bool vertex_cut, size_t *out, struct ers_diag *d);
 
+/* The same on the graph with the masked vertices and edges removed
+ * (either mask may be NULL; arrays of n_nodes / n_edges): used by the
+ * analyser to count disjoint paths inside one pair's routing domain. A
+ * removed source or target still counts as a terminal. */
+enum ers_err ers_topology_min_cut_without(const struct ers_topology *t,
+					  const int *sources, size_t n_sources,
+					  const int *targets, size_t n_targets,
+					  const bool *removed_vertex,
+					  const bool *removed_edge,
+					  bool vertex_cut, size_t *out, struct ers_diag *d);
+
 const char *ers_topo_node_kind_str(enum ers_topo_node_kind k);
 const char *ers_topo_edge_kind_str(enum ers_topo_edge_kind k);
 

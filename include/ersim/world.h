@@ -203,6 +203,9 @@ struct ers_world {
 	struct ers_result *result;	/* paths and notices accumulate here */
 	bool retrace_pending;
 	uint64_t messages, updates;
+	void *msg_pool[32];		/* bgp_session.c: free messages by size class */
+	void *msg_chunks;		/* the memory they are carved from */
+	char *chunk_pos, *chunk_end;
 	uint64_t fingerprint;
 	enum ers_err err;		/* first fatal error (ENOMEM) */
 };
@@ -219,5 +222,10 @@ int ers_run_fill_ribs(struct ers_world *w, struct ers_result *r);
 /* trace: every simulation event goes to the fingerprint and --trace */
 void ers_trace(struct ers_world *w, const char *router, const char *kind,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same for the hot path (UPDATEs): detail is "<peer> <a> <b>", and is
+ * formatted only when a trace file is open; the fingerprint hashes the
+ * values themselves. */
+void ers_trace_update(struct ers_world *w, const char *router, const char *kind,
+		      const char *peer, uint64_t a, uint64_t b);
 
 #endif
