@@ -16,6 +16,14 @@ PKGS := igraph libxml-2.0 jansson sqlite3
 SAN ?= 0
 WERROR ?= 0
 
+# make MPI=1: `mpirun -n P ersim batch` (OpenMPI: libopenmpi-dev, openmpi-bin).
+MPI ?= 0
+ifeq ($(MPI),1)
+BUILD ?= build-mpi
+CC := mpicc
+CPPFLAGS += -DERS_MPI
+endif
+
 ifeq ($(SAN),1)
 BUILD ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -45,7 +53,8 @@ LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_OBJ := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 # Files embedded in the binary: schema, catalog, bundled scenarios.
 EMBED := scenarios/ersim.rng:ers_schema_rng data/geography.xml:ers_catalog_xml \
-	scenarios/default.xml:ers_default_scenario
+	scenarios/default.xml:ers_default_scenario \
+	scenarios/experiment.rng:ers_experiment_rng
 EMBED_OBJ := $(foreach e,$(EMBED),$(BUILD)/gen/$(word 2,$(subst :, ,$(e))).o)
 TEST_SRC := $(filter-out tests/fuzz_%.c,$(wildcard tests/*.c))
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
@@ -54,7 +63,7 @@ BIN := $(BUILD)/ersim
 LIB := $(BUILD)/libersim.a
 TESTBIN := $(BUILD)/check_ersim
 
-.PHONY: all deps run test bench fuzz install clean
+.PHONY: all deps run test bench fuzz install clean crosscheck
 all: deps $(BIN)
 
 deps:
@@ -121,6 +130,17 @@ $(BUILD)/hold_ext: $(BENCH_DIR)/hold.c bench/ext_ersim.h $(LIB)
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	tools/fuzz.sh $(FUZZ_SECONDS)
+
+# ersim against BIRD 2 in network namespaces (root, bird2, iproute2;
+# docs/crosscheck.md): routes and convergence, then a self-test that a
+# sabotaged rule is caught.
+crosscheck: all
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) scenarios/one-circuit.xml \
+	  scenarios/bfd.xml scenarios/weight.xml scenarios/global-reach.xml \
+	  scenarios/location-failure.xml scenarios/max-resiliency.xml scenarios/layer3.xml \
+	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only \
+	  scenarios/one-circuit.xml
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

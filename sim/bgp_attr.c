@@ -157,16 +157,17 @@ void ers_attrs_to_tmpl(const struct ers_attrs *a, struct ers_attrs_tmpl *out)
 	memcpy(out->comms, a->comms, a->n_comms * sizeof a->comms[0]);
 }
 
-void ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n)
+bool ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n)
 {
 	if (n > (unsigned)(ERS_MAX_PATH - t->path_len))
-		n = ERS_MAX_PATH - t->path_len;
+		return false;
 	if (!n)
-		return;
+		return true;
 	memmove(t->path + n, t->path, t->path_len * sizeof t->path[0]);
 	for (unsigned i = 0; i < n; i++)
 		t->path[i] = asn;
 	t->path_len = (uint16_t)(t->path_len + n);
+	return true;
 }
 
 void ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c)

@@ -317,11 +317,13 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 	if (best && over_route_limit(w, s, old, best))
 		best = NULL;
 	if (best) {
+		/* Explain every decision among several routes, also when the
+		 * best one stays: compare reads why a newcomer lost. */
+		if (w->opts->debug && n > 1)
+			explain(w, s, prefix, best, c, n);
 		n_set = ecmp_set(s, best, c, n, set);
 		if (old && loc_equal(old, best, set, n_set))
 			goto out;
-		if (w->opts->debug && n > 1)
-			explain(w, s, prefix, best, c, n);
 	} else if (!old) {
 		goto out;
 	}
@@ -409,8 +411,12 @@ const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 		for (size_t i = 0; i < r->n_communities; i++)
 			ers_tmpl_add_comm(&t, r->communities[i]);
 	}
-	if (!p->ibgp)
-		ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p));
+	/* A path longer than one AS_SEQUENCE segment is not sent (the
+	 * routers' "maxas-limit"): during path exploration this is what keeps
+	 * a withdrawn prefix from circling. */
+	if (!p->ibgp &&
+	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p)))
+		return NULL;
 	return ers_attrs_intern(&w->attrs, &t);
 }
 

@@ -375,7 +375,9 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct msg *m)
 	struct ers_speaker *s = p->self;
 	ers_time_t now = ers_sim_now(w->sim);
 
-	s->busy_until = (s->busy_until > now ? s->busy_until : now) + s->proc_delay;
+	ers_time_t cost = s->proc_delay ? s->proc_delay : p->bgp.processing_delay;
+
+	s->busy_until = (s->busy_until > now ? s->busy_until : now) + cost;
 	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
 		w->err = ERS_ENOMEM;
 		return false;
@@ -513,8 +515,9 @@ void ers_peer_refresh(struct ers_world *w, struct ers_peer *p)
 		ers_peer_want_send(w, p, key);
 }
 
-/* Collect what differs from Adj-RIB-Out. Withdrawals always go out at
- * once; announcements wait while the MRAI timer runs (RFC 4271 9.2.1.1). */
+/* Collect what differs from Adj-RIB-Out. Announcements wait while the
+ * MRAI timer runs (RFC 4271 9.2.1.1); withdrawals go out at once unless
+ * mrai-withdrawals is set (as some implementations do). */
 static size_t collect(struct ers_world *w, struct ers_peer *p, struct msg *m,
 		      bool mrai_running, size_t *n_withdrawn)
 {
@@ -526,7 +529,7 @@ static size_t collect(struct ers_world *w, struct ers_peer *p, struct msg *m,
 		const struct ers_attrs *a = ers_rib_export(w, p, key);
 		const struct ers_attrs *old = ers_map_get(&p->adj_out, key);
 
-		if (a == old || (a && mrai_running))
+		if (a == old || (mrai_running && (a || p->bgp.mrai_withdrawals)))
 			continue;
 		m->e[n].prefix = key;
 		m->e[n].attrs = a;
@@ -571,7 +574,7 @@ static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 		free_msg(w, m);
 		return;
 	}
-	if (n > n_withdrawn && p->bgp.mrai > 0)
+	if ((n > n_withdrawn || p->bgp.mrai_withdrawals) && p->bgp.mrai > 0)
 		ers_timer_set(sim, &p->mrai_timer, ers_sim_now(sim) + jitter(w, p->bgp.mrai));
 	w->updates++;
 	ers_observe_update_sent(w, n_withdrawn);

@@ -61,39 +61,6 @@ static void err(struct ck *k, long line, const char *hint, const char *fmt, ...)
 	k->n_err++;
 }
 
-static const char *sku_name(enum ers_sku sku)
-{
-	switch (sku) {
-	case ERS_SKU_LOCAL: return "local";
-	case ERS_SKU_STANDARD: return "standard";
-	case ERS_SKU_PREMIUM: return "premium";
-	}
-	return "?";
-}
-
-static const char *action_name(enum ers_action a)
-{
-	switch (a) {
-	case ERS_ACT_FAIL: return "fail";
-	case ERS_ACT_RESTORE: return "restore";
-	case ERS_ACT_MAINTENANCE: return "maintenance";
-	}
-	return "?";
-}
-
-static const char *gw_name(enum ers_gw_sku sku)
-{
-	switch (sku) {
-	case ERS_GW_STANDARD: return "standard";
-	case ERS_GW_HIGHPERF: return "highperformance";
-	case ERS_GW_ULTRAPERF: return "ultraperformance";
-	case ERS_GW_ERGW1AZ: return "ergw1az";
-	case ERS_GW_ERGW2AZ: return "ergw2az";
-	case ERS_GW_ERGW3AZ: return "ergw3az";
-	}
-	return "?";
-}
-
 /* ---- catalog helpers ------------------------------------------------ */
 
 static const char *geo_name(const struct ck *k, const char *geo)
@@ -380,11 +347,11 @@ static void check_circuit_max_prefix(struct ck *k, const struct ers_circuit *c)
 	if (c->max_prefix <= max)
 		return;
 	snprintf(hint, sizeof hint, "private peering accepts at most %u prefixes on a %s circuit%s",
-		 (unsigned)max, sku_name(c->sku),
+		 (unsigned)max, ers_sku_str(c->sku),
 		 c->sku == ERS_SKU_PREMIUM ? "" : "; premium allows 10000");
 	err(k, c->max_prefix_line ? c->max_prefix_line : c->line, hint,
 	    "circuit '%s': max-prefix %u is over the %s SKU's limit of %u",
-	    c->id, (unsigned)c->max_prefix, sku_name(c->sku), (unsigned)max);
+	    c->id, (unsigned)c->max_prefix, ers_sku_str(c->sku), (unsigned)max);
 }
 
 /* VNet links a circuit allows (facts 3.3): 10 unless premium, where it
@@ -432,7 +399,7 @@ static void check_circuit_links(struct ck *k, size_t ci)
 	err(k, c->line, hint,
 	    "circuit '%s' has %zu VNet links (%zu connections, %zu Global Reach), "
 	    "over the limit of %u for a %s %s circuit",
-	    c->id, n_conn + n_gr, n_conn, n_gr, limit, sku_name(c->sku),
+	    c->id, n_conn + n_gr, n_conn, n_gr, limit, ers_sku_str(c->sku),
 	    ers_rate_str(c->bandwidth, bw, sizeof bw));
 }
 
@@ -523,7 +490,7 @@ static void reach_error(struct ck *k, const struct ers_vnet *v,
 
 	err(k, cn->line, hint,
 	    "connection from vnet '%s' (region '%s', %s) to circuit '%s' (%s, %s, %s) %s",
-	    v->id, r->id, geo_name(k, r->geo), c->id, sku_name(c->sku), p->name,
+	    v->id, r->id, geo_name(k, r->geo), c->id, ers_sku_str(c->sku), p->name,
 	    geo_name(k, p->geo), what);
 }
 
@@ -641,7 +608,7 @@ static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 	}
 	if (n > limit) {
 		snprintf(hint, sizeof hint, "gateway sku '%s' takes %u circuits; use %s",
-			 gw_name(v->gw_sku), limit,
+			 ers_gw_sku_str(v->gw_sku), limit,
 			 limit < 8 ? "<gateway sku=\"highperformance\"/> or \"ergw2az\" (8), "
 				     "\"ultraperformance\" or \"ergw3az\" (16)"
 			 : limit < 16 ? "<gateway sku=\"ultraperformance\"/> or \"ergw3az\" (16)"
@@ -732,8 +699,8 @@ static void check_gr_skus(struct ck *k, const struct ers_global_reach *g,
 	err(k, g->line, hint,
 	    "global reach between '%s' (%s, %s) and '%s' (%s, %s) crosses geopolitical regions "
 	    "without premium on both circuits",
-	    a->id, sku_name(a->sku), geo_name(k, pa->geo),
-	    b->id, sku_name(b->sku), geo_name(k, pb->geo));
+	    a->id, ers_sku_str(a->sku), geo_name(k, pa->geo),
+	    b->id, ers_sku_str(b->sku), geo_name(k, pb->geo));
 }
 
 static bool check_gr_duplicate(struct ck *k, size_t i)
@@ -1073,7 +1040,7 @@ static void check_events(struct ck *k)
 			ers_time_str(k->s->duration, dur, sizeof dur);
 			snprintf(hint, sizeof hint, "raise duration=\"%s\" on <scenario> or drop the event", dur);
 			err(k, e->line, hint, "%s at %s is after the scenario's duration %s",
-			    action_name(e->action), ers_time_str(e->at, at, sizeof at), dur);
+			    ers_action_str(e->action), ers_time_str(e->at, at, sizeof at), dur);
 		}
 		if (e->action == ERS_ACT_MAINTENANCE)
 			check_maintenance(k, e);

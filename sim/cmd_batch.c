@@ -1,7 +1,359 @@
-/* cmd_batch.c - placeholder until the command lands (being written now). */
+/*
+ * cmd_batch.c - `ersim batch EXPERIMENT.xml`: load the experiment
+ * (batch_exp.c), open its database (batch_db.c), run what is missing
+ * with forked workers (batch_pool.c) or MPI ranks (batch_mpi.c, make
+ * MPI=1), then print the summary (batch_summary.c) and write the CSV.
+ *
+ * This is the only batch file that reads the wall clock: for the
+ * progress bar's rate and ETA, never for anything stored. SIGINT, SIGTERM
+ * and SIGHUP stop the batch between runs; every run already committed
+ * stays, and the next start continues from there.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ersim/batch.h"
 #include "ersim/cmd.h"
+#include "ersim/units.h"
+
+#define CMD "batch"
+
+struct batch_args {
+	const char *experiment;
+	const char *db;
+	const char *csv;
+	unsigned jobs;
+	unsigned shard, n_shards;	/* 0-based shard */
+	bool retry_failed;
+	bool quiet;
+};
+
+struct progress {
+	bool tty, quiet;
+	double start, last;
+	size_t last_done;
+};
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void fmt_eta(double s, char *buf, size_t n)
+{
+	long t = (long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* A bar redrawn at most 10 times a second on a terminal; elsewhere (logs,
+ * Slurm output files) one line every 10 s and one at the end. */
+static void show_progress(const struct ers_batch_progress *p, void *ctx)
+{
+	struct progress *pr = ctx;
+	double now = wall_seconds(), rate, pctg;
+	char eta[32] = "-", bar[31];
+	bool end = p->done == p->total;
+	size_t fill;
+
+	if (pr->quiet || (now - pr->last < (pr->tty ? 0.1 : 10.0) && !end) ||
+	    (end && pr->last_done == p->done && pr->last > 0))
+		return;
+	pr->last = now;
+	pr->last_done = p->done;
+	rate = now > pr->start ? (double)p->done / (now - pr->start) : 0;
+	pctg = p->total ? 100.0 * (double)p->done / (double)p->total : 100.0;
+	if (rate > 0)
+		fmt_eta((double)(p->total - p->done) / rate, eta, sizeof eta);
+	if (!pr->tty) {
+		fprintf(stderr, "batch: %zu/%zu runs (%.0f%%), %zu failed, %.1f runs/s, ETA %s\n",
+			p->done, p->total, pctg, p->failed, rate, eta);
+		return;
+	}
+	fill = p->total ? p->done * 30 / p->total : 30;
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', 30 - fill);
+	bar[30] = '\0';
+	fprintf(stderr, "\r[%s] %zu/%zu %3.0f%% %zu failed %.1f runs/s ETA %s  ", bar, p->done,
+		p->total, pctg, p->failed, rate, eta);
+	if (end)
+		fputc('\n', stderr);
+}
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n])
+		return argv[*i] + n;	/* -j4 */
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static bool is_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) &&
+	       (arg[n] == '\0' || arg[n] == '=' || (!strcmp(name, "-j") && arg[n]));
+}
+
+static int parse_shard(struct batch_args *a, const char *v)
+{
+	unsigned k, n;
+	char extra;
+
+	if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n)
+		return ers_usage_error(CMD, "bad --shard '%s': expected K/N with 1 <= K <= N", v);
+	a->shard = k - 1;
+	a->n_shards = n;
+	return 0;
+}
+
+static int parse_value(struct batch_args *a, const char *opt, const char *v)
+{
+	const char *why = NULL;
+	uint64_t n;
+
+	if (!v)
+		return ers_usage_error(CMD, "option '%s' needs a value", opt);
+	if (!strcmp(opt, "--db")) {
+		a->db = v;
+	} else if (!strcmp(opt, "--csv")) {
+		a->csv = v;
+	} else if (!strcmp(opt, "--shard")) {
+		return parse_shard(a, v);
+	} else {
+		if (ers_parse_uint(v, 1, 1024, &n, &why) != ERS_OK)
+			return ers_usage_error(CMD, "bad -j '%s': %s (1 to 1024)", v, why);
+		a->jobs = (unsigned)n;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct batch_args *a)
+{
+	static const char *const valued[] = { "--db", "--csv", "--shard", "--jobs", "-j" };
+	size_t k;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (arg[0] != '-' || !arg[1]) {
+			if (a->experiment)
+				return ers_usage_error(CMD, "more than one experiment ('%s' and '%s')",
+						       a->experiment, arg);
+			a->experiment = arg;
+		} else if (!strcmp(arg, "--retry-failed")) {
+			a->retry_failed = true;
+		} else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
+			a->quiet = true;
+		} else {
+			for (k = 0; k < 5 && !is_opt(arg, valued[k]); k++)
+				;
+			if (k == 5)
+				return ers_usage_error(CMD, "unknown option '%s'", arg);
+			rc = parse_value(a, valued[k], opt_value(argc, argv, &i, valued[k]));
+			if (rc)
+				return rc;
+		}
+	}
+	if (!a->experiment)
+		return ers_usage_error(CMD, "no experiment file given");
+	return 0;
+}
+
+/* EXP.xml -> EXP.db (EXP-K-of-N.db for a shard), next to the experiment. */
+static char *default_db(const struct batch_args *a)
+{
+	size_t n = strlen(a->experiment);
+	char *p = malloc(n + 48);
+
+	if (!p)
+		return NULL;
+	memcpy(p, a->experiment, n + 1);
+	if (n > 4 && !strcmp(p + n - 4, ".xml"))
+		p[n - 4] = '\0';
+	if (a->n_shards > 1)
+		sprintf(p + strlen(p), "-%u-of-%u", a->shard + 1, a->n_shards);
+	strcat(p, ".db");
+	return p;
+}
+
+static int write_csv(struct ers_batch_db *db, const char *path, struct ers_diag *d)
+{
+	size_t n = strlen(path) + 5;
+	char *tmp = malloc(n);
+	FILE *f;
+	int code = 3;
+
+	if (!tmp)
+		return 3;
+	snprintf(tmp, n, "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "ersim batch: cannot write '%s': %s\n", tmp, strerror(errno));
+	} else if (ers_batch_db_csv(db, f, d) != ERS_OK) {
+		fclose(f);
+		ers_diag_print(d, stderr);
+	} else if (fclose(f) || rename(tmp, path)) {
+		fprintf(stderr, "ersim batch: cannot write '%s': %s\n", path, strerror(errno));
+	} else {
+		code = 0;
+	}
+	if (code)
+		unlink(tmp);
+	free(tmp);
+	return code;
+}
+
+/* Run what is missing: MPI ranks when started under mpirun with several
+ * ranks, forked workers otherwise. */
+static enum ers_err execute(struct ers_experiment *e, struct ers_batch_db *db,
+			    struct ers_batch_opts *o, size_t *n_run, struct ers_diag *d)
+{
+#ifdef ERS_MPI
+	if (ers_batch_mpi_size() > 1)
+		return ers_batch_mpi_run(e, db, o, n_run, d);
+#endif
+	return ers_batch_pool_run(e, db, o, n_run, d);
+}
+
+static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_path,
+		  size_t n_run, struct ers_diag *d)
+{
+	size_t done, failed, total;
+	int code = 0;
+
+	ers_batch_db_counts(db, &done, &failed, &total);
+	if (stop_flag) {
+		fprintf(stderr, "ersim batch: interrupted after %zu runs; %zu of %zu are in "
+			"'%s', run the same command again to continue\n", n_run, done, total,
+			db_path);
+		return 3;
+	}
+	if (ers_batch_summary(db, stdout, d) != ERS_OK) {
+		ers_diag_print(d, stderr);
+		code = 3;
+	}
+	if (!code && a->csv)
+		code = write_csv(db, a->csv, d);
+	if (failed)
+		fprintf(stderr, "ersim batch: %zu runs failed; their errors are in the runs "
+			"table of '%s' (--retry-failed runs them again)\n", failed, db_path);
+	return code;
+}
+
+static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_path,
+		 struct ers_diag *d)
+{
+	struct progress pr = { isatty(2), a->quiet, wall_seconds(), 0, 0 };
+	struct ers_batch_opts o = { a->jobs, a->shard, a->n_shards, show_progress, &pr,
+				    &stop_flag };
+	struct ers_batch_db *db = NULL;
+	size_t n_run = 0, n_forgot;
+	enum ers_err rc;
+	int code;
+
+	rc = ers_batch_db_open(db_path, e, &db, d);
+	if (rc == ERS_OK && a->retry_failed)
+		rc = ers_batch_db_forget_failed(db, &n_forgot, d);
+	if (rc != ERS_OK) {
+		ers_diag_print(d, stderr);
+		return ers_err_exit_code(rc);
+	}
+	catch_signals();
+	rc = execute(e, db, &o, &n_run, d);
+	if (rc != ERS_OK) {
+		ers_diag_print(d, stderr);
+		code = 3;
+	} else {
+		code = finish(a, db, db_path, n_run, d);
+	}
+	ers_batch_db_close(db);
+	return code;
+}
+
 int ers_cmd_batch(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return ers_usage_error("batch", "not built yet");
+	struct batch_args a = { .n_shards = 1 };
+	struct ers_experiment *e = NULL;
+	struct ers_diag d;
+	char *db_path = NULL;
+	long cores;
+	int code;
+
+	code = parse_args(argc, argv, &a);
+	if (code)
+		return code;
+	if (!a.jobs) {
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+		a.jobs = cores > 0 ? (unsigned)(cores > 1024 ? 1024 : cores) : 1;
+	}
+	ers_diag_init(&d);
+#ifdef ERS_MPI
+	ers_batch_mpi_init();
+	if (ers_batch_mpi_rank() > 0) {
+		code = ers_batch_mpi_worker(a.experiment);
+		goto out;
+	}
+#endif
+	if (ers_experiment_load(a.experiment, &e, &d) != ERS_OK) {
+		ers_diag_print(&d, stderr);
+		code = ers_err_exit_code(d.first);
+		goto out;
+	}
+	db_path = a.db ? strdup(a.db) : default_db(&a);
+	if (!db_path) {
+		fprintf(stderr, "ersim batch: out of memory\n");
+		code = 3;
+		goto out;
+	}
+	if (!a.quiet)
+		fprintf(stderr, "experiment %s: %zu runs (%zu combinations x %zu failure sets x "
+			"%u repetitions)%s, database '%s'\n", e->name, e->n_runs, e->n_combos,
+			e->n_failsets, e->repetitions, a.n_shards > 1 ? ", this shard" : "", db_path);
+	code = batch(&a, e, db_path, &d);
+out:
+#ifdef ERS_MPI
+	ers_batch_mpi_finalize(code);
+#endif
+	free(db_path);
+	ers_experiment_free(e);
+	ers_diag_release(&d);
+	return code;
 }

@@ -1,7 +1,338 @@
-/* cmd_compare.c - placeholder until the command lands (being written now). */
+/*
+ * cmd_compare.c - `ersim compare A B [C ...]`: each input is a scenario
+ * (run here, every one with the same seed: --seed, else the first
+ * scenario's) or a result document of `ersim run --json`, told apart by
+ * content, not by name. The comparison itself is compare.c's; this file
+ * loads the inputs, runs the scenarios with their decision log captured
+ * in a temporary file (for the "why a path differs" reasons), prints the
+ * tables, writes --json FILE through FILE.tmp and a rename, and checks the
+ * --fail-on thresholds: exit 1 when one is crossed, each named on stderr.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "ersim/cmd.h"
+#include "ersim/compare.h"
+#include "ersim/result_json.h"
+#include "ersim/run.h"
+#include "ersim/units.h"
+
+#define CMD "compare"
+
+struct input {
+	const char *path;
+	struct ers_scenario *scn;
+	struct ers_catalog *cat;
+	struct ers_result *res;
+	FILE *debug;
+};
+
+struct compare_args {
+	const char **paths;
+	size_t n_paths;
+	const char *json;
+	char **fail_exprs;		/* split at commas, owned */
+	size_t n_fail;
+	unsigned flags;
+	struct ers_run_opts opts;
+};
+
+static bool is_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+/* --fail-on A,B adds each expression. */
+static int add_fail_on(struct compare_args *a, const char *v)
+{
+	char *copy = strdup(v), *save = NULL, *tok;
+
+	if (!copy) {
+		fprintf(stderr, "ersim compare: out of memory\n");
+		return 3;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char **nv = realloc(a->fail_exprs, (a->n_fail + 1) * sizeof *nv);
+		if (!nv || !(nv[a->n_fail] = strdup(tok))) {
+			if (nv)
+				a->fail_exprs = nv;
+			free(copy);
+			fprintf(stderr, "ersim compare: out of memory\n");
+			return 3;
+		}
+		a->fail_exprs = nv;
+		a->n_fail++;
+	}
+	free(copy);
+	return 0;
+}
+
+static int parse_value(struct compare_args *a, const char *opt, const char *v)
+{
+	const char *why = NULL;
+	uint64_t seed;
+
+	if (!v)
+		return ers_usage_error(CMD, "option '%s' needs a value", opt);
+	if (!strcmp(opt, "--json")) {
+		a->json = v;
+	} else if (!strcmp(opt, "--fail-on")) {
+		return add_fail_on(a, v);
+	} else if (!strcmp(opt, "--seed")) {
+		if (ers_parse_uint(v, 0, UINT64_MAX, &seed, &why) != ERS_OK)
+			return ers_usage_error(CMD, "bad --seed '%s': %s", v, why);
+		a->opts.has_seed = true;
+		a->opts.seed = seed;
+	} else {
+		if (ers_parse_time(v, &a->opts.until, &why) != ERS_OK)
+			return ers_usage_error(CMD, "bad --until '%s': %s", v, why);
+		a->opts.has_until = true;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct compare_args *a)
+{
+	static const char *const valued[] = { "--json", "--fail-on", "--seed", "--until" };
+	bool only_files = false;
+
+	if (!(a->paths = calloc((size_t)argc, sizeof *a->paths))) {
+		fprintf(stderr, "ersim compare: out of memory\n");
+		return 3;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		size_t k;
+		int rc;
+
+		if (only_files || arg[0] != '-' || !arg[1]) {
+			a->paths[a->n_paths++] = arg;
+		} else if (!strcmp(arg, "--")) {
+			only_files = true;
+		} else if (!strcmp(arg, "--only-diff")) {
+			a->flags |= ERS_CMP_ONLY_DIFF;
+		} else {
+			for (k = 0; k < 4 && !is_opt(arg, valued[k]); k++)
+				;
+			if (k == 4)
+				return ers_usage_error(CMD, "unknown option '%s'", arg);
+			rc = parse_value(a, valued[k], opt_value(argc, argv, &i, valued[k]));
+			if (rc)
+				return rc;
+		}
+	}
+	if (a->n_paths < 2)
+		return ers_usage_error(CMD, "needs at least two inputs to compare, got %zu",
+				       a->n_paths);
+	return 0;
+}
+
+/* What a file holds, by its first character: '<' a scenario, '{' a
+ * result document. 0 when it cannot be read (reported). */
+static int sniff(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	int c;
+
+	if (!f) {
+		fprintf(stderr, "ersim compare: cannot read '%s': %s\n", path, strerror(errno));
+		return 0;
+	}
+	do
+		c = getc(f);
+	while (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0xEF || c == 0xBB ||
+	       c == 0xBF);
+	fclose(f);
+	if (c != '<' && c != '{') {
+		fprintf(stderr, "ersim compare: '%s' is neither a scenario (<scenario>) nor a result document (ersim run --json)\n",
+			path);
+		return 0;
+	}
+	return c;
+}
+
+static int err_exit(enum ers_err rc)
+{
+	return ers_err_exit_code(rc) == 2 ? 2 : 3;
+}
+
+/* Load every input; scenarios are opened, not yet run. */
+static int load_inputs(struct compare_args *a, struct input *in, struct ers_diag *d)
+{
+	for (size_t i = 0; i < a->n_paths; i++) {
+		int kind = sniff(a->paths[i]);
+		enum ers_err rc;
+
+		in[i].path = a->paths[i];
+		if (!kind)
+			return 2;
+		rc = kind == '{' ? ers_result_read_json(a->paths[i], &in[i].res, d) :
+			ers_scenario_open(a->paths[i], &in[i].scn, &in[i].cat, d);
+		if (rc != ERS_OK) {
+			ers_diag_print(d, stderr);
+			return err_exit(rc);
+		}
+	}
+	return 0;
+}
+
+/* Run every scenario with one seed, capturing the decision log. */
+static int run_inputs(struct compare_args *a, struct input *in, struct ers_diag *d)
+{
+	struct ers_run_opts opts = a->opts;
+
+	for (size_t i = 0; i < a->n_paths && !opts.has_seed; i++)
+		if (in[i].scn) {
+			opts.has_seed = true;
+			opts.seed = in[i].scn->seed;
+		}
+	for (size_t i = 0; i < a->n_paths; i++) {
+		enum ers_err rc;
+		if (!in[i].scn)
+			continue;
+		in[i].debug = tmpfile();	/* no log, no reasons: not fatal */
+		opts.debug = in[i].debug;
+		rc = ers_run(in[i].scn, in[i].cat, &opts, &in[i].res, d);
+		if (rc != ERS_OK) {
+			fprintf(stderr, "ersim compare: running '%s' failed\n", in[i].path);
+			ers_diag_print(d, stderr);
+			return err_exit(rc);
+		}
+		if (in[i].debug && fflush(in[i].debug)) {
+			fclose(in[i].debug);
+			in[i].debug = NULL;
+		}
+	}
+	return 0;
+}
+
+static int parse_fail_on(const struct compare_args *a, struct ers_fail_on *f)
+{
+	for (size_t i = 0; i < a->n_fail; i++) {
+		const char *why = NULL;
+		if (ers_fail_on_parse(a->fail_exprs[i], &f[i], &why) != ERS_OK)
+			return ers_usage_error(CMD, "bad --fail-on '%s': %s", a->fail_exprs[i], why);
+	}
+	return 0;
+}
+
+/* Write the document to path through path.tmp; 0 or 3. */
+static int write_json(const struct ers_comparison *c, const char *path)
+{
+	size_t n = strlen(path) + 5;
+	char *tmp = malloc(n);
+	FILE *f = NULL;
+	enum ers_err rc = ERS_ENOMEM;
+	int err = 0;
+
+	if (tmp) {
+		snprintf(tmp, n, "%s.tmp", path);
+		f = fopen(tmp, "w");
+		err = f ? 0 : errno;
+	}
+	if (f) {
+		rc = ers_compare_write_json(c, f);
+		if (fclose(f) && rc == ERS_OK)
+			rc = ERS_EIO;
+		err = rc == ERS_EIO ? (errno ? errno : EIO) : 0;
+		if (rc == ERS_OK && rename(tmp, path)) {
+			rc = ERS_EIO;
+			err = errno;
+		}
+		if (rc != ERS_OK)
+			unlink(tmp);
+	}
+	if (rc != ERS_OK)
+		fprintf(stderr, "ersim compare: cannot write '%s': %s\n", path,
+			err ? strerror(err) : ers_err_str(rc));
+	free(tmp);
+	return rc == ERS_OK ? 0 : 3;
+}
+
+/* Compare, print, write and check; the exit code. */
+static int report(struct compare_args *a, struct input *in, const struct ers_fail_on *f,
+		  struct ers_diag *d)
+{
+	struct ers_cmp_input *ci = calloc(a->n_paths, sizeof *ci);
+	struct ers_comparison *c = NULL;
+	enum ers_err rc = ERS_ENOMEM;
+	int code;
+
+	for (size_t i = 0; ci && i < a->n_paths; i++)
+		ci[i] = (struct ers_cmp_input){ in[i].path, in[i].res, in[i].scn, in[i].cat,
+						in[i].debug };
+	if (ci)
+		rc = ers_compare_build(ci, a->n_paths, &c, d);
+	if (rc == ERS_OK)
+		rc = ers_compare_check(c, f, a->n_fail);
+	free(ci);
+	if (rc != ERS_OK) {
+		if (!d->n_msgs)
+			fprintf(stderr, "ersim compare: %s\n", ers_err_str(rc));
+		ers_diag_print(d, stderr);
+		return err_exit(rc);
+	}
+	code = ers_compare_write_text(c, stdout, a->flags) == ERS_OK ? 0 : 3;
+	if (!code && a->json)
+		code = write_json(c, a->json);
+	for (size_t i = 0; i < c->n_violations; i++)
+		fprintf(stderr, "fail-on: %s\n", c->violations[i].msg);
+	if (!code && c->n_violations)
+		code = 1;
+	ers_comparison_free(c);
+	return code;
+}
+
 int ers_cmd_compare(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return ers_usage_error("compare", "not built yet");
+	struct compare_args a;
+	struct input *in = NULL;
+	struct ers_fail_on *f = NULL;
+	struct ers_diag d;
+	int code;
+
+	memset(&a, 0, sizeof a);
+	ers_diag_init(&d);
+	code = parse_args(argc, argv, &a);
+	if (!code && !(f = calloc(a.n_fail + 1, sizeof *f)))
+		code = 3;
+	if (!code)
+		code = parse_fail_on(&a, f);
+	if (!code && !(in = calloc(a.n_paths, sizeof *in)))
+		code = 3;
+	if (!code)
+		code = load_inputs(&a, in, &d);
+	if (!code)
+		code = run_inputs(&a, in, &d);
+	if (!code)
+		code = report(&a, in, f, &d);
+	for (size_t i = 0; in && i < a.n_paths; i++) {
+		ers_result_free(in[i].res);
+		ers_scenario_free(in[i].scn);
+		ers_catalog_free(in[i].cat);
+		if (in[i].debug)
+			fclose(in[i].debug);
+	}
+	free(in);
+	free(f);
+	ers_strv_free(a.fail_exprs, a.n_fail);
+	free(a.paths);
+	ers_diag_release(&d);
+	fflush(stdout);
+	return code;
 }

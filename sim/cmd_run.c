@@ -2,7 +2,7 @@
  * cmd_run.c - `ersim run`: load one scenario (or the bundled default),
  * simulate it with ers_run() (run.c), print the readable report
  * (report.c) on stdout and optionally write the result document
- * (result_json.c) and the event trace.
+ * (result_json.c), the event trace and the HTML report (html_report.c).
  *
  * Output files are written as FILE.tmp and renamed over FILE only when
  * everything succeeded; on any failure, and on SIGINT/SIGTERM/SIGHUP, the
@@ -19,6 +19,7 @@
 
 #include "embed.h"
 #include "ersim/cmd.h"
+#include "ersim/html_report.h"
 #include "ersim/report.h"
 #include "ersim/result_json.h"
 #include "ersim/run.h"
@@ -36,16 +37,16 @@ struct out_file {
 
 struct run_args {
 	const char *scenario;		/* NULL: the bundled default */
-	struct out_file json, trace;
+	struct out_file json, trace, report;
 	struct ers_run_opts opts;
 };
 
 /* Temporary files the signal handler removes; set while they exist. */
-static char *volatile sig_tmp[2];
+static char *volatile sig_tmp[3];
 
 static void on_signal(int sig)
 {
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < 3; i++)
 		if (sig_tmp[i])
 			unlink(sig_tmp[i]);	/* async-signal-safe */
 	signal(sig, SIG_DFL);
@@ -94,6 +95,8 @@ static int parse_value(struct run_args *a, const char *opt, const char *v)
 		a->json.path = v;
 	} else if (!strcmp(opt, "--trace")) {
 		a->trace.path = v;
+	} else if (!strcmp(opt, "--report")) {
+		a->report.path = v;
 	} else if (!strcmp(opt, "--seed")) {
 		if (ers_parse_uint(v, 0, UINT64_MAX, &seed, &why) != ERS_OK)
 			return ers_usage_error(CMD, "bad --seed '%s': %s", v, why);
@@ -107,9 +110,26 @@ static int parse_value(struct run_args *a, const char *opt, const char *v)
 	return 0;
 }
 
+/* Two options naming one file would write it twice. */
+static int same_files(const struct run_args *a)
+{
+	const struct { const char *opt, *path; } f[] = {
+		{ "--json", a->json.path }, { "--trace", a->trace.path },
+		{ "--report", a->report.path },
+	};
+
+	for (size_t i = 0; i < 3; i++)
+		for (size_t j = i + 1; j < 3; j++)
+			if (f[i].path && f[j].path && !strcmp(f[i].path, f[j].path))
+				return ers_usage_error(CMD, "%s and %s name the same file '%s'",
+						       f[i].opt, f[j].opt, f[i].path);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
-	static const char *const valued[] = { "--json", "--trace", "--seed", "--until" };
+	static const char *const valued[] = { "--json", "--trace", "--seed", "--until",
+					      "--report" };
 	bool only_files = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -133,19 +153,16 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		} else if (!strcmp(arg, "--debug")) {
 			a->opts.debug = stderr;
 		} else {
-			for (k = 0; k < 4 && !is_opt(arg, valued[k]); k++)
+			for (k = 0; k < 5 && !is_opt(arg, valued[k]); k++)
 				;
-			if (k == 4)
+			if (k == 5)
 				return ers_usage_error(CMD, "unknown option '%s'", arg);
 			rc = parse_value(a, valued[k], opt_value(argc, argv, &i, valued[k]));
 			if (rc)
 				return rc;
 		}
 	}
-	if (a->json.path && a->trace.path && !strcmp(a->json.path, a->trace.path))
-		return ers_usage_error(CMD, "--json and --trace name the same file '%s'",
-				       a->json.path);
-	return 0;
+	return same_files(a);
 }
 
 /* The bundled scenario, through the same steps as ers_scenario_open(). */
@@ -279,12 +296,20 @@ static int simulate(struct run_args *a, const struct ers_scenario *s,
 			fprintf(stderr, "ersim run: cannot write '%s': %s\n",
 				a->json.path, ers_err_str(rc));
 	}
+	if (rc == ERS_OK && a->report.f) {
+		rc = ers_html_write_run(a->report.f, res, s, cat, 0);
+		if (rc != ERS_OK)
+			fprintf(stderr, "ersim run: cannot write '%s': %s\n",
+				a->report.path, ers_err_str(rc));
+	}
 	ers_result_free(res);
 	if (rc != ERS_OK)
 		return 3;
 	code = out_commit(&a->json, 0);
 	if (!code)
 		code = out_commit(&a->trace, 1);
+	if (!code)
+		code = out_commit(&a->report, 2);
 	return code;
 }
 
@@ -314,10 +339,13 @@ int ers_cmd_run(int argc, char **argv)
 	if (!code)
 		code = out_open(&a.trace, 1);
 	if (!code)
+		code = out_open(&a.report, 2);
+	if (!code)
 		code = simulate(&a, s, cat, &d);
 out:
 	out_abort(&a.json, 0);
 	out_abort(&a.trace, 1);
+	out_abort(&a.report, 2);
 	ers_scenario_free(s);
 	ers_catalog_free(cat);
 	ers_diag_release(&d);

@@ -11,7 +11,7 @@
 
 const struct ers_command ers_commands[] = {
 	{ "run", ers_cmd_run,
-	  "ersim run [SCENARIO.xml] [--json FILE] [--trace FILE] [--ribs] [--seed N] [--until T] [--shuffle-ties] [--debug]",
+	  "ersim run [SCENARIO.xml] [--json FILE] [--trace FILE] [--report FILE.html] [--ribs] [--seed N] [--until T] [--shuffle-ties] [--debug]",
 	  "simulate one scenario (no file: the bundled default scenario)" },
 	{ "validate", ers_cmd_validate, "ersim validate SCENARIO.xml...",
 	  "schema and meaning checks only, every error with file:line" },
@@ -19,7 +19,7 @@ const struct ers_command ers_commands[] = {
 	  "ersim analyze SCENARIO.xml [--json FILE] [--verify]",
 	  "static resiliency: single points of failure, min cuts, resiliency class" },
 	{ "compare", ers_cmd_compare,
-	  "ersim compare A B [C ...] [--json FILE] [--fail-on EXPR] [--only-diff]",
+	  "ersim compare A B [C ...] [--json FILE] [--fail-on EXPR] [--only-diff] [--seed N] [--until T]",
 	  "failover results of scenarios or result documents side by side" },
 	{ "batch", ers_cmd_batch,
 	  "ersim batch EXPERIMENT.xml [-j N] [--db FILE] [--csv FILE] [--shard K/N]",

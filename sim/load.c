@@ -453,6 +453,8 @@ static void parse_bgp(struct loader *L, xmlNodePtr n, struct ers_bgp_cfg *c)
 		c->set |= ERS_SET_PROC_DELAY;
 	if (get_time(L, n, "connect-retry", false, true, &c->connect_retry) == 1)
 		c->set |= ERS_SET_CONNECT_RETRY;
+	if (get_val(L, n, "mrai-withdrawals", false, v_bool, &c->mrai_withdrawals) == 1)
+		c->set |= ERS_SET_MRAI_WITHDRAWALS;
 }
 
 /* RFC 4271 4.2 and 10: hold time 0 (no keepalives) or at least 3 s, and
@@ -639,6 +641,7 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 		     r->id, site->id ? site->id : "?", site->routers[dup].line);
 	if (get_val(L, n, "router-id", false, v_ipv4, &r->router_id) == 1)
 		r->has_router_id = true;
+	get_time(L, n, "processing-delay", false, false, &r->processing_delay);
 	if (site->id && r->id) {
 		size_t len = strlen(site->id) + strlen(r->id) + 2;
 
@@ -1289,6 +1292,34 @@ static void parse_flow(struct loader *L, xmlNodePtr n)
 		lerr(L, ERS_ESCENARIO, n, "'rate' on <flow> must be greater than zero");
 }
 
+/* <announce>/<withdraw at router prefix>: the target text names both,
+ * "router:SITE/ROUTER prefix:CIDR", for results and comparisons. */
+static void parse_origin_event(struct loader *L, xmlNodePtr n, struct ers_event *e)
+{
+	char *prefix = attr(L, n, "prefix", true);
+	const char *why;
+	bool ok = get_router_ref(L, n, "router", &e->router);
+	size_t len;
+
+	if (prefix && ers_parse_prefix(prefix, &e->prefix, &why) != ERS_OK) {
+		lerr(L, ERS_ESCHEMA, n, "invalid prefix '%s' on <%s>: %s", prefix, ename(n), why);
+		ok = false;
+	}
+	if (ok && prefix) {
+		const char *rt = L->s->sites[e->router.site].routers[e->router.router].full_id;
+		len = strlen(rt) + strlen(prefix) + 24;
+		e->target.text = malloc(len);
+		if (!e->target.text)
+			oom(L);
+		else
+			snprintf(e->target.text, len, "router:%s prefix:%s", rt, prefix);
+		e->target.kind = ERS_T_ROUTER;
+		e->target.a = e->router.site;
+		e->target.b = e->router.router;
+	}
+	xmlFree(prefix);
+}
+
 static void parse_event(struct loader *L, xmlNodePtr n)
 {
 	struct ers_event *e = &L->s->events[L->s->n_events++];
@@ -1297,11 +1328,16 @@ static void parse_event(struct loader *L, xmlNodePtr n)
 
 	e->line = line_of(n);
 	e->action = is(n, "fail") ? ERS_ACT_FAIL : is(n, "restore") ? ERS_ACT_RESTORE
-								    : ERS_ACT_MAINTENANCE;
+		: is(n, "announce") ? ERS_ACT_ANNOUNCE : is(n, "withdraw") ? ERS_ACT_WITHDRAW
+		: ERS_ACT_MAINTENANCE;
 	e->drain = 60 * ERS_S;
 	e->prepend = 3;
 	e->target.a = e->target.b = -1;
 	get_time(L, n, "at", true, false, &e->at);
+	if (e->action == ERS_ACT_ANNOUNCE || e->action == ERS_ACT_WITHDRAW) {
+		parse_origin_event(L, n, e);
+		return;
+	}
 	target = attr(L, n, "target", true);
 	if (target) {
 		parse_target(L, n, target, &e->target, false);
@@ -1362,7 +1398,8 @@ static bool alloc_arrays(struct loader *L, xmlNodePtr root)
 static bool alloc_events(struct loader *L, xmlNodePtr events)
 {
 	size_t n = count_elems(events, "fail") + count_elems(events, "restore") +
-		   count_elems(events, "maintenance");
+		   count_elems(events, "maintenance") + count_elems(events, "announce") +
+		   count_elems(events, "withdraw");
 
 	L->s->events = lcalloc(L, n, sizeof *L->s->events);
 	return n == 0 || L->s->events;
@@ -1433,7 +1470,8 @@ static void build(struct loader *L, xmlNodePtr root)
 	if (!events || !alloc_events(L, events))
 		return;
 	FOR_EACH_ELEM(c, events)
-		if (is(c, "fail") || is(c, "restore") || is(c, "maintenance"))
+		if (is(c, "fail") || is(c, "restore") || is(c, "maintenance") ||
+		    is(c, "announce") || is(c, "withdraw"))
 			parse_event(L, c);
 }
 
@@ -1999,6 +2037,8 @@ struct ers_bgp_cfg ers_bgp_cfg_merge(const struct ers_bgp_cfg *defaults,
 		r.processing_delay = over->processing_delay;
 	if (over->set & ERS_SET_CONNECT_RETRY)
 		r.connect_retry = over->connect_retry;
+	if (over->set & ERS_SET_MRAI_WITHDRAWALS)
+		r.mrai_withdrawals = over->mrai_withdrawals;
 	r.set |= over->set;
 	if (over->set)
 		r.line = over->line;
@@ -2088,6 +2128,8 @@ const char *ers_action_str(enum ers_action a)
 	case ERS_ACT_FAIL: return "fail";
 	case ERS_ACT_RESTORE: return "restore";
 	case ERS_ACT_MAINTENANCE: return "maintenance";
+	case ERS_ACT_ANNOUNCE: return "announce";
+	case ERS_ACT_WITHDRAW: return "withdraw";
 	}
 	return "?";
 }

@@ -234,7 +234,29 @@ out:
 
 /* ---- the timeline ---------------------------------------------------- */
 
-enum step { STEP_FAIL, STEP_RESTORE, STEP_DRAIN, STEP_DRAIN_FAIL, STEP_DRAIN_END };
+enum step {
+	STEP_FAIL, STEP_RESTORE, STEP_DRAIN, STEP_DRAIN_FAIL, STEP_DRAIN_END,
+	STEP_ANNOUNCE, STEP_WITHDRAW,
+};
+
+/* <announce>/<withdraw>: the router starts or stops originating. */
+static void originate_step(struct ers_world *w, const struct ers_event *e, bool on)
+{
+	struct ers_speaker *sp = w->site_speakers[e->router.site][e->router.router];
+	int64_t id;
+
+	ers_observe_detect(w);
+	if (on && ers_world_originate(w, sp, e->prefix)) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	id = ers_prefix_find(&w->prefixes, e->prefix);
+	if (id < 0)
+		return;
+	if (!on)
+		ers_map_del(&sp->local, (uint32_t)id);
+	ers_rib_decide(w, sp, (uint32_t)id);
+}
 
 /* From now on routing changes are charged to event i, and to the other
  * events that took a step at the same moment (their effects mix). */
@@ -298,6 +320,10 @@ static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 		apply(w, &e->target, -1);
 		set_drain(w, &e->target, 0);
 		break;
+	case STEP_ANNOUNCE:
+	case STEP_WITHDRAW:
+		originate_step(w, e, st == STEP_ANNOUNCE);
+		break;
 	}
 }
 
@@ -332,6 +358,12 @@ static int schedule_events(struct ers_world *w)
 			break;
 		case ERS_ACT_RESTORE:
 			rc = post_step(w, e->at, i, STEP_RESTORE);
+			break;
+		case ERS_ACT_ANNOUNCE:
+			rc = post_step(w, e->at, i, STEP_ANNOUNCE);
+			break;
+		case ERS_ACT_WITHDRAW:
+			rc = post_step(w, e->at, i, STEP_WITHDRAW);
 			break;
 		case ERS_ACT_MAINTENANCE:
 			rc = post_step(w, e->at, i, STEP_DRAIN) ||

@@ -1042,16 +1042,23 @@ bool ers_topology_connected_without(const struct ers_topology *t, int a, int b,
  * arcs. The super source and sink are the last two nodes. */
 static igraph_error_t flow_network(const struct ers_topology *t, bool vcut,
 				   const bool *terminal, double inf,
+				   const bool *rv, const bool *re,
 				   igraph_vector_int_t *arcs, igraph_vector_t *cap)
 {
 	for (size_t v = 0; vcut && v < t->n_nodes; v++) {
+		double c = terminal[v] ? inf : 1;
+
+		if (rv && rv[v] && !terminal[v])
+			c = 0;		/* removed: nothing passes through it */
 		IGRAPH_CHECK(igraph_vector_int_push_back(arcs, 2 * (igraph_integer_t)v));
 		IGRAPH_CHECK(igraph_vector_int_push_back(arcs, 2 * (igraph_integer_t)v + 1));
-		IGRAPH_CHECK(igraph_vector_push_back(cap, terminal[v] ? inf : 1));
+		IGRAPH_CHECK(igraph_vector_push_back(cap, c));
 	}
 	for (size_t e = 0; e < t->n_edges; e++) {
 		igraph_integer_t a = t->edges[e].from, b = t->edges[e].to;
 
+		if ((re && re[e]) || (rv && (rv[a] || rv[b])))
+			continue;
 		IGRAPH_CHECK(igraph_vector_int_push_back(arcs, vcut ? 2 * a + 1 : a));
 		IGRAPH_CHECK(igraph_vector_int_push_back(arcs, vcut ? 2 * b : b));
 		IGRAPH_CHECK(igraph_vector_push_back(cap, vcut ? inf : 1));
@@ -1078,7 +1085,8 @@ static igraph_error_t terminal_arcs(const int *v, size_t n, bool to_sink, bool v
 
 static igraph_error_t max_flow(const struct ers_topology *t, const int *src, size_t n_src,
 			       const int *dst, size_t n_dst, bool vcut,
-			       const bool *terminal, double inf, double *value)
+			       const bool *terminal, double inf, const bool *rv,
+			       const bool *re, double *value)
 {
 	igraph_integer_t n = (igraph_integer_t)(vcut ? 2 * t->n_nodes : t->n_nodes);
 	igraph_vector_int_t arcs;
@@ -1089,7 +1097,7 @@ static igraph_error_t max_flow(const struct ers_topology *t, const int *src, siz
 	IGRAPH_FINALLY(igraph_vector_int_destroy, &arcs);
 	IGRAPH_CHECK(igraph_vector_init(&cap, 0));
 	IGRAPH_FINALLY(igraph_vector_destroy, &cap);
-	IGRAPH_CHECK(flow_network(t, vcut, terminal, inf, &arcs, &cap));
+	IGRAPH_CHECK(flow_network(t, vcut, terminal, inf, rv, re, &arcs, &cap));
 	IGRAPH_CHECK(terminal_arcs(src, n_src, false, vcut, n, inf, &arcs, &cap));
 	IGRAPH_CHECK(terminal_arcs(dst, n_dst, true, vcut, n + 1, inf, &arcs, &cap));
 	IGRAPH_CHECK(igraph_create(&g, &arcs, n + 2, IGRAPH_DIRECTED));
@@ -1106,6 +1114,17 @@ enum ers_err ers_topology_min_cut(const struct ers_topology *t,
 				  const int *sources, size_t n_sources,
 				  const int *targets, size_t n_targets,
 				  bool vertex_cut, size_t *out, struct ers_diag *d)
+{
+	return ers_topology_min_cut_without(t, sources, n_sources, targets, n_targets,
+					    NULL, NULL, vertex_cut, out, d);
+}
+
+enum ers_err ers_topology_min_cut_without(const struct ers_topology *t,
+					  const int *sources, size_t n_sources,
+					  const int *targets, size_t n_targets,
+					  const bool *removed_vertex,
+					  const bool *removed_edge,
+					  bool vertex_cut, size_t *out, struct ers_diag *d)
 {
 	bool *terminal = calloc(t->n_nodes + 1, sizeof *terminal);
 	double inf = (double)(t->n_nodes + t->n_edges + 1), value = 0;
@@ -1125,7 +1144,8 @@ enum ers_err ers_topology_min_cut(const struct ers_topology *t,
 	}
 	for (size_t i = 0; i < n_targets; i++)
 		terminal[targets[i]] = true;
-	e = max_flow(t, sources, n_sources, targets, n_targets, vertex_cut, terminal, inf, &value);
+	e = max_flow(t, sources, n_sources, targets, n_targets, vertex_cut, terminal, inf,
+		     removed_vertex, removed_edge, &value);
 	free(terminal);
 	if (e)
 		return igraph_fail(d, e, "max flow");

@@ -132,7 +132,6 @@ static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 	s->node = (size_t)node;
 	s->asn = asn;
 	s->circuit = s->site = s->vnet = -1;
-	s->proc_delay = w->s->bgp.processing_delay;
 	s->index = w->n_speakers;
 	s->router_id = 0x0c000000u | (uint32_t)w->n_speakers;
 	ers_map_init(&s->local);
@@ -225,7 +224,6 @@ static void configure_end(struct ers_world *w, struct ers_peer *p,
 	p->export = &cfg->export;
 	p->bgp = ers_bgp_cfg_merge(&w->s->bgp, &cfg->bgp);
 	p->bfd = ers_bfd_cfg_merge(&w->s->bfd, &cfg->bfd);
-	p->self->proc_delay = p->bgp.processing_delay;
 }
 
 /* BFD runs when the customer's end enables it (the MSEE side always has
@@ -272,6 +270,7 @@ static int build_sites(struct ers_world *w)
 				return -1;
 			sp->site = (int)i;
 			sp->multipath = site->multipath;
+			sp->proc_delay = rt->processing_delay;
 			sp->router_id = rt->has_router_id ? rt->router_id
 				: 0x0a000000u | (uint32_t)(i + 1) << 8 | (uint32_t)(r + 1);
 			w->site_speakers[i][r] = sp;
@@ -280,7 +279,7 @@ static int build_sites(struct ers_world *w)
 	return 0;
 }
 
-static int originate(struct ers_world *w, struct ers_speaker *sp, struct ers_prefix p)
+int ers_world_originate(struct ers_world *w, struct ers_speaker *sp, struct ers_prefix p)
 {
 	struct ers_attrs_tmpl t = { .origin = ERS_ORIGIN_IGP,
 				    .local_pref = ERS_LOCAL_PREF_DEFAULT };
@@ -304,7 +303,7 @@ static int build_origins(struct ers_world *w)
 					break;
 				for (size_t r = 0; r < site->n_routers; r++)
 					if ((org->router < 0 || (size_t)org->router == r) &&
-					    originate(w, w->site_speakers[i][r], p))
+					    ers_world_originate(w, w->site_speakers[i][r], p))
 						return -1;
 			}
 		}
@@ -490,7 +489,7 @@ static int build_vnets(struct ers_world *w)
 		gw->route_limit = gateway_route_limit(v->gw_sku);
 		w->gw_speakers[vi] = gw;
 		for (size_t k = 0; k < v->n_prefixes && k < GW_ADVERTISE_LIMIT; k++)
-			if (originate(w, gw, v->prefixes[k]))
+			if (ers_world_originate(w, gw, v->prefixes[k]))
 				return -1;
 		for (size_t k = 0; k < v->n_connections; k++)
 			if (connect_vnet(w, vi, k, gw))

@@ -25,6 +25,7 @@
 #include "ersim/types.h"
 
 #define ERS_BATCH_DEFAULT_AT (10 * ERS_S)
+#define ERS_BATCH_GROUP 16		/* runs per commit at most */
 
 /* One <vary>: an attribute of the base scenario and its values. */
 struct ers_vary {
@@ -143,11 +144,14 @@ bool ers_batch_db_has(struct ers_batch_db *db, size_t id);
 /* Forget runs whose status is not "ok" (--retry-failed); count in *n. */
 enum ers_err ers_batch_db_forget_failed(struct ers_batch_db *db, size_t *n,
 					struct ers_diag *d);
-/* Store one finished run in one transaction: json is its result document
- * (status "ok"), or NULL and error says why (status "error"). */
+/* Store one finished run, whole or not at all: json is its result
+ * document (status "ok"), or NULL and error says why (status "error").
+ * Commits every ERS_BATCH_GROUP runs; ers_batch_db_flush commits the
+ * rest (the pool calls it when results pause and at the end). */
 enum ers_err ers_batch_db_store(struct ers_batch_db *db, const struct ers_experiment *e,
 				const struct ers_batch_run *r, const char *json,
 				size_t len, const char *error, struct ers_diag *d);
+enum ers_err ers_batch_db_flush(struct ers_batch_db *db, struct ers_diag *d);
 /* Merge the runs of the database at path into db. *n_new: runs added. */
 enum ers_err ers_batch_db_merge(struct ers_batch_db *db, const char *path,
 				size_t *n_new, struct ers_diag *d);

@@ -32,7 +32,7 @@ struct ers_attrs {
 };
 
 /* A template to build attributes before interning: fixed-size buffers. */
-#define ERS_MAX_PATH 64
+#define ERS_MAX_PATH 255		/* one AS_SEQUENCE segment */
 #define ERS_MAX_COMMS 32
 struct ers_attrs_tmpl {
 	uint8_t origin;
@@ -58,8 +58,9 @@ const struct ers_attrs *ers_attrs_intern(struct ers_attr_table *t,
 					 struct ers_attrs_tmpl *tmpl);
 
 void ers_attrs_to_tmpl(const struct ers_attrs *a, struct ers_attrs_tmpl *out);
-/* Put asn in front n times (stops at ERS_MAX_PATH). */
-void ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n);
+/* Put asn in front n times; false (t unchanged) if the path would exceed
+ * ERS_MAX_PATH: the route must not be sent then. */
+bool ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n);
 void ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c);
 bool ers_attrs_has_asn(const struct ers_attrs *a, uint32_t asn);
 bool ers_attrs_has_comm(const struct ers_attrs *a, ers_community_t c);

@@ -25,6 +25,7 @@ enum {
 	ERS_SET_BFD_ENABLED = 1u << 5,
 	ERS_SET_BFD_INTERVAL = 1u << 6,
 	ERS_SET_BFD_MULT = 1u << 7,
+	ERS_SET_MRAI_WITHDRAWALS = 1u << 8,
 };
 
 struct ers_bgp_cfg {
@@ -33,6 +34,7 @@ struct ers_bgp_cfg {
 	ers_time_t mrai;		/* 0 = off (default) */
 	ers_time_t processing_delay;	/* default 1ms */
 	ers_time_t connect_retry;	/* default 5s */
+	bool mrai_withdrawals;		/* withdrawals wait for MRAI too (default false) */
 	unsigned set;			/* ERS_SET_* bits given in the file */
 	long line;
 };
@@ -83,6 +85,7 @@ struct ers_router {
 	char *full_id;			/* "ams-dc/ce1" */
 	bool has_router_id;
 	uint32_t router_id;		/* dotted quad in file, host order */
+	ers_time_t processing_delay;	/* overrides the sessions' when > 0 */
 	long line;
 };
 
@@ -259,7 +262,13 @@ struct ers_flow {
 	long line;
 };
 
-enum ers_action { ERS_ACT_FAIL, ERS_ACT_RESTORE, ERS_ACT_MAINTENANCE };
+enum ers_action {
+	ERS_ACT_FAIL,
+	ERS_ACT_RESTORE,
+	ERS_ACT_MAINTENANCE,
+	ERS_ACT_ANNOUNCE,		/* a router starts originating a prefix */
+	ERS_ACT_WITHDRAW,		/* ... or stops */
+};
 
 struct ers_event {
 	enum ers_action action;
@@ -268,6 +277,8 @@ struct ers_event {
 	ers_time_t drain;		/* maintenance: default 60s */
 	ers_time_t duration;		/* maintenance: required */
 	unsigned prepend;		/* maintenance: default 3 */
+	struct ers_router_ref router;	/* announce, withdraw */
+	struct ers_prefix prefix;	/* announce, withdraw */
 	long line;
 };
 

@@ -140,7 +140,7 @@ struct ers_speaker {
 	int site, vnet;			/* owning site / vnet or -1 */
 	bool multipath;
 	uint32_t route_limit;		/* gateway: routes it can learn (0 = none) */
-	ers_time_t proc_delay;
+	ers_time_t proc_delay;		/* the router's own, else each session's */
 	ers_time_t busy_until;		/* decision process is busy until */
 	struct ers_peer **peers;
 	size_t n_peers;
@@ -215,6 +215,8 @@ enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
 			     const struct ers_catalog *cat, struct ers_diag *d);
 void ers_world_release(struct ers_world *w);
 bool ers_link_usable(const struct ers_world *w, const struct ers_net_link *l);
+/* Make sp originate p (IGP origin, empty AS path); 0 or -1 (ENOMEM). */
+int ers_world_originate(struct ers_world *w, struct ers_speaker *sp, struct ers_prefix p);
 
 /* run_ribs.c: copy every speaker's Loc-RIB into the result (--ribs). */
 int ers_run_fill_ribs(struct ers_world *w, struct ers_result *r);

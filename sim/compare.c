@@ -1,0 +1,1927 @@
+/*
+ * compare.c - builds the comparison of several results (compare.h): rows
+ * for each event shared by every column (matched by target and time), each
+ * flow (by id) with its paths at every moment, the reachability pairs that
+ * differ, each VNet's resiliency class and the design's bill of materials
+ * (from the scenario, so unknown for result documents), and the run's
+ * counters; subjects only some columns have are listed apart.
+ *
+ * Where a flow's paths differ from the baseline's, the first router whose
+ * choice of next hops differs is named, with the decision step that made
+ * its choice, read back from the run's decision log (the lines bgp_rib.c
+ * prints to opts.debug: "<time> <speaker>: <prefix> via W wins over via
+ * L: <step>"). The --fail-on thresholds (ers_compare_check) are checked
+ * over the rows. The second half of the file writes the comparison: the
+ * readable tables and the JSON document (jansson).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ersim/compare.h"
+#include "ersim/report.h"
+#include "ersim/units.h"
+
+#define EPS 1e-9
+
+struct builder {
+	struct ers_comparison *c;
+	const struct ers_cmp_input *in;
+	size_t n;
+	size_t cap_rows, cap_unshared;
+	enum ers_err err;
+};
+
+/* ---- small helpers --------------------------------------------------- */
+
+static char *xvprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int len;
+	char *s;
+
+	va_copy(ap2, ap);
+	len = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (len < 0 || !(s = malloc((size_t)len + 1)))
+		return NULL;
+	vsnprintf(s, (size_t)len + 1, fmt, ap);
+	return s;
+}
+
+static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Record out of memory when p is NULL; returns p. */
+static void *check(struct builder *b, void *p)
+{
+	if (!p && b->err == ERS_OK)
+		b->err = ERS_ENOMEM;
+	return p;
+}
+
+static const char *const section_names[] = {
+	[ERS_CMP_EVENTS] = "events",
+	[ERS_CMP_FLOWS] = "flows",
+	[ERS_CMP_PATHS] = "paths",
+	[ERS_CMP_REACH] = "reachability",
+	[ERS_CMP_RESILIENCY] = "resiliency",
+	[ERS_CMP_BOM] = "bill_of_materials",
+	[ERS_CMP_RUN] = "run",
+};
+
+const char *ers_cmp_section_str(enum ers_cmp_section s)
+{
+	return s < ERS_CMP_N_SECTIONS ? section_names[s] : "?";
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static struct ers_cmp_row *add_row(struct builder *b, enum ers_cmp_section sec,
+				   const char *subject, const char *metric,
+				   enum ers_cmp_kind kind, int better)
+{
+	struct ers_comparison *c = b->c;
+	struct ers_cmp_row *r;
+
+	if (b->err)
+		return NULL;
+	if (c->n_rows == b->cap_rows) {
+		size_t cap = b->cap_rows ? 2 * b->cap_rows : 32;
+		struct ers_cmp_row *v = check(b, realloc(c->rows, cap * sizeof *v));
+		if (!v)
+			return NULL;
+		c->rows = v;
+		b->cap_rows = cap;
+	}
+	r = &c->rows[c->n_rows];
+	memset(r, 0, sizeof *r);
+	r->section = sec;
+	r->kind = kind;
+	r->better = better;
+	r->subject = check(b, strdup(subject));
+	r->metric = check(b, strdup(metric));
+	r->cells = check(b, calloc(b->n, sizeof *r->cells));
+	c->n_rows++;		/* counted even when incomplete, so it is freed */
+	return b->err ? NULL : r;
+}
+
+static void set_num(struct ers_cmp_cell *cell, double v)
+{
+	cell->present = true;
+	cell->num = v;
+}
+
+static void set_time(struct ers_cmp_cell *cell, ers_time_t t, ers_time_t from)
+{
+	cell->present = true;
+	cell->null = t == ERS_TIME_NEVER;
+	cell->num = cell->null ? 0 : ers_time_to_s(t - from);
+}
+
+static bool cells_equal(enum ers_cmp_kind kind, const struct ers_cmp_cell *a,
+			const struct ers_cmp_cell *b)
+{
+	if (a->present != b->present || a->null != b->null)
+		return false;
+	if (!a->present || a->null)
+		return true;
+	if (kind == ERS_CMP_TEXT || kind == ERS_CMP_PATHSET)
+		return !strcmp(a->text ? a->text : "", b->text ? b->text : "");
+	return fabs(a->num - b->num) <= EPS * fmax(1.0, fabs(a->num));
+}
+
+static void finish_row(struct builder *b, struct ers_cmp_row *r)
+{
+	if (!r)
+		return;
+	bool design = r->section == ERS_CMP_RESILIENCY || r->section == ERS_CMP_BOM;
+
+	for (size_t j = 1; j < b->n; j++) {
+		/* unknown (a result document) is no difference */
+		if (design && (!b->in[0].scn || !b->in[j].scn))
+			continue;
+		if (!cells_equal(r->kind, &r->cells[0], &r->cells[j]))
+			r->differs = true;
+	}
+}
+
+static void add_unshared(struct builder *b, const char *kind, const char *subject,
+			 const bool *in)
+{
+	struct ers_comparison *c = b->c;
+	struct ers_cmp_unshared *u;
+
+	if (b->err)
+		return;
+	if (c->n_unshared == b->cap_unshared) {
+		size_t cap = b->cap_unshared ? 2 * b->cap_unshared : 8;
+		struct ers_cmp_unshared *v = check(b, realloc(c->unshared, cap * sizeof *v));
+		if (!v)
+			return;
+		c->unshared = v;
+		b->cap_unshared = cap;
+	}
+	u = &c->unshared[c->n_unshared++];
+	u->kind = kind;
+	u->subject = check(b, strdup(subject));
+	u->in = check(b, malloc(b->n * sizeof *u->in));
+	if (u->in)
+		memcpy(u->in, in, b->n * sizeof *u->in);
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+/* Index of the k-th event of r at time at on target, or -1. */
+static long find_event(const struct ers_result *r, ers_time_t at, const char *target,
+		       size_t k)
+{
+	for (size_t i = 0; i < r->n_events; i++)
+		if (r->events[i].at == at && !strcmp(r->events[i].target, target) && !k--)
+			return (long)i;
+	return -1;
+}
+
+/* Which occurrence of its (time, target) event i of r is. */
+static size_t event_occurrence(const struct ers_result *r, size_t i)
+{
+	size_t k = 0;
+
+	for (size_t e = 0; e < i; e++)
+		k += r->events[e].at == r->events[i].at &&
+		     !strcmp(r->events[e].target, r->events[i].target);
+	return k;
+}
+
+static char *event_subject(const struct ers_event_result *e)
+{
+	char t[32];
+
+	return xprintf("%s %s %s", ers_report_time(e->at, t, sizeof t), e->action, e->target);
+}
+
+/* Shared events as index vectors: ev[k * n + j] is the k-th shared
+ * event's index in column j. */
+struct shared {
+	long *idx;
+	size_t n;
+};
+
+/* Has column j's event i been seen in an earlier column (so is listed)? */
+static bool event_seen_before(struct builder *b, size_t j, size_t i)
+{
+	const struct ers_result *r = b->in[j].res;
+	size_t k = event_occurrence(r, i);
+
+	for (size_t p = 0; p < j; p++)
+		if (find_event(b->in[p].res, r->events[i].at, r->events[i].target, k) >= 0)
+			return true;
+	return false;
+}
+
+static void match_events(struct builder *b, struct shared *sh)
+{
+	bool *in = check(b, calloc(b->n, sizeof *in));
+	long *row = check(b, calloc(b->n, sizeof *row));
+
+	for (size_t j = 0; in && row && j < b->n && !b->err; j++) {
+		const struct ers_result *r = b->in[j].res;
+		for (size_t i = 0; i < r->n_events && !b->err; i++) {
+			size_t k = event_occurrence(r, i), n_in = 0;
+			if (event_seen_before(b, j, i))
+				continue;
+			for (size_t p = 0; p < b->n; p++) {
+				row[p] = find_event(b->in[p].res, r->events[i].at,
+						    r->events[i].target, k);
+				in[p] = row[p] >= 0;
+				n_in += in[p];
+			}
+			if (n_in == b->n) {
+				long *v = check(b, realloc(sh->idx, (sh->n + 1) * b->n * sizeof *v));
+				if (!v)
+					break;
+				sh->idx = v;
+				memcpy(sh->idx + sh->n++ * b->n, row, b->n * sizeof *row);
+			} else {
+				char *s = check(b, event_subject(&r->events[i]));
+				if (s)
+					add_unshared(b, "event", s, in);
+				free(s);
+			}
+		}
+	}
+	free(in);
+	free(row);
+}
+
+static void event_rows(struct builder *b, const struct shared *sh)
+{
+	static const char *const metrics[] = { "detection_s", "convergence_s",
+					       "updates", "withdrawals" };
+
+	for (size_t k = 0; k < sh->n && !b->err; k++) {
+		const long *ix = sh->idx + k * b->n;
+		char *subj = check(b, event_subject(&b->in[0].res->events[ix[0]]));
+		for (size_t m = 0; subj && m < 4; m++) {
+			struct ers_cmp_row *r = add_row(b, ERS_CMP_EVENTS, subj, metrics[m],
+							m < 2 ? ERS_CMP_SECONDS : ERS_CMP_COUNT, -1);
+			for (size_t j = 0; r && j < b->n; j++) {
+				const struct ers_event_result *e = &b->in[j].res->events[ix[j]];
+				if (m == 0)
+					set_time(&r->cells[j], e->detected, e->at);
+				else if (m == 1)
+					set_time(&r->cells[j], e->converged, e->at);
+				else
+					set_num(&r->cells[j], (double)(m == 2 ? e->updates : e->withdrawals));
+			}
+			finish_row(b, r);
+		}
+		free(subj);
+	}
+}
+
+/* ---- flows ---------------------------------------------------------------- */
+
+static long find_flow(const struct ers_result *r, const char *id)
+{
+	for (size_t i = 0; i < r->n_flows; i++)
+		if (!strcmp(r->flows[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+static void match_flows(struct builder *b, struct shared *sh)
+{
+	bool *in = check(b, calloc(b->n, sizeof *in));
+	long *row = check(b, calloc(b->n, sizeof *row));
+
+	for (size_t j = 0; in && row && j < b->n && !b->err; j++) {
+		const struct ers_result *r = b->in[j].res;
+		for (size_t i = 0; i < r->n_flows && !b->err; i++) {
+			size_t n_in = 0;
+			bool seen = false;
+			for (size_t p = 0; p < j; p++)
+				seen = seen || find_flow(b->in[p].res, r->flows[i].id) >= 0;
+			if (seen)
+				continue;
+			for (size_t p = 0; p < b->n; p++) {
+				row[p] = find_flow(b->in[p].res, r->flows[i].id);
+				in[p] = row[p] >= 0;
+				n_in += in[p];
+			}
+			if (n_in < b->n) {
+				add_unshared(b, "flow", r->flows[i].id, in);
+				continue;
+			}
+			long *v = check(b, realloc(sh->idx, (sh->n + 1) * b->n * sizeof *v));
+			if (!v)
+				break;
+			sh->idx = v;
+			memcpy(sh->idx + sh->n++ * b->n, row, b->n * sizeof *row);
+		}
+	}
+	free(in);
+	free(row);
+}
+
+static void flow_rows(struct builder *b, const struct shared *sh)
+{
+	static const char *const metrics[] = { "outage_s", "down_s", "lost_bytes",
+					       "reachable", "max_utilization" };
+	static const enum ers_cmp_kind kinds[] = { ERS_CMP_SECONDS, ERS_CMP_SECONDS,
+		ERS_CMP_BYTES, ERS_CMP_BOOL, ERS_CMP_RATIO };
+
+	for (size_t k = 0; k < sh->n && !b->err; k++) {
+		const long *ix = sh->idx + k * b->n;
+		const char *id = b->in[0].res->flows[ix[0]].id;
+		struct ers_cmp_row *r = add_row(b, ERS_CMP_FLOWS, id, "from -> to", ERS_CMP_TEXT, 0);
+		for (size_t j = 0; r && j < b->n; j++) {
+			const struct ers_flow_result *f = &b->in[j].res->flows[ix[j]];
+			r->cells[j].present = true;
+			r->cells[j].text = check(b, xprintf("%s -> %s", f->from, f->to));
+		}
+		finish_row(b, r);
+		if (r && !r->differs) {		/* shown only when it differs */
+			b->c->n_rows--;
+			for (size_t j = 0; j < b->n; j++)
+				free(r->cells[j].text);
+			free(r->cells);
+			free(r->subject);
+			free(r->metric);
+		}
+		for (size_t m = 0; m < 5; m++) {
+			r = add_row(b, ERS_CMP_FLOWS, id, metrics[m], kinds[m], m == 3 ? 1 : -1);
+			for (size_t j = 0; r && j < b->n; j++) {
+				const struct ers_flow_result *f = &b->in[j].res->flows[ix[j]];
+				double v[] = { ers_time_to_s(f->outage), ers_time_to_s(f->down),
+					       (double)f->lost_bytes, f->final_reachable,
+					       f->max_utilization };
+				set_num(&r->cells[j], v[m]);
+			}
+			finish_row(b, r);
+		}
+	}
+}
+
+/* ---- paths ------------------------------------------------------------------ */
+
+/* The group of paths in effect just before t: the last entries sharing a
+ * from < t. */
+static void path_group(const struct ers_flow_result *f, ers_time_t t,
+		       size_t *first, size_t *n)
+{
+	size_t start = 0, len = 0;
+
+	for (size_t i = 0; i < f->n_paths && f->paths[i].from < t; i++) {
+		if (!len || f->paths[i].from != f->paths[start].from) {
+			start = i;
+			len = 0;
+		}
+		len++;
+	}
+	*first = start;
+	*n = len;
+}
+
+static char *render_paths(const struct ers_path_entry *p, size_t n)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!n)
+		return strdup("(no path)");
+	if (!(f = open_memstream(&s, &len)))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s%3.0f%% ", i ? "\n" : "", p[i].share * 100);
+		for (size_t k = 0; k < p[i].n_nodes; k++)
+			fprintf(f, "%s%s", k ? " > " : " ", p[i].nodes[k]);
+		if (p[i].status == ERS_PATH_BLACKHOLE)
+			fputs(" (no route)", f);
+		else if (p[i].status == ERS_PATH_LOOP)
+			fputs(" (loop)", f);
+	}
+	if (fclose(f)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Render a path set canonically (order-independent) for equality. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *canonical_paths(const struct ers_path_entry *p, size_t n)
+{
+	char **lines = calloc(n ? n : 1, sizeof *lines);
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	bool ok = lines != NULL;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (lines[i] = render_paths(&p[i], 1)) != NULL;
+	if (ok)
+		qsort(lines, n, sizeof *lines, cmp_str);
+	if (ok && (f = open_memstream(&s, &len))) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\n", lines[i]);
+		ok = !fclose(f);
+	}
+	for (size_t i = 0; lines && i < n; i++)
+		free(lines[i]);
+	free(lines);
+	if (!ok || !f) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Next hops of node x over a path group; "" marks a path ending at x.
+ * Returns the count (at most cap). */
+static size_t next_hops(const struct ers_path_entry *p, size_t n, const char *x,
+			const char **out, size_t cap)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t d = 0; d < p[i].n_nodes; d++) {
+			const char *nh;
+			bool dup = false;
+			if (strcmp(p[i].nodes[d], x))
+				continue;
+			nh = d + 1 < p[i].n_nodes ? p[i].nodes[d + 1] : "";
+			for (size_t q = 0; q < k; q++)
+				dup = dup || !strcmp(out[q], nh);
+			if (!dup && k < cap)
+				out[k++] = nh;
+		}
+	return k;
+}
+
+static bool same_set(const char **a, size_t na, const char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		bool found = false;
+		for (size_t k = 0; k < nb && !found; k++)
+			found = !strcmp(a[i], b[k]);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+#define MAX_NH 64
+
+/* The first router, nearest the source, whose next hops differ between
+ * the two path groups; NULL when every router chose alike. */
+static const char *diverge_at(const struct ers_path_entry *a, size_t na,
+			      const struct ers_path_entry *b, size_t nb)
+{
+	const char *ha[MAX_NH], *hb[MAX_NH];
+	size_t depth = 0;
+
+	for (size_t i = 0; i < na; i++)
+		depth = a[i].n_nodes > depth ? a[i].n_nodes : depth;
+	for (size_t i = 0; i < nb; i++)
+		depth = b[i].n_nodes > depth ? b[i].n_nodes : depth;
+	for (size_t d = 0; d < depth; d++)
+		for (size_t side = 0; side < 2; side++) {
+			const struct ers_path_entry *p = side ? b : a;
+			size_t n = side ? nb : na;
+			for (size_t i = 0; i < n; i++) {
+				const char *x;
+				if (d >= p[i].n_nodes)
+					continue;
+				x = p[i].nodes[d];
+				if (!same_set(ha, next_hops(a, na, x, ha, MAX_NH),
+					      hb, next_hops(b, nb, x, hb, MAX_NH)))
+					return x;
+			}
+		}
+	return NULL;
+}
+
+/* ---- decision reasons from the run's log ------------------------------------ */
+
+/* The address a flow is sent to (as run.c picks it): the first host of
+ * its destination's first prefix. False when there is none. */
+static bool flow_dest(const struct ers_scenario *s, const char *flow_id, uint32_t *addr)
+{
+	const struct ers_flow *fl = NULL;
+	struct ers_prefix p;
+	bool found = false;
+
+	for (size_t i = 0; i < s->n_flows && !fl; i++)
+		if (!strcmp(s->flows[i].id, flow_id))
+			fl = &s->flows[i];
+	if (!fl)
+		return false;
+	if (fl->to.kind == ERS_EP_VNET) {
+		const struct ers_vnet *v = &s->vnets[fl->to.index];
+		found = v->n_prefixes > 0;
+		if (found)
+			p = v->prefixes[0];
+	} else {
+		const struct ers_site *st = &s->sites[fl->to.index];
+		for (size_t i = 0; i < st->n_origins && !found; i++) {
+			const struct ers_origin *o = &st->origins[i];
+			found = fl->to.kind == ERS_EP_SITE || o->router < 0 ||
+				o->router == fl->to.router;
+			if (found)
+				p = o->first;
+		}
+	}
+	if (found)
+		*addr = p.len < 31 ? p.addr + 1 : p.addr;
+	return found;
+}
+
+/* Does speaker id name node (the node itself or one of its VRFs)? */
+static bool speaker_is(const char *speaker, size_t len, const char *node)
+{
+	size_t n = strlen(node);
+
+	return len >= n && !strncmp(speaker, node, n) && (len == n || speaker[n] == '@');
+}
+
+static bool in_set(const char *s, size_t len, const char **set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (*set[i] && speaker_is(s, len, set[i]))
+			return true;
+	return false;
+}
+
+/* One parsed decision-log line: "<t> <speaker>: <prefix> via W wins over
+ * via L: <step>". Pointers into the line; false if it is not one. */
+struct why_line {
+	double t;
+	const char *speaker, *win, *lose, *step;
+	size_t speaker_len, win_len, lose_len;
+	struct ers_prefix prefix;
+};
+
+static bool parse_why(char *line, struct why_line *w)
+{
+	char *p, *end, *q;
+	const char *why;
+
+	w->t = strtod(line, &end);
+	if (end == line || *end != ' ')
+		return false;
+	w->speaker = end + 1;
+	if (!(p = strstr(w->speaker, ": ")))
+		return false;
+	w->speaker_len = (size_t)(p - w->speaker);
+	p += 2;
+	if (!(q = strchr(p, ' ')))
+		return false;
+	*q = '\0';
+	if (ers_parse_prefix(p, &w->prefix, &why) != ERS_OK)
+		return false;
+	p = q + 1;
+	if (strncmp(p, "via ", 4) || !(q = strstr(p, " wins over via ")))
+		return false;
+	w->win = p + 4;
+	w->win_len = (size_t)(q - w->win);
+	w->lose = q + 15;
+	if (!(q = strstr(w->lose, ": ")))
+		return false;
+	w->lose_len = (size_t)(q - w->lose);
+	w->step = q + 2;
+	if ((q = strchr(q, '\n')))
+		*q = '\0';
+	return true;
+}
+
+static char *node_of(const char *speaker, size_t len)
+{
+	const char *at = memchr(speaker, '@', len);
+
+	return strndup(speaker, at ? (size_t)(at - speaker) : len);
+}
+
+/* Why router chose its next hops nh (over others, preferably one in
+ * prefer) for addr before time t, from the decision log. */
+static char *reason_from_log(FILE *log, const char *router, uint32_t addr, double t,
+			     const char **nh, size_t n_nh, const char **prefer,
+			     size_t n_prefer)
+{
+	char *line = NULL, *best = NULL;
+	size_t cap = 0;
+	double best_t = -1, last_any = -1;
+	bool best_pref = false;
+	char *res;
+
+	rewind(log);
+	while (getline(&line, &cap, log) > 0) {
+		struct why_line w;
+		bool pref;
+		if (!parse_why(line, &w) || w.t >= t ||
+		    !speaker_is(w.speaker, w.speaker_len, router) ||
+		    !ers_prefix_has_addr(w.prefix, addr))
+			continue;
+		last_any = w.t;
+		if (!in_set(w.win, w.win_len, nh, n_nh))
+			continue;
+		pref = in_set(w.lose, w.lose_len, prefer, n_prefer);
+		if (w.t > best_t || (w.t == best_t && pref && !best_pref)) {
+			char *win = node_of(w.win, w.win_len), *lose = node_of(w.lose, w.lose_len);
+			free(best);
+			best = win && lose ? xprintf("%s chose %s over %s: %s", router, win,
+						     lose, w.step) : NULL;
+			free(win);
+			free(lose);
+			if (!best)
+				break;
+			best_t = w.t;
+			best_pref = pref;
+		}
+	}
+	free(line);
+	if (best && last_any <= best_t && !best_pref && n_prefer && *prefer[0]) {
+		/* The log explains changes only: a candidate that came later
+		 * and lost left no line. */
+		char *more = xprintf("%s; a route via %s, if one came later, did not replace it",
+				     best, prefer[0]);
+		free(best);
+		return more;
+	}
+	if (best && last_any <= best_t)
+		return best;
+	free(best);
+	if (ferror(log))
+		return NULL;
+	res = n_nh == 1 ? xprintf("%s took the route via %s when it had no other", router, nh[0]) :
+		xprintf("%s took these routes when it had no others", router);
+	return res;
+}
+
+/* The reason of column j's choice at router for a path group. */
+static char *column_reason(const struct ers_cmp_input *in, const char *flow_id,
+			   const char *router, ers_time_t t,
+			   const struct ers_path_entry *p, size_t n,
+			   const struct ers_path_entry *other, size_t n_other)
+{
+	const char *nh[MAX_NH], *pref[MAX_NH];
+	size_t n_nh = 0, n_pref, k;
+	uint32_t addr;
+
+	if (!in->scn)
+		return strdup("reason not available (result document)");
+	k = next_hops(p, n, router, nh, MAX_NH);
+	for (size_t i = 0; i < k; i++)
+		if (*nh[i])
+			nh[n_nh++] = nh[i];
+	if (!n_nh) {
+		for (size_t i = 0; i < n; i++)
+			if (p[i].n_nodes && !strcmp(p[i].nodes[p[i].n_nodes - 1], router) &&
+			    p[i].status == ERS_PATH_BLACKHOLE)
+				return xprintf("%s had no route", router);
+		return k ? xprintf("%s is the destination", router) :
+			xprintf("%s is not on the path", router);
+	}
+	if (!in->debug || !flow_dest(in->scn, flow_id, &addr))
+		return strdup("reason not recorded");
+	n_pref = next_hops(other, n_other, router, pref, MAX_NH);
+	return reason_from_log(in->debug, router, addr, ers_time_to_s(t), nh, n_nh,
+			       pref, n_pref);
+}
+
+/* The moments at which paths are compared: before the first shared event,
+ * then after each (until the next event of that column, or its end). */
+static ers_time_t moment_time(const struct ers_cmp_input *in, const struct shared *ev,
+			      size_t n_cols, size_t j, size_t m)
+{
+	const struct ers_result *r = in[j].res;
+	long i;
+
+	if (!ev->n)
+		return r->end + 1;
+	if (m == 0)
+		return r->events[ev->idx[j]].at;
+	i = ev->idx[(m - 1) * n_cols + j];
+	return (size_t)i + 1 < r->n_events ? r->events[i + 1].at : r->end + 1;
+}
+
+static char *moment_name(const struct builder *b, const struct shared *ev, size_t m)
+{
+	char *subj, *s;
+
+	if (!ev->n)
+		return strdup("final");
+	subj = event_subject(&b->in[0].res->events[ev->idx[(m ? m - 1 : 0) * b->n]]);
+	s = subj ? xprintf("%s %s", m ? "after" : "before", subj) : NULL;
+	free(subj);
+	return s;
+}
+
+static void path_cell(struct builder *b, struct ers_cmp_cell *cell,
+		      const struct ers_flow_result *f, ers_time_t t)
+{
+	size_t first, n;
+
+	path_group(f, t, &first, &n);
+	cell->present = true;
+	cell->paths = f->paths + first;
+	cell->n_paths = n;
+	cell->text = check(b, render_paths(cell->paths, n));
+}
+
+static void explain_cell(struct builder *b, struct ers_cmp_row *r, size_t j,
+			 const char *flow_id, const ers_time_t *t)
+{
+	struct ers_cmp_cell *a = &r->cells[0], *c = &r->cells[j];
+	const char *x = diverge_at(a->paths, a->n_paths, c->paths, c->n_paths);
+
+	if (!x)
+		return;
+	c->diverge = check(b, strdup(x));
+	c->reason = check(b, column_reason(&b->in[j], flow_id, x, t[j], c->paths,
+					   c->n_paths, a->paths, a->n_paths));
+	c->base_reason = check(b, column_reason(&b->in[0], flow_id, x, t[0], a->paths,
+						a->n_paths, c->paths, c->n_paths));
+}
+
+static void path_rows(struct builder *b, const struct shared *ev, const struct shared *fl)
+{
+	size_t n_moments = ev->n ? ev->n + 1 : 1;
+	ers_time_t *t = check(b, calloc(b->n, sizeof *t));
+
+	for (size_t k = 0; t && k < fl->n && !b->err; k++) {
+		const long *ix = fl->idx + k * b->n;
+		const char *id = b->in[0].res->flows[ix[0]].id;
+		for (size_t m = 0; m < n_moments && !b->err; m++) {
+			char *name = check(b, moment_name(b, ev, m));
+			struct ers_cmp_row *r = name ? add_row(b, ERS_CMP_PATHS, id, name,
+							       ERS_CMP_PATHSET, 0) : NULL;
+			free(name);
+			for (size_t j = 0; r && j < b->n; j++) {
+				t[j] = moment_time(b->in, ev, b->n, j, m);
+				path_cell(b, &r->cells[j], &b->in[j].res->flows[ix[j]], t[j]);
+			}
+			for (size_t j = 1; r && j < b->n && !b->err; j++) {
+				char *ca = canonical_paths(r->cells[0].paths, r->cells[0].n_paths);
+				char *cj = canonical_paths(r->cells[j].paths, r->cells[j].n_paths);
+				if (!check(b, ca) || !check(b, cj)) {
+					free(ca);
+					free(cj);
+					break;
+				}
+				if (strcmp(ca, cj)) {
+					r->differs = true;
+					explain_cell(b, r, j, id, t);
+				}
+				free(ca);
+				free(cj);
+			}
+		}
+	}
+	free(t);
+}
+
+/* ---- reachability ------------------------------------------------------------ */
+
+static void match_endpoints(struct builder *b, size_t *n_shared)
+{
+	bool *in = check(b, calloc(b->n, sizeof *in));
+
+	*n_shared = 0;
+	for (size_t j = 0; in && j < b->n && !b->err; j++) {
+		const struct ers_result *r = b->in[j].res;
+		for (size_t i = 0; i < r->n_endpoints; i++) {
+			size_t n_in = 0;
+			bool seen = false;
+			for (size_t p = 0; p < j; p++)
+				seen = seen || ers_result_endpoint(b->in[p].res, r->endpoints[i]) >= 0;
+			if (seen)
+				continue;
+			for (size_t p = 0; p < b->n; p++)
+				n_in += in[p] = ers_result_endpoint(b->in[p].res, r->endpoints[i]) >= 0;
+			if (n_in < b->n)
+				add_unshared(b, "endpoint", r->endpoints[i], in);
+			else
+				++*n_shared;
+		}
+	}
+	free(in);
+}
+
+static void reach_rows(struct builder *b)
+{
+	const struct ers_result *a = b->in[0].res;
+
+	for (size_t x = 0; x < a->n_endpoints && !b->err; x++)
+		for (size_t y = 0; y < a->n_endpoints && !b->err; y++) {
+			struct ers_cmp_cell cells[b->n];
+			bool shared = x != y, differs = false;
+			for (size_t j = 0; shared && j < b->n; j++) {
+				const struct ers_result *r = b->in[j].res;
+				long fx = ers_result_endpoint(r, a->endpoints[x]);
+				long fy = ers_result_endpoint(r, a->endpoints[y]);
+				shared = fx >= 0 && fy >= 0;
+				memset(&cells[j], 0, sizeof cells[j]);
+				if (shared)
+					set_num(&cells[j], ers_result_reaches(r, (size_t)fx, (size_t)fy));
+				differs = differs || (shared && cells[j].num != cells[0].num);
+			}
+			if (!shared)
+				continue;
+			if (!differs) {
+				b->c->n_pairs_equal++;
+				continue;
+			}
+			char *subj = check(b, xprintf("%s -> %s", a->endpoints[x], a->endpoints[y]));
+			struct ers_cmp_row *r = subj ? add_row(b, ERS_CMP_REACH, subj, "reachable",
+							       ERS_CMP_BOOL, 1) : NULL;
+			free(subj);
+			if (r)
+				memcpy(r->cells, cells, b->n * sizeof *cells);
+			finish_row(b, r);
+		}
+}
+
+/* ---- resiliency and bill of materials ------------------------------------------ */
+
+/* Peering locations a circuit's links land at (a Metro's two). */
+static size_t circuit_locations(const struct ers_catalog *cat, const struct ers_circuit *c,
+				const char **out)
+{
+	const struct ers_metro *m = cat ? ers_catalog_metro(cat, c->location) : NULL;
+
+	if (!m) {
+		out[0] = c->location;
+		return 1;
+	}
+	out[0] = m->locations[0];
+	out[1] = m->locations[1];
+	return 2;
+}
+
+static bool share_location(const struct ers_catalog *cat, const struct ers_circuit *a,
+			   const struct ers_circuit *b)
+{
+	const char *la[2], *lb[2];
+	size_t na = circuit_locations(cat, a, la), nb = circuit_locations(cat, b, lb);
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t k = 0; k < nb; k++)
+			if (!strcmp(la[i], lb[k]))
+				return true;
+	return false;
+}
+
+const char *ers_vnet_resiliency(const struct ers_scenario *s,
+				const struct ers_catalog *cat, size_t vnet)
+{
+	const struct ers_vnet *v = &s->vnets[vnet];
+	bool metro = false;
+
+	for (size_t i = 0; i < v->n_connections; i++) {
+		const struct ers_circuit *ci = &s->circuits[v->connections[i].circuit];
+		metro = metro || (cat && ers_catalog_metro(cat, ci->location));
+		for (size_t k = i + 1; k < v->n_connections; k++)
+			if (!share_location(cat, ci, &s->circuits[v->connections[k].circuit]))
+				return "maximum";
+	}
+	if (metro)
+		return "high";
+	return v->n_connections ? "standard" : "none";
+}
+
+static double resiliency_rank(const char *cls)
+{
+	static const char *const order[] = { "none", "standard", "high", "maximum" };
+
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(cls, order[i]))
+			return (double)i;
+	return -1;
+}
+
+static long find_vnet(const struct ers_scenario *s, const char *id)
+{
+	for (size_t i = 0; i < s->n_vnets; i++)
+		if (!strcmp(s->vnets[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+static bool row_exists(struct builder *b, enum ers_cmp_section sec, const char *subj)
+{
+	for (size_t i = 0; i < b->c->n_rows; i++)
+		if (b->c->rows[i].section == sec && !strcmp(b->c->rows[i].subject, subj))
+			return true;
+	return false;
+}
+
+static void resiliency_rows(struct builder *b)
+{
+	for (size_t j = 0; j < b->n && !b->err; j++) {
+		const struct ers_scenario *s = b->in[j].scn;
+		for (size_t v = 0; s && v < s->n_vnets && !b->err; v++) {
+			struct ers_cmp_row *r;
+			if (row_exists(b, ERS_CMP_RESILIENCY, s->vnets[v].id))
+				continue;
+			r = add_row(b, ERS_CMP_RESILIENCY, s->vnets[v].id, "class", ERS_CMP_TEXT, 1);
+			for (size_t p = 0; r && p < b->n; p++) {
+				const struct ers_scenario *sp = b->in[p].scn;
+				long k = sp ? find_vnet(sp, s->vnets[v].id) : -1;
+				const char *cls;
+				if (k < 0)
+					continue;
+				cls = ers_vnet_resiliency(sp, b->in[p].cat, (size_t)k);
+				set_num(&r->cells[p], resiliency_rank(cls));
+				r->cells[p].text = check(b, strdup(cls));
+			}
+			finish_row(b, r);
+		}
+	}
+}
+
+/* Items of the bill of materials of a scenario, as (name, count). */
+struct bom {
+	char **names;
+	double *counts;
+	size_t n;
+};
+
+static int bom_add(struct bom *m, char *name, double count)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->names[i], name)) {
+			m->counts[i] += count;
+			free(name);
+			return 0;
+		}
+	char **nv = realloc(m->names, (m->n + 1) * sizeof *nv);
+	if (nv)
+		m->names = nv;
+	double *cv = nv ? realloc(m->counts, (m->n + 1) * sizeof *cv) : NULL;
+	if (!cv) {
+		free(name);
+		return -1;
+	}
+	m->counts = cv;
+	m->names[m->n] = name;
+	m->counts[m->n++] = count;
+	return 0;
+}
+
+static void bom_release(struct bom *m)
+{
+	ers_strv_free(m->names, m->n);
+	free(m->counts);
+}
+
+static int circuit_zone(const struct ers_catalog *cat, const struct ers_circuit *c)
+{
+	const char *loc[2];
+	const struct ers_location *l;
+
+	circuit_locations(cat, c, loc);
+	l = cat ? ers_catalog_location(cat, loc[0]) : NULL;
+	return l ? l->zone : 0;
+}
+
+static int bom_build(const struct ers_scenario *s, const struct ers_catalog *cat,
+		     struct bom *m)
+{
+	char rate[32];
+	int rc = bom_add(m, strdup("circuits"), (double)s->n_circuits);
+	size_t n_gr = 0;
+
+	for (size_t i = 0; !rc && i < s->n_circuits; i++) {
+		const struct ers_circuit *c = &s->circuits[i];
+		bool metro = cat && ers_catalog_metro(cat, c->location);
+		bool direct = s->providers[c->provider].model == ERS_PROVIDER_DIRECT;
+		bool gr = false;
+		rc = bom_add(m, xprintf("circuit %s %s%s, zone %d%s", ers_sku_str(c->sku),
+					ers_rate_str(c->bandwidth, rate, sizeof rate),
+					metro ? " metro" : "", circuit_zone(cat, c),
+					direct ? ", Direct" : ""), 1);
+		for (size_t g = 0; g < s->n_global_reach; g++)
+			gr = gr || s->global_reach[g].a == (int)i || s->global_reach[g].b == (int)i;
+		n_gr += gr;
+	}
+	if (!rc)
+		rc = bom_add(m, strdup("Global Reach connections"), (double)s->n_global_reach);
+	if (!rc)
+		rc = bom_add(m, strdup("circuits with the Global Reach add-on"), (double)n_gr);
+	for (size_t v = 0; !rc && v < s->n_vnets; v++)
+		rc = bom_add(m, xprintf("gateway %s", ers_gw_sku_str(s->vnets[v].gw_sku)), 1);
+	if (!rc)
+		rc = bom_add(m, strdup("VPN connections"), (double)s->n_vpns);
+	return rc;
+}
+
+static void bom_rows(struct builder *b)
+{
+	struct bom *m = check(b, calloc(b->n, sizeof *m));
+
+	for (size_t j = 0; m && j < b->n && !b->err; j++)
+		if (b->in[j].scn && bom_build(b->in[j].scn, b->in[j].cat, &m[j]))
+			check(b, NULL);
+	for (size_t j = 0; m && j < b->n && !b->err; j++)
+		for (size_t i = 0; i < m[j].n && !b->err; i++) {
+			struct ers_cmp_row *r;
+			if (row_exists(b, ERS_CMP_BOM, m[j].names[i]))
+				continue;
+			/* more items, a larger bill: lower is better */
+			r = add_row(b, ERS_CMP_BOM, m[j].names[i], "count", ERS_CMP_COUNT, -1);
+			for (size_t p = 0; r && p < b->n; p++) {
+				if (!b->in[p].scn)
+					continue;
+				set_num(&r->cells[p], 0);
+				for (size_t k = 0; k < m[p].n; k++)
+					if (!strcmp(m[p].names[k], m[j].names[i]))
+						r->cells[p].num = m[p].counts[k];
+			}
+			finish_row(b, r);
+		}
+	for (size_t j = 0; m && j < b->n; j++)
+		bom_release(&m[j]);
+	free(m);
+}
+
+/* ---- run counters ----------------------------------------------------------------- */
+
+static void run_rows(struct builder *b)
+{
+	static const char *const metrics[] = { "initial_convergence_s", "messages",
+		"bgp_updates", "events_processed", "notices", "routers", "links", "sessions" };
+	struct ers_cmp_row *r;
+
+	for (size_t m = 0; m < 8 && !b->err; m++) {
+		r = add_row(b, ERS_CMP_RUN, "run", metrics[m],
+			    m ? ERS_CMP_COUNT : ERS_CMP_SECONDS, m <= 2 || m == 4 ? -1 : 0);
+		for (size_t j = 0; r && j < b->n; j++) {
+			const struct ers_result *x = b->in[j].res;
+			double v[] = { ers_time_to_s(x->initial_convergence),
+				       (double)x->stats.messages, (double)x->stats.updates,
+				       (double)x->stats.events_processed, (double)x->n_notices,
+				       (double)x->n_routers, (double)x->n_links,
+				       (double)x->n_sessions };
+			set_num(&r->cells[j], v[m]);
+		}
+		finish_row(b, r);
+	}
+	r = add_row(b, ERS_CMP_RUN, "run", "fingerprint", ERS_CMP_TEXT, 0);
+	for (size_t j = 0; r && j < b->n; j++) {
+		r->cells[j].present = true;
+		r->cells[j].text = check(b, xprintf("%016" PRIx64,
+						    b->in[j].res->stats.fingerprint));
+	}
+	finish_row(b, r);
+}
+
+/* ---- build ------------------------------------------------------------------------- */
+
+static void init_columns(struct builder *b)
+{
+	struct ers_comparison *c = b->c;
+
+	c->cols = check(b, calloc(b->n, sizeof *c->cols));
+	if (!c->cols)
+		return;
+	c->n_cols = b->n;
+	for (size_t j = 0; j < b->n; j++) {
+		struct ers_cmp_column *col = &c->cols[j];
+		col->label = check(b, j < 26 ? xprintf("%c", (int)('A' + j)) :
+				   xprintf("C%zu", j + 1));
+		col->input = check(b, strdup(b->in[j].input ? b->in[j].input : "?"));
+		col->scenario = check(b, strdup(b->in[j].res->scenario ?
+						b->in[j].res->scenario : ""));
+		col->seed = b->in[j].res->seed;
+		col->is_result_doc = !b->in[j].scn;
+	}
+}
+
+/* A column that shares no event, flow or endpoint with A is not a
+ * variant of the same study: refuse it. */
+static enum ers_err check_overlap(struct builder *b, const struct shared *ev,
+				  const struct shared *fl, size_t n_ep, struct ers_diag *d)
+{
+	if (ev->n || fl->n || n_ep)
+		return ERS_OK;
+	return ers_diag_add(d, ERS_EINVAL, NULL, 0,
+			    "compare variants of one study: the same flows, events or endpoints",
+			    "'%s' and '%s' share no events, flows or endpoints",
+			    b->c->cols[0].input, b->c->cols[1].input);
+}
+
+enum ers_err ers_compare_build(const struct ers_cmp_input *in, size_t n,
+			       struct ers_comparison **out, struct ers_diag *d)
+{
+	struct builder b = { .in = in, .n = n };
+	struct shared ev = { 0 }, fl = { 0 };
+	size_t n_ep = 0;
+	enum ers_err rc;
+
+	*out = NULL;
+	if (n < 2)
+		return ers_diag_add(d, ERS_EINVAL, NULL, 0, NULL,
+				    "compare needs at least two inputs, got %zu", n);
+	if (!(b.c = calloc(1, sizeof *b.c)))
+		return ers_diag_add(d, ERS_ENOMEM, NULL, 0, NULL, "out of memory");
+	init_columns(&b);
+	match_events(&b, &ev);
+	match_flows(&b, &fl);
+	match_endpoints(&b, &n_ep);
+	rc = b.err ? b.err : check_overlap(&b, &ev, &fl, n_ep, d);
+	if (rc == ERS_OK) {
+		event_rows(&b, &ev);
+		flow_rows(&b, &fl);
+		path_rows(&b, &ev, &fl);
+		reach_rows(&b);
+		resiliency_rows(&b);
+		bom_rows(&b);
+		run_rows(&b);
+		rc = b.err;
+		if (rc == ERS_ENOMEM)
+			ers_diag_add(d, rc, NULL, 0, NULL, "out of memory comparing results");
+	}
+	free(ev.idx);
+	free(fl.idx);
+	if (rc != ERS_OK) {
+		ers_comparison_free(b.c);
+		return rc;
+	}
+	*out = b.c;
+	return ERS_OK;
+}
+
+void ers_comparison_free(struct ers_comparison *c)
+{
+	if (!c)
+		return;
+	for (size_t j = 0; c->cols && j < c->n_cols; j++) {
+		free(c->cols[j].label);
+		free(c->cols[j].input);
+		free(c->cols[j].scenario);
+	}
+	for (size_t i = 0; i < c->n_rows; i++) {
+		struct ers_cmp_row *r = &c->rows[i];
+		for (size_t j = 0; r->cells && j < c->n_cols; j++) {
+			free(r->cells[j].text);
+			free(r->cells[j].diverge);
+			free(r->cells[j].reason);
+			free(r->cells[j].base_reason);
+		}
+		free(r->cells);
+		free(r->subject);
+		free(r->metric);
+	}
+	for (size_t i = 0; i < c->n_unshared; i++) {
+		free(c->unshared[i].subject);
+		free(c->unshared[i].in);
+	}
+	for (size_t i = 0; i < c->n_violations; i++) {
+		free(c->violations[i].expr);
+		free(c->violations[i].msg);
+	}
+	free(c->violations);
+	free(c->unshared);
+	free(c->rows);
+	free(c->cols);
+	free(c);
+}
+
+/* ---- --fail-on ---------------------------------------------------------------------- */
+
+static const char *const fail_metrics[] = {
+	"detection_s", "convergence_s", "updates", "withdrawals", "outage_s", "down_s",
+	"lost_bytes", "max_utilization", "initial_convergence_s", "messages",
+	"bgp_updates", "events_processed", "notices",
+};
+
+static const char *const op_names[] = { ">", ">=", "<", "<=" };
+
+static bool known_metric(const char *m)
+{
+	for (size_t i = 0; i < sizeof fail_metrics / sizeof fail_metrics[0]; i++)
+		if (!strcmp(fail_metrics[i], m))
+			return true;
+	return false;
+}
+
+/* VALUE: a number, "A", "A+N" or "A-N". */
+static enum ers_err parse_threshold(const char *p, struct ers_fail_on *out, const char **why)
+{
+	char *end;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	out->relative = *p == 'A';
+	if (out->relative && !*++p) {
+		out->value = 0;
+		return ERS_OK;
+	}
+	if (out->relative && *p != '+' && *p != '-') {
+		*why = "expected A, A+N or A-N after the operator";
+		return ERS_EINVAL;
+	}
+	errno = 0;
+	out->value = strtod(p, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == p || *end || errno || !isfinite(out->value)) {
+		*why = "expected a number, A, A+N or A-N after the operator";
+		return ERS_EINVAL;
+	}
+	return ERS_OK;
+}
+
+enum ers_err ers_fail_on_parse(const char *expr, struct ers_fail_on *out, const char **why)
+{
+	const char *p = expr;
+	size_t n = 0;
+
+	memset(out, 0, sizeof *out);
+	out->expr = expr;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!strcmp(p, "reachability-lost") || !strcmp(p, "resiliency-lower")) {
+		out->kind = *p == 'r' && p[2] == 'a' ? ERS_FAIL_REACH_LOST :
+			ERS_FAIL_RESILIENCY_LOWER;
+		return ERS_OK;
+	}
+	while (p[n] && (islower((unsigned char)p[n]) || p[n] == '_'))
+		n++;
+	if (!n || n >= sizeof out->metric) {
+		*why = "expected METRIC>VALUE, reachability-lost or resiliency-lower";
+		return ERS_EINVAL;
+	}
+	memcpy(out->metric, p, n);
+	if (!known_metric(out->metric)) {
+		*why = "unknown metric (outage_s, down_s, lost_bytes, max_utilization, "
+		       "detection_s, convergence_s, updates, withdrawals, messages, ...)";
+		return ERS_EINVAL;
+	}
+	p += n;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (p[0] != '<' && p[0] != '>') {
+		*why = "expected >, >=, < or <= after the metric";
+		return ERS_EINVAL;
+	}
+	out->op = (p[0] == '<' ? ERS_CMP_LT : ERS_CMP_GT) + (p[1] == '=');
+	return parse_threshold(p + 1 + (p[1] == '='), out, why);
+}
+
+static bool crossed(enum ers_cmp_op op, double v, double t)
+{
+	switch (op) {
+	case ERS_CMP_GT: return v > t + EPS * fmax(1.0, fabs(t));
+	case ERS_CMP_GE: return v >= t - EPS * fmax(1.0, fabs(t));
+	case ERS_CMP_LT: return v < t - EPS * fmax(1.0, fabs(t));
+	default: return v <= t + EPS * fmax(1.0, fabs(t));
+	}
+}
+
+/* "175.793", "6592232950": integers in full, others to 6 digits. */
+static char *fmt_num(double v, char *buf, size_t n)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, n, "%.0f", v);
+	else
+		snprintf(buf, n, "%.6g", v);
+	return buf;
+}
+
+static char *row_name(const struct ers_cmp_row *r)
+{
+	switch (r->section) {
+	case ERS_CMP_EVENTS: return xprintf("event '%s'", r->subject);
+	case ERS_CMP_FLOWS: return xprintf("flow '%s'", r->subject);
+	case ERS_CMP_RESILIENCY: return xprintf("VNet '%s'", r->subject);
+	default: return strdup(r->subject);
+	}
+}
+
+static enum ers_err add_violation(struct ers_comparison *c, const struct ers_fail_on *f,
+				  size_t col, char *msg)
+{
+	struct ers_cmp_violation *v;
+
+	if (!msg)
+		return ERS_ENOMEM;
+	v = realloc(c->violations, (c->n_violations + 1) * sizeof *v);
+	if (!v) {
+		free(msg);
+		return ERS_ENOMEM;
+	}
+	c->violations = v;
+	v += c->n_violations;
+	v->col = col;
+	v->msg = msg;
+	if (!(v->expr = strdup(f->expr))) {
+		free(msg);
+		return ERS_ENOMEM;
+	}
+	c->n_violations++;
+	return ERS_OK;
+}
+
+/* The message for row r, column j crossing f, or NULL (ENOMEM in *err). */
+static char *metric_msg(const struct ers_comparison *c, const struct ers_fail_on *f,
+			const struct ers_cmp_row *r, size_t j)
+{
+	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
+	char v[40], t[40], base[64] = "", *name, *msg;
+	double thr = f->value;
+
+	if (!x->present || x->null || (f->relative && (!a->present || a->null)))
+		return NULL;
+	if (f->relative) {
+		thr += a->num;
+		snprintf(base, sizeof base, " (A %s%s)", f->value < 0 ? "" : "+ ",
+			 fmt_num(f->value, t, sizeof t));
+	}
+	if (!crossed(f->op, x->num, thr))
+		return NULL;
+	name = row_name(r);
+	msg = name ? xprintf("%s %s %s %s %s%s (%s: %s)", name, r->metric,
+			     fmt_num(x->num, v, sizeof v), op_names[f->op],
+			     fmt_num(thr, t, sizeof t), base, c->cols[j].label,
+			     c->cols[j].input) : NULL;
+	free(name);
+	return msg;
+}
+
+/* reachability-lost and resiliency-lower for row r, column j. */
+static char *loss_msg(const struct ers_comparison *c, const struct ers_fail_on *f,
+		      const struct ers_cmp_row *r, size_t j)
+{
+	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
+	const char *lb = c->cols[j].label, *in = c->cols[j].input;
+
+	if (!a->present || !x->present || x->num >= a->num)
+		return NULL;
+	if (f->kind == ERS_FAIL_RESILIENCY_LOWER)
+		return r->section != ERS_CMP_RESILIENCY ? NULL :
+			xprintf("VNet '%s' resiliency %s in A, %s in %s (%s: %s)", r->subject,
+				a->text, x->text, lb, lb, in);
+	if (r->section == ERS_CMP_REACH)
+		return xprintf("%s reachable in A, not in %s (%s: %s)", r->subject, lb, lb, in);
+	if (r->section == ERS_CMP_FLOWS && !strcmp(r->metric, "reachable"))
+		return xprintf("flow '%s' reachable at the end in A, not in %s (%s: %s)",
+			       r->subject, lb, lb, in);
+	return NULL;
+}
+
+enum ers_err ers_compare_check(struct ers_comparison *c, const struct ers_fail_on *f,
+			       size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < c->n_rows; i++) {
+			const struct ers_cmp_row *r = &c->rows[i];
+			bool numeric = r->kind != ERS_CMP_TEXT && r->kind != ERS_CMP_PATHSET;
+			if (f[k].kind == ERS_FAIL_METRIC &&
+			    (!numeric || strcmp(r->metric, f[k].metric)))
+				continue;
+			for (size_t j = 1; j < c->n_cols; j++) {
+				char *msg = f[k].kind == ERS_FAIL_METRIC ? metric_msg(c, &f[k], r, j) :
+					loss_msg(c, &f[k], r, j);
+				if (msg && add_violation(c, &f[k], j, msg))
+					return ERS_ENOMEM;
+			}
+		}
+	return ERS_OK;
+}
+
+/* ---- the readable tables --------------------------------------------------------------- */
+
+static const char *const section_titles[] = {
+	[ERS_CMP_EVENTS] = "events (matched by target and time; detection and convergence after the event)",
+	[ERS_CMP_FLOWS] = "flows",
+	[ERS_CMP_PATHS] = "paths (before the first event and after each)",
+	[ERS_CMP_REACH] = "reachability at the end: pairs that differ",
+	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (facts 7.1)",
+	[ERS_CMP_BOM] = "bill of materials (counts; no prices: list prices are not confirmed)",
+	[ERS_CMP_RUN] = "run",
+};
+
+static void fmt_cell(const struct ers_comparison *c, const struct ers_cmp_row *r, size_t j,
+		     char *buf, size_t n)
+{
+	const struct ers_cmp_cell *x = &r->cells[j];
+
+	if (!x->present) {
+		bool unknown = c->cols[j].is_result_doc &&
+			(r->section == ERS_CMP_RESILIENCY || r->section == ERS_CMP_BOM);
+		snprintf(buf, n, "%s", unknown ? "unknown" : "-");
+	} else if (x->null) {
+		snprintf(buf, n, "-");
+	} else if (r->kind == ERS_CMP_SECONDS) {
+		snprintf(buf, n, "%.3f s", x->num);
+	} else if (r->kind == ERS_CMP_COUNT) {
+		snprintf(buf, n, "%.0f", x->num);
+	} else if (r->kind == ERS_CMP_BYTES) {
+		ers_report_bytes((uint64_t)x->num, buf, n);
+	} else if (r->kind == ERS_CMP_RATIO) {
+		snprintf(buf, n, "%.1f%%", x->num * 100);
+	} else if (r->kind == ERS_CMP_BOOL) {
+		snprintf(buf, n, "%s", x->num ? "yes" : "NO");
+	} else {
+		snprintf(buf, n, "%s", x->text ? x->text : "");
+	}
+}
+
+/* "better" or "worse" for column j against A, or NULL. */
+static const char *verdict(const struct ers_cmp_row *r, size_t j)
+{
+	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
+
+	if (!r->better || !a->present || !x->present || a->null || x->null ||
+	    cells_equal(r->kind, a, x) || a->num == x->num)
+		return NULL;
+	return (x->num - a->num) * r->better > 0 ? "better" : "worse";
+}
+
+static void fmt_delta(const struct ers_cmp_row *r, size_t j, char *buf, size_t n)
+{
+	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
+	const char *v = verdict(r, j);
+	double d = x->num - a->num;
+	char num[40] = "";
+
+	buf[0] = '\0';
+	if (!a->present || !x->present || a->null || x->null || cells_equal(r->kind, a, x))
+		return;
+	if (r->kind == ERS_CMP_SECONDS)
+		snprintf(num, sizeof num, "%+.3f s", d);
+	else if (r->kind == ERS_CMP_COUNT)
+		snprintf(num, sizeof num, "%+.0f", d);
+	else if (r->kind == ERS_CMP_RATIO)
+		snprintf(num, sizeof num, "%+.1f pt", d * 100);
+	else if (r->kind == ERS_CMP_BYTES) {
+		num[0] = d < 0 ? '-' : '+';
+		ers_report_bytes((uint64_t)fabs(d), num + 1, sizeof num - 1);
+	}
+	if (num[0] && v)
+		snprintf(buf, n, "%s (%s)", num, v);
+	else
+		snprintf(buf, n, "%s", num[0] ? num : v ? v : "");
+}
+
+static bool shown(const struct ers_cmp_row *r, unsigned flags)
+{
+	return r->differs || !(flags & ERS_CMP_ONLY_DIFF);
+}
+
+#define CELL 256
+
+struct widths {
+	int subject, metric, val[26], delta[26];
+};
+
+static void measure(const struct ers_comparison *c, enum ers_cmp_section sec,
+		    unsigned flags, struct widths *w)
+{
+	char buf[CELL];
+	size_t nc = c->n_cols < 26 ? c->n_cols : 26;
+
+	memset(w, 0, sizeof *w);
+	w->subject = sec == ERS_CMP_RUN ? 0 : 7;
+	w->metric = 6;
+	for (size_t j = 0; j < nc; j++)
+		w->val[j] = (int)strlen(c->cols[j].label), w->delta[j] = 6;
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const struct ers_cmp_row *r = &c->rows[i];
+		if (r->section != sec || !shown(r, flags))
+			continue;
+		if (sec != ERS_CMP_RUN && (int)strlen(r->subject) > w->subject)
+			w->subject = (int)strlen(r->subject);
+		if ((int)strlen(r->metric) > w->metric)
+			w->metric = (int)strlen(r->metric);
+		for (size_t j = 0; j < nc; j++) {
+			fmt_cell(c, r, j, buf, sizeof buf);
+			if ((int)strlen(buf) > w->val[j])
+				w->val[j] = (int)strlen(buf);
+			fmt_delta(r, j, buf, sizeof buf);
+			if ((int)strlen(buf) > w->delta[j])
+				w->delta[j] = (int)strlen(buf);
+		}
+	}
+}
+
+static void table_header(const struct ers_comparison *c, enum ers_cmp_section sec,
+			 const struct widths *w, FILE *out)
+{
+	static const char *const subj[] = { [ERS_CMP_EVENTS] = "event", [ERS_CMP_FLOWS] = "flow",
+		[ERS_CMP_REACH] = "pair", [ERS_CMP_RESILIENCY] = "vnet", [ERS_CMP_BOM] = "item",
+		[ERS_CMP_RUN] = "" };
+	size_t nc = c->n_cols < 26 ? c->n_cols : 26;
+	char h[16];
+
+	fprintf(out, "  %-*s  %-*s", w->subject, subj[sec], w->metric, "metric");
+	for (size_t j = 0; j < nc; j++)
+		fprintf(out, "  %*s", w->val[j], c->cols[j].label);
+	for (size_t j = 1; j < nc; j++) {
+		snprintf(h, sizeof h, "%s vs A", c->cols[j].label);
+		if (j + 1 < nc)
+			fprintf(out, "  %-*s", w->delta[j], h);
+		else
+			fprintf(out, "  %s", h);	/* no trailing blanks */
+	}
+	fputc('\n', out);
+}
+
+/* One row: "* subject  metric  A  B  B vs A"; trailing blanks trimmed. */
+static void table_row(const struct ers_comparison *c, const struct ers_cmp_row *r,
+		      const struct widths *w, bool first_of_subject, FILE *out)
+{
+	size_t nc = c->n_cols < 26 ? c->n_cols : 26;
+	char line[4096], buf[CELL];
+	int len;
+
+	len = snprintf(line, sizeof line, "%c %-*s  %-*s", r->differs ? '*' : ' ', w->subject,
+		       first_of_subject && r->section != ERS_CMP_RUN ? r->subject : "",
+		       w->metric, r->metric);
+	for (size_t j = 0; j < nc && len >= 0 && (size_t)len < sizeof line; j++) {
+		fmt_cell(c, r, j, buf, sizeof buf);
+		len += snprintf(line + len, sizeof line - (size_t)len, "  %*s", w->val[j], buf);
+	}
+	for (size_t j = 1; j < nc && len >= 0 && (size_t)len < sizeof line; j++) {
+		fmt_delta(r, j, buf, sizeof buf);
+		len += snprintf(line + len, sizeof line - (size_t)len, "  %-*s", w->delta[j], buf);
+	}
+	if (len < 0 || (size_t)len >= sizeof line)
+		len = (int)strlen(line);
+	while (len > 0 && line[len - 1] == ' ')
+		line[--len] = '\0';
+	fprintf(out, "%s\n", line);
+}
+
+static void write_table(const struct ers_comparison *c, enum ers_cmp_section sec,
+			unsigned flags, FILE *out)
+{
+	const char *prev = NULL;
+	struct widths w;
+	size_t n = 0, total = 0;
+
+	for (size_t i = 0; i < c->n_rows; i++)
+		if (c->rows[i].section == sec) {
+			total++;
+			n += shown(&c->rows[i], flags);
+		}
+	if (!total && sec != ERS_CMP_REACH)
+		return;
+	if (sec == ERS_CMP_REACH && !total && !c->n_pairs_equal) {
+		fprintf(out, "\nreachability at the end: no pairs of endpoints in common\n");
+		return;
+	}
+	if (sec == ERS_CMP_REACH && !total) {
+		fprintf(out, "\nreachability at the end: the same in every column (%zu pairs)\n",
+			c->n_pairs_equal);
+		return;
+	}
+	if (!n) {
+		fprintf(out, "\n%s: no differences\n", section_titles[sec]);
+		return;
+	}
+	fprintf(out, "\n%s\n", section_titles[sec]);
+	measure(c, sec, flags, &w);
+	table_header(c, sec, &w, out);
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const struct ers_cmp_row *r = &c->rows[i];
+		if (r->section != sec || !shown(r, flags))
+			continue;
+		table_row(c, r, &w, !prev || strcmp(prev, r->subject), out);
+		prev = r->subject;
+	}
+	if (sec == ERS_CMP_REACH)
+		fprintf(out, "  (%zu other pairs the same in every column)\n", c->n_pairs_equal);
+}
+
+/* Paths, indented under a label; lines of text split at '\n'. */
+static void write_lines(const char *label, const char *text, FILE *out)
+{
+	const char *p = text;
+
+	do {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(out, "      %-3s %.*s\n", label, len, p);
+		label = "";
+		p = nl ? nl + 1 : NULL;
+	} while (p);
+}
+
+static void write_path_row(const struct ers_comparison *c, const struct ers_cmp_row *r,
+			   FILE *out)
+{
+	if (!r->differs) {
+		fprintf(out, "  %s  %s: the same in every column\n", r->subject, r->metric);
+		write_lines("", r->cells[0].text ? r->cells[0].text : "", out);
+		return;
+	}
+	fprintf(out, "* %s  %s\n", r->subject, r->metric);
+	write_lines(c->cols[0].label, r->cells[0].text ? r->cells[0].text : "", out);
+	for (size_t j = 1; j < c->n_cols; j++) {
+		const struct ers_cmp_cell *x = &r->cells[j];
+		if (!x->diverge && !cells_equal(ERS_CMP_PATHSET, &r->cells[0], x)) {
+			write_lines(c->cols[j].label, x->text ? x->text : "", out);
+			fprintf(out, "          same routers' choices as A; shares or status differ\n");
+			continue;
+		}
+		if (!x->diverge) {
+			fprintf(out, "      %-3s (same as A)\n", c->cols[j].label);
+			continue;
+		}
+		write_lines(c->cols[j].label, x->text ? x->text : "", out);
+		fprintf(out, "          diverges from A at %s\n", x->diverge);
+		fprintf(out, "            A: %s\n", x->base_reason ? x->base_reason : "?");
+		fprintf(out, "            %s: %s\n", c->cols[j].label, x->reason ? x->reason : "?");
+	}
+}
+
+static void write_paths(const struct ers_comparison *c, unsigned flags, FILE *out)
+{
+	size_t n = 0, total = 0;
+
+	for (size_t i = 0; i < c->n_rows; i++)
+		if (c->rows[i].section == ERS_CMP_PATHS) {
+			total++;
+			n += shown(&c->rows[i], flags);
+		}
+	if (!total)
+		return;
+	if (!n) {
+		fprintf(out, "\n%s: no differences\n", section_titles[ERS_CMP_PATHS]);
+		return;
+	}
+	fprintf(out, "\n%s\n", section_titles[ERS_CMP_PATHS]);
+	for (size_t i = 0; i < c->n_rows; i++)
+		if (c->rows[i].section == ERS_CMP_PATHS && shown(&c->rows[i], flags))
+			write_path_row(c, &c->rows[i], out);
+}
+
+static void write_columns(const struct ers_comparison *c, FILE *out)
+{
+	int w = 0;
+
+	for (size_t j = 0; j < c->n_cols; j++)
+		if ((int)strlen(c->cols[j].input) > w)
+			w = (int)strlen(c->cols[j].input);
+	fprintf(out, "comparing %s against A (rows marked * differ from A)\n",
+		c->n_cols == 2 ? "B" : "each column");
+	for (size_t j = 0; j < c->n_cols; j++)
+		fprintf(out, "  %-3s %-*s  %s %s, seed %" PRIu64 "\n", c->cols[j].label, w,
+			c->cols[j].input, c->cols[j].is_result_doc ? "result of" : "scenario",
+			c->cols[j].scenario, c->cols[j].seed);
+}
+
+static void write_unshared(const struct ers_comparison *c, FILE *out)
+{
+	if (!c->n_unshared)
+		return;
+	fprintf(out, "\nnot compared (not in every column)\n");
+	for (size_t i = 0; i < c->n_unshared; i++) {
+		const struct ers_cmp_unshared *u = &c->unshared[i];
+		bool first = true;
+		fprintf(out, "  %-8s  %s: only in ", u->kind, u->subject);
+		for (size_t j = 0; j < c->n_cols; j++)
+			if (u->in[j]) {
+				fprintf(out, "%s%s", first ? "" : ", ", c->cols[j].label);
+				first = false;
+			}
+		fputc('\n', out);
+	}
+}
+
+enum ers_err ers_compare_write_text(const struct ers_comparison *c, FILE *out,
+				    unsigned flags)
+{
+	write_columns(c, out);
+	write_table(c, ERS_CMP_EVENTS, flags, out);
+	write_table(c, ERS_CMP_FLOWS, flags, out);
+	write_paths(c, flags, out);
+	write_table(c, ERS_CMP_REACH, flags, out);
+	write_table(c, ERS_CMP_RESILIENCY, flags, out);
+	write_table(c, ERS_CMP_BOM, flags, out);
+	write_table(c, ERS_CMP_RUN, flags, out);
+	write_unshared(c, out);
+	if (c->n_violations) {
+		fprintf(out, "\nfail-on\n");
+		for (size_t i = 0; i < c->n_violations; i++)
+			fprintf(out, "  %s: %s\n", c->violations[i].expr, c->violations[i].msg);
+	}
+	return ferror(out) ? ERS_EIO : ERS_OK;
+}
+
+/* ---- the JSON document ---------------------------------------------------------------- */
+
+#define DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(15))
+
+/* json_object_set_new that remembers a failure (a NULL value or key). */
+static void put(json_t *o, const char *k, json_t *v, bool *ok)
+{
+	if (!o || !v || json_object_set_new(o, k, v))
+		*ok = false;
+}
+
+static void push(json_t *a, json_t *v, bool *ok)
+{
+	if (!a || !v || json_array_append_new(a, v))
+		*ok = false;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *paths_json(const struct ers_cmp_cell *x, bool *ok)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < x->n_paths; i++) {
+		const struct ers_path_entry *p = &x->paths[i];
+		json_t *e = json_object(), *nodes = json_array();
+		for (size_t k = 0; k < p->n_nodes; k++)
+			push(nodes, json_string(p->nodes[k]), ok);
+		put(e, "path", nodes, ok);
+		put(e, "share", json_real(p->share), ok);
+		put(e, "status", json_string(ers_path_status_str(p->status)), ok);
+		push(a, e, ok);
+	}
+	return a;
+}
+
+static json_t *value_json(const struct ers_cmp_row *r, const struct ers_cmp_cell *x, bool *ok)
+{
+	if (!x->present || x->null)
+		return json_null();
+	switch (r->kind) {
+	case ERS_CMP_SECONDS:
+	case ERS_CMP_RATIO:
+		return json_real(x->num);
+	case ERS_CMP_COUNT:
+	case ERS_CMP_BYTES:
+		return json_integer((json_int_t)x->num);
+	case ERS_CMP_BOOL:
+		return json_boolean(x->num != 0);
+	case ERS_CMP_PATHSET:
+		return paths_json(x, ok);
+	default:
+		return json_string(x->text ? x->text : "");
+	}
+}
+
+static json_t *delta_json(const struct ers_cmp_row *r, size_t j)
+{
+	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
+	double d = x->num - a->num;
+
+	if (!j || !a->present || !x->present || a->null || x->null ||
+	    r->kind == ERS_CMP_TEXT || r->kind == ERS_CMP_PATHSET || r->kind == ERS_CMP_BOOL)
+		return json_null();
+	if (r->kind == ERS_CMP_COUNT || r->kind == ERS_CMP_BYTES)
+		return json_integer((json_int_t)d);
+	return json_real(d);
+}
+
+static json_t *row_json(const struct ers_comparison *c, const struct ers_cmp_row *r, bool *ok)
+{
+	json_t *o = json_object(), *vals = json_array(), *deltas = json_array();
+	json_t *verdicts = json_array();
+
+	put(o, "subject", json_string(r->subject), ok);
+	put(o, "metric", json_string(r->metric), ok);
+	for (size_t j = 0; j < c->n_cols; j++) {
+		push(vals, value_json(r, &r->cells[j], ok), ok);
+		push(deltas, delta_json(r, j), ok);
+		push(verdicts, str_or_null(j ? verdict(r, j) : NULL), ok);
+	}
+	put(o, "values", vals, ok);
+	if (r->kind != ERS_CMP_PATHSET) {
+		put(o, "delta", deltas, ok);
+		put(o, "verdict", verdicts, ok);
+	} else {
+		json_t *dv = json_array(), *why = json_array(), *base = json_array();
+		json_decref(deltas);
+		json_decref(verdicts);
+		for (size_t j = 0; j < c->n_cols; j++) {
+			push(dv, str_or_null(r->cells[j].diverge), ok);
+			push(why, str_or_null(r->cells[j].reason), ok);
+			push(base, str_or_null(r->cells[j].base_reason), ok);
+		}
+		put(o, "diverges_at", dv, ok);
+		put(o, "reason", why, ok);
+		put(o, "baseline_reason", base, ok);
+	}
+	put(o, "differs", json_boolean(r->differs), ok);
+	return o;
+}
+
+static json_t *columns_json(const struct ers_comparison *c, bool *ok)
+{
+	json_t *a = json_array();
+
+	for (size_t j = 0; j < c->n_cols; j++) {
+		json_t *o = json_object();
+		put(o, "label", json_string(c->cols[j].label), ok);
+		put(o, "input", json_string(c->cols[j].input), ok);
+		put(o, "kind", json_string(c->cols[j].is_result_doc ? "result" : "scenario"), ok);
+		put(o, "scenario", json_string(c->cols[j].scenario), ok);
+		put(o, "seed", json_integer((json_int_t)c->cols[j].seed), ok);
+		push(a, o, ok);
+	}
+	return a;
+}
+
+static json_t *unshared_json(const struct ers_comparison *c, bool *ok)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < c->n_unshared; i++) {
+		json_t *o = json_object(), *in = json_array();
+		put(o, "kind", json_string(c->unshared[i].kind), ok);
+		put(o, "subject", json_string(c->unshared[i].subject), ok);
+		for (size_t j = 0; j < c->n_cols; j++)
+			if (c->unshared[i].in[j])
+				push(in, json_string(c->cols[j].label), ok);
+		put(o, "in", in, ok);
+		push(a, o, ok);
+	}
+	return a;
+}
+
+static json_t *violations_json(const struct ers_comparison *c, bool *ok)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < c->n_violations; i++) {
+		json_t *o = json_object();
+		put(o, "expr", json_string(c->violations[i].expr), ok);
+		put(o, "column", json_string(c->cols[c->violations[i].col].label), ok);
+		put(o, "message", json_string(c->violations[i].msg), ok);
+		push(a, o, ok);
+	}
+	return a;
+}
+
+static json_t *compare_json(const struct ers_comparison *c, bool *ok)
+{
+	json_t *root = json_object();
+
+	put(root, "format", json_string("ersim-compare/1"), ok);
+	put(root, "columns", columns_json(c, ok), ok);
+	for (int s = 0; s < ERS_CMP_N_SECTIONS; s++) {
+		json_t *rows = json_array();
+		for (size_t i = 0; i < c->n_rows; i++)
+			if (c->rows[i].section == (enum ers_cmp_section)s)
+				push(rows, row_json(c, &c->rows[i], ok), ok);
+		if (s == ERS_CMP_REACH) {
+			json_t *o = json_object();
+			put(o, "pairs_equal", json_integer((json_int_t)c->n_pairs_equal), ok);
+			put(o, "differ", rows, ok);
+			rows = o;
+		}
+		put(root, section_names[s], rows, ok);
+	}
+	put(root, "not_compared", unshared_json(c, ok), ok);
+	put(root, "fail_on", violations_json(c, ok), ok);
+	return root;
+}
+
+enum ers_err ers_compare_write_json(const struct ers_comparison *c, FILE *out)
+{
+	bool ok = true;
+	json_t *root = compare_json(c, &ok);
+	enum ers_err rc = ERS_OK;
+
+	if (!ok || !root)
+		rc = ERS_ENOMEM;
+	else if (json_dumpf(root, out, DUMP_FLAGS) || fputc('\n', out) == EOF || ferror(out))
+		rc = ERS_EIO;
+	json_decref(root);
+	return rc;
+}

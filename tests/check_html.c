@@ -1,0 +1,547 @@
+/*
+ * check_html.c - the HTML reports (html_report.c) and the renderer
+ * plumbing under them (plot.c): the run page of a hand-made result has
+ * the tables, one timeline per flow, the event bars, no external URL,
+ * and a visible note for each picture whose renderer is missing; the
+ * compare and batch pages from plain inputs; `ersim run --report` through
+ * the built binary ($ERSIM). Pictures are checked when Graphviz and
+ * gnuplot are installed and replaced by notes otherwise, so the suite
+ * passes either way; tests/browser/run.sh looks at them in a browser.
+ *
+ * With ERS_HTML_SAMPLES=DIR the sample comparison and batch pages are
+ * also written to DIR for the browser test.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ersim/html_report.h"
+#include "ersim/plot.h"
+#include "ersim/result.h"
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+static void set_path(struct ers_path_entry *p, ers_time_t from, double share,
+		     enum ers_path_status st, const char *const *nodes, size_t n)
+{
+	p->from = from;
+	p->share = share;
+	p->status = st;
+	ck_assert_int_eq(ers_strv_dup((char *const *)nodes, n, &p->nodes), ERS_OK);
+	p->n_nodes = n;
+}
+
+/* Two flows, two events; the "app" flow loses half its paths at 60 s,
+ * "replication" is blackholed from 60 s on. */
+static struct ers_result *sample(const char *name, ers_time_t detect)
+{
+	static const char *const via_a[] = { "ams-dc/ce1", "amsterdam-1/a", "hub-weu/gw" };
+	static const char *const via_b[] = { "ams-dc/ce1", "amsterdam-1/b", "hub-weu/gw" };
+	static const char *const dead[] = { "ams-dc/ce1" };
+	static const char *const eps[] = { "ams-dc", "dal-dc", "hub-weu" };
+	struct ers_result *r = ers_result_new();
+	struct ers_flow_result *f;
+
+	ck_assert_ptr_nonnull(r);
+	r->scenario = xstrdup(name);
+	r->seed = 7;
+	r->n_routers = 8;
+	r->n_links = 9;
+	r->n_sessions = 9;
+	r->initial_convergence = 293 * ERS_MS;
+	r->end = 600 * ERS_S;
+	r->n_events = 2;
+	r->events = xcalloc(2, sizeof *r->events);
+	r->events[0] = (struct ers_event_result){ 60 * ERS_S, xstrdup("fail"),
+		xstrdup("link:er-ams/primary"), 60 * ERS_S + detect, 61 * ERS_S + detect, 6, 6 };
+	r->events[1] = (struct ers_event_result){ 300 * ERS_S, xstrdup("restore"),
+		xstrdup("link:er-ams/primary"), ERS_TIME_NEVER, ERS_TIME_NEVER, 0, 0 };
+	r->n_flows = 2;
+	r->flows = xcalloc(2, sizeof *r->flows);
+	f = &r->flows[0];
+	*f = (struct ers_flow_result){ xstrdup("app"), xstrdup("ams-dc"), xstrdup("hub-weu"),
+		300000000, xcalloc(3, sizeof *f->paths), 3, detect, 0, 16875000, true, 0.6,
+		xstrdup("link:er-ams/secondary") };
+	set_path(&f->paths[0], 200 * ERS_MS, 0.5, ERS_PATH_DELIVERED, via_a, 3);
+	set_path(&f->paths[1], 200 * ERS_MS, 0.5, ERS_PATH_DELIVERED, via_b, 3);
+	set_path(&f->paths[2], 60 * ERS_S + detect, 1.0, ERS_PATH_DELIVERED, via_b, 3);
+	f = &r->flows[1];
+	*f = (struct ers_flow_result){ xstrdup("replication"), xstrdup("ams-dc"),
+		xstrdup("dal-dc"), 100000000, xcalloc(2, sizeof *f->paths), 2, 540 * ERS_S,
+		540 * ERS_S, 6750000000ull, false, 0.1, NULL };
+	set_path(&f->paths[0], 200 * ERS_MS, 1.0, ERS_PATH_DELIVERED, via_a, 3);
+	set_path(&f->paths[1], 60 * ERS_S, 1.0, ERS_PATH_BLACKHOLE, dead, 1);
+	ck_assert_int_eq(ers_strv_dup((char *const *)eps, 3, &r->endpoints), ERS_OK);
+	r->n_endpoints = 3;
+	r->reach = xcalloc(9, sizeof *r->reach);
+	r->reach[0 * 3 + 2] = true;
+	r->reach[2 * 3 + 0] = true;
+	return r;
+}
+
+/* ---- capturing a page ---- */
+
+struct page {
+	char *text;
+	size_t len;
+};
+
+static void page_free(struct page *p)
+{
+	free(p->text);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* No http:// or https:// outside xmlns="..." attributes. */
+static void assert_no_urls(const char *html)
+{
+	for (const char *p = html; (p = strstr(p, "http")); p += 4) {
+		bool url = !strncmp(p, "http://", 7) || !strncmp(p, "https://", 8);
+		const char *q = p;
+
+		while (q > html && q[-1] != ' ' && q[-1] != '\n')
+			q--;
+		if (url)
+			ck_assert_msg(!strncmp(q, "xmlns", 5), "external URL: %.60s", q);
+	}
+}
+
+static bool have(const char *prog)
+{
+	char *p = ers_plot_find(prog);
+
+	free(p);
+	return p != NULL;
+}
+
+/* A directory for temporary files, removed by rm_dir. */
+static char tmpdir[64];
+
+static void make_dir(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_html.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void rm_dir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* ---- run page ---- */
+
+START_TEST(test_html_run_tables_without_renderers)
+{
+	struct ers_result *r = sample("two-sites", 900 * ERS_MS);
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ers_html_write_run(f, r, NULL, NULL,
+					    ERS_HTML_NO_DOT | ERS_HTML_NO_GNUPLOT), ERS_OK);
+	fclose(f);
+	ck_assert(strstr(p.text, "<title>ersim report: two-sites</title>"));
+	/* the text report's tables */
+	ck_assert(strstr(p.text, "<table class=\"events\">"));
+	ck_assert(strstr(p.text, "<td>link:er-ams/primary</td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">60.900 s</td>"));	/* detected */
+	ck_assert(strstr(p.text, "<td class=\"n\">1.900 s</td>"));	/* convergence */
+	ck_assert(strstr(p.text, "<table class=\"flows\">"));
+	ck_assert(strstr(p.text, "<td class=\"path\">ams-dc/ce1 &gt; amsterdam-1/b &gt; hub-weu/gw</td>"));
+	ck_assert(strstr(p.text, "<td class=\"path\">ams-dc/ce1 <b>(no route)</b></td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">6.8 GB</td>"));
+	ck_assert(strstr(p.text, "<table class=\"reach\">"));
+	ck_assert_uint_eq(count(p.text, "<td class=\"no\">NO</td>"), 4 + 1);	/* matrix + replication */
+	ck_assert(strstr(p.text, "Notices: none."));
+	/* every picture replaced by a visible note */
+	ck_assert(strstr(p.text, "topology picture not drawn: no scenario given"));
+	ck_assert(strstr(p.text, "timeline of flow app not drawn: gnuplot not found"));
+	ck_assert(strstr(p.text, "timeline of flow replication not drawn: gnuplot not found"));
+	ck_assert(strstr(p.text, "event bars not drawn: gnuplot not found"));
+	ck_assert_uint_eq(count(p.text, "<figure"), 0);
+	ck_assert(strstr(p.text, "id=\"pic-status\""));
+	assert_no_urls(p.text);
+	page_free(&p);
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_html_run_pictures)
+{
+	struct ers_result *r = sample("two-sites", 900 * ERS_MS);
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+
+	if (!have("gnuplot"))
+		goto out;	/* the notes are tested above */
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ers_html_write_run(f, r, NULL, NULL, 0), ERS_OK);
+	fclose(f);
+	f = NULL;
+	/* one timeline per flow plus the event bars, each an inline SVG */
+	ck_assert(strstr(p.text, "<figure class=\"pic\" data-name=\"timeline of flow app\">\n<svg"));
+	ck_assert(strstr(p.text, "<figure class=\"pic\" data-name=\"timeline of flow replication\">\n<svg"));
+	ck_assert(strstr(p.text, "<figure class=\"pic\" data-name=\"event bars\">\n<svg"));
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 3);
+	ck_assert_uint_eq(count(p.text, "<svg"), 3);
+	/* the event bars name both events; ids are unique per picture */
+	ck_assert(strstr(p.text, "1. fail link:er-ams/primary @ 60.000 s"));
+	ck_assert(strstr(p.text, "2. restore link:er-ams/primary @ 300.000 s"));
+	ck_assert(strstr(p.text, "id=\"p1-gnuplot_canvas\""));
+	ck_assert(strstr(p.text, "id=\"p3-gnuplot_canvas\""));
+	ck_assert_ptr_null(strstr(p.text, "<?xml"));
+	ck_assert_ptr_null(strstr(p.text, "<!DOCTYPE svg"));
+	assert_no_urls(p.text);
+out:
+	if (f)
+		fclose(f);
+	page_free(&p);
+	ers_result_free(r);
+}
+END_TEST
+
+/* With PATH pointing at an empty directory nothing can be drawn, but the
+ * topology (from a real scenario) and every table are still there. */
+START_TEST(test_html_run_renderers_not_on_path)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_result *r = sample("max-resiliency", 900 * ERS_MS);
+	struct ers_diag d;
+	struct page p = { 0 };
+	char *old = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL;
+	FILE *f;
+
+	make_dir();
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/max-resiliency.xml", &s, &cat, &d), ERS_OK);
+	setenv("PATH", tmpdir, 1);
+	f = open_memstream(&p.text, &p.len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ers_html_write_run(f, r, s, cat, 0), ERS_OK);
+	fclose(f);
+	if (old)
+		setenv("PATH", old, 1);
+	ck_assert(strstr(p.text, "topology picture not drawn: Graphviz &#39;dot&#39; not found"));
+	ck_assert(strstr(p.text, "timeline of flow app not drawn: gnuplot not found"));
+	/* the design's inventory comes from the scenario */
+	ck_assert(strstr(p.text, "<table class=\"circuits\">"));
+	ck_assert(strstr(p.text, "<td>er-ams</td><td>Amsterdam</td>"));
+	ck_assert(strstr(p.text, "<table class=\"vnets\">"));
+	ck_assert(strstr(p.text, "<table class=\"events\">"));
+	page_free(&p);
+	ers_result_free(r);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	ers_diag_release(&d);
+	free(old);
+	rm_dir();
+}
+END_TEST
+
+START_TEST(test_html_topology_dot)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_diag d;
+	char *dot;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/max-resiliency.xml", &s, &cat, &d), ERS_OK);
+	dot = ers_html_topology_dot(s, cat);
+	ck_assert_ptr_nonnull(dot);
+	/* clusters per site, peering location and region */
+	ck_assert(strstr(dot, "subgraph \"cluster_site_contoso-dc\""));
+	ck_assert(strstr(dot, "subgraph \"cluster_loc_amsterdam\""));
+	ck_assert(strstr(dot, "subgraph \"cluster_loc_london\""));
+	ck_assert(strstr(dot, "subgraph \"cluster_reg_westeurope\""));
+	ck_assert(strstr(dot, "label=\"Amsterdam\\nExpressRoute peering location\\n(fails at 60 s)\""));
+	ck_assert(strstr(dot, "MSEE (primary), AS 12076"));
+	ck_assert(strstr(dot, "er-ams primary\\nequinix (layer2), 1 Gbps standard"));
+	free(dot);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	ers_diag_release(&d);
+}
+END_TEST
+
+/* ---- compare and batch ---- */
+
+/* Write a page to $ERS_HTML_SAMPLES/name for the browser test. */
+static void keep_sample(const struct page *p, const char *name)
+{
+	const char *dir = getenv("ERS_HTML_SAMPLES");
+	char path[512];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fwrite(p->text, 1, p->len, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_html_compare)
+{
+	struct ers_result *r[2] = { sample("no-bfd", 175 * ERS_S), sample("bfd", 900 * ERS_MS) };
+	static const char *const names[] = { "hold timer", "BFD" };
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+	const char *metrics;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ers_html_write_compare(f, (const struct ers_result *const *)r, names, 2,
+						NULL, NULL, 0), ERS_OK);
+	fclose(f);
+	metrics = strstr(p.text, "<table class=\"metrics\">");
+	ck_assert_ptr_nonnull(metrics);
+	ck_assert(strstr(metrics, "<tr><th>metric</th><th>hold timer</th><th>BFD</th></tr>"));
+	/* side by side, the better design marked */
+	ck_assert(strstr(metrics, "<tr><th>worst convergence after an event</th>"
+			 "<td class=\"n\">176.000 s</td><td class=\"n best\">1.900 s</td></tr>"));
+	ck_assert(strstr(metrics, "<tr><th>outage of app</th>"
+			 "<td class=\"n\">175.000 s</td><td class=\"n best\">0.900 s</td></tr>"));
+	ck_assert(strstr(metrics, "<tr><th>routers</th><td class=\"n\">8</td><td class=\"n\">8</td></tr>"));
+	/* one timeline picture per flow id, with a panel per design */
+	if (have("gnuplot")) {
+		ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 2);
+		ck_assert(strstr(p.text, "data-name=\"timelines of flow app\""));
+		ck_assert(strstr(p.text, "hold timer: flow app"));
+		ck_assert(strstr(p.text, "BFD: flow app"));
+	} else {
+		ck_assert(strstr(p.text, "timelines of flow app not drawn: gnuplot not found"));
+	}
+	assert_no_urls(p.text);
+	keep_sample(&p, "sample-compare.html");
+	page_free(&p);
+	ers_result_free(r[0]);
+	ers_result_free(r[1]);
+}
+END_TEST
+
+START_TEST(test_html_batch)
+{
+	static const double out_a[] = { 0.9, 0.1, 0.5, 0.3, NAN };
+	static const double conv_a[] = { 1.2, 0.8, 2.5, 0.9 };
+	static const double out_b[] = { 170, 175, 179, 2 };
+	static const double conv_b[] = { 176, 178, 181 };
+	static const char *const targets[] = { "link:er-ams/primary", "link:er-ams/secondary",
+					       "location:london" };
+	static const signed char cut[] = { -1, 1, 0, 1, -1, 0, 0, 0, -1 };
+	const struct ers_html_combo combos[] = {
+		{ "bfd=on", out_a, 5, conv_a, 4 },
+		{ "bfd=off", out_b, 4, conv_b, 3 },
+	};
+	const struct ers_html_pair_matrix pairs = { "bfd=on", targets, 3, cut };
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ers_html_write_batch(f, "bfd-study", combos, 2, &pairs, 1, 0), ERS_OK);
+	fclose(f);
+	ck_assert(strstr(p.text, "<h1>ersim batch: bfd-study</h1>"));
+	/* runs, never, median, 95th percentile, worst (nearest rank) */
+	ck_assert(strstr(p.text, "<tr><th>bfd=on</th><td class=\"n\">5</td><td class=\"n\">1</td>"
+			 "<td class=\"n\">300.0 ms</td><td class=\"n\">900.0 ms</td>"
+			 "<td class=\"n\">900.0 ms</td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">3</td><td class=\"n\">0</td>"
+			 "<td class=\"n\">178.000 s</td><td class=\"n\">181.000 s</td>"
+			 "<td class=\"n\">181.000 s</td></tr>"));
+	ck_assert(strstr(p.text, "1 of 3 pairs cut reachability."));
+	ck_assert_uint_eq(count(p.text, "<td class=\"no\">cut</td>"), 2);
+	if (have("gnuplot")) {
+		ck_assert(strstr(p.text, "data-name=\"outage CDF\">\n<svg"));
+		ck_assert(strstr(p.text, "data-name=\"convergence CDF\">\n<svg"));
+	} else {
+		ck_assert(strstr(p.text, "outage CDF not drawn: gnuplot not found"));
+	}
+	assert_no_urls(p.text);
+	keep_sample(&p, "sample-batch.html");
+	page_free(&p);
+}
+END_TEST
+
+/* ---- plot.c ---- */
+
+START_TEST(test_plot_svg_inline_prefixes_ids)
+{
+	static const char svg[] =
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\"\n"
+		" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><defs><path id='gpPt0'/></defs>"
+		"<g id=\"graph0\" clip-path=\"url(#gpclip)\"><use xlink:href='#gpPt0'/></g></svg>\n";
+	char *out = ers_plot_svg_inline(svg, "p7-");
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(out, "<svg xmlns=\"http://www.w3.org/2000/svg\"><defs><path id='p7-gpPt0'/>"
+			 "</defs><g id=\"p7-graph0\" clip-path=\"url(#p7-gpclip)\">"
+			 "<use xlink:href='#p7-gpPt0'/></g></svg>\n");
+	free(out);
+	ck_assert_ptr_null(ers_plot_svg_inline("no picture", "p1-"));
+}
+END_TEST
+
+START_TEST(test_plot_run_missing_program)
+{
+	static char *const argv[] = { "ersim-no-such-renderer", NULL };
+	char *out = (char *)1, *why = NULL;
+	size_t len = 1;
+
+	ck_assert_int_eq(ers_plot_run("ersim-no-such-renderer", argv, "x", 1, &out, &len, &why),
+			 ERS_EIO);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_str_eq(why, "ersim-no-such-renderer not found");
+	free(why);
+}
+END_TEST
+
+/* A renderer that prints while we still write must not deadlock: cat
+ * echoes 4 MB, far more than a pipe holds. */
+START_TEST(test_plot_run_pipes_large_input)
+{
+	static char *const cat[] = { "cat", NULL };
+	static char *const fails[] = { "sh", "-c", "echo 'line 1: bad' >&2; exit 3", NULL };
+	size_t n = 4u << 20, len;
+	char *in = malloc(n), *out = NULL, *why = NULL;
+
+	ck_assert_ptr_nonnull(in);
+	for (size_t i = 0; i < n; i++)
+		in[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(ers_plot_run("cat", cat, in, n, &out, &len, &why), ERS_OK);
+	ck_assert_uint_eq(len, n);
+	ck_assert(!memcmp(in, out, n));
+	ck_assert_int_eq(out[n], '\0');
+	free(out);
+	ck_assert_int_eq(ers_plot_run("sh", fails, in, n, &out, &len, &why), ERS_EIO);
+	ck_assert_str_eq(why, "exited with status 3: line 1: bad");
+	free(why);
+	free(in);
+}
+END_TEST
+
+/* ---- ersim run --report ---- */
+
+static int run_ersim(const char *const *args)
+{
+	const char *bin = getenv("ERSIM") ? getenv("ERSIM") : "build/ersim";
+	const char *argv[16] = { "ersim" };
+	int status, fd;
+	pid_t pid;
+
+	ck_assert_msg(access(bin, X_OK) == 0, "set ERSIM to the built ersim ('%s')", bin);
+	for (size_t i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = xcalloc((size_t)n + 1, 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_cli_run_report)
+{
+	char report[128], bad[128], tmp[140], *html;
+	const char *ok[] = { "run", "scenarios/max-resiliency.xml", "--report", report, NULL };
+	const char *missing[] = { "run", "scenarios/max-resiliency.xml", "--report", bad, NULL };
+	const char *same[] = { "run", "--json", "x.html", "--report=x.html", NULL };
+	struct stat st;
+
+	make_dir();
+	snprintf(report, sizeof report, "%s/out.html", tmpdir);
+	snprintf(bad, sizeof bad, "%s/no/such/dir/out.html", tmpdir);
+	ck_assert_int_eq(run_ersim(ok), 0);
+	snprintf(tmp, sizeof tmp, "%s.tmp", report);
+	ck_assert_int_ne(stat(tmp, &st), 0);	/* renamed into place */
+	html = slurp(report);
+	ck_assert(strstr(html, "<title>ersim report: max-resiliency</title>"));
+	ck_assert(strstr(html, "<td>location:amsterdam</td>"));
+	ck_assert(strstr(html, "timeline of flow to-azure"));
+	ck_assert(strstr(html, "timeline of flow to-dc"));
+	ck_assert(strstr(html, "</html>\n"));
+	assert_no_urls(html);
+	free(html);
+	/* a file that cannot be created: exit 3, nothing left behind */
+	ck_assert_int_eq(run_ersim(missing), 3);
+	ck_assert_int_ne(stat(bad, &st), 0);
+	ck_assert_int_eq(run_ersim(same), 2);
+	rm_dir();
+}
+END_TEST
+
+Suite *make_html_suite(void)
+{
+	Suite *s = suite_create("html");
+	TCase *tc = tcase_create("html");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_html_run_tables_without_renderers);
+	tcase_add_test(tc, test_html_run_pictures);
+	tcase_add_test(tc, test_html_run_renderers_not_on_path);
+	tcase_add_test(tc, test_html_topology_dot);
+	tcase_add_test(tc, test_html_compare);
+	tcase_add_test(tc, test_html_batch);
+	tcase_add_test(tc, test_plot_svg_inline_prefixes_ids);
+	tcase_add_test(tc, test_plot_run_missing_program);
+	tcase_add_test(tc, test_plot_run_pipes_large_input);
+	tcase_add_test(tc, test_cli_run_report);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,432 @@
+#!/usr/bin/env python3
+"""crosscheck.py - check ersim against BIRD 2 on the same topology.
+
+For each scenario: build the speakers and sessions ersim builds (plan.py)
+as network namespaces with one BIRD each (lab.py), wait for convergence,
+and compare every router's best routes with `ersim run --ribs`; then
+apply the scenario's failures and restores one group at a time, compare
+the routes after each, and compare when the change was detected and when
+the routes stopped changing with ersim's event results.  Both sides run a
+copy of the scenario with short timers (keepalive 1 s, hold 3 s, BFD
+100 ms x 3, connect-retry 1 s, MRAI 0), so a case takes seconds.
+
+Usage: crosscheck.py [--ersim PATH] [--keep] [--static-only] SCENARIO.xml...
+Exit: 0 all equal, 1 a difference, 2 bad usage or a scenario the tool
+cannot build, 3 a runtime failure (no BIRD, no namespaces).
+"""
+
+import argparse
+import atexit
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True    # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lab as labmod  # noqa: E402
+import plan as planmod  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+POLL = 0.05
+QUIET = 1.5
+FIELDS = ("as_path", "next_hop", "ecmp", "local_pref", "origin", "med", "communities", "weight")
+
+CURRENT = []   # labs to close on exit or signal
+WORKDIRS = []  # temporary directories to remove on exit or signal
+
+
+def cleanup_all():
+    while CURRENT:
+        CURRENT.pop().close()
+    while WORKDIRS:
+        shutil.rmtree(WORKDIRS.pop(), ignore_errors=True)
+
+
+def on_signal(signum, frame):
+    cleanup_all()
+    sys.stderr.write("crosscheck: interrupted (signal %d); namespaces removed\n" % signum)
+    os._exit(128 + signum)
+
+
+# ---- ersim side -------------------------------------------------------
+
+def ersim_ribs(ersim, path, until=None):
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [ersim, "run", path, "--ribs", "--json", out.name]
+        if until is not None:
+            cmd += ["--until", planmod.fmt_time(until)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        with open(out.name) as f:
+            return json.load(f)
+
+
+def event_groups(plan):
+    """Events grouped by time, up to the first one BIRD cannot play."""
+    groups, skipped = [], []
+    for at, action, target in plan.events:
+        if skipped or action not in ("fail", "restore"):
+            skipped.append((at, action, target))
+            continue
+        if groups and groups[-1][0] == at:
+            groups[-1][1].append((action, target))
+        else:
+            groups.append((at, [(action, target)]))
+    return groups, skipped
+
+
+# ---- comparison -------------------------------------------------------
+
+def norm(r):
+    if r is None:
+        return None
+    o = {k: r.get(k) for k in FIELDS}
+    o["ecmp"] = sorted(set(o["ecmp"] or []))
+    o["communities"] = sorted(o["communities"] or [])
+    return o
+
+
+def short(r):
+    if r is None:
+        return "(no route)"
+    path = " ".join(str(a) for a in r["as_path"]) or "-"
+    if r["next_hop"] is None:
+        return "originated"
+    ecmp = ",".join(r["ecmp"])
+    extra = ""
+    if r.get("med") is not None:
+        extra += " med %d" % r["med"]
+    if r["weight"]:
+        extra += " w %d" % r["weight"]
+    if r["communities"]:
+        extra += " {%s}" % " ".join(r["communities"])
+    return "[%s] via %s lp %s ecmp %s%s" % (path, r["next_hop"], r["local_pref"], ecmp, extra)
+
+
+def exclusions_for(plan, router, prefix, e, b):
+    """Fields to leave out for this route, with why (only what BIRD cannot
+    express for this very route)."""
+    out = {}
+    sp = plan.speakers.get(router)
+    if sp is None or e is None or b is None:
+        return out
+    if sp.kind == "ce" and sp.multipath and len(b["ecmp"]) > 1:
+        asns = {s.asn for s in plan.speakers.values() if s.node in b["ecmp"]}
+        if len(asns) > 1:
+            out["ecmp"] = ("BIRD's merge paths does not require the same neighbour AS "
+                           "(ersim, like maximum-paths, does)")
+    if sp.kind == "gw":
+        circuits = {s.id.split("@")[1] for s in plan.speakers.values()
+                    if s.kind == "msee" and s.node in b["ecmp"]}
+        if len(circuits) > 4:
+            out["ecmp"] = "the gateway's 4-circuit ECMP cap is not expressible in BIRD"
+    return out
+
+
+def compare_ribs(plan, ersim_doc, bird, label, down_nodes, report):
+    """Print the table of one state; return the number of differences."""
+    ribs = ersim_doc.get("ribs", {})
+    diffs = 0
+    rows = 0
+    print("  %s" % label)
+    print("    %-24s %-18s %-5s %s" % ("router", "prefix", "", "route (AS path, next hop, local-pref, ECMP set)"))
+    for router in plan.speakers:
+        node = plan.speakers[router].node
+        if node in down_nodes:
+            continue
+        er = ribs.get(router, {})
+        br = bird.get(router)
+        if br is None:
+            print("    %-24s BIRD not answering" % router)
+            diffs += 1
+            continue
+        for prefix in sorted(set(er) | set(br), key=prefix_key):
+            e, b = norm(er.get(prefix)), norm(br.get(prefix))
+            excl = exclusions_for(plan, router, prefix, e, b)
+            for f, why in excl.items():
+                report["exclusions"].add("%s %s %s: %s" % (router, prefix, f, why))
+            bad = [f for f in FIELDS if f not in excl and
+                   (e or {}).get(f) != (b or {}).get(f)] if (e and b) else ([] if e == b else ["route"])
+            rows += 1
+            if not bad:
+                print("    %-24s %-18s ok    %s" % (router, prefix, short(e)))
+                continue
+            diffs += 1
+            print("    %-24s %-18s DIFF  ersim %s" % (router, prefix, short(e)))
+            print("    %-24s %-18s       BIRD  %s   (%s)" % ("", "", short(b), ", ".join(bad)))
+    print("    %d routes, %d differences" % (rows, diffs))
+    return diffs
+
+
+def prefix_key(p):
+    net, _, ln = p.partition("/")
+    return (tuple(int(x) for x in net.split(".")), int(ln or 0))
+
+
+# ---- the BIRD side over time -----------------------------------------
+
+class Watch:
+    """Polls every router; remembers when sessions and routes last changed."""
+
+    def __init__(self, lab):
+        self.lab = lab
+        self.routes, self.sessions = lab.signature()
+
+    def established(self, sessions):
+        return {(sid, p) for sid, ps in sessions.items() if ps
+                for p, st in ps.items() if "Established" in st}
+
+    def poll(self):
+        routes, sessions = self.lab.signature()
+        route_change = any(routes[s] != self.routes.get(s) for s in routes
+                           if routes[s] is not None and self.routes.get(s) is not None)
+        sess_change = self.established(sessions) != self.established(self.sessions)
+        self.routes, self.sessions = routes, sessions
+        return route_change, sess_change
+
+    def all_up(self):
+        want = 2 * len(self.lab.plan.links)
+        return len(self.established(self.sessions)) == want
+
+
+def wait_initial(lab, timeout=45.0):
+    w = Watch(lab)
+    t0 = time.monotonic()
+    last = t0
+    while time.monotonic() - t0 < timeout:
+        time.sleep(POLL)
+        rc, sc = w.poll()
+        if rc or sc:
+            last = time.monotonic()
+        if w.all_up() and time.monotonic() - last >= QUIET:
+            return time.monotonic() - t0, True
+    return time.monotonic() - t0, False
+
+
+def run_group(lab, plan, actions, expect_s, tol):
+    """Apply one group of events; (detected, converged) seconds after it."""
+    w = Watch(lab)
+    t0 = time.monotonic()
+    for action, target in actions:
+        links, nodes = planmod.resolve(plan, target)
+        lab.apply(action, links, nodes)
+    detected = converged = None
+    last = time.monotonic()
+    min_wait = max(4.0, (expect_s or 0) + tol + 0.5)
+    while True:
+        time.sleep(POLL)
+        rc, sc = w.poll()
+        now = time.monotonic()
+        if sc and detected is None:
+            detected = now - t0
+        if rc:
+            converged = now - t0
+            last = now
+        if now - t0 >= min_wait and now - last >= QUIET:
+            break
+        if now - t0 > 40:
+            break
+    return detected, converged
+
+
+def bird_state(lab):
+    return {sid: lab.snapshot(sid) for sid in lab.plan.speakers if sid in lab.procs}
+
+
+def down_nodes(lab):
+    return {n for n, c in lab.node_down.items() if c > 0}
+
+
+def tolerance(plan, actions):
+    """Allowed |ersim - BIRD| for one event group, in seconds, and why."""
+    base = 0.5
+    links, why = [], ["0.5 s base (polling every 50 ms, process scheduling)"]
+    for _, target in actions:
+        l2, n2 = planmod.resolve(plan, target)
+        links += l2
+        for n in n2:
+            links += lab_links_of_node(plan, n)
+    if any(a == "restore" for a, _ in actions):
+        base += 3.0
+        why.append("+3 s on restore (BIRD's connect delay and error wait, 1 s each, "
+                   "BFD session start, connect-retry jitter)")
+    silent = [l for l in links if not l.interface]
+    if any(l.bfd is None for l in silent):
+        base += 1.0
+        why.append("+1 s hold-timer window (detection anywhere in [hold - keepalive, hold])")
+    elif silent:
+        base += max(l.bfd[0] for l in silent)
+        why.append("+1 BFD interval (detection window [(m-1)i, mi])")
+    return base, "; ".join(why)
+
+
+def lab_links_of_node(plan, node):
+    return [l for l in plan.links if any(e.speaker.node == node for e in l.ends)]
+
+
+def fmt(t):
+    return "-" if t is None else "%.3f" % t
+
+
+# ---- one scenario ----------------------------------------------------
+
+def check_scenario(path, args):
+    report = {"exclusions": set(), "diffs": 0}
+    work = tempfile.mkdtemp(prefix="ersxc-")
+    if not args.keep:
+        WORKDIRS.append(work)
+    lab = None
+    try:
+        short_xml = os.path.join(work, "short-timers.xml")
+        planmod.short_timer_copy(path, short_xml)
+        plan = planmod.build(short_xml, args.ersim, args.catalog)
+        groups, skipped = event_groups(plan)
+        print("=" * 78)
+        print("scenario %s (%s): %d routers, %d sessions, %d event groups"
+              % (plan.name, os.path.relpath(path, ROOT) if path.startswith(ROOT) else path,
+                 len(plan.speakers), len(plan.links), len(groups)))
+        for n in plan.notes:
+            report["exclusions"].add(n)
+        for at, action, target in skipped:
+            report["exclusions"].add("event %s %s at %.3f s and all later ones: not played in "
+                                     "BIRD (only fail and restore are)" % (action, target, at))
+        # ersim: the state just before each event group, and at the end.
+        states = [ersim_ribs(args.ersim, short_xml, max(g[0] - 0.001, 1e-6)) for g in groups]
+        final = ersim_ribs(args.ersim, short_xml)
+        states.append(final)
+        for n in final.get("notices", []):
+            if n["kind"] in ("prefix-limit", "gateway-route-limit"):
+                report["exclusions"].add("%s at %s: ersim's %s behaviour is not configured "
+                                         "in BIRD; routes of this router may differ"
+                                         % (n["kind"], n["node"], n["kind"]))
+        ev_by_time = {}
+        for e in final.get("events", []):
+            ev_by_time.setdefault(e["at_s"], e)
+
+        lab = labmod.Lab(plan, work)
+        lab.sabotage = args.self_test
+        CURRENT.append(lab)
+        lab.build()
+        lab.check_configs()
+        lab.start_all()
+        took, ok = wait_initial(lab)
+        print("  BIRD: %s after %.1f s (ersim initial convergence %.3f s simulated; BIRD's "
+              "is dominated by its 1 s connect delay and is not compared)"
+              % ("all %d sessions up, quiet" % (2 * len(plan.links)) if ok
+                 else "NOT all sessions up", took, final["initial_convergence_s"]))
+        if not ok:
+            report["diffs"] += 1
+        report["diffs"] += compare_ribs(plan, states[0], bird_state(lab),
+                                        "routes before the first event" if groups
+                                        else "routes at the end", set(), report)
+        conv = []
+        if not args.static_only:
+            for i, (at, actions) in enumerate(groups):
+                e = ev_by_time.get(at)
+                e_det = e["detected_s"] - at if e and e["detected_s"] is not None else None
+                e_conv = e["convergence_s"] if e else None
+                tol, why = tolerance(plan, actions)
+                det, cv = run_group(lab, plan, actions, e_conv, tol)
+                label = ", ".join("%s %s" % a for a in actions)
+                conv.append((at, label, e_det, det, e_conv, cv, tol, why))
+                report["diffs"] += compare_ribs(plan, states[i + 1], bird_state(lab),
+                                                "routes after %s (t=%gs)" % (label, at),
+                                                down_nodes(lab), report)
+        if conv:
+            print("  convergence (seconds after the event; ersim on the short-timer copy, "
+                  "BIRD measured by polling every %d ms)" % (POLL * 1000))
+            print("    %-40s %8s %8s %9s %8s %7s  %s"
+                  % ("event", "ersim", "BIRD", "ersim", "BIRD", "tol", ""))
+            print("    %-40s %8s %8s %9s %8s %7s" % ("", "detect", "detect", "converge",
+                                                      "converge", "+/-"))
+            for at, label, ed, bd, ec, bc, tol, why in conv:
+                good = all(within(x, y, tol) for x, y in ((ed, bd), (ec, bc)))
+                if not good:
+                    report["diffs"] += 1
+                print("    %-40s %8s %8s %9s %8s %7.2f  %s"
+                      % (label[:40], fmt(ed), fmt(bd), fmt(ec), fmt(bc), tol,
+                         "ok" if good else "DIFF"))
+            for why in sorted({c[7] for c in conv}):
+                print("    tolerance: %s" % why)
+        if report["exclusions"]:
+            print("  excluded from the comparison:")
+            for x in sorted(report["exclusions"]):
+                print("    - %s" % x)
+        print("  result: %s" % ("ok" if report["diffs"] == 0
+                                else "%d difference(s)" % report["diffs"]))
+        return report
+    finally:
+        if lab is not None:
+            lab.close()
+            if lab in CURRENT:
+                CURRENT.remove(lab)
+        if args.keep:
+            print("  kept %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def within(x, y, tol):
+    if x is None or y is None:
+        return x is None and y is None
+    return abs(x - y) <= tol
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="cross-check ersim against BIRD 2")
+    ap.add_argument("scenarios", nargs="+")
+    ap.add_argument("--ersim", default=os.path.join(ROOT, "build", "ersim"))
+    ap.add_argument("--catalog", default=os.path.join(ROOT, "data", "geography.xml"))
+    ap.add_argument("--keep", action="store_true", help="keep configurations and logs")
+    ap.add_argument("--static-only", action="store_true", help="compare routes only, no failures")
+    ap.add_argument("--self-test", action="store_true",
+                    help="leave the MSEE's removal of AS 65515 out of BIRD's filters and "
+                         "succeed only if the comparison catches it")
+    args = ap.parse_args(argv)
+    if os.geteuid() != 0:
+        sys.stderr.write("crosscheck: needs root (network namespaces)\n")
+        return 3
+    for tool in ("bird", "ip"):
+        if not shutil.which(tool):
+            sys.stderr.write("crosscheck: %s not found (apt-get install bird2 iproute2)\n" % tool)
+            return 3
+    if not os.access(args.ersim, os.X_OK):
+        sys.stderr.write("crosscheck: no ersim binary at %s (make first)\n" % args.ersim)
+        return 3
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    atexit.register(cleanup_all)
+    stale = labmod.sweep_stale()
+    if stale:
+        print("removed %d stale namespaces of an earlier run" % len(stale))
+    total, failed = 0, []
+    for path in args.scenarios:
+        try:
+            rep = check_scenario(os.path.abspath(path), args)
+        except planmod.Unsupported as e:
+            print("crosscheck: %s: cannot build: %s" % (path, e))
+            return 2
+        except subprocess.CalledProcessError as e:
+            sys.stderr.write("crosscheck: %s: %s failed: %s\n"
+                             % (path, " ".join(e.cmd), (e.stderr or "").strip()))
+            return 3
+        total += 1
+        if rep["diffs"]:
+            failed.append(os.path.basename(path))
+    print("=" * 78)
+    if args.self_test:
+        print("crosscheck self-test: %s" % (
+            "ok, the sabotaged rule was caught in " + ", ".join(failed) if len(failed) == total
+            else "FAILED, the sabotaged rule went unnoticed"))
+        return 0 if len(failed) == total else 1
+    print("crosscheck: %d scenarios, %s" % (total, "all agree" if not failed
+                                             else "differences in " + ", ".join(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
