@@ -3,7 +3,7 @@
 #   make run          build and run the bundled default scenario
 #   make test         build and run the Check test suite
 #   make test SAN=1   the same under AddressSanitizer + UBSan
-#   make bench        engine hold-model benchmark against ../shared/bench
+#   make bench        benchmarks (BENCH="internet ba" picks sections; see tools/bench.sh)
 #   make fuzz         fuzz the scenario loader for FUZZ_SECONDS (clang)
 #   make install      install bin/ersim under PREFIX (default /usr/local)
 #
@@ -118,7 +118,7 @@ test: deps $(TESTBIN) $(BIN)
 
 BENCH_DIR ?= ../shared/bench
 bench: deps $(BIN) $(BUILD)/hold_ext $(BUILD)/bench_run
-	tools/bench.sh $(BUILD)
+	tools/bench.sh $(BUILD) $(BENCH)
 
 $(BUILD)/bench_run: bench/bench_run.c $(LIB)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)

@@ -137,8 +137,10 @@ static long count(const char *name, const char *sql)
 	long n = -1;
 
 	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);	/* a handle is allocated even on failure */
 		return -1;
+	}
 	sqlite3_busy_timeout(db, 2000);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)

@@ -89,27 +89,92 @@ bench_hold() {
 	}' "$out"
 }
 
-# One ExpressRoute-shaped run from tools/gen_scenario.py, timed by
-# bench_run (wall time of the run, peak RSS from getrusage).
-# "large": 200 sites, 100 circuits at 25 locations, 50 VNets, 100,000
-# on-premises prefixes, 20 Global Reach pairs, 20 failures and restores.
-# Targets: under 10 s and under 2 GiB.
-bench_large() {
-	section "large ExpressRoute scenario (targets: wall < 10 s, peak RSS < 2048 MB)"
+# Simulation workloads: each generates its scenario, runs it once under
+# bench_run (wall time of the simulation, peak RSS from getrusage) and adds
+# a row to the table printed at the end. Targets are this 2-core machine's.
+TABLE=$RAW/workloads.txt
+: >"$TABLE"
+
+workload() {	# name scenario max_wall_s max_rss_mb
+	if ! "$BUILD/bench_run" "$2" "$1" >"$RAW/$1.txt" 2>&1; then
+		echo "$1: run FAILED (see $RAW/$1.txt)"
+		status=3
+		return
+	fi
+	printf '%s target_wall=%s target_rss=%s\n' "$(cat "$RAW/$1.txt")" "$3" "$4" >>"$TABLE"
+	echo "$1 done"
+}
+
+# Internet AS topology (../shared/data/as-relation-2002.txt, 16,947 ASes,
+# Gao-Rexford policies), MRAI 0, until converged: 1 prefix from AS7018,
+# then 10 and 50 from the first ASes in file order.
+bench_internet() {
+	section "Internet AS topology"
+	data=../shared/data/as-relation-2002.txt
+	python3 tools/asrel2scenario.py "$data" --prefixes 1 --first-origin 7018 \
+	    --name inet1 >"$RAW/inet1.xml"
+	python3 tools/asrel2scenario.py "$data" --prefixes 10 --name inet10 >"$RAW/inet10.xml"
+	python3 tools/asrel2scenario.py "$data" --prefixes 50 --name inet50 >"$RAW/inet50.xml"
+	workload inet1 "$RAW/inet1.xml" 1.5 100
+	workload inet10 "$RAW/inet10.xml" - -
+	workload inet50 "$RAW/inet50.xml" 20 600
+}
+
+# Timed dynamics: Barabasi-Albert graph of 1,000 ASes (m = 2), link delay
+# 10-100 ms, processing delay 1-10 ms, MRAI 30 s; a prefix announced from
+# the start and withdrawn at 100 s; then the same with MRAI applied to
+# withdrawals. Convergence after the withdrawal comes from ersim run.
+bench_ba() {
+	section "Barabasi-Albert 1,000 ASes, MRAI 30 s, withdrawal at 100 s"
+	python3 tools/gen_ba.py --n 1000 --m 2 --seed 1 >"$RAW/ba.xml"
+	python3 tools/gen_ba.py --n 1000 --m 2 --seed 1 --mrai-withdrawals >"$RAW/ba-mraiwd.xml"
+	workload ba "$RAW/ba.xml" - -
+	workload ba-mrai-wd "$RAW/ba-mraiwd.xml" - -
+	for f in ba ba-mraiwd; do
+		"$BUILD/ersim" run "$RAW/$f.xml" | awk -v f="$f" \
+		    '$2 == "s" && $3 == "withdraw" { print f ": withdrawal converged after " $10 " s, " $12 " UPDATEs, " $13 " withdrawals" }'
+	done
+}
+
+# ExpressRoute-shaped scale from tools/gen_scenario.py. "large": 200
+# sites, 100 circuits at 25 locations, 50 VNets, 100,000 on-premises
+# prefixes, 20 Global Reach pairs, 20 failures and restores (targets 10 s,
+# 2 GiB). "xlarge": ten times that, 1,000,000 prefixes (60 s, 8 GiB).
+bench_expressroute() {
+	section "ExpressRoute scale"
 	python3 tools/gen_scenario.py --sites 200 --circuits 100 --locations 25 \
 	    --vnets 50 --prefixes 100000 --global-reach 20 --failures 20 --bfd \
 	    --seed 1 --name large >"$RAW/large.xml"
-	"$BUILD/bench_run" "$RAW/large.xml" large | tee "$RAW/large.txt"
-	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
-	END {
-		printf "large: %.2f s (%s), %.0f MB peak RSS (%s), %.0f events/s, %.0f UPDATEs/s, %d routes held\n", \
-		    f["wall_s"], f["wall_s"] < 10 ? "ok" : "OVER", f["peak_rss_mb"], \
-		    f["peak_rss_mb"] < 2048 ? "ok" : "OVER", f["events_per_s"], \
-		    f["updates_per_s"], f["routes"]
-	}' "$RAW/large.txt"
+	python3 tools/gen_scenario.py --sites 2000 --circuits 1000 --locations 60 \
+	    --vnets 500 --prefixes 1000000 --global-reach 200 --failures 20 --bfd \
+	    --seed 1 --name xlarge >"$RAW/xlarge.xml"
+	workload large "$RAW/large.xml" 10 2048
+	workload xlarge "$RAW/xlarge.xml" 60 8192
 }
 
-for b in hold_check hold large; do
-	"bench_$b"
+bench_table() {
+	section "simulation workloads (wall = the run alone; RSS = peak of the process)"
+	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+	       ok = (f["target_wall"] == "-" || f["wall_s"] <= f["target_wall"]) && \
+		    (f["target_rss"] == "-" || f["peak_rss_mb"] <= f["target_rss"])
+	       tw = f["target_wall"] == "-" ? "" : "< " f["target_wall"] " s"
+	       tr = f["target_rss"] == "-" ? "" : "< " f["target_rss"] " MB"
+	       printf "%-11s %8.2f %9.1f %11d %11.0f %10d  %-9s %-10s %s\n", f["workload"], \
+		   f["wall_s"], f["peak_rss_mb"], f["events"], f["events_per_s"], \
+		   f["updates"], tw, tr, ok ? "ok" : "OVER" }
+	BEGIN { printf "%-11s %8s %9s %11s %11s %10s  %-9s %-10s %s\n", "workload", \
+		"wall s", "RSS MB", "events", "events/s", "UPDATEs", "target", "", "" }' "$TABLE"
+}
+
+# Sections: all by default, or those named on the command line
+# (tools/bench.sh build hold internet ba expressroute batch).
+shift
+sections=${*:-"hold_check hold internet ba expressroute batch"}
+for b in $sections; do
+	case $b in
+	batch) [ -x tools/bench_batch.sh ] && tools/bench_batch.sh "$BUILD" || true ;;
+	*) "bench_$b" ;;
+	esac
 done
+[ -s "$TABLE" ] && bench_table
 exit $status

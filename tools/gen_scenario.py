@@ -22,6 +22,12 @@ LOCATIONS = [
     "oslo", "copenhagen", "stavanger", "munich", "berlin", "warsaw", "geneva",
     "washingtondc", "washingtondc2", "newyork", "chicago", "dallas",
     "siliconvalley", "seattle", "toronto", "atlanta", "losangeles",
+    "toronto2", "chicago2", "dallas2", "newyork2", "atlanta2", "phoenix",
+    "denver", "miami", "minneapolis", "montreal", "quebeccity", "vancouver",
+    "losangeles2", "siliconvalley2", "sanantonio", "quincy", "lasvegas",
+    "newport", "hongkong", "hongkong2", "singapore", "singapore2", "tokyo",
+    "phoenix2", "tokyo2", "sydney", "sydney2", "portland", "mumbai",
+    "seoul",
 ]
 REGIONS = ["westeurope", "northeurope", "uksouth", "germanywestcentral",
            "francecentral", "eastus", "eastus2", "westus2", "centralus"]
@@ -64,7 +70,7 @@ def main():
     nxt = 0
     for s in range(a.sites):
         n = per_site + (1 if s < extra else 0)
-        w(f'  <site id="s{s}" asn="{64512 + s}"><router id="ce1"/>')
+        w(f'  <site id="s{s}" asn="{4200000000 + s}"><router id="ce1"/>')
         if n:
             addr = base + (nxt << 8)
             w(f'    <prefix-block start="{addr >> 24}.{addr >> 16 & 255}.{addr >> 8 & 255}.0/24" count="{n}"/>')

@@ -40,7 +40,8 @@ for s in max-resiliency global-reach; do
 	pages+=("$out/$s.html")
 done
 if [ -x "$build/check_ersim" ]; then
-	ERS_HTML_SAMPLES="$out" CK_RUN_SUITE=html CK_VERBOSITY=silent "$build/check_ersim"
+	ERSIM="$ersim" ERS_HTML_SAMPLES="$out" CK_RUN_SUITE=html CK_VERBOSITY=silent \
+		"$build/check_ersim"
 	pages+=("$out/sample-compare.html" "$out/sample-batch.html")
 fi
 
