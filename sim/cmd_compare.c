@@ -15,6 +15,7 @@
 
 #include "ersim/cmd.h"
 #include "ersim/compare.h"
+#include "ersim/html_report.h"
 #include "ersim/result_json.h"
 #include "ersim/run.h"
 #include "ersim/units.h"
@@ -33,6 +34,7 @@ struct compare_args {
 	const char **paths;
 	size_t n_paths;
 	const char *json;
+	const char *report;		/* --report FILE.html */
 	char **fail_exprs;		/* split at commas, owned */
 	size_t n_fail;
 	unsigned flags;
@@ -91,6 +93,8 @@ static int parse_value(struct compare_args *a, const char *opt, const char *v)
 		return ers_usage_error(CMD, "option '%s' needs a value", opt);
 	if (!strcmp(opt, "--json")) {
 		a->json = v;
+	} else if (!strcmp(opt, "--report")) {
+		a->report = v;
 	} else if (!strcmp(opt, "--fail-on")) {
 		return add_fail_on(a, v);
 	} else if (!strcmp(opt, "--seed")) {
@@ -108,7 +112,8 @@ static int parse_value(struct compare_args *a, const char *opt, const char *v)
 
 static int parse_args(int argc, char **argv, struct compare_args *a)
 {
-	static const char *const valued[] = { "--json", "--fail-on", "--seed", "--until" };
+	static const char *const valued[] = { "--json", "--fail-on", "--seed", "--until",
+					      "--report" };
 	bool only_files = false;
 
 	if (!(a->paths = calloc((size_t)argc, sizeof *a->paths))) {
@@ -127,9 +132,9 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		} else if (!strcmp(arg, "--only-diff")) {
 			a->flags |= ERS_CMP_ONLY_DIFF;
 		} else {
-			for (k = 0; k < 4 && !is_opt(arg, valued[k]); k++)
+			for (k = 0; k < 5 && !is_opt(arg, valued[k]); k++)
 				;
-			if (k == 4)
+			if (k == 5)
 				return ers_usage_error(CMD, "unknown option '%s'", arg);
 			rc = parse_value(a, valued[k], opt_value(argc, argv, &i, valued[k]));
 			if (rc)
@@ -231,8 +236,9 @@ static int parse_fail_on(const struct compare_args *a, struct ers_fail_on *f)
 	return 0;
 }
 
-/* Write the document to path through path.tmp; 0 or 3. */
-static int write_json(const struct ers_comparison *c, const char *path)
+/* Write through path.tmp with write(ctx, f), renamed on success; 0 or 3. */
+static int write_atomic(const char *path, enum ers_err (*write)(const void *ctx, FILE *f),
+			const void *ctx)
 {
 	size_t n = strlen(path) + 5;
 	char *tmp = malloc(n);
@@ -246,7 +252,7 @@ static int write_json(const struct ers_comparison *c, const char *path)
 		err = f ? 0 : errno;
 	}
 	if (f) {
-		rc = ers_compare_write_json(c, f);
+		rc = write(ctx, f);
 		if (fclose(f) && rc == ERS_OK)
 			rc = ERS_EIO;
 		err = rc == ERS_EIO ? (errno ? errno : EIO) : 0;
@@ -262,6 +268,43 @@ static int write_json(const struct ers_comparison *c, const char *path)
 			err ? strerror(err) : ers_err_str(rc));
 	free(tmp);
 	return rc == ERS_OK ? 0 : 3;
+}
+
+static enum ers_err json_writer(const void *ctx, FILE *f)
+{
+	return ers_compare_write_json(ctx, f);
+}
+
+struct html_ctx {
+	const struct compare_args *a;
+	const struct input *in;
+};
+
+/* The designs' timelines on one time axis and their metrics side by side. */
+static enum ers_err html_writer(const void *ctx, FILE *f)
+{
+	const struct html_ctx *h = ctx;
+	size_t n = h->a->n_paths;
+	const struct ers_result **res = calloc(n, sizeof *res);
+	const char **names = calloc(n, sizeof *names);
+	const struct ers_scenario **scn = calloc(n, sizeof *scn);
+	const struct ers_catalog **cat = calloc(n, sizeof *cat);
+	enum ers_err rc = ERS_ENOMEM;
+
+	if (res && names && scn && cat) {
+		for (size_t i = 0; i < n; i++) {
+			res[i] = h->in[i].res;
+			names[i] = h->in[i].path;
+			scn[i] = h->in[i].scn;
+			cat[i] = h->in[i].cat;
+		}
+		rc = ers_html_write_compare(f, res, names, n, scn, cat, 0);
+	}
+	free(res);
+	free(names);
+	free(scn);
+	free(cat);
+	return rc;
 }
 
 /* Compare, print, write and check; the exit code. */
@@ -289,7 +332,11 @@ static int report(struct compare_args *a, struct input *in, const struct ers_fai
 	}
 	code = ers_compare_write_text(c, stdout, a->flags) == ERS_OK ? 0 : 3;
 	if (!code && a->json)
-		code = write_json(c, a->json);
+		code = write_atomic(a->json, json_writer, c);
+	if (!code && a->report) {
+		struct html_ctx h = { a, in };
+		code = write_atomic(a->report, html_writer, &h);
+	}
 	for (size_t i = 0; i < c->n_violations; i++)
 		fprintf(stderr, "fail-on: %s\n", c->violations[i].msg);
 	if (!code && c->n_violations)

@@ -19,7 +19,7 @@ const struct ers_command ers_commands[] = {
 	  "ersim analyze SCENARIO.xml [--json FILE] [--verify]",
 	  "static resiliency: single points of failure, min cuts, resiliency class" },
 	{ "compare", ers_cmd_compare,
-	  "ersim compare A B [C ...] [--json FILE] [--fail-on EXPR] [--only-diff] [--seed N] [--until T]",
+	  "ersim compare A B [C ...] [--json FILE] [--report FILE.html] [--fail-on EXPR] [--only-diff] [--seed N] [--until T]",
 	  "failover results of scenarios or result documents side by side" },
 	{ "batch", ers_cmd_batch,
 	  "ersim batch EXPERIMENT.xml [-j N] [--db FILE] [--csv FILE] [--shard K/N]",

@@ -39,6 +39,9 @@ for s in max-resiliency global-reach; do
 	"$ersim" run "scenarios/$s.xml" --report "$out/$s.html" >/dev/null
 	pages+=("$out/$s.html")
 done
+"$ersim" compare tests/compare/bfd-off.xml tests/compare/bfd-on.xml \
+	--report "$out/compare-bfd.html" >/dev/null
+pages+=("$out/compare-bfd.html")
 if [ -x "$build/check_ersim" ]; then
 	ERSIM="$ersim" ERS_HTML_SAMPLES="$out" CK_RUN_SUITE=html CK_VERBOSITY=silent \
 		"$build/check_ersim"
