@@ -305,14 +305,14 @@ static int msee_targets(struct ctx *c)
 	for (size_t v = 0; v < c->nv; v++) {
 		const char *id = ers_topology_node_id(c->t, (int)v);
 		const char *loc = ers_topology_node_location(c->t, (int)v);
-		size_t len = (size_t)(strchr(id, '/') - id);
-		int side = ers_topology_node_role(c->t, (int)v);
-		int pair = atoi(id + strlen(loc) + 1);
-		struct ers_target tg = { .kind = ERS_T_MSEE, .location = (char *)loc,
-					 .pair = pair, .side = side };
+		struct ers_target tg = { .kind = ERS_T_MSEE, .location = (char *)loc };
+		size_t len;
 
 		if (ers_topology_node_kind(c->t, (int)v) != ERS_TOPO_NODE_MSEE)
 			continue;
+		len = (size_t)(strchr(id, '/') - id);	/* "<location>-<pair>/<side>" */
+		tg.pair = atoi(id + strlen(loc) + 1);
+		tg.side = ers_topology_node_role(c->t, (int)v);
 		if (add_target(c, xasprintf("msee:%s", id), tg, -1))
 			return -1;
 		if (prev_pair && prev_len == len && !strncmp(prev_pair, id, len))

@@ -210,12 +210,11 @@ static void stop_timers(struct ers_world *w, struct ers_peer *p)
 	ers_timer_cancel(w->sim, &p->hold_timer);
 	ers_timer_cancel(w->sim, &p->keepalive_timer);
 	ers_timer_cancel(w->sim, &p->mrai_timer);
-	ers_timer_cancel(w->sim, &p->flush_timer);
 }
 
 static void schedule_connect(struct ers_world *w, struct ers_session *ss, ers_time_t delay)
 {
-	struct ers_timer *t = &ss->end[0].connect_timer;
+	struct ers_timer *t = &ss->connect_timer;
 
 	if (!ers_timer_armed(t) || t->at > ers_sim_now(w->sim) + delay)
 		ers_timer_set(w->sim, t, ers_sim_now(w->sim) + delay);
@@ -500,8 +499,18 @@ void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix
 		return;
 	}
 	/* Send once the current batch is done (same time, later in order). */
-	if (!ers_timer_armed(&p->flush_timer))
-		ers_timer_set(w->sim, &p->flush_timer, ers_sim_now(w->sim));
+	if (!p->flush_queued) {
+		struct ers_speaker *s = p->self;
+		p->flush_queued = true;
+		p->flush_next = NULL;
+		if (s->flush_tail)
+			s->flush_tail->flush_next = p;
+		else
+			s->flush_head = p;
+		s->flush_tail = p;
+	}
+	if (!ers_timer_armed(&p->self->flush_timer))
+		ers_timer_set(w->sim, &p->self->flush_timer, ers_sim_now(w->sim));
 }
 
 void ers_peer_refresh(struct ers_world *w, struct ers_peer *p)
@@ -588,6 +597,21 @@ static void on_mrai(struct ers_sim *sim, void *arg, uint64_t data)
 	flush(sim, arg, data);
 }
 
+/* The router's batch is done: send to every peer it queued, in order. */
+static void flush_speaker(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_speaker *s = arg;
+
+	while (s->flush_head) {
+		struct ers_peer *p = s->flush_head;
+		s->flush_head = p->flush_next;
+		if (!s->flush_head)
+			s->flush_tail = NULL;
+		p->flush_queued = false;
+		flush(sim, p, data);
+	}
+}
+
 /* ---- links and nodes ------------------------------------------------- */
 
 void ers_bgp_start(struct ers_world *w)
@@ -596,15 +620,16 @@ void ers_bgp_start(struct ers_world *w)
 		struct ers_session *ss = w->sessions[i];
 		for (int e = 0; e < 2; e++) {
 			struct ers_peer *p = &ss->end[e];
-			ers_timer_init(&p->connect_timer, on_connect_retry, ss, 0);
 			ers_timer_init(&p->hold_timer, on_hold_expired, p, 0);
 			ers_timer_init(&p->keepalive_timer, on_keepalive, p, 0);
 			ers_timer_init(&p->mrai_timer, on_mrai, p, 0);
-			ers_timer_init(&p->flush_timer, flush, p, 0);
 		}
 		ers_timer_init(&ss->bfd_timer, on_bfd_detect, ss, 0);
+		ers_timer_init(&ss->connect_timer, on_connect_retry, ss, 0);
 		schedule_connect(w, ss, 0);
 	}
+	for (size_t i = 0; i < w->n_speakers; i++)
+		ers_timer_init(&w->speakers[i]->flush_timer, flush_speaker, w->speakers[i], 0);
 	for (size_t i = 0; i < w->n_speakers; i++)
 		ers_rib_speaker_up(w, w->speakers[i]);
 }

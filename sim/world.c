@@ -203,11 +203,8 @@ static struct ers_session *add_session(struct ers_world *w, struct ers_speaker *
 	init_peer(&ss->end[0], a, &ss->end[1], ss);
 	init_peer(&ss->end[1], b, &ss->end[0], ss);
 	ss->end[0].ibgp = ss->end[1].ibgp = a->asn == b->asn;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		ss->end[i].bgp = w->s->bgp;
-		ss->end[i].bfd = w->s->bfd;
-		ss->end[i].bfd.enabled = false;
-	}
 	ss->link = (size_t)link;
 	ss->index = w->n_sessions;
 	w->sessions[w->n_sessions++] = ss;
@@ -216,21 +213,23 @@ static struct ers_session *add_session(struct ers_world *w, struct ers_speaker *
 	return ss;
 }
 
-/* Apply a link's session settings (policies, timers, BFD) to one end. */
+/* Apply a link's session settings (policies, timers) to one end. */
 static void configure_end(struct ers_world *w, struct ers_peer *p,
 			  const struct ers_session_cfg *cfg)
 {
 	p->import = &cfg->import;
 	p->export = &cfg->export;
 	p->bgp = ers_bgp_cfg_merge(&w->s->bgp, &cfg->bgp);
-	p->bfd = ers_bfd_cfg_merge(&w->s->bfd, &cfg->bfd);
 }
 
 /* BFD runs when the customer's end enables it (the MSEE side always has
  * it on for private peering): the slower interval of the two applies. */
-static void enable_bfd(struct ers_session *ss, const struct ers_bfd_cfg *cfg,
-		       ers_time_t other_interval)
+static void enable_bfd(struct ers_world *w, struct ers_session *ss,
+		       const struct ers_session_cfg *over, ers_time_t other_interval)
 {
+	struct ers_bfd_cfg b = ers_bfd_cfg_merge(&w->s->bfd, &over->bfd);
+	const struct ers_bfd_cfg *cfg = &b;
+
 	if (!cfg->enabled)
 		return;
 	ss->bfd = true;
@@ -366,7 +365,7 @@ static int build_direct_side(struct ers_world *w, size_t ci, int side,
 		return -1;
 	configure_end(w, &ss->end[0], &c->links[side].cfg);
 	make_msee_end(&ss->end[1], c);
-	enable_bfd(ss, &ss->end[0].bfd, MSEE_BFD_INTERVAL);
+	enable_bfd(w, ss, &c->links[side].cfg, MSEE_BFD_INTERVAL);
 	return 0;
 }
 
@@ -395,8 +394,7 @@ static int build_layer3_side(struct ers_world *w, size_t ci, int side,
 		return -1;
 	ss->end[0].bgp = ers_bgp_cfg_merge(&w->s->bgp, &c->links[side].cfg.bgp);
 	make_msee_end(&ss->end[1], c);
-	ss->end[0].bfd = ers_bfd_cfg_merge(&w->s->bfd, &c->links[side].cfg.bfd);
-	enable_bfd(ss, &ss->end[0].bfd, MSEE_BFD_INTERVAL);
+	enable_bfd(w, ss, &c->links[side].cfg, MSEE_BFD_INTERVAL);
 	return 0;
 }
 
@@ -576,7 +574,7 @@ static int build_site_links(struct ers_world *w)
 			 * meshes would never hear of each other's routes. */
 			ss->end[e].rr_client = ss->end[e].ibgp;
 		}
-		enable_bfd(ss, &ss->end[0].bfd, 0);
+		enable_bfd(w, ss, &sl->cfg, 0);
 	}
 	return 0;
 }
@@ -598,8 +596,28 @@ static int build_vpns(struct ers_world *w)
 		configure_end(w, &ss->end[0], &v->cfg);
 		ss->end[1].role = ERS_PEER_VPN;
 		ss->end[1].vpn = true;
-		enable_bfd(ss, &ss->end[0].bfd, 0);
+		enable_bfd(w, ss, &v->cfg, 0);
 	}
+	return 0;
+}
+
+/* Size the link and session arrays once: at Internet scale, doubling
+ * leaves up to half of them unused. Every link carries one session. */
+static int presize(struct ers_world *w)
+{
+	const struct ers_scenario *s = w->s;
+	size_t n = s->n_site_links + s->n_vpns + 4 * s->n_circuits + 2 * s->n_global_reach;
+
+	for (size_t i = 0; i < s->n_vnets; i++)
+		n += 2 * s->vnets[i].n_connections;
+	for (size_t i = 0; i < s->n_sites; i++)
+		n += s->sites[i].n_routers * (s->sites[i].n_routers - 1) / 2;
+	n++;
+	w->links = malloc(n * sizeof *w->links);
+	w->sessions = malloc(n * sizeof *w->sessions);
+	if (!w->links || !w->sessions)
+		return -1;
+	w->cap_links = w->cap_sessions = n;
 	return 0;
 }
 
@@ -610,7 +628,7 @@ enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
 	w->cat = cat;
 	ers_attr_table_init(&w->attrs);
 	ers_prefix_table_init(&w->prefixes);
-	if (build_sites(w) || build_origins(w) || build_circuits(w) || build_vnets(w) ||
+	if (presize(w) || build_sites(w) || build_origins(w) || build_circuits(w) || build_vnets(w) ||
 	    build_global_reach(w) || build_site_mesh(w) || build_site_links(w) ||
 	    build_vpns(w))
 		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL,

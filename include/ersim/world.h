@@ -90,13 +90,13 @@ struct ers_peer {
 	bool vpn;			/* gateway side of a VPN */
 	const struct ers_policy *import, *export;
 	struct ers_bgp_cfg bgp;		/* effective settings of this end */
-	struct ers_bfd_cfg bfd;
 
 	int state;			/* enum ers_bgp_state */
 	uint32_t conn;			/* connection (session epoch) it is attached to */
 	ers_time_t hold, keepalive;	/* negotiated */
-	struct ers_timer connect_timer, hold_timer, keepalive_timer, mrai_timer;
-	struct ers_timer flush_timer;	/* send pending updates now */
+	struct ers_timer hold_timer, keepalive_timer, mrai_timer;
+	struct ers_peer *flush_next;	/* in the speaker's list of peers to flush */
+	bool flush_queued;
 
 	struct ers_map adj_in;		/* prefix id -> const struct ers_attrs * */
 	struct ers_map adj_out;		/* prefix id -> const struct ers_attrs * sent */
@@ -111,6 +111,7 @@ struct ers_session {
 	struct ers_peer end[2];
 	size_t link;			/* link it runs over */
 	uint32_t epoch;			/* bumped on every reset: stale messages drop */
+	struct ers_timer connect_timer;	/* retry when both ends are idle */
 	bool bfd;			/* BFD runs on this session */
 	ers_time_t bfd_interval;	/* negotiated: the slower of the two */
 	unsigned bfd_mult;
@@ -144,6 +145,10 @@ struct ers_speaker {
 	ers_time_t busy_until;		/* decision process is busy until */
 	struct ers_peer **peers;
 	size_t n_peers;
+	/* Peers with prefixes to send, flushed once the current instant's
+	 * batch is done: one timer per router, not per session. */
+	struct ers_timer flush_timer;
+	struct ers_peer *flush_head, *flush_tail;
 	struct ers_map local;		/* prefix id -> attrs originated here */
 	struct ers_map loc;		/* prefix id -> struct ers_loc * */
 	uint32_t n_learned;		/* gateway: routes in loc learned */
