@@ -114,7 +114,7 @@ static void print_row(FILE *out, const char *label, const char *column, struct s
 	double sum = 0;
 
 	if (!s->n) {
-		fprintf(out, "  %-32s %6d %10s %10s %10s %10s %10s\n", label, 0, "-", "-", "-",
+		fprintf(out, "  %-32s %6d %12s %12s %12s %12s %12s\n", label, 0, "-", "-", "-",
 			"-", "-");
 		return;
 	}
@@ -124,7 +124,7 @@ static void print_row(FILE *out, const char *label, const char *column, struct s
 	if (strcmp(column, "max_utilization") && strcmp(column, "final_reachable") &&
 	    !strstr(column, "_s"))
 		snprintf(b[0], sizeof b[0], "%.1f", sum / (double)s->n);
-	fprintf(out, "  %-32s %6zu %10s %10s %10s %10s %10s\n", label, s->n, b[0],
+	fprintf(out, "  %-32s %6zu %12s %12s %12s %12s %12s\n", label, s->n, b[0],
 		fmt(column, pct(s, 0.50), b[1], sizeof b[1]),
 		fmt(column, pct(s, 0.95), b[2], sizeof b[2]),
 		fmt(column, pct(s, 0.99), b[3], sizeof b[3]),
@@ -200,7 +200,7 @@ static bool print_worst(FILE *out, sqlite3 *db, const struct ers_measure *m, lon
 		if (!n++)
 			fprintf(out, "  worst failure sets by %s%s%s:\n", m->metric,
 				m->flow ? " " : "", m->flow ? m->flow : "");
-		fprintf(out, "    %10s  %s\n",
+		fprintf(out, "    %12s  %s\n",
 			fmt(m->column, sqlite3_column_double(st, 1), b, sizeof b),
 			(const char *)sqlite3_column_text(st, 0));
 	}
@@ -219,7 +219,7 @@ static bool print_combo(FILE *out, sqlite3 *db, sqlite3_stmt *row,
 		*params ? params : "", *params ? ": " : "",
 		sqlite3_column_int64(row, 2), (long long)sqlite3_column_double(row, 3),
 		(long long)sqlite3_column_double(row, 4));
-	fprintf(out, "  %-32s %6s %10s %10s %10s %10s %10s\n", "metric", "n", "mean", "p50",
+	fprintf(out, "  %-32s %6s %12s %12s %12s %12s %12s\n", "metric", "n", "mean", "p50",
 		"p95", "p99", "max");
 	for (size_t i = 0; i < n_ms && ok; i++)
 		ok = print_measure(out, db, &ms[i], combo);

@@ -171,6 +171,28 @@ START_TEST(test_run_json_byte_identical)
 }
 END_TEST
 
+/* --shuffle-ties: equal-time events in a seeded random order. The run is
+ * still reproducible, the event order differs from FIFO, and on this
+ * scenario the routing outcome does not depend on it. */
+START_TEST(test_run_shuffle_ties_reproducible)
+{
+	struct ers_run_opts o = { .has_seed = true, .seed = 42, .shuffle_ties = true };
+	struct ers_result *a = run_file("scenarios/default.xml", &o);
+	struct ers_result *b = run_file("scenarios/default.xml", &o);
+	struct ers_result *fifo = run_seed("scenarios/default.xml", 42);
+
+	ck_assert_uint_eq(a->stats.fingerprint, b->stats.fingerprint);
+	ck_assert_uint_ne(a->stats.fingerprint, fifo->stats.fingerprint);
+	ck_assert_int_eq(a->n_endpoints, fifo->n_endpoints);
+	ck_assert(!memcmp(a->reach, fifo->reach, a->n_endpoints * a->n_endpoints));
+	for (size_t i = 0; i < a->n_flows; i++)
+		ck_assert_int_eq(a->flows[i].final_reachable, fifo->flows[i].final_reachable);
+	ers_result_free(a);
+	ers_result_free(b);
+	ers_result_free(fifo);
+}
+END_TEST
+
 static bool reach(const struct ers_result *r, const char *from, const char *to)
 {
 	size_t i, j;
@@ -271,6 +293,7 @@ Suite *make_run_suite(void)
 	tcase_add_test(tc, test_run_failover_accounts_outage);
 	tcase_add_test(tc, test_run_same_seed_same_result);
 	tcase_add_test(tc, test_run_json_byte_identical);
+	tcase_add_test(tc, test_run_shuffle_ties_reproducible);
 	tcase_add_test(tc, test_run_default_scenario);
 	tcase_add_test(tc, test_run_ribs_show_azure_as_12076);
 	suite_add_tcase(s, tc);
