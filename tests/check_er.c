@@ -4,63 +4,19 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "ersim/run.h"
+#include "test_util.h"
 
+/* Run tests/er/NAME.xml. */
 static struct ers_result *run_er(const char *name, bool ribs)
 {
 	char path[256];
-	struct ers_scenario *s;
-	struct ers_catalog *cat;
-	struct ers_result *r = NULL;
 	struct ers_run_opts o = { .ribs = ribs };
-	struct ers_diag d;
 
 	snprintf(path, sizeof path, "tests/er/%s.xml", name);
-	ers_diag_init(&d);
-	if (ers_scenario_open(path, &s, &cat, &d) || ers_run(s, cat, &o, &r, &d)) {
-		ers_diag_print(&d, stderr);
-		ck_abort_msg("cannot run %s", path);
-	}
-	ers_diag_release(&d);
-	ers_scenario_free(s);
-	ers_catalog_free(cat);
-	return r;
-}
-
-static const struct ers_flow_result *flow(const struct ers_result *r, const char *id)
-{
-	for (size_t i = 0; i < r->n_flows; i++)
-		if (!strcmp(r->flows[i].id, id))
-			return &r->flows[i];
-	ck_abort_msg("no flow %s", id);
-	return NULL;
-}
-
-static const struct ers_rib_route *route(const struct ers_result *r, const char *router,
-					 const char *prefix)
-{
-	for (size_t i = 0; i < r->n_ribs; i++) {
-		if (strcmp(r->ribs[i].router, router))
-			continue;
-		for (size_t j = 0; j < r->ribs[i].n_routes; j++)
-			if (!strcmp(r->ribs[i].routes[j].prefix, prefix))
-				return &r->ribs[i].routes[j];
-	}
-	return NULL;
-}
-
-static bool reach(const struct ers_result *r, const char *from, const char *to)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->n_endpoints && strcmp(r->endpoints[i], from); i++)
-		;
-	for (j = 0; j < r->n_endpoints && strcmp(r->endpoints[j], to); j++)
-		;
-	ck_assert(i < r->n_endpoints && j < r->n_endpoints);
-	return r->reach[i * r->n_endpoints + j];
+	return tu_run(path, &o);
 }
 
 /* Paths in force at the end: the last entries sharing one from time. */
@@ -85,7 +41,7 @@ static bool has_comm(const struct ers_rib_route *rt, const char *c)
 START_TEST(test_er_prefix_limit_drops_and_restores_session)
 {
 	struct ers_result *r = run_er("prefix-limit", false);
-	const struct ers_flow_result *f = flow(r, "app");
+	const struct ers_flow_result *f = tu_flow(r, "app");
 	size_t first;
 
 	ck_assert_int_eq(r->n_notices, 2);
@@ -106,8 +62,8 @@ END_TEST
 START_TEST(test_er_region_community_steers_with_local_pref)
 {
 	struct ers_result *r = run_er("communities", true);
-	const struct ers_flow_result *neu = flow(r, "to-neu"), *weu = flow(r, "to-weu");
-	const struct ers_rib_route *rt = route(r, "hq/ce1", "10.2.0.0/16");
+	const struct ers_flow_result *neu = tu_flow(r, "to-neu"), *weu = tu_flow(r, "to-weu");
+	const struct ers_rib_route *rt = tu_route(r, "hq/ce1", "10.2.0.0/16");
 
 	/* North Europe (12076:50003) matches the Dublin import rule. */
 	ck_assert_ptr_nonnull(rt);
@@ -120,7 +76,7 @@ START_TEST(test_er_region_community_steers_with_local_pref)
 	ck_assert_int_eq(weu->n_paths, 4);
 	ck_assert(fabs(weu->paths[0].share - 0.25) < 1e-9);
 	/* Region community plus the VNet's own, AS path "12076" only. */
-	rt = route(r, "hq/ce1", "10.1.0.0/16");
+	rt = tu_route(r, "hq/ce1", "10.1.0.0/16");
 	ck_assert(has_comm(rt, "12076:50002"));
 	ck_assert(has_comm(rt, "12076:20001"));
 	ck_assert_int_eq(rt->as_path_len, 1);
@@ -132,12 +88,12 @@ END_TEST
 START_TEST(test_er_microsoft_ignores_customer_communities)
 {
 	struct ers_result *r = run_er("communities", true);
-	const struct ers_rib_route *rt = route(r, "amsterdam-1/a@er-ams", "192.168.1.0/24");
+	const struct ers_rib_route *rt = tu_route(r, "amsterdam-1/a@er-ams", "192.168.1.0/24");
 
 	ck_assert_ptr_nonnull(rt);
 	ck_assert_int_eq(rt->n_communities, 0);
 	/* The gateway sees the site behind 12076, without 65515. */
-	rt = route(r, "weu/gw", "192.168.1.0/24");
+	rt = tu_route(r, "weu/gw", "192.168.1.0/24");
 	ck_assert_int_eq(rt->as_path_len, 2);
 	ck_assert_uint_eq(rt->as_path[0], 12076);
 	ck_assert_uint_eq(rt->as_path[1], 65010);
@@ -148,7 +104,7 @@ END_TEST
 START_TEST(test_er_gateway_prefers_expressroute_over_vpn)
 {
 	struct ers_result *r = run_er("vpn-backup", true);
-	const struct ers_flow_result *f = flow(r, "from-hub");
+	const struct ers_flow_result *f = tu_flow(r, "from-hub");
 	size_t first;
 
 	/* Before the failure: ExpressRoute, though the VPN path is shorter. */
@@ -166,7 +122,7 @@ END_TEST
 START_TEST(test_er_connection_weight_beats_as_path)
 {
 	struct ers_result *r = run_er("weight", true);
-	const struct ers_flow_result *w = flow(r, "weighted-out"), *e = flow(r, "even-out");
+	const struct ers_flow_result *w = tu_flow(r, "weighted-out"), *e = tu_flow(r, "even-out");
 
 	ck_assert_str_eq(w->paths[0].nodes[1], "london-1/a");
 	ck_assert_str_eq(w->paths[1].nodes[1], "london-1/b");
@@ -183,11 +139,11 @@ START_TEST(test_er_gateway_does_not_transit_between_circuits)
 
 	/* Circuits a and c both connect the hub VNet: its gateway learns c's
 	 * prefix but never re-advertises it to circuit a. */
-	ck_assert_ptr_nonnull(route(r, "hub/gw", "192.168.3.0/24"));
-	ck_assert_ptr_null(route(r, "amsterdam-1/a@er-a", "192.168.3.0/24"));
-	ck_assert_ptr_null(route(r, "a/ce1", "192.168.3.0/24"));
-	ck_assert(reach(r, "a", "hub"));
-	ck_assert(reach(r, "c", "hub"));
+	ck_assert_ptr_nonnull(tu_route(r, "hub/gw", "192.168.3.0/24"));
+	ck_assert_ptr_null(tu_route(r, "amsterdam-1/a@er-a", "192.168.3.0/24"));
+	ck_assert_ptr_null(tu_route(r, "a/ce1", "192.168.3.0/24"));
+	ck_assert(tu_reach(r, "a", "hub"));
+	ck_assert(tu_reach(r, "c", "hub"));
 	ers_result_free(r);
 }
 END_TEST
@@ -195,12 +151,12 @@ END_TEST
 START_TEST(test_er_global_reach_not_transitive)
 {
 	struct ers_result *r = run_er("gr-transit", false);
-	const struct ers_flow_result *ab = flow(r, "a-to-b"), *ac = flow(r, "a-to-c");
+	const struct ers_flow_result *ab = tu_flow(r, "a-to-b"), *ac = tu_flow(r, "a-to-c");
 
-	ck_assert(reach(r, "a", "b"));
-	ck_assert(reach(r, "b", "c"));
-	ck_assert(!reach(r, "a", "c"));
-	ck_assert(!reach(r, "c", "a"));
+	ck_assert(tu_reach(r, "a", "b"));
+	ck_assert(tu_reach(r, "b", "c"));
+	ck_assert(!tu_reach(r, "a", "c"));
+	ck_assert(!tu_reach(r, "c", "a"));
 	/* a to b: both MSEEs, no gateway. */
 	ck_assert_int_eq(ab->paths[0].n_nodes, 4);
 	ck_assert_str_eq(ab->paths[0].nodes[1], "amsterdam-1/a");
@@ -214,13 +170,13 @@ START_TEST(test_er_msee_pair_failure_shares_fate)
 {
 	struct ers_result *r = run_er("shared-pair", false);
 
-	ck_assert(!flow(r, "a")->final_reachable);
-	ck_assert(!flow(r, "b")->final_reachable);
-	ck_assert(flow(r, "c")->final_reachable);
-	ck_assert_int_eq(flow(r, "c")->outage, 0);
-	ck_assert_str_eq(flow(r, "c")->paths[0].nodes[1], "amsterdam-2/a");
+	ck_assert(!tu_flow(r, "a")->final_reachable);
+	ck_assert(!tu_flow(r, "b")->final_reachable);
+	ck_assert(tu_flow(r, "c")->final_reachable);
+	ck_assert_int_eq(tu_flow(r, "c")->outage, 0);
+	ck_assert_str_eq(tu_flow(r, "c")->paths[0].nodes[1], "amsterdam-2/a");
 	/* Circuits on one pair never see each other's routes. */
-	ck_assert(!reach(r, "a", "vb"));
+	ck_assert(!tu_reach(r, "a", "vb"));
 	ers_result_free(r);
 }
 END_TEST
@@ -228,7 +184,7 @@ END_TEST
 START_TEST(test_er_metro_survives_location_failure)
 {
 	struct ers_result *r = run_er("metro", false);
-	const struct ers_flow_result *f = flow(r, "app");
+	const struct ers_flow_result *f = tu_flow(r, "app");
 	size_t first;
 
 	ck_assert_str_eq(f->paths[0].nodes[1], "amsterdam-1/a");
@@ -243,7 +199,7 @@ END_TEST
 START_TEST(test_er_maintenance_drains_before_link_goes_down)
 {
 	struct ers_result *r = run_er("maintenance", false);
-	const struct ers_flow_result *good = flow(r, "good"), *stub = flow(r, "stubborn");
+	const struct ers_flow_result *good = tu_flow(r, "good"), *stub = tu_flow(r, "stubborn");
 
 	/* Following the prepend loses nothing; pinning the link with local
 	 * preference loses traffic until BFD notices (< 0.9 s). */
@@ -260,8 +216,8 @@ END_TEST
 START_TEST(test_er_layer3_paths_cross_provider_edges)
 {
 	struct ers_result *r = run_er("layer3", true);
-	const struct ers_flow_result *f = flow(r, "app");
-	const struct ers_rib_route *rt = route(r, "hq/ce1", "10.1.0.0/16");
+	const struct ers_flow_result *f = tu_flow(r, "app");
+	const struct ers_rib_route *rt = tu_route(r, "hq/ce1", "10.1.0.0/16");
 
 	ck_assert_int_eq(f->paths[0].n_nodes, 4);
 	ck_assert_str_eq(f->paths[0].nodes[1], "er/pe-primary");
@@ -276,7 +232,7 @@ END_TEST
 START_TEST(test_er_gateway_ecmp_at_most_four_circuits)
 {
 	struct ers_result *r = run_er("ecmp-limit", false);
-	const struct ers_flow_result *f = flow(r, "out");
+	const struct ers_flow_result *f = tu_flow(r, "out");
 
 	ck_assert_int_eq(f->n_paths, 8);
 	for (size_t i = 0; i < f->n_paths; i++) {

@@ -11,34 +11,12 @@
 #include <string.h>
 
 #include "ersim/result_json.h"
-#include "ersim/run.h"
-
-static struct ers_result *run_file(const char *path, const struct ers_run_opts *o)
-{
-	struct ers_scenario *s;
-	struct ers_catalog *cat;
-	struct ers_result *r = NULL;
-	struct ers_diag d;
-
-	ers_diag_init(&d);
-	if (ers_scenario_open(path, &s, &cat, &d) != ERS_OK) {
-		ers_diag_print(&d, stderr);
-		ck_abort_msg("cannot open %s", path);
-	}
-	if (ers_run(s, cat, o, &r, &d) != ERS_OK) {
-		ers_diag_print(&d, stderr);
-		ck_abort_msg("run of %s failed", path);
-	}
-	ers_diag_release(&d);
-	ers_scenario_free(s);
-	ers_catalog_free(cat);
-	return r;
-}
+#include "test_util.h"
 
 static struct ers_result *run_seed(const char *path, uint64_t seed)
 {
 	struct ers_run_opts o = { .has_seed = true, .seed = seed };
-	return run_file(path, &o);
+	return tu_run(path, &o);
 }
 
 /* Seconds from the failure at 30 s to its detection. */
@@ -145,7 +123,7 @@ END_TEST
 static char *json_of(const char *path, uint64_t seed, size_t *len)
 {
 	struct ers_run_opts o = { .has_seed = true, .seed = seed, .ribs = true };
-	struct ers_result *r = run_file(path, &o);
+	struct ers_result *r = tu_run(path, &o);
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 
@@ -177,8 +155,8 @@ END_TEST
 START_TEST(test_run_shuffle_ties_reproducible)
 {
 	struct ers_run_opts o = { .has_seed = true, .seed = 42, .shuffle_ties = true };
-	struct ers_result *a = run_file("scenarios/default.xml", &o);
-	struct ers_result *b = run_file("scenarios/default.xml", &o);
+	struct ers_result *a = tu_run("scenarios/default.xml", &o);
+	struct ers_result *b = tu_run("scenarios/default.xml", &o);
 	struct ers_result *fifo = run_seed("scenarios/default.xml", 42);
 
 	ck_assert_uint_eq(a->stats.fingerprint, b->stats.fingerprint);
@@ -192,18 +170,6 @@ START_TEST(test_run_shuffle_ties_reproducible)
 	ers_result_free(fifo);
 }
 END_TEST
-
-static bool reach(const struct ers_result *r, const char *from, const char *to)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->n_endpoints && strcmp(r->endpoints[i], from); i++)
-		;
-	for (j = 0; j < r->n_endpoints && strcmp(r->endpoints[j], to); j++)
-		;
-	ck_assert(i < r->n_endpoints && j < r->n_endpoints);
-	return r->reach[i * r->n_endpoints + j];
-}
 
 START_TEST(test_run_default_scenario)
 {
@@ -219,11 +185,11 @@ START_TEST(test_run_default_scenario)
 	ck_assert_str_eq(repl->paths[0].nodes[1], "amsterdam-1/a");
 	ck_assert_str_eq(repl->paths[0].nodes[2], "dallas-1/a");
 	ck_assert_str_eq(repl->paths[0].nodes[3], "dal-dc/ce1");
-	ck_assert(reach(r, "ams-dc", "dal-dc"));
-	ck_assert(reach(r, "ams-dc", "hub-weu"));
+	ck_assert(tu_reach(r, "ams-dc", "dal-dc"));
+	ck_assert(tu_reach(r, "ams-dc", "hub-weu"));
 	/* Global Reach carries on-premises routes only. */
-	ck_assert(!reach(r, "dal-dc", "hub-weu"));
-	ck_assert(!reach(r, "hub-weu", "dal-dc"));
+	ck_assert(!tu_reach(r, "dal-dc", "hub-weu"));
+	ck_assert(!tu_reach(r, "hub-weu", "dal-dc"));
 	ers_result_free(r);
 }
 END_TEST
@@ -231,7 +197,7 @@ END_TEST
 START_TEST(test_run_ribs_show_azure_as_12076)
 {
 	struct ers_run_opts o = { .ribs = true };
-	struct ers_result *r = run_file("scenarios/default.xml", &o);
+	struct ers_result *r = tu_run("scenarios/default.xml", &o);
 	const struct ers_rib_table *t = NULL;
 
 	for (size_t i = 0; i < r->n_ribs; i++)

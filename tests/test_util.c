@@ -1,0 +1,59 @@
+/*
+ * test_util.c - helpers shared by the end-to-end suites (test_util.h).
+ */
+#include <check.h>
+#include <string.h>
+
+#include "test_util.h"
+
+struct ers_result *tu_run(const char *path, const struct ers_run_opts *o)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_result *r = NULL;
+	struct ers_diag d;
+
+	ers_diag_init(&d);
+	if (ers_scenario_open(path, &s, &cat, &d) != ERS_OK || ers_run(s, cat, o, &r, &d) != ERS_OK) {
+		ers_diag_print(&d, stderr);
+		ck_abort_msg("cannot run %s", path);
+	}
+	ers_diag_release(&d);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	return r;
+}
+
+const struct ers_flow_result *tu_flow(const struct ers_result *r, const char *id)
+{
+	for (size_t i = 0; i < r->n_flows; i++)
+		if (!strcmp(r->flows[i].id, id))
+			return &r->flows[i];
+	ck_abort_msg("no flow '%s'", id);
+	return NULL;
+}
+
+const struct ers_rib_route *tu_route(const struct ers_result *r, const char *router,
+				     const char *prefix)
+{
+	for (size_t i = 0; i < r->n_ribs; i++) {
+		if (strcmp(r->ribs[i].router, router))
+			continue;
+		for (size_t j = 0; j < r->ribs[i].n_routes; j++)
+			if (!strcmp(r->ribs[i].routes[j].prefix, prefix))
+				return &r->ribs[i].routes[j];
+	}
+	return NULL;
+}
+
+bool tu_reach(const struct ers_result *r, const char *from, const char *to)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n_endpoints && strcmp(r->endpoints[i], from); i++)
+		;
+	for (j = 0; j < r->n_endpoints && strcmp(r->endpoints[j], to); j++)
+		;
+	ck_assert_msg(i < r->n_endpoints && j < r->n_endpoints, "no endpoint %s or %s", from, to);
+	return r->reach[i * r->n_endpoints + j];
+}
