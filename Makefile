@@ -147,6 +147,6 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ersim
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-mpi
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d

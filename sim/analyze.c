@@ -1518,6 +1518,7 @@ static void report_pair(FILE *out, const struct ers_analysis *a, const struct er
 		fprintf(out, "%s\n", p->n_cut_sets > 4 ? "; ..." : "");
 	}
 	fprintf(out, "  class: %s (%s) via", ers_an_class_str(p->cls),
+		p->cls == ERS_AN_CLASS_NONE ? "no ExpressRoute path" :
 		p->meets_guidance ? "meets Microsoft's guidance" :
 		"below Microsoft's guidance of high or maximum for production");
 	for (size_t i = 0; i < p->n_locations; i++)

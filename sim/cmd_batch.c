@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ersim/batch.h"
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 #include "ersim/units.h"
 
@@ -26,6 +27,7 @@ struct batch_args {
 	const char *experiment;
 	const char *db;
 	const char *csv;
+	const char *report;		/* --report FILE.html */
 	unsigned jobs;
 	unsigned shard, n_shards;	/* 0-based shard */
 	bool retry_failed;
@@ -110,27 +112,6 @@ static void show_progress(const struct ers_batch_progress *p, void *ctx)
 		fputc('\n', stderr);
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return argv[*i] + n;	/* -j4 */
-	if (*i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
-static bool is_opt(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, name, n) &&
-	       (arg[n] == '\0' || arg[n] == '=' || (!strcmp(name, "-j") && arg[n]));
-}
-
 static int parse_shard(struct batch_args *a, const char *v)
 {
 	unsigned k, n;
@@ -154,6 +135,8 @@ static int parse_value(struct batch_args *a, const char *opt, const char *v)
 		a->db = v;
 	} else if (!strcmp(opt, "--csv")) {
 		a->csv = v;
+	} else if (!strcmp(opt, "--report")) {
+		a->report = v;
 	} else if (!strcmp(opt, "--shard")) {
 		return parse_shard(a, v);
 	} else {
@@ -166,7 +149,8 @@ static int parse_value(struct batch_args *a, const char *opt, const char *v)
 
 static int parse_args(int argc, char **argv, struct batch_args *a)
 {
-	static const char *const valued[] = { "--db", "--csv", "--shard", "--jobs", "-j" };
+	static const char *const valued[] = { "--db", "--csv", "--shard", "--jobs", "-j",
+					      "--report" };
 	size_t k;
 	int rc;
 
@@ -183,11 +167,11 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 		} else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
 			a->quiet = true;
 		} else {
-			for (k = 0; k < 5 && !is_opt(arg, valued[k]); k++)
+			for (k = 0; k < 6 && !ers_opt_is(arg, valued[k]); k++)
 				;
-			if (k == 5)
+			if (k == 6)
 				return ers_usage_error(CMD, "unknown option '%s'", arg);
-			rc = parse_value(a, valued[k], opt_value(argc, argv, &i, valued[k]));
+			rc = parse_value(a, valued[k], ers_opt_value(argc, argv, &i, valued[k]));
 			if (rc)
 				return rc;
 		}
@@ -214,31 +198,14 @@ static char *default_db(const struct batch_args *a)
 	return p;
 }
 
-static int write_csv(struct ers_batch_db *db, const char *path, struct ers_diag *d)
+static enum ers_err csv_writer(const void *ctx, FILE *f, struct ers_diag *d)
 {
-	size_t n = strlen(path) + 5;
-	char *tmp = malloc(n);
-	FILE *f;
-	int code = 3;
+	return ers_batch_db_csv((struct ers_batch_db *)ctx, f, d);
+}
 
-	if (!tmp)
-		return 3;
-	snprintf(tmp, n, "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "ersim batch: cannot write '%s': %s\n", tmp, strerror(errno));
-	} else if (ers_batch_db_csv(db, f, d) != ERS_OK) {
-		fclose(f);
-		ers_diag_print(d, stderr);
-	} else if (fclose(f) || rename(tmp, path)) {
-		fprintf(stderr, "ersim batch: cannot write '%s': %s\n", path, strerror(errno));
-	} else {
-		code = 0;
-	}
-	if (code)
-		unlink(tmp);
-	free(tmp);
-	return code;
+static enum ers_err report_writer(const void *ctx, FILE *f, struct ers_diag *d)
+{
+	return ers_batch_report((struct ers_batch_db *)ctx, f, d);
 }
 
 /* Run what is missing: MPI ranks when started under mpirun with several
@@ -271,7 +238,9 @@ static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_
 		code = 3;
 	}
 	if (!code && a->csv)
-		code = write_csv(db, a->csv, d);
+		code = ers_write_atomic(CMD, a->csv, csv_writer, db, d);
+	if (!code && a->report)
+		code = ers_write_atomic(CMD, a->report, report_writer, db, d);
 	if (failed)
 		fprintf(stderr, "ersim batch: %zu runs failed; their errors are in the runs "
 			"table of '%s' (--retry-failed runs them again)\n", failed, db_path);

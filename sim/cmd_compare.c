@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 #include "ersim/compare.h"
 #include "ersim/html_report.h"
@@ -40,24 +41,6 @@ struct compare_args {
 	unsigned flags;
 	struct ers_run_opts opts;
 };
-
-static bool is_opt(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
 
 /* --fail-on A,B adds each expression. */
 static int add_fail_on(struct compare_args *a, const char *v)
@@ -132,11 +115,11 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		} else if (!strcmp(arg, "--only-diff")) {
 			a->flags |= ERS_CMP_ONLY_DIFF;
 		} else {
-			for (k = 0; k < 5 && !is_opt(arg, valued[k]); k++)
+			for (k = 0; k < 5 && !ers_opt_is(arg, valued[k]); k++)
 				;
 			if (k == 5)
 				return ers_usage_error(CMD, "unknown option '%s'", arg);
-			rc = parse_value(a, valued[k], opt_value(argc, argv, &i, valued[k]));
+			rc = parse_value(a, valued[k], ers_opt_value(argc, argv, &i, valued[k]));
 			if (rc)
 				return rc;
 		}
@@ -236,42 +219,9 @@ static int parse_fail_on(const struct compare_args *a, struct ers_fail_on *f)
 	return 0;
 }
 
-/* Write through path.tmp with write(ctx, f), renamed on success; 0 or 3. */
-static int write_atomic(const char *path, enum ers_err (*write)(const void *ctx, FILE *f),
-			const void *ctx)
+static enum ers_err json_writer(const void *ctx, FILE *f, struct ers_diag *d)
 {
-	size_t n = strlen(path) + 5;
-	char *tmp = malloc(n);
-	FILE *f = NULL;
-	enum ers_err rc = ERS_ENOMEM;
-	int err = 0;
-
-	if (tmp) {
-		snprintf(tmp, n, "%s.tmp", path);
-		f = fopen(tmp, "w");
-		err = f ? 0 : errno;
-	}
-	if (f) {
-		rc = write(ctx, f);
-		if (fclose(f) && rc == ERS_OK)
-			rc = ERS_EIO;
-		err = rc == ERS_EIO ? (errno ? errno : EIO) : 0;
-		if (rc == ERS_OK && rename(tmp, path)) {
-			rc = ERS_EIO;
-			err = errno;
-		}
-		if (rc != ERS_OK)
-			unlink(tmp);
-	}
-	if (rc != ERS_OK)
-		fprintf(stderr, "ersim compare: cannot write '%s': %s\n", path,
-			err ? strerror(err) : ers_err_str(rc));
-	free(tmp);
-	return rc == ERS_OK ? 0 : 3;
-}
-
-static enum ers_err json_writer(const void *ctx, FILE *f)
-{
+	(void)d;
 	return ers_compare_write_json(ctx, f);
 }
 
@@ -281,7 +231,7 @@ struct html_ctx {
 };
 
 /* The designs' timelines on one time axis and their metrics side by side. */
-static enum ers_err html_writer(const void *ctx, FILE *f)
+static enum ers_err html_writer(const void *ctx, FILE *f, struct ers_diag *d)
 {
 	const struct html_ctx *h = ctx;
 	size_t n = h->a->n_paths;
@@ -332,10 +282,10 @@ static int report(struct compare_args *a, struct input *in, const struct ers_fai
 	}
 	code = ers_compare_write_text(c, stdout, a->flags) == ERS_OK ? 0 : 3;
 	if (!code && a->json)
-		code = write_atomic(a->json, json_writer, c);
+		code = ers_write_atomic(CMD, a->json, json_writer, c, d);
 	if (!code && a->report) {
 		struct html_ctx h = { a, in };
-		code = write_atomic(a->report, html_writer, &h);
+		code = ers_write_atomic(CMD, a->report, html_writer, &h, d);
 	}
 	for (size_t i = 0; i < c->n_violations; i++)
 		fprintf(stderr, "fail-on: %s\n", c->violations[i].msg);

@@ -162,6 +162,9 @@ void ers_batch_db_counts(struct ers_batch_db *db, size_t *n_done, size_t *n_fail
 enum ers_err ers_batch_db_csv(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
 /* The summary table per parameter combination (batch_summary.c). */
 enum ers_err ers_batch_summary(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
+/* The HTML report (batch_report.c): CDFs of outage and convergence per
+ * combination, and the pairs of targets whose failure cut reachability. */
+enum ers_err ers_batch_report(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
 /* The sqlite3 handle, for batch_summary.c and tests. */
 struct sqlite3 *ers_batch_db_handle(struct ers_batch_db *db);
 

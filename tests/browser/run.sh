@@ -42,6 +42,9 @@ done
 "$ersim" compare tests/compare/bfd-off.xml tests/compare/bfd-on.xml \
 	--report "$out/compare-bfd.html" >/dev/null
 pages+=("$out/compare-bfd.html")
+"$ersim" batch tests/batch/pairs-cut.xml --db "$out/pairs-cut.db" -q \
+	--report "$out/batch-pairs.html" >/dev/null
+pages+=("$out/batch-pairs.html")
 if [ -x "$build/check_ersim" ]; then
 	ERSIM="$ersim" ERS_HTML_SAMPLES="$out" CK_RUN_SUITE=html CK_VERBOSITY=silent \
 		"$build/check_ersim"

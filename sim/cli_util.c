@@ -1,0 +1,65 @@
+/*
+ * cli_util.c - option parsing and all-or-nothing output files for the
+ * commands (cli_util.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ersim/cli_util.h"
+
+bool ers_opt_is(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+const char *ers_opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+int ers_write_atomic(const char *cmd, const char *path, ers_write_fn *write,
+		     const void *ctx, struct ers_diag *d)
+{
+	size_t n = strlen(path) + 5;
+	char *tmp = malloc(n);
+	enum ers_err rc = ERS_ENOMEM;
+	int err = 0;
+	FILE *f = NULL;
+
+	if (tmp) {
+		snprintf(tmp, n, "%s.tmp", path);
+		f = fopen(tmp, "w");
+		err = f ? 0 : errno;
+		rc = f ? ERS_OK : ERS_EIO;
+	}
+	if (f) {
+		rc = write(ctx, f, d);
+		if (fclose(f) && rc == ERS_OK) {
+			rc = ERS_EIO;
+			err = errno;
+		}
+		if (rc == ERS_OK && rename(tmp, path)) {
+			rc = ERS_EIO;
+			err = errno;
+		}
+		if (rc != ERS_OK)
+			unlink(tmp);
+	}
+	if (rc != ERS_OK) {
+		fprintf(stderr, "ersim %s: cannot write '%s': %s\n", cmd, path,
+			err ? strerror(err) : ers_err_str(rc));
+		ers_diag_print(d, stderr);
+	}
+	free(tmp);
+	return rc == ERS_OK ? 0 : ers_err_exit_code(rc) == 2 ? 2 : 3;
+}
