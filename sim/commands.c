@@ -16,7 +16,7 @@ const struct ers_command ers_commands[] = {
 	{ "validate", ers_cmd_validate, "ersim validate SCENARIO.xml...",
 	  "schema and meaning checks only, every error with file:line" },
 	{ "analyze", ers_cmd_analyze,
-	  "ersim analyze SCENARIO.xml [--json FILE] [--verify]",
+	  "ersim analyze SCENARIO.xml [--json FILE] [--verify] [--max-runs N]",
 	  "static resiliency: single points of failure, min cuts, resiliency class" },
 	{ "compare", ers_cmd_compare,
 	  "ersim compare A B [C ...] [--json FILE] [--report FILE.html] [--fail-on EXPR] [--only-diff] [--seed N] [--until T]",
