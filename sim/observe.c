@@ -287,7 +287,9 @@ static void update_utilization(struct ers_world *w, struct ers_flow_rec *f,
 		const struct ers_net_link *l = &w->links[k->hops[i] / 2];
 		double u;
 
-		if (!l->bandwidth || l->kind != ERS_LINK_CIRCUIT)
+		/* Circuit links carry the circuit's bandwidth; Global Reach
+		 * the smaller of its two circuits' (facts 5). */
+		if (!l->bandwidth || (l->kind != ERS_LINK_CIRCUIT && l->kind != ERS_LINK_GLOBAL_REACH))
 			continue;
 		u = l->load[k->hops[i] % 2] / (double)l->bandwidth;
 		if (u > f->cur_util) {

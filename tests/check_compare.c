@@ -382,7 +382,7 @@ START_TEST(test_compare_resiliency_classes)
 	column_run(&c, DIR "one-location.xml", 1);
 	ck_assert_str_eq(ers_vnet_resiliency(c.s, c.cat, 0), "standard");
 	column_free(&c);
-	column_run(&c, "tests/er/metro.xml", 1);
+	column_run(&c, "scenarios/expressroute/metro.xml", 1);
 	ck_assert_str_eq(ers_vnet_resiliency(c.s, c.cat, 0), "high");
 	column_free(&c);
 }

@@ -1,6 +1,6 @@
 /*
  * check_er.c - ExpressRoute behaviour, end to end on the scenarios in
- * tests/er/: each test fails if the behaviour it names were missing.
+ * scenarios/expressroute/: each test fails if the behaviour it names were missing.
  */
 #include <check.h>
 #include <math.h>
@@ -9,13 +9,13 @@
 
 #include "test_util.h"
 
-/* Run tests/er/NAME.xml. */
+/* Run scenarios/expressroute/NAME.xml. */
 static struct ers_result *run_er(const char *name, bool ribs)
 {
 	char path[256];
 	struct ers_run_opts o = { .ribs = ribs };
 
-	snprintf(path, sizeof path, "tests/er/%s.xml", name);
+	snprintf(path, sizeof path, "scenarios/expressroute/%s.xml", name);
 	return tu_run(path, &o);
 }
 

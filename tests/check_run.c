@@ -138,8 +138,8 @@ static char *json_of(const char *path, uint64_t seed, size_t *len)
 START_TEST(test_run_json_byte_identical)
 {
 	size_t la, lb;
-	char *a = json_of("tests/er/maintenance.xml", 5, &la);
-	char *b = json_of("tests/er/maintenance.xml", 5, &lb);
+	char *a = json_of("scenarios/expressroute/maintenance.xml", 5, &la);
+	char *b = json_of("scenarios/expressroute/maintenance.xml", 5, &lb);
 
 	ck_assert_uint_eq(la, lb);
 	ck_assert(!memcmp(a, b, la));
