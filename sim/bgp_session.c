@@ -186,7 +186,7 @@ static void send_simple(struct ers_world *w, struct ers_peer *from, enum msg_typ
 
 	if (!m)
 		return;
-	m->hold = from->bgp.hold;
+	m->hold = from->bgp->hold;
 	send_msg(w, from, m);
 }
 
@@ -209,7 +209,8 @@ static void stop_timers(struct ers_world *w, struct ers_peer *p)
 {
 	ers_timer_cancel(w->sim, &p->hold_timer);
 	ers_timer_cancel(w->sim, &p->keepalive_timer);
-	ers_timer_cancel(w->sim, &p->mrai_timer);
+	if (p->mrai_timer)
+		ers_timer_cancel(w->sim, p->mrai_timer);
 }
 
 static void schedule_connect(struct ers_world *w, struct ers_session *ss, ers_time_t delay)
@@ -242,7 +243,7 @@ static void peer_down(struct ers_world *w, struct ers_peer *p, const char *why)
 	}
 	if (p->remote->state == ERS_BGP_IDLE)
 		schedule_connect(w, p->session,
-				 jitter(w, p->session->end[0].bgp.connect_retry));
+				 jitter(w, p->session->end[0].bgp->connect_retry));
 }
 
 static void notify_and_down(struct ers_world *w, struct ers_peer *p, const char *why)
@@ -300,7 +301,7 @@ static void try_connect(struct ers_sim *sim, void *arg, uint64_t data)
 	if (ss->end[0].state != ERS_BGP_IDLE || ss->end[1].state != ERS_BGP_IDLE)
 		return;
 	if (!endpoints_up(w, ss) || prefix_limit_holds(w, ss)) {
-		schedule_connect(w, ss, jitter(w, ss->end[0].bgp.connect_retry));
+		schedule_connect(w, ss, jitter(w, ss->end[0].bgp->connect_retry));
 		return;
 	}
 	ss->epoch++;
@@ -325,7 +326,7 @@ static void tcp_open(struct ers_sim *sim, void *arg, uint64_t data)
 		for (int i = 0; i < 2; i++)
 			ss->end[i].state = ERS_BGP_IDLE;
 		ss->epoch++;
-		schedule_connect(w, ss, jitter(w, ss->end[0].bgp.connect_retry));
+		schedule_connect(w, ss, jitter(w, ss->end[0].bgp->connect_retry));
 		return;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -351,9 +352,9 @@ static void recv_open(struct ers_world *w, struct ers_peer *p, const struct msg 
 	}
 	/* RFC 4271 4.2: the hold time is the smaller of the two proposals;
 	 * keepalives at a third of it unless configured lower. */
-	hold = m->hold < p->bgp.hold ? m->hold : p->bgp.hold;
+	hold = m->hold < p->bgp->hold ? m->hold : p->bgp->hold;
 	p->hold = hold;
-	p->keepalive = p->bgp.keepalive;
+	p->keepalive = p->bgp->keepalive;
 	if (hold == 0)
 		p->keepalive = 0;
 	else if (p->keepalive > hold / 3 || p->keepalive == 0)
@@ -374,7 +375,7 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct msg *m)
 	struct ers_speaker *s = p->self;
 	ers_time_t now = ers_sim_now(w->sim);
 
-	ers_time_t cost = s->proc_delay ? s->proc_delay : p->bgp.processing_delay;
+	ers_time_t cost = s->proc_delay ? s->proc_delay : p->bgp->processing_delay;
 
 	s->busy_until = (s->busy_until > now ? s->busy_until : now) + cost;
 	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
@@ -538,7 +539,7 @@ static size_t collect(struct ers_world *w, struct ers_peer *p, struct msg *m,
 		const struct ers_attrs *a = ers_rib_export(w, p, key);
 		const struct ers_attrs *old = ers_map_get(&p->adj_out, key);
 
-		if (a == old || (mrai_running && (a || p->bgp.mrai_withdrawals)))
+		if (a == old || (mrai_running && (a || p->bgp->mrai_withdrawals)))
 			continue;
 		m->e[n].prefix = key;
 		m->e[n].attrs = a;
@@ -565,7 +566,7 @@ static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 {
 	struct ers_peer *p = arg;
 	struct ers_world *w = world_of(p);
-	bool mrai_running = ers_timer_armed(&p->mrai_timer);
+	bool mrai_running = p->mrai_timer && ers_timer_armed(p->mrai_timer);
 	size_t n_withdrawn = 0, n;
 	struct msg *m;
 
@@ -583,8 +584,8 @@ static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 		free_msg(w, m);
 		return;
 	}
-	if ((n > n_withdrawn || p->bgp.mrai_withdrawals) && p->bgp.mrai > 0)
-		ers_timer_set(sim, &p->mrai_timer, ers_sim_now(sim) + jitter(w, p->bgp.mrai));
+	if ((n > n_withdrawn || p->bgp->mrai_withdrawals) && p->mrai_timer)
+		ers_timer_set(sim, p->mrai_timer, ers_sim_now(sim) + jitter(w, p->bgp->mrai));
 	w->updates++;
 	ers_observe_update_sent(w, n_withdrawn);
 	ers_trace_update(w, p->self->id, "update-out", p->remote->self->id,
@@ -622,7 +623,10 @@ void ers_bgp_start(struct ers_world *w)
 			struct ers_peer *p = &ss->end[e];
 			ers_timer_init(&p->hold_timer, on_hold_expired, p, 0);
 			ers_timer_init(&p->keepalive_timer, on_keepalive, p, 0);
-			ers_timer_init(&p->mrai_timer, on_mrai, p, 0);
+			if (p->bgp->mrai > 0 && (p->mrai_timer = malloc(sizeof *p->mrai_timer)))
+				ers_timer_init(p->mrai_timer, on_mrai, p, 0);
+			else if (p->bgp->mrai > 0)
+				w->err = ERS_ENOMEM;
 		}
 		ers_timer_init(&ss->bfd_timer, on_bfd_detect, ss, 0);
 		ers_timer_init(&ss->connect_timer, on_connect_retry, ss, 0);

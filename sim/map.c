@@ -49,6 +49,8 @@ void *ers_map_get(const struct ers_map *m, uint32_t key)
 
 static int resize(struct ers_map *m, size_t cap)
 {
+	if (cap > UINT32_MAX / 2)
+		return -1;
 	uint32_t *keys = malloc(cap * sizeof *keys);
 	void **vals = malloc(cap * sizeof *vals);
 
@@ -72,7 +74,7 @@ static int resize(struct ers_map *m, size_t cap)
 	free(m->vals);
 	m->keys = keys;
 	m->vals = vals;
-	m->cap = cap;
+	m->cap = (uint32_t)cap;
 	m->n_tomb = 0;
 	return 0;
 }
@@ -82,7 +84,7 @@ int ers_map_put(struct ers_map *m, uint32_t key, void *val)
 	size_t tomb = SIZE_MAX;
 
 	if ((m->n + m->n_tomb + 1) * 10 > m->cap * 7) {
-		size_t cap = m->cap ? m->cap : 8;
+		size_t cap = m->cap ? m->cap : 2;
 		while ((m->n + 1) * 10 > cap * 5)
 			cap *= 2;
 		if (resize(m, cap))

@@ -186,6 +186,44 @@ static int attach_peer(struct ers_speaker *s, struct ers_peer *p)
 	return 0;
 }
 
+/*
+ * Effective BGP settings are shared between the session ends that have
+ * the same ones (at Internet scale, nearly all): a peer points at one.
+ */
+static const struct ers_bgp_cfg *share_cfg(struct ers_world *w, const struct ers_bgp_cfg *c)
+{
+	struct ers_bgp_cfg k, **v;
+
+	memset(&k, 0, sizeof k);	/* padding compares equal too */
+	k.keepalive = c->keepalive;
+	k.hold = c->hold;
+	k.mrai = c->mrai;
+	k.processing_delay = c->processing_delay;
+	k.connect_retry = c->connect_retry;
+	k.mrai_withdrawals = c->mrai_withdrawals;
+	for (size_t i = 0; i < w->n_cfgs; i++)
+		if (!memcmp(w->cfgs[i], &k, sizeof k))
+			return w->cfgs[i];
+	if (!(v = realloc(w->cfgs, (w->n_cfgs + 1) * sizeof *v)))
+		return NULL;
+	w->cfgs = v;
+	if (!(v[w->n_cfgs] = malloc(sizeof k)))
+		return NULL;
+	*v[w->n_cfgs] = k;
+	return v[w->n_cfgs++];
+}
+
+/* The MSEE side of private peering and of gateway sessions: keepalive
+ * 60 s and hold 180 s, fixed (facts sheet 2). */
+static const struct ers_bgp_cfg *msee_cfg(struct ers_world *w, const struct ers_bgp_cfg *c)
+{
+	struct ers_bgp_cfg m = *c;
+
+	m.keepalive = MSEE_KEEPALIVE;
+	m.hold = MSEE_HOLD;
+	return share_cfg(w, &m);
+}
+
 /* A session between a and b over link; both ends get the scenario's
  * defaults, callers adjust. */
 static struct ers_session *add_session(struct ers_world *w, struct ers_speaker *a,
@@ -203,8 +241,11 @@ static struct ers_session *add_session(struct ers_world *w, struct ers_speaker *
 	init_peer(&ss->end[0], a, &ss->end[1], ss);
 	init_peer(&ss->end[1], b, &ss->end[0], ss);
 	ss->end[0].ibgp = ss->end[1].ibgp = a->asn == b->asn;
-	for (int i = 0; i < 2; i++)
-		ss->end[i].bgp = w->s->bgp;
+	ss->end[0].bgp = ss->end[1].bgp = share_cfg(w, &w->s->bgp);
+	if (!ss->end[0].bgp) {
+		free(ss);
+		return NULL;
+	}
 	ss->link = (size_t)link;
 	ss->index = w->n_sessions;
 	w->sessions[w->n_sessions++] = ss;
@@ -214,12 +255,15 @@ static struct ers_session *add_session(struct ers_world *w, struct ers_speaker *
 }
 
 /* Apply a link's session settings (policies, timers) to one end. */
-static void configure_end(struct ers_world *w, struct ers_peer *p,
-			  const struct ers_session_cfg *cfg)
+static int configure_end(struct ers_world *w, struct ers_peer *p,
+			 const struct ers_session_cfg *cfg)
 {
+	struct ers_bgp_cfg eff = ers_bgp_cfg_merge(&w->s->bgp, &cfg->bgp);
+
 	p->import = &cfg->import;
 	p->export = &cfg->export;
-	p->bgp = ers_bgp_cfg_merge(&w->s->bgp, &cfg->bgp);
+	p->bgp = share_cfg(w, &eff);
+	return p->bgp ? 0 : -1;
 }
 
 /* BFD runs when the customer's end enables it (the MSEE side always has
@@ -237,12 +281,12 @@ static void enable_bfd(struct ers_world *w, struct ers_session *ss,
 	ss->bfd_mult = cfg->multiplier;
 }
 
-static void make_msee_end(struct ers_peer *p, const struct ers_circuit *c)
+static int make_msee_end(struct ers_world *w, struct ers_peer *p, const struct ers_circuit *c)
 {
 	p->role = ERS_PEER_CUSTOMER;
 	p->max_prefix = ers_circuit_max_prefix(c);
-	p->bgp.keepalive = MSEE_KEEPALIVE;
-	p->bgp.hold = MSEE_HOLD;
+	p->bgp = msee_cfg(w, p->bgp);
+	return p->bgp ? 0 : -1;
 }
 
 /* ---- the pieces of a scenario ------------------------------------ */
@@ -361,10 +405,9 @@ static int build_direct_side(struct ers_world *w, size_t ci, int side,
 	long li = circuit_link(w, ci, side, (long)ce->node, (long)msee->node);
 	struct ers_session *ss = add_session(w, ce, msee, li);
 
-	if (!ss)
+	if (!ss || configure_end(w, &ss->end[0], &c->links[side].cfg) ||
+	    make_msee_end(w, &ss->end[1], c))
 		return -1;
-	configure_end(w, &ss->end[0], &c->links[side].cfg);
-	make_msee_end(&ss->end[1], c);
 	enable_bfd(w, ss, &c->links[side].cfg, MSEE_BFD_INTERVAL);
 	return 0;
 }
@@ -385,15 +428,15 @@ static int build_layer3_side(struct ers_world *w, size_t ci, int side,
 		return -1;
 	access = add_link(w, ERS_LINK_ACCESS, (long)ce->node, pn, c->links[side].delay, true);
 	ss = add_session(w, ce, pe, access);
-	if (!ss)
+	if (!ss || configure_end(w, &ss->end[0], &c->links[side].cfg))
 		return -1;
-	configure_end(w, &ss->end[0], &c->links[side].cfg);
 	li = circuit_link(w, ci, side, pn, (long)msee->node);
 	ss = add_session(w, pe, msee, li);
-	if (!ss)
+	if (!ss || configure_end(w, &ss->end[0], &c->links[side].cfg) ||
+	    make_msee_end(w, &ss->end[1], c))
 		return -1;
-	ss->end[0].bgp = ers_bgp_cfg_merge(&w->s->bgp, &c->links[side].cfg.bgp);
-	make_msee_end(&ss->end[1], c);
+	/* The customer's policies stay on the CE; the PE only carries. */
+	ss->end[0].import = ss->end[0].export = NULL;
 	enable_bfd(w, ss, &c->links[side].cfg, MSEE_BFD_INTERVAL);
 	return 0;
 }
@@ -463,8 +506,9 @@ static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_spe
 		if (!ss || !w->links[li].name)
 			return -1;
 		ss->end[0].role = ERS_PEER_GATEWAY;
-		ss->end[0].bgp.keepalive = ss->end[1].bgp.keepalive = MSEE_KEEPALIVE;
-		ss->end[0].bgp.hold = ss->end[1].bgp.hold = MSEE_HOLD;
+		ss->end[0].bgp = ss->end[1].bgp = msee_cfg(w, ss->end[0].bgp);
+		if (!ss->end[0].bgp)
+			return -1;
 		ss->end[1].role = ERS_PEER_MSEE;
 		ss->end[1].conn_weight = conn->weight;
 	}
@@ -568,7 +612,8 @@ static int build_site_links(struct ers_world *w)
 		ss->end[1].rel = sl->rel == ERS_REL_CUSTOMER ? ERS_REL_PROVIDER
 			: sl->rel == ERS_REL_PROVIDER ? ERS_REL_CUSTOMER : sl->rel;
 		for (int e = 0; e < 2; e++) {
-			configure_end(w, &ss->end[e], &sl->cfg);
+			if (configure_end(w, &ss->end[e], &sl->cfg))
+				return -1;
 			ss->end[e].igp_cost = sl->cost;
 			/* Between routers of one AS: reflect, or the sites' own
 			 * meshes would never hear of each other's routes. */
@@ -593,7 +638,8 @@ static int build_vpns(struct ers_world *w)
 			return -1;
 		w->links[li].obj = (int)i;
 		w->links[li].name = xasprintf("vpn:%s", v->id);
-		configure_end(w, &ss->end[0], &v->cfg);
+		if (configure_end(w, &ss->end[0], &v->cfg))
+			return -1;
 		ss->end[1].role = ERS_PEER_VPN;
 		ss->end[1].vpn = true;
 		enable_bfd(w, ss, &v->cfg, 0);
@@ -642,6 +688,7 @@ enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
 
 static void release_peer(struct ers_peer *p)
 {
+	free(p->mrai_timer);
 	ers_map_release(&p->adj_in);
 	ers_map_release(&p->adj_out);
 	ers_map_release(&p->pending);
@@ -685,6 +732,9 @@ void ers_world_release(struct ers_world *w)
 	free(w->site_speakers);
 	free(w->gw_speakers);
 	free(w->msee_vrfs);
+	for (size_t i = 0; i < w->n_cfgs; i++)
+		free(w->cfgs[i]);
+	free(w->cfgs);
 	free(w->sessions);
 	free(w->speakers);
 	free(w->nodes);

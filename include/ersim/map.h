@@ -13,9 +13,9 @@
 struct ers_map {
 	uint32_t *keys;
 	void **vals;
-	size_t cap;			/* power of two, or 0 */
-	size_t n;
-	size_t n_tomb;			/* deleted slots */
+	uint32_t cap;			/* power of two, or 0 */
+	uint32_t n;
+	uint32_t n_tomb;		/* deleted slots */
 };
 
 #define ERS_MAP_EMPTY UINT32_MAX

@@ -89,12 +89,13 @@ struct ers_peer {
 	uint32_t conn_weight;		/* gateway: connection weight */
 	bool vpn;			/* gateway side of a VPN */
 	const struct ers_policy *import, *export;
-	struct ers_bgp_cfg bgp;		/* effective settings of this end */
+	const struct ers_bgp_cfg *bgp;	/* effective settings of this end (shared) */
 
 	int state;			/* enum ers_bgp_state */
 	uint32_t conn;			/* connection (session epoch) it is attached to */
 	ers_time_t hold, keepalive;	/* negotiated */
-	struct ers_timer hold_timer, keepalive_timer, mrai_timer;
+	struct ers_timer hold_timer, keepalive_timer;
+	struct ers_timer *mrai_timer;	/* only when the end's MRAI is on */
 	struct ers_peer *flush_next;	/* in the speaker's list of peers to flush */
 	bool flush_queued;
 
@@ -209,6 +210,8 @@ struct ers_world {
 	bool retrace_pending;
 	uint64_t messages, updates;
 	void *msg_pool[32];		/* bgp_session.c: free messages by size class */
+	struct ers_bgp_cfg **cfgs;	/* distinct effective BGP settings */
+	size_t n_cfgs;
 	void *msg_chunks;		/* the memory they are carved from */
 	char *chunk_pos, *chunk_end;
 	uint64_t fingerprint;
