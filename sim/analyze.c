@@ -29,30 +29,13 @@
 #include "ersim/analyze.h"
 #include "ersim/run.h"
 #include "ersim/topology.h"
+#include "ersim/util.h"
 
 #define MAX_EL 10			/* elements of one pair-graph edge */
 #define VERIFY_AT (10 * ERS_S)		/* failure time in verification runs */
 #define PROBE_RATE 1000000ull		/* probe flows: 1 Mbps, carries no weight */
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *p;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(p = malloc((size_t)n + 1)))
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return p;
-}
 
 struct ivec {
 	int *v;
@@ -276,11 +259,11 @@ static int circuit_targets(struct ctx *c)
 
 	for (size_t i = 0; i < s->n_circuits; i++)
 		for (int r = 0; r < 2; r++)
-			if (add_target(c, xasprintf("link:%s/%s", s->circuits[i].id, ers_role_str(r)),
+			if (add_target(c, ers_asprintf("link:%s/%s", s->circuits[i].id, ers_role_str(r)),
 				       (struct ers_target){ .kind = ERS_T_LINK, .a = (int)i, .b = r }, -1))
 				return -1;
 	for (size_t i = 0; i < s->n_circuits; i++)
-		if (add_target(c, xasprintf("circuit:%s", s->circuits[i].id),
+		if (add_target(c, ers_asprintf("circuit:%s", s->circuits[i].id),
 			       (struct ers_target){ .kind = ERS_T_CIRCUIT, .a = (int)i }, -1))
 			return -1;
 	for (size_t p = 0; p < s->n_providers; p++) {
@@ -288,7 +271,7 @@ static int circuit_targets(struct ctx *c)
 
 		for (size_t i = 0; i < s->n_circuits; i++)
 			used |= s->circuits[i].provider == (int)p;
-		if (used && add_target(c, xasprintf("provider:%s", s->providers[p].id),
+		if (used && add_target(c, ers_asprintf("provider:%s", s->providers[p].id),
 				       (struct ers_target){ .kind = ERS_T_CIRCUIT, .a = -1 }, (int)p))
 			return -1;
 	}
@@ -313,14 +296,14 @@ static int msee_targets(struct ctx *c)
 		len = (size_t)(strchr(id, '/') - id);	/* "<location>-<pair>/<side>" */
 		tg.pair = atoi(id + strlen(loc) + 1);
 		tg.side = ers_topology_node_role(c->t, (int)v);
-		if (add_target(c, xasprintf("msee:%s", id), tg, -1))
+		if (add_target(c, ers_asprintf("msee:%s", id), tg, -1))
 			return -1;
 		if (prev_pair && prev_len == len && !strncmp(prev_pair, id, len))
 			continue;
 		prev_pair = id;
 		prev_len = len;
 		tg.kind = ERS_T_MSEE_PAIR;
-		if (add_target(c, xasprintf("msee-pair:%.*s", (int)len, id), tg, -1))
+		if (add_target(c, ers_asprintf("msee-pair:%.*s", (int)len, id), tg, -1))
 			return -1;
 	}
 	return 0;
@@ -346,7 +329,7 @@ static int location_targets(struct ctx *c)
 	qsort(ids, n, sizeof *ids, cmp_str);
 	for (size_t i = 0; i < n && !rc; i++)
 		if (!i || strcmp(ids[i], ids[i - 1]))
-			rc = add_target(c, xasprintf("location:%s", ids[i]),
+			rc = add_target(c, ers_asprintf("location:%s", ids[i]),
 					(struct ers_target){ .kind = ERS_T_LOCATION,
 							     .location = (char *)ids[i] }, -1);
 	free(ids);
@@ -359,25 +342,25 @@ static int customer_targets(struct ctx *c)
 
 	for (size_t i = 0; i < s->n_sites; i++)
 		for (size_t r = 0; r < s->sites[i].n_routers; r++)
-			if (add_target(c, xasprintf("router:%s", s->sites[i].routers[r].full_id),
+			if (add_target(c, ers_asprintf("router:%s", s->sites[i].routers[r].full_id),
 				       (struct ers_target){ .kind = ERS_T_ROUTER, .a = (int)i,
 							    .b = (int)r }, -1))
 				return -1;
 	for (size_t i = 0; i < s->n_site_links; i++) {
 		const struct ers_site_link *l = &s->site_links[i];
 
-		if (add_target(c, xasprintf("site-link:%s+%s",
+		if (add_target(c, ers_asprintf("site-link:%s+%s",
 					    s->sites[l->a.site].routers[l->a.router].full_id,
 					    s->sites[l->b.site].routers[l->b.router].full_id),
 			       (struct ers_target){ .kind = ERS_T_SITE_LINK, .a = (int)i }, -1))
 			return -1;
 	}
 	for (size_t i = 0; i < s->n_vpns; i++)
-		if (add_target(c, xasprintf("vpn:%s", s->vpns[i].id),
+		if (add_target(c, ers_asprintf("vpn:%s", s->vpns[i].id),
 			       (struct ers_target){ .kind = ERS_T_VPN, .a = (int)i }, -1))
 			return -1;
 	for (size_t i = 0; i < s->n_global_reach; i++)
-		if (add_target(c, xasprintf("global-reach:%s+%s",
+		if (add_target(c, ers_asprintf("global-reach:%s+%s",
 					    s->circuits[s->global_reach[i].a].id,
 					    s->circuits[s->global_reach[i].b].id),
 			       (struct ers_target){ .kind = ERS_T_GLOBAL_REACH, .a = (int)i }, -1))
@@ -391,28 +374,28 @@ static int azure_targets(struct ctx *c)
 
 	for (size_t v = 0; v < s->n_vnets; v++)
 		for (size_t j = 0; j < s->vnets[v].n_connections; j++)
-			if (add_target(c, xasprintf("connection:%s+%s", s->vnets[v].id,
+			if (add_target(c, ers_asprintf("connection:%s+%s", s->vnets[v].id,
 						    s->circuits[s->vnets[v].connections[j].circuit].id),
 				       (struct ers_target){ .kind = ERS_T_CONNECTION, .a = (int)v,
 							    .b = (int)j }, -1))
 				return -1;
 	for (size_t i = 0; i < s->n_srlgs; i++)
-		if (add_target(c, xasprintf("srlg:%s", s->srlgs[i].id),
+		if (add_target(c, ers_asprintf("srlg:%s", s->srlgs[i].id),
 			       (struct ers_target){ .kind = ERS_T_SRLG, .a = (int)i }, -1))
 			return -1;
 	for (size_t v = 0; v < s->n_vnets; v++)
-		if (add_target(c, xasprintf("gateway:%s", s->vnets[v].id),
+		if (add_target(c, ers_asprintf("gateway:%s", s->vnets[v].id),
 			       (struct ers_target){ .kind = ERS_T_GATEWAY, .a = (int)v }, -1))
 			return -1;
 	for (size_t v = 0; v < c->nv; v++)
 		if (ers_topology_node_kind(c->t, (int)v) == ERS_TOPO_NODE_REGION &&
-		    add_target(c, xasprintf("region:%s", ers_topology_node_id(c->t, (int)v)),
+		    add_target(c, ers_asprintf("region:%s", ers_topology_node_id(c->t, (int)v)),
 			       (struct ers_target){ .kind = ERS_T_REGION,
 						    .location = (char *)ers_topology_node_id(c->t, (int)v) },
 			       -1))
 			return -1;
 	for (size_t i = 0; i < s->n_sites; i++)
-		if (add_target(c, xasprintf("site:%s", s->sites[i].id),
+		if (add_target(c, ers_asprintf("site:%s", s->sites[i].id),
 			       (struct ers_target){ .kind = ERS_T_SITE, .a = (int)i }, -1))
 			return -1;
 	return 0;
@@ -1031,7 +1014,7 @@ static int verdict(const struct ctx *c, struct ers_an_pair *p)
 			 worst, cap, dem, p->enough ? "enough" :
 			 p->worst_other_paths && p->worst_capacity == 0 ? "VPN or site link only" :
 			 "NOT ENOUGH");
-	p->verdict = xasprintf("%s: %s%s%s; %s%s%s; %s", head, mid, spofs,
+	p->verdict = ers_asprintf("%s: %s%s%s; %s%s%s; %s", head, mid, spofs,
 			       p->n_spofs ? ")" : "",
 			       p->cls == ERS_AN_CLASS_NONE ? "no ExpressRoute path" :
 			       ers_an_class_str(p->cls),
@@ -1129,7 +1112,7 @@ static int find_pairs(struct ctx *c)
 
 	for (size_t i = 0; i < s->n_sites; i++) {
 		if (!s->sites[i].n_origins) {
-			if (add_note(c->a, xasprintf("site '%s' originates no prefix: its pairs are "
+			if (add_note(c->a, ers_asprintf("site '%s' originates no prefix: its pairs are "
 						     "not analysed", s->sites[i].id)))
 				return -1;
 			continue;

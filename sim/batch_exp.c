@@ -33,6 +33,7 @@
 #include "ersim/rng.h"
 #include "ersim/scenario.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 /* ---- small helpers ---- */
 
@@ -55,22 +56,9 @@ static bool is_elem(xmlNodePtr n, const char *name)
 	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, (const xmlChar *)name);
 }
 
-static uint64_t fnv1a(uint64_t h, const void *buf, size_t n)
-{
-	const unsigned char *p = buf;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-#define FNV_INIT 0xcbf29ce484222325ULL
-
 uint64_t ers_batch_seed(uint64_t exp_seed, const char *key)
 {
-	return ers_rng_mix(exp_seed ^ fnv1a(FNV_INIT, key, strlen(key)));
+	return ers_rng_mix(exp_seed ^ ers_fnv1a64(ERS_FNV64_INIT, key, strlen(key)));
 }
 
 /* Append s to a growing array of strings; false when out of memory. */
@@ -696,7 +684,7 @@ enum ers_err ers_experiment_load(const char *path, struct ers_experiment **out,
 		rc = read_children(e, xmlDocGetRootElement(doc), s, cat, d);
 	if (rc == ERS_OK)
 		rc = count_runs(e, d);
-	e->hash = fnv1a(fnv1a(FNV_INIT, ebytes, elen), sbytes ? sbytes : "", slen);
+	e->hash = ers_fnv1a64(ers_fnv1a64(ERS_FNV64_INIT, ebytes, elen), sbytes ? sbytes : "", slen);
 out:
 	xmlFreeDoc(doc);
 	free(ebytes);

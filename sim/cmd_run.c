@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "embed.h"
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 #include "ersim/html_report.h"
 #include "ersim/report.h"
@@ -63,25 +64,6 @@ static void catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
-}
-
-/* The value of option argv[*i]: "--opt=V" or "--opt V". NULL if none. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
-static bool is_opt(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
 }
 
 static int parse_value(struct run_args *a, const char *opt, const char *v)
@@ -153,11 +135,11 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		} else if (!strcmp(arg, "--debug")) {
 			a->opts.debug = stderr;
 		} else {
-			for (k = 0; k < 5 && !is_opt(arg, valued[k]); k++)
+			for (k = 0; k < 5 && !ers_opt_is(arg, valued[k]); k++)
 				;
 			if (k == 5)
 				return ers_usage_error(CMD, "unknown option '%s'", arg);
-			rc = parse_value(a, valued[k], opt_value(argc, argv, &i, valued[k]));
+			rc = parse_value(a, valued[k], ers_opt_value(argc, argv, &i, valued[k]));
 			if (rc)
 				return rc;
 		}

@@ -17,22 +17,12 @@
 #include "ersim/bgp.h"
 #include "ersim/run.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define QUIET_TIME (60 * ERS_S)
 #define RUN_CAP (24 * 3600 * ERS_S)	/* a run without duration stops here */
 
 /* ---- trace and fingerprint --------------------------------------- */
-
-static uint64_t fnv64(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static void trace_write(struct ers_world *w, ers_time_t now, const char *router,
 			const char *kind, const char *detail)
@@ -57,10 +47,10 @@ void ers_trace(struct ers_world *w, const char *router, const char *kind,
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
-	w->fingerprint = fnv64(w->fingerprint, &now, sizeof now);
-	w->fingerprint = fnv64(w->fingerprint, router, strlen(router) + 1);
-	w->fingerprint = fnv64(w->fingerprint, kind, strlen(kind) + 1);
-	w->fingerprint = fnv64(w->fingerprint, detail, strlen(detail) + 1);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, &now, sizeof now);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, router, strlen(router) + 1);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, kind, strlen(kind) + 1);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, detail, strlen(detail) + 1);
 	if (w->opts->trace)
 		trace_write(w, now, router, kind, detail);
 }
@@ -72,10 +62,10 @@ void ers_trace_update(struct ers_world *w, const char *router, const char *kind,
 	uint64_t v[3] = { (uint64_t)now, a, b };
 	char detail[320];
 
-	w->fingerprint = fnv64(w->fingerprint, v, sizeof v);
-	w->fingerprint = fnv64(w->fingerprint, router, strlen(router) + 1);
-	w->fingerprint = fnv64(w->fingerprint, kind, strlen(kind) + 1);
-	w->fingerprint = fnv64(w->fingerprint, peer, strlen(peer) + 1);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, v, sizeof v);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, router, strlen(router) + 1);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, kind, strlen(kind) + 1);
+	w->fingerprint = ers_fnv1a64(w->fingerprint, peer, strlen(peer) + 1);
 	if (w->opts->trace) {
 		snprintf(detail, sizeof detail, "%s %llu %llu", peer, (unsigned long long)a,
 			 (unsigned long long)b);
@@ -638,7 +628,7 @@ static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_
 {
 	w->opts = o;
 	w->cur_event = -1;
-	w->fingerprint = 0xcbf29ce484222325ULL;
+	w->fingerprint = ERS_FNV64_INIT;
 	w->sim = ers_sim_new(seed);
 	w->ev = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->ev);
 	w->cur_group = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->cur_group);

@@ -24,6 +24,7 @@
 #include <igraph.h>
 
 #include "ersim/topology.h"
+#include "ersim/util.h"
 
 struct node {
 	enum ers_topo_node_kind kind;
@@ -112,24 +113,6 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *p;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(p = malloc((size_t)n + 1)))
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return p;
-}
-
 /* Append a vertex; takes ownership of id (freed here on failure). */
 static enum ers_err add_node(struct ers_topology *t, enum ers_topo_node_kind kind,
 			     char *id, const char *location, uint32_t asn, int role)
@@ -184,7 +167,7 @@ static const struct ers_location *landing(const struct ers_catalog *cat,
 
 static char *msee_id(const struct ers_location *loc, int pair, int side)
 {
-	return xasprintf("%s-%d/%c", loc->id, pair, side ? 'b' : 'a');
+	return ers_asprintf("%s-%d/%c", loc->id, pair, side ? 'b' : 'a');
 }
 
 /* Backbone delay over a great-circle distance: fibre at 204,190 km/s with
@@ -240,7 +223,7 @@ static enum ers_err add_pes(struct ers_topology *t, struct ers_diag *d)
 		}
 		for (int r = 0; l3 && r < 2; r++) {
 			m->pe[r] = (int)t->n_nodes;
-			if (add_node(t, ERS_TOPO_NODE_PE, xasprintf("%s/pe-%s", c->id, ers_role_str(r)),
+			if (add_node(t, ERS_TOPO_NODE_PE, ers_asprintf("%s/pe-%s", c->id, ers_role_str(r)),
 				     m->loc[r]->id, s->providers[c->provider].asn, r))
 				return ERS_ENOMEM;
 		}
@@ -275,7 +258,7 @@ static enum ers_err add_msees(struct ers_topology *t)
 		prev = ids[i];		/* stays valid: the node owns it */
 		loc_end = strrchr(ids[i], '-');
 		side = ids[i][strlen(ids[i]) - 1] == 'b';
-		loc = xasprintf("%.*s", (int)(loc_end - ids[i]), ids[i]);
+		loc = ers_asprintf("%.*s", (int)(loc_end - ids[i]), ids[i]);
 		if (!loc) {
 			rc = ERS_ENOMEM;
 			goto out;
@@ -332,7 +315,7 @@ static enum ers_err add_gateways(struct ers_topology *t)
 
 	for (size_t i = 0; i < s->n_vnets; i++) {
 		t->gw[i] = (int)t->n_nodes;
-		if (add_node(t, ERS_TOPO_NODE_GATEWAY, xasprintf("%s/gw", s->vnets[i].id),
+		if (add_node(t, ERS_TOPO_NODE_GATEWAY, ers_asprintf("%s/gw", s->vnets[i].id),
 			     s->vnets[i].region, ERS_ASN_GATEWAY, ERS_ROLE_NONE))
 			return ERS_ENOMEM;
 	}

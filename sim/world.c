@@ -19,30 +19,13 @@
 
 #include "ersim/bgp.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 /* Microsoft's side of a private peering: fixed timers (facts sheet 2). */
 #define MSEE_KEEPALIVE (60 * ERS_S)
 #define MSEE_HOLD (180 * ERS_S)
 #define MSEE_BFD_INTERVAL (300 * ERS_MS)
 #define GW_ADVERTISE_LIMIT 1000	/* prefixes a gateway advertises per connection */
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *s;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1)))
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 /* Grow a dynamic array *v of *cap elements to hold n + 1. */
 static int reserve(void **v, size_t *cap, size_t n, size_t elem)
@@ -367,14 +350,14 @@ static const char *side_location(const struct ers_world *w, const struct ers_cir
 static struct ers_speaker *msee_vrf(struct ers_world *w, size_t ci, int side)
 {
 	const struct ers_circuit *c = &w->s->circuits[ci];
-	char *node_id = xasprintf("%s-%d/%c", side_location(w, c, side), c->msee_pair,
+	char *node_id = ers_asprintf("%s-%d/%c", side_location(w, c, side), c->msee_pair,
 				  side ? 'b' : 'a');
 	long n = add_node(w, node_id, ERS_NODE_MSEE);
 	struct ers_speaker *sp;
 
 	if (n < 0)
 		return NULL;
-	sp = add_speaker(w, n, xasprintf("%s@%s", w->nodes[n].id, c->id), ERS_SPK_MSEE,
+	sp = add_speaker(w, n, ers_asprintf("%s@%s", w->nodes[n].id, c->id), ERS_SPK_MSEE,
 			 ERS_ASN_MICROSOFT);
 	if (sp)
 		sp->circuit = (int)ci;
@@ -393,7 +376,7 @@ static long circuit_link(struct ers_world *w, size_t ci, int side, long a, long 
 	w->links[li].circuit = (int)ci;
 	w->links[li].role = side;
 	w->links[li].bandwidth = c->bandwidth;
-	w->links[li].name = xasprintf("link:%s/%s", c->id, ers_role_str(side));
+	w->links[li].name = ers_asprintf("link:%s/%s", c->id, ers_role_str(side));
 	return w->links[li].name ? li : -1;
 }
 
@@ -418,7 +401,7 @@ static int build_layer3_side(struct ers_world *w, size_t ci, int side,
 {
 	const struct ers_circuit *c = &w->s->circuits[ci];
 	const struct ers_provider *pv = &w->s->providers[c->provider];
-	long pn = add_node(w, xasprintf("%s/pe-%s", c->id, ers_role_str(side)), ERS_NODE_PE);
+	long pn = add_node(w, ers_asprintf("%s/pe-%s", c->id, ers_role_str(side)), ERS_NODE_PE);
 	struct ers_speaker *pe = add_speaker(w, pn, pn >= 0 ? strdup(w->nodes[pn].id) : NULL,
 					     ERS_SPK_PE, pv->asn);
 	long access, li;
@@ -500,7 +483,7 @@ static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_spe
 		w->links[li].obj2 = (int)k;
 		w->links[li].circuit = conn->circuit;
 		w->links[li].role = side;
-		w->links[li].name = xasprintf("connection:%s+%s", v->id,
+		w->links[li].name = ers_asprintf("connection:%s+%s", v->id,
 					      w->s->circuits[conn->circuit].id);
 		ss = add_session(w, msee, gw, li);
 		if (!ss || !w->links[li].name)
@@ -522,7 +505,7 @@ static int build_vnets(struct ers_world *w)
 		return -1;
 	for (size_t vi = 0; vi < w->s->n_vnets; vi++) {
 		const struct ers_vnet *v = &w->s->vnets[vi];
-		long n = add_node(w, xasprintf("%s/gw", v->id), ERS_NODE_GW);
+		long n = add_node(w, ers_asprintf("%s/gw", v->id), ERS_NODE_GW);
 		struct ers_speaker *gw = add_speaker(w, n, n >= 0 ? strdup(w->nodes[n].id) : NULL,
 						     ERS_SPK_GW, ERS_ASN_GATEWAY);
 		if (!gw)
@@ -565,7 +548,7 @@ static int build_global_reach(struct ers_world *w)
 			w->links[li].role = side;
 			w->links[li].bandwidth = ca->bandwidth < cb->bandwidth ? ca->bandwidth
 									    : cb->bandwidth;
-			w->links[li].name = xasprintf("global-reach:%s+%s", ca->id, cb->id);
+			w->links[li].name = ers_asprintf("global-reach:%s+%s", ca->id, cb->id);
 			ss = add_session(w, a, b, li);
 			if (!ss || !w->links[li].name)
 				return -1;
@@ -606,7 +589,7 @@ static int build_site_links(struct ers_world *w)
 		if (!ss)
 			return -1;
 		w->links[li].obj = (int)i;
-		w->links[li].name = xasprintf("site-link:%s+%s", a->id, b->id);
+		w->links[li].name = ers_asprintf("site-link:%s+%s", a->id, b->id);
 		/* b is sl->rel to a; a is the inverse to b. */
 		ss->end[0].rel = sl->rel;
 		ss->end[1].rel = sl->rel == ERS_REL_CUSTOMER ? ERS_REL_PROVIDER
@@ -637,7 +620,7 @@ static int build_vpns(struct ers_world *w)
 		if (!ss)
 			return -1;
 		w->links[li].obj = (int)i;
-		w->links[li].name = xasprintf("vpn:%s", v->id);
+		w->links[li].name = ers_asprintf("vpn:%s", v->id);
 		if (configure_end(w, &ss->end[0], &v->cfg))
 			return -1;
 		ss->end[1].role = ERS_PEER_VPN;

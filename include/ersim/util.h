@@ -1,0 +1,19 @@
+/*
+ * util.h - small helpers several modules need: formatted allocation and
+ * the FNV-1a hash (fingerprints, keys, seeds).
+ */
+#ifndef ERSIM_UTIL_H
+#define ERSIM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A new string formatted like printf; NULL when out of memory. */
+char *ers_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define ERS_FNV64_INIT 0xcbf29ce484222325ULL
+
+/* FNV-1a over n bytes, continuing from h (start with ERS_FNV64_INIT). */
+uint64_t ers_fnv1a64(uint64_t h, const void *data, size_t n);
+
+#endif
