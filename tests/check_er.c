@@ -259,6 +259,36 @@ START_TEST(test_er_gateway_route_limit_reported)
 }
 END_TEST
 
+/* Every kind of failure target takes something down and its restore
+ * brings it back: detection at once over interface carriers (the VPN,
+ * over the internet, waits for the hold timer), routing converges within
+ * a second, and the end state equals the start. */
+START_TEST(test_er_every_target_kind)
+{
+	struct ers_result *r = run_er("targets", false);
+
+	ck_assert_int_eq(r->n_events, 28);
+	for (size_t i = 0; i < r->n_events; i++) {
+		const struct ers_event_result *e = &r->events[i];
+		bool vpn = !strncmp(e->target, "vpn:", 4);
+
+		ck_assert_msg(e->detected != ERS_TIME_NEVER, "%s %s not detected", e->action, e->target);
+		ck_assert_msg(e->detected - e->at <= (vpn ? 9 : 1) * 1000000000LL,
+			      "%s %s detected late", e->action, e->target);
+		if (!vpn)
+			ck_assert_msg(e->converged != ERS_TIME_NEVER &&
+				      e->converged - e->at < 1000000000LL,
+				      "%s %s did not converge", e->action, e->target);
+	}
+	ck_assert(tu_flow(r, "app")->final_reachable);
+	ck_assert(tu_reach(r, "hq", "hub"));
+	ck_assert(tu_reach(r, "hq", "spoke"));
+	ck_assert(tu_reach(r, "br", "spoke"));
+	ck_assert(tu_reach(r, "hq", "br"));
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_er_suite(void)
 {
 	Suite *s = suite_create("er");
@@ -278,6 +308,7 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_layer3_paths_cross_provider_edges);
 	tcase_add_test(tc, test_er_gateway_ecmp_at_most_four_circuits);
 	tcase_add_test(tc, test_er_gateway_route_limit_reported);
+	tcase_add_test(tc, test_er_every_target_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }
