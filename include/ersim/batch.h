@@ -25,7 +25,7 @@
 #include "ersim/types.h"
 
 #define ERS_BATCH_DEFAULT_AT (10 * ERS_S)
-#define ERS_BATCH_GROUP 16		/* runs per commit at most */
+#define ERS_BATCH_GROUP 1		/* runs per commit: each run commits */
 
 /* One <vary>: an attribute of the base scenario and its values. */
 struct ers_vary {
