@@ -574,8 +574,23 @@ static bool read_topology(struct jr *r, json_t *root, struct ers_result *res)
 	       get_size(r, t, "topology", "sessions", &res->n_sessions);
 }
 
+/* Index of name in the endpoint list, adding it when new; idx maps names
+ * to index + 1 (a jansson object is a hash table: matrices of hundreds of
+ * endpoints are read in O(n^2), not O(n^3)). -1 when out of memory. */
+static long endpoint_index(struct ers_result *res, json_t *idx, const char *name)
+{
+	json_t *v = json_object_get(idx, name);
+
+	if (v)
+		return (long)json_integer_value(v) - 1;
+	if (!(res->endpoints[res->n_endpoints] = strdup(name)) ||
+	    json_object_set_new(idx, name, json_integer((json_int_t)res->n_endpoints + 1)))
+		return -1;
+	return (long)res->n_endpoints++;
+}
+
 /* Endpoint names: the rows of the matrix, then any column not a row. */
-static bool reach_names(struct jr *r, json_t *m, struct ers_result *res)
+static bool reach_names(struct jr *r, json_t *m, struct ers_result *res, json_t *idx)
 {
 	const char *from, *to;
 	json_t *row, *v;
@@ -588,39 +603,46 @@ static bool reach_names(struct jr *r, json_t *m, struct ers_result *res)
 	}
 	if (!alloc_n(r, cap, sizeof *res->endpoints, &res->endpoints))
 		return false;
-	json_object_foreach(m, from, row) {
-		if (ers_result_endpoint(res, from) < 0 &&
-		    !(res->endpoints[res->n_endpoints++] = strdup(from)))
+	json_object_foreach(m, from, row)
+		if (endpoint_index(res, idx, from) < 0)
 			return oom(r);
+	json_object_foreach(m, from, row)
 		json_object_foreach(row, to, v)
-			if (ers_result_endpoint(res, to) < 0 &&
-			    !(res->endpoints[res->n_endpoints++] = strdup(to)))
+			if (endpoint_index(res, idx, to) < 0)
 				return oom(r);
-	}
 	return true;
 }
 
 static bool read_reachability(struct jr *r, json_t *root, struct ers_result *res)
 {
 	json_t *m = get_object(r, root, "", "reachability", false), *row, *v;
+	json_t *idx = json_object();
 	const char *from, *to;
 	char w[160];
 	size_t n;
+	bool ok = false;
 
-	if (!m || !reach_names(r, m, res))
-		return false;
+	if (!idx)
+		return oom(r);
+	if (!m || !reach_names(r, m, res, idx))
+		goto out;
 	n = res->n_endpoints;
 	if (!alloc_n(r, n * n, sizeof *res->reach, &res->reach))
-		return false;
+		goto out;
 	json_object_foreach(m, from, row)
 		json_object_foreach(row, to, v) {
 			snprintf(w, sizeof w, "reachability.%s", from);
-			if (!json_is_boolean(v))
-				return bad(r, w, to, "must be true or false");
-			res->reach[ers_result_endpoint(res, from) * n +
-				   ers_result_endpoint(res, to)] = json_is_true(v);
+			if (!json_is_boolean(v)) {
+				bad(r, w, to, "must be true or false");
+				goto out;
+			}
+			res->reach[endpoint_index(res, idx, from) * n +
+				   endpoint_index(res, idx, to)] = json_is_true(v);
 		}
-	return true;
+	ok = true;
+out:
+	json_decref(idx);
+	return ok;
 }
 
 static const char *origin_name(const char *s)
