@@ -1,23 +1,29 @@
 /*
- * batch_pool.c - runs a batch's runs in forked worker processes, one
- * process per run in flight (at most opts->jobs). A worker builds and
- * simulates its run (batch_exec.c) and writes one message on its pipe:
- * 'J' and the result document, or 'E' and the error text, then exits
- * with _exit (it must not touch the parent's SQLite connection). The
- * parent polls the pipes, and when a worker's pipe closes it reaps it
- * and stores the run (batch_db.c); a worker that died without a complete
- * message (a crash, an abort, the OOM killer) is stored as an error
- * naming the signal. So no run can take the batch down.
+ * batch_pool.c - runs a batch's runs in worker processes (opts->jobs of
+ * them). Each worker is forked once and then serves runs one at a time:
+ * the parent writes a run id on the worker's request pipe; the worker
+ * builds and simulates that run (batch_exec.c) and answers on its result
+ * pipe with a framed message: 'J' and the result document, or 'E' and
+ * the error text, each preceded by its length. The worker never touches
+ * the parent's SQLite connection. The parent polls the result pipes and
+ * stores each finished run (batch_db.c); a worker that dies in the middle
+ * of a run (a crash, an abort, the OOM killer) has that run stored as an
+ * error naming the signal, and a new worker takes its place. So no run
+ * can take the batch down.
  *
- * Forking per run, rather than keeping long-lived workers, keeps runs
- * independent (no state leaks from one to the next) and costs a fraction
- * of a millisecond with copy-on-write; the parsed experiment, base
- * scenario and catalog are shared that way. Which run a worker gets does
- * not matter for the result: everything about a run comes from its id.
+ * Runs stay independent in a long-lived worker because a run shares
+ * nothing with the next (ers_run builds everything from the scenario and
+ * frees it). Forking once per worker rather than once per run matters:
+ * after every fork each page the parent writes is copied, and with a
+ * fork per run those copy-on-write faults took a large part of the
+ * parent's time, which competes with the workers for the cores. Which
+ * run a worker gets does not matter for the result: everything about a
+ * run comes from its id.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +33,9 @@
 #include "ersim/batch.h"
 
 struct worker {
-	pid_t pid;
-	int fd;
+	pid_t pid;			/* 0: no process */
+	int req_fd, res_fd;		/* parent writes run ids, reads results */
+	bool busy;			/* a run is in flight */
 	struct ers_batch_run run;
 	char *buf;
 	size_t len, cap;
@@ -38,14 +45,16 @@ struct pool {
 	const struct ers_experiment *e;
 	struct ers_batch_db *db;
 	const struct ers_batch_opts *opts;
-	struct worker *w;		/* opts->jobs slots; pid 0 = free */
-	size_t active;
+	struct worker *w;		/* opts->jobs slots */
+	size_t active;			/* runs in flight */
 	struct ers_batch_progress prog;
 	struct ers_diag *d;
 };
 
-static bool write_all(int fd, const char *p, size_t n)
+static bool write_all(int fd, const void *buf, size_t n)
 {
+	const char *p = buf;
+
 	while (n) {
 		ssize_t k = write(fd, p, n);
 
@@ -59,67 +68,147 @@ static bool write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/* The worker's side: never returns. */
-static void worker_main(const struct ers_experiment *e, const struct ers_batch_run *r, int fd)
+static bool read_all(int fd, void *buf, size_t n)
 {
+	char *p = buf;
+
+	while (n) {
+		ssize_t k = read(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+/* One framed answer: type ('J' or 'E'), 8-byte length, payload. */
+static bool answer(int fd, char type, const char *payload, size_t len)
+{
+	uint64_t n = len;
+
+	return write_all(fd, &type, 1) && write_all(fd, &n, sizeof n) &&
+	       (!len || write_all(fd, payload, len));
+}
+
+/* Serve one run: simulate it and answer. */
+static bool serve(const struct ers_experiment *e, size_t id, int fd)
+{
+	struct ers_batch_run r;
 	struct ers_diag d;
 	char *json = NULL, *msg = NULL;
 	size_t len = 0;
 	FILE *mem;
 	bool ok;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+	ers_experiment_run(e, id, &r);
 	ers_diag_init(&d);
-	if (ers_batch_exec(e, r, &json, &len, &d) == ERS_OK) {
-		ok = write_all(fd, "J", 1) && write_all(fd, json, len);
+	if (ers_batch_exec(e, &r, &json, &len, &d) == ERS_OK) {
+		ok = answer(fd, 'J', json, len);
 	} else {
 		mem = open_memstream(&msg, &len);
 		if (mem) {
 			ers_diag_print(&d, mem);
 			fclose(mem);
 		}
-		ok = write_all(fd, "E", 1) && (!msg || write_all(fd, msg, len));
+		ok = answer(fd, 'E', msg ? msg : "", msg ? len : 0);
 	}
-	_exit(ok ? 0 : 1);
+	free(json);
+	free(msg);
+	ers_diag_release(&d);
+	return ok;
 }
 
-static enum ers_err spawn(struct pool *p, struct worker *w, size_t id)
+/* The worker's side: serve run ids until the request pipe closes. */
+static void worker_main(const struct ers_experiment *e, int req_fd, int res_fd)
 {
-	int fds[2];
+	uint64_t id;
 
-	ers_experiment_run(p->e, id, &w->run);
-	if (pipe(fds))
-		return ers_diag_add(p->d, ERS_EIO, NULL, 0, NULL, "cannot create a pipe: %s",
-				    strerror(errno));
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	while (read_all(req_fd, &id, sizeof id))
+		if (!serve(e, (size_t)id, res_fd))
+			_exit(1);
+	_exit(0);
+}
+
+static enum ers_err start_worker(struct pool *p, struct worker *w)
+{
+	int req[2], res[2];
+
+	if (pipe(req))
+		goto fail;
+	if (pipe(res)) {
+		close(req[0]);
+		close(req[1]);
+		goto fail;
+	}
 	fflush(NULL);
 	w->pid = fork();
 	if (w->pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
+		close(req[0]);
+		close(req[1]);
+		close(res[0]);
+		close(res[1]);
 		w->pid = 0;
 		return ers_diag_add(p->d, ERS_EIO, NULL, 0, NULL, "cannot fork a worker: %s",
 				    strerror(errno));
 	}
 	if (w->pid == 0) {
-		close(fds[0]);
-		worker_main(p->e, &w->run, fds[1]);
+		/* Not the other workers' pipes: their EOF must reach them. */
+		for (unsigned i = 0; i < p->opts->jobs; i++)
+			if (p->w[i].pid && &p->w[i] != w) {
+				close(p->w[i].req_fd);
+				close(p->w[i].res_fd);
+			}
+		close(req[1]);
+		close(res[0]);
+		worker_main(p->e, req[0], res[1]);
 	}
-	close(fds[1]);
-	w->fd = fds[0];
+	close(req[0]);
+	close(res[1]);
+	w->req_fd = req[1];
+	w->res_fd = res[0];
+	return ERS_OK;
+fail:
+	return ers_diag_add(p->d, ERS_EIO, NULL, 0, NULL, "cannot create a pipe: %s",
+			    strerror(errno));
+}
+
+/* Give run id to worker w, starting a process for it if it has none. */
+static enum ers_err assign(struct pool *p, struct worker *w, size_t id)
+{
+	uint64_t v = id;
+	enum ers_err rc;
+
+	if (!w->pid && (rc = start_worker(p, w)) != ERS_OK)
+		return rc;
+	ers_experiment_run(p->e, id, &w->run);
 	w->len = 0;
+	w->busy = true;
 	p->active++;
+	/* If it died, the write fails and its result pipe reports the end. */
+	(void)write_all(w->req_fd, &v, sizeof v);
 	return ERS_OK;
 }
 
-/* Read what is available; true at end of file. */
+/* Read what is available; true once a whole answer (or end of file). */
 static bool drain(struct worker *w)
 {
 	char *nb;
 	ssize_t k;
+	uint64_t n;
 
 	for (;;) {
+		if (w->len >= 9) {
+			memcpy(&n, w->buf + 1, sizeof n);
+			if (w->len >= 9 + n)
+				return true;
+		}
 		if (w->cap - w->len < 4096) {
 			nb = realloc(w->buf, w->cap ? w->cap * 2 : 65536);
 			if (!nb)
@@ -127,51 +216,68 @@ static bool drain(struct worker *w)
 			w->buf = nb;
 			w->cap = w->cap ? w->cap * 2 : 65536;
 		}
-		k = read(w->fd, w->buf + w->len, w->cap - w->len - 1);
+		k = read(w->res_fd, w->buf + w->len, w->cap - w->len - 1);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			return true;
 		w->len += (size_t)k;
-		if ((size_t)k < w->cap - w->len)
-			return false;	/* pipe emptied for now */
+		if ((size_t)k < w->cap - w->len - 1)
+			return w->len >= 9 && (memcpy(&n, w->buf + 1, sizeof n), w->len >= 9 + n);
 	}
 }
 
-/* The worker's pipe closed: reap it and store its run. */
-static enum ers_err finish(struct pool *p, struct worker *w)
+/* Stop w's process and collect how it ended. */
+static int stop_worker(struct worker *w, bool kill_it)
 {
-	char why[160];
-	const char *err = NULL;
-	const char *json = NULL;
 	int status = 0;
-	enum ers_err rc;
 
-	close(w->fd);
+	if (!w->pid)
+		return 0;
+	if (kill_it)
+		kill(w->pid, SIGTERM);
+	close(w->req_fd);
+	close(w->res_fd);
 	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	w->pid = 0;
+	return status;
+}
+
+/* w answered, or died: store its run. */
+static enum ers_err finish(struct pool *p, struct worker *w)
+{
+	char why[160];
+	const char *err = NULL, *json = NULL;
+	uint64_t n = 0;
+	enum ers_err rc;
+
+	w->busy = false;
 	p->active--;
-	if (w->buf)
-		w->buf[w->len] = '\0';
-	if (WIFSIGNALED(status)) {
-		snprintf(why, sizeof why, "worker killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-		err = why;
-	} else if (w->len && w->buf[0] == 'J' && WEXITSTATUS(status) == 0) {
-		json = w->buf + 1;
-	} else if (w->len && w->buf[0] == 'E') {
-		while (w->len > 1 && (w->buf[w->len - 1] == '\n' || w->buf[w->len - 1] == ' '))
-			w->buf[--w->len] = '\0';
-		err = w->buf + 1;
+	if (w->len >= 9)
+		memcpy(&n, w->buf + 1, sizeof n);
+	if (w->len >= 9 && w->len >= 9 + n) {
+		w->buf[9 + n] = '\0';
+		if (w->buf[0] == 'J') {
+			json = w->buf + 9;
+		} else {
+			while (n && (w->buf[9 + n - 1] == '\n' || w->buf[9 + n - 1] == ' '))
+				w->buf[9 + --n] = '\0';
+			err = w->buf + 9;
+		}
 	} else {
-		snprintf(why, sizeof why, "worker exited with status %d and no result",
-			 WEXITSTATUS(status));
+		int status = stop_worker(w, false);
+		if (WIFSIGNALED(status))
+			snprintf(why, sizeof why, "worker killed by signal %d (%s)",
+				 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			snprintf(why, sizeof why, "worker exited with status %d and no result",
+				 WEXITSTATUS(status));
 		err = why;
 	}
 	if (p->opts->stop && *p->opts->stop && !json)
 		return ERS_OK;	/* interrupted, not failed: run it next time */
-	rc = ers_batch_db_store(p->db, p->e, &w->run, json, json ? w->len - 1 : 0, err, p->d);
+	rc = ers_batch_db_store(p->db, p->e, &w->run, json, json ? (size_t)n : 0, err, p->d);
 	p->prog.done++;
 	p->prog.failed += !json;
 	if (p->opts->progress)
@@ -182,12 +288,13 @@ static enum ers_err finish(struct pool *p, struct worker *w)
 static struct worker *free_slot(struct pool *p)
 {
 	for (unsigned i = 0; i < p->opts->jobs; i++)
-		if (!p->w[i].pid)
+		if (!p->w[i].busy)
 			return &p->w[i];
 	return NULL;
 }
 
-/* Wait for output from any worker (at most 200 ms, for progress ticks). */
+/* Wait for an answer from any busy worker (at most 200 ms, for progress
+ * ticks). */
 static enum ers_err wait_some(struct pool *p)
 {
 	struct pollfd pf[p->opts->jobs];
@@ -197,9 +304,9 @@ static enum ers_err wait_some(struct pool *p)
 	int r;
 
 	for (unsigned i = 0; i < p->opts->jobs; i++) {
-		if (!p->w[i].pid)
+		if (!p->w[i].busy)
 			continue;
-		pf[n].fd = p->w[i].fd;
+		pf[n].fd = p->w[i].res_fd;
 		pf[n].events = POLLIN;
 		owner[n++] = &p->w[i];
 	}
@@ -216,20 +323,12 @@ static enum ers_err wait_some(struct pool *p)
 	return rc;
 }
 
-/* Stop every worker still running (on an error or an interrupt). */
-static void reap_all(struct pool *p, bool kill_them)
+/* Stop every worker (killing those still running a run). */
+static void reap_all(struct pool *p)
 {
 	for (unsigned i = 0; i < p->opts->jobs; i++) {
-		struct worker *w = &p->w[i];
-
-		if (!w->pid)
-			continue;
-		if (kill_them)
-			kill(w->pid, SIGTERM);
-		close(w->fd);
-		while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		w->pid = 0;
+		stop_worker(&p->w[i], p->w[i].busy);
+		p->w[i].busy = false;
 	}
 	p->active = 0;
 }
@@ -244,6 +343,9 @@ enum ers_err ers_batch_pool_run(const struct ers_experiment *e, struct ers_batch
 	struct worker *w;
 
 	*n_run = 0;
+	/* A worker that died closes its request pipe: writing to it must
+	 * fail with EPIPE, not kill the batch. */
+	signal(SIGPIPE, SIG_IGN);
 	p.w = calloc(opts->jobs, sizeof *p.w);
 	if (!p.w)
 		return ers_diag_add(d, ERS_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -255,7 +357,7 @@ enum ers_err ers_batch_pool_run(const struct ers_experiment *e, struct ers_batch
 		while (id < e->n_runs && ers_batch_db_has(db, id))
 			id += opts->n_shards;
 		if (id < e->n_runs && (w = free_slot(&p))) {
-			rc = spawn(&p, w, id);
+			rc = assign(&p, w, id);
 			id += opts->n_shards;
 			continue;
 		}
@@ -265,7 +367,7 @@ enum ers_err ers_batch_pool_run(const struct ers_experiment *e, struct ers_batch
 	}
 	/* on an interrupt or an error, runs in flight are dropped: they are
 	 * not in the database, so the next start runs them again */
-	reap_all(&p, true);
+	reap_all(&p);
 	if (rc == ERS_OK)
 		rc = ers_batch_db_flush(db, d);
 	for (unsigned i = 0; i < opts->jobs; i++)
