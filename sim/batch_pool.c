@@ -1,15 +1,16 @@
 /*
  * batch_pool.c - runs a batch's runs in worker processes (opts->jobs of
- * them). Each worker is forked once and then serves runs one at a time:
- * the parent writes a run id on the worker's request pipe; the worker
+ * them). Each worker is forked once and then serves runs one at a time,
+ * with up to DEPTH of them queued: the parent writes run ids on the
+ * worker's request pipe; for each, the worker
  * builds and simulates that run (batch_exec.c) and answers on its result
  * pipe with a framed message: 'J' and the result document, or 'E' and
  * the error text, each preceded by its length. The worker never touches
  * the parent's SQLite connection. The parent polls the result pipes and
  * stores each finished run (batch_db.c); a worker that dies in the middle
  * of a run (a crash, an abort, the OOM killer) has that run stored as an
- * error naming the signal, and a new worker takes its place. So no run
- * can take the batch down.
+ * error naming the signal, and a new worker takes its place and the runs
+ * queued behind it. So no run can take the batch down.
  *
  * Runs stay independent in a long-lived worker because a run shares
  * nothing with the next (ers_run builds everything from the scenario and
@@ -32,13 +33,18 @@
 
 #include "ersim/batch.h"
 
+/* Runs queued per worker: while the parent stores one result the worker
+ * already simulates the next run instead of waiting for it. */
+#define DEPTH 2
+
 struct worker {
 	pid_t pid;			/* 0: no process */
 	int req_fd, res_fd;		/* parent writes run ids, reads results */
-	bool busy;			/* a run is in flight */
-	struct ers_batch_run run;
-	char *buf;
+	struct ers_batch_run run[DEPTH];	/* queued runs, oldest at head */
+	unsigned head, n;
+	char *buf;			/* answers read, not yet stored */
 	size_t len, cap;
+	bool eof;			/* the result pipe closed */
 };
 
 struct pool {
@@ -46,7 +52,7 @@ struct pool {
 	struct ers_batch_db *db;
 	const struct ers_batch_opts *opts;
 	struct worker *w;		/* opts->jobs slots */
-	size_t active;			/* runs in flight */
+	size_t active;			/* runs queued in all workers */
 	struct ers_batch_progress prog;
 	struct ers_diag *d;
 };
@@ -179,52 +185,67 @@ fail:
 			    strerror(errno));
 }
 
-/* Give run id to worker w, starting a process for it if it has none. */
-static enum ers_err assign(struct pool *p, struct worker *w, size_t id)
+static bool send_id(struct worker *w, size_t id)
 {
 	uint64_t v = id;
+
+	/* If the worker died the write fails (SIGPIPE is ignored) and its
+	 * result pipe reports the end. */
+	return write_all(w->req_fd, &v, sizeof v);
+}
+
+/* Queue run id on worker w, starting a process for it if it has none. */
+static enum ers_err assign(struct pool *p, struct worker *w, size_t id)
+{
 	enum ers_err rc;
 
 	if (!w->pid && (rc = start_worker(p, w)) != ERS_OK)
 		return rc;
-	ers_experiment_run(p->e, id, &w->run);
-	w->len = 0;
-	w->busy = true;
+	ers_experiment_run(p->e, id, &w->run[(w->head + w->n) % DEPTH]);
+	w->n++;
 	p->active++;
-	/* If it died, the write fails and its result pipe reports the end. */
-	(void)write_all(w->req_fd, &v, sizeof v);
+	(void)send_id(w, id);
 	return ERS_OK;
 }
 
-/* Read what is available; true once a whole answer (or end of file). */
-static bool drain(struct worker *w)
+/* Read what the pipe holds now; sets eof when it closed. */
+static void drain(struct worker *w)
 {
 	char *nb;
 	ssize_t k;
-	uint64_t n;
 
 	for (;;) {
-		if (w->len >= 9) {
-			memcpy(&n, w->buf + 1, sizeof n);
-			if (w->len >= 9 + n)
-				return true;
-		}
 		if (w->cap - w->len < 4096) {
 			nb = realloc(w->buf, w->cap ? w->cap * 2 : 65536);
-			if (!nb)
-				return true;	/* reported as an incomplete message */
+			if (!nb) {
+				w->eof = true;	/* reported as an incomplete message */
+				return;
+			}
 			w->buf = nb;
 			w->cap = w->cap ? w->cap * 2 : 65536;
 		}
 		k = read(w->res_fd, w->buf + w->len, w->cap - w->len - 1);
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k <= 0)
-			return true;
+		if (k <= 0) {
+			w->eof = true;
+			return;
+		}
 		w->len += (size_t)k;
 		if ((size_t)k < w->cap - w->len - 1)
-			return w->len >= 9 && (memcpy(&n, w->buf + 1, sizeof n), w->len >= 9 + n);
+			return;		/* pipe emptied for now */
 	}
+}
+
+/* Length of the whole answer at the start of w's buffer, or 0. */
+static size_t whole_answer(const struct worker *w)
+{
+	uint64_t n;
+
+	if (w->len < 9)
+		return 0;
+	memcpy(&n, w->buf + 1, sizeof n);
+	return w->len >= 9 + n ? 9 + (size_t)n : 0;
 }
 
 /* Stop w's process and collect how it ended. */
@@ -244,40 +265,19 @@ static int stop_worker(struct worker *w, bool kill_it)
 	return status;
 }
 
-/* w answered, or died: store its run. */
-static enum ers_err finish(struct pool *p, struct worker *w)
+/* Store w's oldest queued run, ended with json or err, and dequeue it. */
+static enum ers_err store_head(struct pool *p, struct worker *w, const char *json,
+			       size_t len, const char *err)
 {
-	char why[160];
-	const char *err = NULL, *json = NULL;
-	uint64_t n = 0;
-	enum ers_err rc;
+	const struct ers_batch_run *r = &w->run[w->head];
+	enum ers_err rc = ERS_OK;
 
-	w->busy = false;
+	w->head = (w->head + 1) % DEPTH;
+	w->n--;
 	p->active--;
-	if (w->len >= 9)
-		memcpy(&n, w->buf + 1, sizeof n);
-	if (w->len >= 9 && w->len >= 9 + n) {
-		w->buf[9 + n] = '\0';
-		if (w->buf[0] == 'J') {
-			json = w->buf + 9;
-		} else {
-			while (n && (w->buf[9 + n - 1] == '\n' || w->buf[9 + n - 1] == ' '))
-				w->buf[9 + --n] = '\0';
-			err = w->buf + 9;
-		}
-	} else {
-		int status = stop_worker(w, false);
-		if (WIFSIGNALED(status))
-			snprintf(why, sizeof why, "worker killed by signal %d (%s)",
-				 WTERMSIG(status), strsignal(WTERMSIG(status)));
-		else
-			snprintf(why, sizeof why, "worker exited with status %d and no result",
-				 WEXITSTATUS(status));
-		err = why;
-	}
 	if (p->opts->stop && *p->opts->stop && !json)
 		return ERS_OK;	/* interrupted, not failed: run it next time */
-	rc = ers_batch_db_store(p->db, p->e, &w->run, json, json ? (size_t)n : 0, err, p->d);
+	rc = ers_batch_db_store(p->db, p->e, r, json, len, err, p->d);
 	p->prog.done++;
 	p->prog.failed += !json;
 	if (p->opts->progress)
@@ -285,16 +285,79 @@ static enum ers_err finish(struct pool *p, struct worker *w)
 	return rc;
 }
 
-static struct worker *free_slot(struct pool *p)
+/* The answer at the start of w's buffer: store it and drop it. */
+static enum ers_err take_answer(struct pool *p, struct worker *w, size_t whole)
 {
-	for (unsigned i = 0; i < p->opts->jobs; i++)
-		if (!p->w[i].busy)
-			return &p->w[i];
-	return NULL;
+	char *body = w->buf + 9, save = w->buf[whole];
+	size_t n = whole - 9;
+	enum ers_err rc;
+
+	w->buf[whole] = '\0';
+	if (w->buf[0] == 'J') {
+		rc = store_head(p, w, body, n, NULL);
+	} else {
+		while (n && (body[n - 1] == '\n' || body[n - 1] == ' '))
+			body[--n] = '\0';
+		rc = store_head(p, w, NULL, 0, body);
+	}
+	w->buf[whole] = save;
+	memmove(w->buf, w->buf + whole, w->len - whole);
+	w->len -= whole;
+	return rc;
 }
 
-/* Wait for an answer from any busy worker (at most 200 ms, for progress
- * ticks). */
+/* w's process ended with runs queued: the one it was running failed;
+ * the ones behind it never started and go to a new process. */
+static enum ers_err worker_died(struct pool *p, struct worker *w)
+{
+	int status = stop_worker(w, false);
+	enum ers_err rc;
+	char why[160];
+
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof why, "worker killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		snprintf(why, sizeof why, "worker exited with status %d and no result",
+			 WEXITSTATUS(status));
+	w->len = 0;
+	w->eof = false;
+	rc = store_head(p, w, NULL, 0, why);
+	if (rc != ERS_OK || !w->n || (p->opts->stop && *p->opts->stop))
+		return rc;
+	rc = start_worker(p, w);
+	for (unsigned k = 0; rc == ERS_OK && k < w->n; k++)
+		(void)send_id(w, w->run[(w->head + k) % DEPTH].id);
+	return rc;
+}
+
+/* The worker with the fewest runs queued, if any has room. */
+static struct worker *free_slot(struct pool *p)
+{
+	struct worker *best = NULL;
+
+	for (unsigned i = 0; i < p->opts->jobs; i++)
+		if (p->w[i].n < DEPTH && (!best || p->w[i].n < best->n))
+			best = &p->w[i];
+	return best;
+}
+
+/* Store every answer w has sent; handle its death. */
+static enum ers_err collect(struct pool *p, struct worker *w)
+{
+	enum ers_err rc = ERS_OK;
+	size_t whole;
+
+	drain(w);
+	while (rc == ERS_OK && w->n && (whole = whole_answer(w)))
+		rc = take_answer(p, w, whole);
+	if (rc == ERS_OK && w->eof && w->n)
+		rc = worker_died(p, w);
+	return rc;
+}
+
+/* Wait for answers from the workers with runs queued (at most 200 ms,
+ * for progress ticks). */
 static enum ers_err wait_some(struct pool *p)
 {
 	struct pollfd pf[p->opts->jobs];
@@ -304,7 +367,7 @@ static enum ers_err wait_some(struct pool *p)
 	int r;
 
 	for (unsigned i = 0; i < p->opts->jobs; i++) {
-		if (!p->w[i].busy)
+		if (!p->w[i].n)
 			continue;
 		pf[n].fd = p->w[i].res_fd;
 		pf[n].events = POLLIN;
@@ -318,17 +381,17 @@ static enum ers_err wait_some(struct pool *p)
 		return rc;
 	}
 	for (nfds_t i = 0; i < n && rc == ERS_OK; i++)
-		if (pf[i].revents && drain(owner[i]))
-			rc = finish(p, owner[i]);
+		if (pf[i].revents)
+			rc = collect(p, owner[i]);
 	return rc;
 }
 
-/* Stop every worker (killing those still running a run). */
+/* Stop every worker (killing those with runs queued). */
 static void reap_all(struct pool *p)
 {
 	for (unsigned i = 0; i < p->opts->jobs; i++) {
-		stop_worker(&p->w[i], p->w[i].busy);
-		p->w[i].busy = false;
+		stop_worker(&p->w[i], p->w[i].n > 0);
+		p->w[i].n = 0;
 	}
 	p->active = 0;
 }
