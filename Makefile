@@ -114,6 +114,7 @@ run: all
 	./$(BIN) run
 
 test: deps $(TESTBIN) $(BIN)
+	tools/check-determinism.sh
 	ERSIM=$(abspath $(BIN)) ./$(TESTBIN)
 
 BENCH_DIR ?= ../shared/bench
