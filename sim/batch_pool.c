@@ -128,17 +128,23 @@ static bool serve(const struct ers_experiment *e, size_t id, int fd)
 	return ok;
 }
 
-/* The worker's side: serve run ids until the request pipe closes. */
+/* The worker's side: serve run ids until the request pipe closes.
+ * ERSIM_TEST_CRASH_RUN=N makes the worker die on run N (a segmentation
+ * fault), so the tests can check that a crash costs that run only. */
 static void worker_main(const struct ers_experiment *e, int req_fd, int res_fd)
 {
+	const char *crash = getenv("ERSIM_TEST_CRASH_RUN");
 	uint64_t id;
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	while (read_all(req_fd, &id, sizeof id))
+	while (read_all(req_fd, &id, sizeof id)) {
+		if (crash && strtoull(crash, NULL, 10) == id)
+			raise(SIGSEGV);
 		if (!serve(e, (size_t)id, res_fd))
 			_exit(1);
+	}
 	_exit(0);
 }
 

@@ -440,6 +440,27 @@ START_TEST(test_batch_refuses_other_experiment_db)
 }
 END_TEST
 
+/* A run that crashes its worker is recorded as failed; the run queued
+ * behind it on the same worker, and every other run, still run. */
+START_TEST(test_batch_worker_crash_costs_one_run)
+{
+	char *err;
+
+	make_tmp();
+	setenv("ERSIM_TEST_CRASH_RUN", "2", 1);
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -j 2 -q --db %s/c.db", tmpdir), 0);
+	unsetenv("ERSIM_TEST_CRASH_RUN");
+	err = slurp("err");
+	ck_assert_ptr_nonnull(strstr(err, "1 runs failed"));
+	free(err);
+	/* 6 pairs: run 2 failed with the signal, the five others ran. */
+	ck_assert_int_eq(count("c.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 5);
+	ck_assert_int_eq(count("c.db", "SELECT count(*) FROM runs WHERE id = 2 AND error = "
+			       "'worker killed by signal 11 (Segmentation fault)'"), 1);
+	remove_tmp();
+}
+END_TEST
+
 START_TEST(test_batch_usage_errors)
 {
 	char *err;
@@ -475,6 +496,7 @@ Suite *make_batch_suite(void)
 	tcase_add_test(c, test_batch_shards_merge_to_single_run);
 	tcase_add_test(c, test_batch_resume_after_kill);
 	tcase_add_test(c, test_batch_refuses_other_experiment_db);
+	tcase_add_test(c, test_batch_worker_crash_costs_one_run);
 	tcase_add_test(c, test_batch_usage_errors);
 	suite_add_tcase(s, c);
 	return s;
