@@ -456,7 +456,7 @@ START_TEST(test_batch_worker_crash_costs_one_run)
 	/* 6 pairs: run 2 failed with the signal, the five others ran. */
 	ck_assert_int_eq(count("c.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 5);
 	ck_assert_int_eq(count("c.db", "SELECT count(*) FROM runs WHERE id = 2 AND error = "
-			       "'worker killed by signal 11 (Segmentation fault)'"), 1);
+			       "'worker killed by signal 9 (Killed)'"), 1);
 	remove_tmp();
 }
 END_TEST
