@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include "ersim/cli_util.h"
+#include "ersim/cmd.h"
+#include "ersim/run.h"
+#include "ersim/units.h"
 
 bool ers_opt_is(const char *arg, const char *name)
 {
@@ -25,6 +28,28 @@ const char *ers_opt_value(int argc, char **argv, int *i, const char *name)
 	if (*i + 1 < argc)
 		return argv[++*i];
 	return NULL;
+}
+
+int ers_opt_seed(const char *cmd, const char *v, struct ers_run_opts *o)
+{
+	const char *why = NULL;
+	uint64_t seed;
+
+	if (ers_parse_uint(v, 0, UINT64_MAX, &seed, &why) != ERS_OK)
+		return ers_usage_error(cmd, "bad --seed '%s': %s", v, why);
+	o->has_seed = true;
+	o->seed = seed;
+	return 0;
+}
+
+int ers_opt_until(const char *cmd, const char *v, struct ers_run_opts *o)
+{
+	const char *why = NULL;
+
+	if (ers_parse_time(v, &o->until, &why) != ERS_OK)
+		return ers_usage_error(cmd, "bad --until '%s': %s", v, why);
+	o->has_until = true;
+	return 0;
 }
 
 int ers_write_atomic(const char *cmd, const char *path, ers_write_fn *write,

@@ -69,9 +69,6 @@ static int add_fail_on(struct compare_args *a, const char *v)
 
 static int parse_value(struct compare_args *a, const char *opt, const char *v)
 {
-	const char *why = NULL;
-	uint64_t seed;
-
 	if (!v)
 		return ers_usage_error(CMD, "option '%s' needs a value", opt);
 	if (!strcmp(opt, "--json")) {
@@ -81,14 +78,9 @@ static int parse_value(struct compare_args *a, const char *opt, const char *v)
 	} else if (!strcmp(opt, "--fail-on")) {
 		return add_fail_on(a, v);
 	} else if (!strcmp(opt, "--seed")) {
-		if (ers_parse_uint(v, 0, UINT64_MAX, &seed, &why) != ERS_OK)
-			return ers_usage_error(CMD, "bad --seed '%s': %s", v, why);
-		a->opts.has_seed = true;
-		a->opts.seed = seed;
+		return ers_opt_seed(CMD, v, &a->opts);
 	} else {
-		if (ers_parse_time(v, &a->opts.until, &why) != ERS_OK)
-			return ers_usage_error(CMD, "bad --until '%s': %s", v, why);
-		a->opts.has_until = true;
+		return ers_opt_until(CMD, v, &a->opts);
 	}
 	return 0;
 }

@@ -17,6 +17,13 @@ bool ers_opt_is(const char *arg, const char *name);
  * *i then moves past); NULL when there is none. */
 const char *ers_opt_value(int argc, char **argv, int *i, const char *name);
 
+struct ers_run_opts;
+
+/* --seed N and --until T, shared by the commands that run scenarios:
+ * sets o from v and returns 0, or reports a usage error (exit code 2). */
+int ers_opt_seed(const char *cmd, const char *v, struct ers_run_opts *o);
+int ers_opt_until(const char *cmd, const char *v, struct ers_run_opts *o);
+
 /* Writes the content to f; errors beyond I/O go to d. */
 typedef enum ers_err ers_write_fn(const void *ctx, FILE *f, struct ers_diag *d);
 
