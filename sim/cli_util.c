@@ -3,6 +3,7 @@
  * commands (cli_util.h).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,18 @@ const char *ers_opt_value(int argc, char **argv, int *i, const char *name)
 	if (*i + 1 < argc)
 		return argv[++*i];
 	return NULL;
+}
+
+void ers_catch_stop_signals(void (*handler)(int))
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int ers_opt_seed(const char *cmd, const char *v, struct ers_run_opts *o)

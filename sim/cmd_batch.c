@@ -48,18 +48,6 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-static void catch_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
 static double wall_seconds(void)
 {
 	struct timespec ts;
@@ -265,7 +253,7 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 		ers_diag_print(d, stderr);
 		return ers_err_exit_code(rc);
 	}
-	catch_signals();
+	ers_catch_stop_signals(on_signal);
 	rc = execute(e, db, &o, &n_run, d);
 	if (rc != ERS_OK) {
 		ers_diag_print(d, stderr);

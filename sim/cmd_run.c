@@ -54,18 +54,6 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-static void catch_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
 static int parse_value(struct run_args *a, const char *opt, const char *v)
 {
 	if (!v)
@@ -308,7 +296,7 @@ int ers_cmd_run(int argc, char **argv)
 		code = open_exit_code(rc);
 		goto out;
 	}
-	catch_signals();
+	ers_catch_stop_signals(on_signal);
 	code = out_open(&a.json, 0);
 	if (!code)
 		code = out_open(&a.trace, 1);

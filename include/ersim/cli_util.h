@@ -24,6 +24,10 @@ struct ers_run_opts;
 int ers_opt_seed(const char *cmd, const char *v, struct ers_run_opts *o);
 int ers_opt_until(const char *cmd, const char *v, struct ers_run_opts *o);
 
+/* Send SIGINT, SIGTERM and SIGHUP to handler (a user stopping a long
+ * command: commands clean up or stop between runs). */
+void ers_catch_stop_signals(void (*handler)(int));
+
 /* Writes the content to f; errors beyond I/O go to d. */
 typedef enum ers_err ers_write_fn(const void *ctx, FILE *f, struct ers_diag *d);
 
