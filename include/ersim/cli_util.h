@@ -78,6 +78,7 @@ struct ers_out {
 /* Create the temporary for path. ERS_OK, or ERS_EIO / ERS_ENOMEM after
  * printing "ersim CMD: cannot write 'path': reason". */
 enum ers_err ers_out_open(struct ers_out *o, const char *cmd, const char *path);
+
 /* Writes the content to f; errors beyond I/O go to d. */
 typedef enum ers_err ers_write_fn(const void *ctx, FILE *f, struct ers_diag *d);
 
@@ -91,12 +92,14 @@ enum ers_err ers_out_write(struct ers_out *o, ers_write_fn *write, const void *c
  * sync the directory). On failure the temporary is removed, the target
  * keeps what it held, and the reason is printed as above. */
 enum ers_err ers_out_commit(struct ers_out *o);
-/* Remove the temporary if it is still there (NULL-safe, idempotent). */
+/* Remove the temporary if it is still there (safe on a zeroed, committed
+ * or aborted o). */
 void ers_out_abort(struct ers_out *o);
 
 /* The same for a file another library writes by name (SQLite): create an
  * empty temporary beside path (*tmp: new string), and later commit it
- * (fsync + rename) or discard it. Side files named tmp + suffix (SQLite's
+ * (fsync + rename; on failure it is removed and the reason printed) or
+ * discard it; both free tmp. Side files named tmp + suffix (SQLite's
  * "-journal", "-wal", "-shm") are removed with it. */
 enum ers_err ers_tmp_create(const char *cmd, const char *path, char **tmp);
 enum ers_err ers_tmp_commit(const char *cmd, char *tmp, const char *path);
