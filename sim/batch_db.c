@@ -17,6 +17,7 @@
  * experiment file and its base scenario): resuming or merging results of
  * a different experiment is refused rather than mixed.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -488,6 +489,53 @@ enum ers_err ers_batch_db_merge(struct ers_batch_db *db, const char *path,
 out:
 	exec(db, "DETACH src");
 	return rc;
+}
+
+enum ers_err ers_batch_db_identify(const char *path, char **hash, struct ers_diag *d)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *format = NULL;
+	enum ers_err rc = ERS_OK;
+	int r, err;
+
+	*hash = NULL;
+	/* Read-write without create: a file that is not there is not made,
+	 * and closing removes SQLite's -wal and -shm as a writer's close does. */
+	r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'format'", -1,
+				       &st, NULL);
+	if (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		format = strdup((const char *)sqlite3_column_text(st, 0));
+		*hash = meta_get(db, "main", "hash");
+		r = SQLITE_OK;
+	}
+	/* Not SQLite, no meta table, or not ours: wrong input. Anything
+	 * else (I/O, locks, memory) is a failure to read it. */
+	if (r == SQLITE_NOTADB || r == SQLITE_ERROR || r == SQLITE_DONE ||
+	    (r == SQLITE_OK && (!format || strcmp(format, DB_FORMAT) || !*hash)))
+		rc = ers_diag_add(d, ERS_EINVAL, path, 0, "give a database written by ersim batch",
+				  "'%s' is not an ersim batch database", path);
+	else if (r != SQLITE_OK && (err = sqlite3_system_errno(db)))
+		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot read '%s': %s (%s)", path,
+				  sqlite3_errmsg(db), strerror(err));
+	else if (r != SQLITE_OK)
+		rc = ers_diag_add(d, r == SQLITE_NOMEM ? ERS_ENOMEM : ERS_EIO, path, 0, NULL,
+				  "cannot read '%s': %s", path, sqlite3_errmsg(db));
+	if (rc != ERS_OK) {
+		free(*hash);
+		*hash = NULL;
+	}
+	free(format);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int ers_batch_db_os_errno(struct ers_batch_db *db)
+{
+	return sqlite3_system_errno(db->db);
 }
 
 /* ---- CSV ---- */

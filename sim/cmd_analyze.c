@@ -2,10 +2,11 @@
  * cmd_analyze.c - `ersim analyze FILE [--json FILE] [--verify]
  * [--max-runs N]`: loads and checks the scenario, runs the static
  * analysis (analyze.c), optionally verifies its claims by simulation, and
- * prints the report on stdout (and the JSON document to FILE, "-" for
- * stdout instead of the report). Exit codes: 0 done, 1 --verify found a
- * disagreement between analysis and simulation, 2 bad usage or invalid
- * scenario, 3 runtime failure.
+ * prints the report on stdout (and the JSON document to FILE, written
+ * all at once by cli_util.c, or "-" for stdout instead of the report).
+ * Exit codes: 0 done, 1 --verify found a disagreement between analysis
+ * and simulation, 2 bad usage or invalid scenario (missing, a directory,
+ * invalid), 3 runtime failure.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,9 +14,11 @@
 #include <string.h>
 
 #include "ersim/analyze.h"
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 #include "ersim/scenario.h"
 
+#define CMD "analyze"
 #define DEFAULT_MAX_RUNS 200
 
 struct analyze_args {
@@ -25,82 +28,85 @@ struct analyze_args {
 	size_t max_runs;
 };
 
-static int parse_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
+enum { OPT_JSON = 256, OPT_VERIFY, OPT_MAX_RUNS };
 
-	if (strncmp(argv[*i], name, n) || (argv[*i][n] && argv[*i][n] != '='))
-		return 0;
-	if (argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		return 1;
-	}
-	if (*i + 1 >= argc)
-		return -1;
-	*val = argv[++*i];
-	return 1;
-}
+static const struct option longopts[] = {
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+	{ NULL, 0, NULL, 0 }
+};
 
-static int parse_option(int argc, char **argv, int *i, struct analyze_args *a)
+static int parse_max_runs(struct analyze_args *a, const char *v)
 {
-	const char *v = NULL;
 	char *end;
-	int r;
 
-	if (!strcmp(argv[*i], "--verify")) {
-		a->verify = true;
-		return 0;
-	}
-	if ((r = parse_value(argc, argv, i, "--json", &a->json)))
-		return r < 0 ? ers_usage_error("analyze", "option '--json' needs a value") : 0;
-	if ((r = parse_value(argc, argv, i, "--max-runs", &v))) {
-		if (r < 0)
-			return ers_usage_error("analyze", "option '--max-runs' needs a value");
-		a->max_runs = (size_t)strtoull(v, &end, 10);
-		if (!*v || *end || v[0] == '-')
-			return ers_usage_error("analyze", "invalid --max-runs '%s' (expected a number, 0 for no limit)", v);
-		return 0;
-	}
-	return ers_usage_error("analyze", "unknown option '%s'", argv[*i]);
+	a->max_runs = (size_t)strtoull(v, &end, 10);
+	if (!*v || *end || v[0] == '-')
+		return ers_usage_error(CMD, "invalid --max-runs '%s' (expected a number, 0 for no limit)", v);
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct analyze_args *a)
 {
-	bool opts = true;
-	int code;
+	struct ers_opts p;
+	int c, rc = 0;
 
 	a->max_runs = DEFAULT_MAX_RUNS;
-	for (int i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-			continue;
+	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
+		switch (c) {
+		case ERS_OPT_OPERAND:
+			if (a->file)
+				return ers_usage_error(CMD, "more than one scenario file ('%s')",
+						       p.arg);
+			a->file = p.arg;
+			break;
+		case OPT_JSON:
+			a->json = p.arg;
+			break;
+		case OPT_VERIFY:
+			a->verify = true;
+			break;
+		case OPT_MAX_RUNS:
+			rc = parse_max_runs(a, p.arg);
+			break;
+		default:
+			return 2;	/* reported by ers_opts_next */
 		}
-		if (opts && argv[i][0] == '-' && argv[i][1]) {
-			if ((code = parse_option(argc, argv, &i, a)))
-				return code;
-			continue;
-		}
-		if (a->file)
-			return ers_usage_error("analyze", "more than one scenario file ('%s')", argv[i]);
-		a->file = argv[i];
 	}
+	if (rc)
+		return rc;
 	if (!a->file)
-		return ers_usage_error("analyze", "no scenario file given");
+		return ers_usage_error(CMD, "no scenario file given");
 	return 0;
 }
 
-static enum ers_err write_json(const struct analyze_args *args, const struct ers_analysis *an,
-			       const struct ers_an_verification *v, struct ers_diag *d)
+struct json_ctx {
+	const struct ers_analysis *an;
+	const struct ers_an_verification *v;
+};
+
+static enum ers_err json_writer(const void *ctx, FILE *f, struct ers_diag *d)
 {
-	FILE *fp = strcmp(args->json, "-") ? fopen(args->json, "w") : stdout;
+	const struct json_ctx *j = ctx;
+
+	return ers_analysis_write_json(f, j->an, j->v, d);
+}
+
+/* The JSON document to its file, or to stdout for "-". */
+static int write_json(const struct analyze_args *args, const struct ers_analysis *an,
+		      const struct ers_an_verification *v, struct ers_diag *d)
+{
+	struct json_ctx j = { an, v };
 	enum ers_err rc;
 
-	if (!fp)
-		return ers_diag_add(d, ERS_EIO, args->json, 0, NULL, "cannot write '%s'", args->json);
-	rc = ers_analysis_write_json(fp, an, v, d);
-	if (fp != stdout && fclose(fp) && rc == ERS_OK)
-		rc = ers_diag_add(d, ERS_EIO, args->json, 0, NULL, "cannot write '%s'", args->json);
-	return rc;
+	if (strcmp(args->json, "-"))
+		return ers_write_atomic(CMD, args->json, json_writer, &j, d);
+	rc = ers_analysis_write_json(stdout, an, v, d);
+	if (rc != ERS_OK)
+		ers_diag_print(d, stderr);
+	return ers_err_exit_code(rc);
 }
 
 int ers_cmd_analyze(int argc, char **argv)
@@ -114,24 +120,33 @@ int ers_cmd_analyze(int argc, char **argv)
 	enum ers_err rc;
 	int code;
 
-	if ((code = parse_args(argc, argv, &a)))
+	if ((code = parse_args(argc, argv, &a)) ||
+	    (code = ers_input_check(a.file, "scenario file")))
 		return code;
 	ers_diag_init(&d);
 	rc = ers_scenario_open(a.file, &s, &cat, &d);
-	if (rc == ERS_OK)
-		rc = ers_analyze(s, cat, &an, &d);
+	if (rc != ERS_OK) {
+		ers_diag_print(&d, stderr);
+		code = ers_input_exit_code(rc);
+		goto out;
+	}
+	rc = ers_analyze(s, cat, &an, &d);
 	if (rc == ERS_OK && a.verify)
 		rc = ers_analysis_verify(an, s, cat, a.max_runs, &v, &d);
-	if (rc == ERS_OK && !(a.json && !strcmp(a.json, "-")))
-		ers_analysis_report(stdout, an, v);
-	if (rc == ERS_OK && a.json)
-		rc = write_json(&a, an, v, &d);
 	if (rc != ERS_OK) {
 		if (!d.n_msgs)
 			ers_diag_add(&d, rc, a.file, 0, NULL, "%s", ers_err_str(rc));
 		ers_diag_print(&d, stderr);
+		code = ers_err_exit_code(rc);
+		goto out;
 	}
-	code = rc != ERS_OK ? ers_err_exit_code(rc) : v && v->n_dis ? 1 : 0;
+	if (!(a.json && !strcmp(a.json, "-")))
+		ers_analysis_report(stdout, an, v);
+	if (a.json)
+		code = write_json(&a, an, v, &d);
+	if (!code && v && v->n_dis)
+		code = 1;
+out:
 	ers_an_verification_free(v);
 	ers_analysis_free(an);
 	ers_catalog_free(cat);

@@ -112,58 +112,71 @@ static int parse_shard(struct batch_args *a, const char *v)
 	return 0;
 }
 
-static int parse_value(struct batch_args *a, const char *opt, const char *v)
+static int parse_jobs(struct batch_args *a, const char *v)
 {
 	const char *why = NULL;
 	uint64_t n;
 
-	if (!v)
-		return ers_usage_error(CMD, "option '%s' needs a value", opt);
-	if (!strcmp(opt, "--db")) {
-		a->db = v;
-	} else if (!strcmp(opt, "--csv")) {
-		a->csv = v;
-	} else if (!strcmp(opt, "--report")) {
-		a->report = v;
-	} else if (!strcmp(opt, "--shard")) {
-		return parse_shard(a, v);
-	} else {
-		if (ers_parse_uint(v, 1, 1024, &n, &why) != ERS_OK)
-			return ers_usage_error(CMD, "bad -j '%s': %s (1 to 1024)", v, why);
-		a->jobs = (unsigned)n;
-	}
+	if (ers_parse_uint(v, 1, 1024, &n, &why) != ERS_OK)
+		return ers_usage_error(CMD, "bad -j '%s': %s (1 to 1024)", v, why);
+	a->jobs = (unsigned)n;
 	return 0;
 }
 
+enum { OPT_DB = 256, OPT_CSV, OPT_REPORT, OPT_SHARD, OPT_RETRY };
+
+static const struct option longopts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "csv", required_argument, NULL, OPT_CSV },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "retry-failed", no_argument, NULL, OPT_RETRY },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+
 static int parse_args(int argc, char **argv, struct batch_args *a)
 {
-	static const char *const valued[] = { "--db", "--csv", "--shard", "--jobs", "-j",
-					      "--report" };
-	size_t k;
-	int rc;
+	struct ers_opts p;
+	int c, rc = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (arg[0] != '-' || !arg[1]) {
+	ers_opts_init(&p, CMD, argc, argv, "j:q", longopts);
+	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
+		switch (c) {
+		case ERS_OPT_OPERAND:
 			if (a->experiment)
 				return ers_usage_error(CMD, "more than one experiment ('%s' and '%s')",
-						       a->experiment, arg);
-			a->experiment = arg;
-		} else if (!strcmp(arg, "--retry-failed")) {
+						       a->experiment, p.arg);
+			a->experiment = p.arg;
+			break;
+		case OPT_DB:
+			a->db = p.arg;
+			break;
+		case OPT_CSV:
+			a->csv = p.arg;
+			break;
+		case OPT_REPORT:
+			a->report = p.arg;
+			break;
+		case OPT_SHARD:
+			rc = parse_shard(a, p.arg);
+			break;
+		case 'j':
+			rc = parse_jobs(a, p.arg);
+			break;
+		case OPT_RETRY:
 			a->retry_failed = true;
-		} else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
+			break;
+		case 'q':
 			a->quiet = true;
-		} else {
-			for (k = 0; k < 6 && !ers_opt_is(arg, valued[k]); k++)
-				;
-			if (k == 6)
-				return ers_usage_error(CMD, "unknown option '%s'", arg);
-			rc = parse_value(a, valued[k], ers_opt_value(argc, argv, &i, valued[k]));
-			if (rc)
-				return rc;
+			break;
+		default:
+			return 2;	/* reported by ers_opts_next */
 		}
 	}
+	if (rc)
+		return rc;
 	if (!a->experiment)
 		return ers_usage_error(CMD, "no experiment file given");
 	return 0;
@@ -289,9 +302,11 @@ int ers_cmd_batch(int argc, char **argv)
 		goto out;
 	}
 #endif
+	if ((code = ers_input_check(a.experiment, "experiment file")))
+		goto out;
 	if (ers_experiment_load(a.experiment, &e, &d) != ERS_OK) {
 		ers_diag_print(&d, stderr);
-		code = ers_err_exit_code(d.first);
+		code = ers_input_exit_code(d.first);
 		goto out;
 	}
 	db_path = a.db ? strdup(a.db) : default_db(&a);

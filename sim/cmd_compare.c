@@ -5,7 +5,7 @@
  * content, not by name. The comparison itself is compare.c's; this file
  * loads the inputs, runs the scenarios with their decision log captured
  * in a temporary file (for the "why a path differs" reasons), prints the
- * tables, writes --json FILE through FILE.tmp and a rename, and checks the
+ * tables, writes --json FILE all at once (cli_util.c), and checks the
  * --fail-on thresholds: exit 1 when one is crossed, each named on stderr.
  */
 #include <errno.h>
@@ -67,55 +67,57 @@ static int add_fail_on(struct compare_args *a, const char *v)
 	return 0;
 }
 
-static int parse_value(struct compare_args *a, const char *opt, const char *v)
-{
-	if (!v)
-		return ers_usage_error(CMD, "option '%s' needs a value", opt);
-	if (!strcmp(opt, "--json")) {
-		a->json = v;
-	} else if (!strcmp(opt, "--report")) {
-		a->report = v;
-	} else if (!strcmp(opt, "--fail-on")) {
-		return add_fail_on(a, v);
-	} else if (!strcmp(opt, "--seed")) {
-		return ers_opt_seed(CMD, v, &a->opts);
-	} else {
-		return ers_opt_until(CMD, v, &a->opts);
-	}
-	return 0;
-}
+enum { OPT_JSON = 256, OPT_REPORT, OPT_FAIL_ON, OPT_ONLY_DIFF, OPT_SEED, OPT_UNTIL };
+
+static const struct option longopts[] = {
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "only-diff", no_argument, NULL, OPT_ONLY_DIFF },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ NULL, 0, NULL, 0 }
+};
 
 static int parse_args(int argc, char **argv, struct compare_args *a)
 {
-	static const char *const valued[] = { "--json", "--fail-on", "--seed", "--until",
-					      "--report" };
-	bool only_files = false;
+	struct ers_opts p;
+	int c, rc = 0;
 
 	if (!(a->paths = calloc((size_t)argc, sizeof *a->paths))) {
 		fprintf(stderr, "ersim compare: out of memory\n");
 		return 3;
 	}
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		size_t k;
-		int rc;
-
-		if (only_files || arg[0] != '-' || !arg[1]) {
-			a->paths[a->n_paths++] = arg;
-		} else if (!strcmp(arg, "--")) {
-			only_files = true;
-		} else if (!strcmp(arg, "--only-diff")) {
+	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
+		switch (c) {
+		case ERS_OPT_OPERAND:
+			a->paths[a->n_paths++] = p.arg;
+			break;
+		case OPT_JSON:
+			a->json = p.arg;
+			break;
+		case OPT_REPORT:
+			a->report = p.arg;
+			break;
+		case OPT_FAIL_ON:
+			rc = add_fail_on(a, p.arg);
+			break;
+		case OPT_ONLY_DIFF:
 			a->flags |= ERS_CMP_ONLY_DIFF;
-		} else {
-			for (k = 0; k < 5 && !ers_opt_is(arg, valued[k]); k++)
-				;
-			if (k == 5)
-				return ers_usage_error(CMD, "unknown option '%s'", arg);
-			rc = parse_value(a, valued[k], ers_opt_value(argc, argv, &i, valued[k]));
-			if (rc)
-				return rc;
+			break;
+		case OPT_SEED:
+			rc = ers_opt_seed(CMD, p.arg, &a->opts);
+			break;
+		case OPT_UNTIL:
+			rc = ers_opt_until(CMD, p.arg, &a->opts);
+			break;
+		default:
+			return 2;	/* reported by ers_opts_next */
 		}
 	}
+	if (rc)
+		return rc;
 	if (a->n_paths < 2)
 		return ers_usage_error(CMD, "needs at least two inputs to compare, got %zu",
 				       a->n_paths);
@@ -126,9 +128,12 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
  * result document. 0 when it cannot be read (reported). */
 static int sniff(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	int c;
 
+	if (ers_input_check(path, "scenario or result document"))
+		return 0;
+	f = fopen(path, "rb");
 	if (!f) {
 		fprintf(stderr, "ersim compare: cannot read '%s': %s\n", path, strerror(errno));
 		return 0;
@@ -165,7 +170,7 @@ static int load_inputs(struct compare_args *a, struct input *in, struct ers_diag
 			ers_scenario_open(a->paths[i], &in[i].scn, &in[i].cat, d);
 		if (rc != ERS_OK) {
 			ers_diag_print(d, stderr);
-			return err_exit(rc);
+			return ers_input_exit_code(rc);
 		}
 	}
 	return 0;

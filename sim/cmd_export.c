@@ -2,21 +2,22 @@
  * cmd_export.c - `ersim export FILE [--format dot|graphml|json] [-o OUT]`:
  * builds the scenario's topology and writes it with export.c. Without
  * --format the format follows OUT's extension (.dot/.gv, .graphml, .json)
- * and is otherwise DOT. Output goes to stdout, or to OUT through a
- * temporary file in the same directory that is renamed over OUT only when
- * everything was written, so an error never leaves OUT half-written. On
- * stdout the document is built in memory first for the same reason.
+ * and is otherwise DOT. Output goes to stdout, or to OUT all at once
+ * (ers_write_atomic, cli_util.c), so an error never leaves OUT
+ * half-written. On stdout the document is built in memory first for the
+ * same reason.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 #include "ersim/scenario.h"
 #include "ersim/topology.h"
+
+#define CMD "export"
 
 struct export_args {
 	const char *file;
@@ -31,52 +32,40 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Take the value of an option given as "--opt V", "--opt=V" or "-oV". */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
+enum { OPT_FORMAT = 256 };
 
-	if (strncmp(argv[*i], name, n))
-		return 0;
-	if (argv[*i][n] == '=' || (name[1] != '-' && argv[*i][n])) {
-		*val = argv[*i] + n + (argv[*i][n] == '=');
-		return 1;
-	}
-	if (argv[*i][n])
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*val = argv[++*i];
-	return 1;
-}
+static const struct option longopts[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 }
+};
 
 static int parse_args(int argc, char **argv, struct export_args *a)
 {
-	bool opts = true;
+	struct ers_opts p;
+	int c;
 
-	for (int i = 1; i < argc; i++) {
-		int r = 0;
-
-		if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-			continue;
+	ers_opts_init(&p, CMD, argc, argv, "o:", longopts);
+	while ((c = ers_opts_next(&p)) != ERS_OPT_END) {
+		switch (c) {
+		case ERS_OPT_OPERAND:
+			if (a->file)
+				return ers_usage_error(CMD, "more than one scenario file ('%s')",
+						       p.arg);
+			a->file = p.arg;
+			break;
+		case OPT_FORMAT:
+			a->format = p.arg;
+			break;
+		case 'o':
+			a->out = p.arg;
+			break;
+		default:
+			return 2;	/* reported by ers_opts_next */
 		}
-		if (opts && argv[i][0] == '-' && argv[i][1]) {
-			if (!(r = opt_value(argc, argv, &i, "--format", &a->format)) &&
-			    !(r = opt_value(argc, argv, &i, "--output", &a->out)))
-				r = opt_value(argc, argv, &i, "-o", &a->out);
-			if (r < 0)
-				return ers_usage_error("export", "option '%s' needs a value", argv[i]);
-			if (!r)
-				return ers_usage_error("export", "unknown option '%s'", argv[i]);
-			continue;
-		}
-		if (a->file)
-			return ers_usage_error("export", "more than one scenario file ('%s')", argv[i]);
-		a->file = argv[i];
 	}
 	if (!a->file)
-		return ers_usage_error("export", "no scenario file given");
+		return ers_usage_error(CMD, "no scenario file given");
 	return 0;
 }
 
@@ -84,7 +73,7 @@ static int pick_format(const struct export_args *a, enum ers_export_format *f)
 {
 	if (a->format) {
 		if (ers_export_format_parse(a->format, f))
-			return ers_usage_error("export", "unknown format '%s' (expected dot, graphml or json)",
+			return ers_usage_error(CMD, "unknown format '%s' (expected dot, graphml or json)",
 					       a->format);
 		return 0;
 	}
@@ -116,44 +105,16 @@ static enum ers_err write_stdout(const struct ers_topology *t, enum ers_export_f
 	return rc;
 }
 
-/* Write to a temporary file beside path, then rename it over path. */
-static enum ers_err write_file(const struct ers_topology *t, enum ers_export_format f,
-			       const char *path, struct ers_diag *d)
-{
-	size_t n = strlen(path) + sizeof ".tmpXXXXXX";
-	char *tmp = malloc(n);
-	enum ers_err rc = ERS_OK;
-	mode_t mask;
-	FILE *fp;
-	int fd;
+struct export_ctx {
+	const struct ers_topology *topo;
+	enum ers_export_format format;
+};
 
-	if (!tmp)
-		return ers_diag_add(d, ERS_ENOMEM, NULL, 0, NULL, "out of memory");
-	snprintf(tmp, n, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot create '%s'", tmp);
-		goto out;
-	}
-	mask = umask(0);	/* mkstemp makes 0600; give the usual 0666 & ~umask */
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	rc = ers_export_write(t, f, fp, d);
-	if (rc == ERS_OK && (fflush(fp) || ferror(fp)))
-		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot write '%s'", tmp);
-	if (fclose(fp) && rc == ERS_OK)
-		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot write '%s'", tmp);
-	if (rc == ERS_OK && rename(tmp, path))
-		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot write '%s'", path);
-	if (rc != ERS_OK)
-		unlink(tmp);
-out:
-	free(tmp);
-	return rc;
+static enum ers_err file_writer(const void *ctx, FILE *f, struct ers_diag *d)
+{
+	const struct export_ctx *x = ctx;
+
+	return ers_export_write(x->topo, x->format, f, d);
 }
 
 int ers_cmd_export(int argc, char **argv)
@@ -161,28 +122,37 @@ int ers_cmd_export(int argc, char **argv)
 	struct export_args a = { 0 };
 	struct ers_scenario *s = NULL;
 	struct ers_catalog *cat = NULL;
+	struct export_ctx x = { NULL, ERS_EXPORT_DOT };
 	struct ers_topology *topo = NULL;
-	enum ers_export_format f;
 	struct ers_diag d;
 	enum ers_err rc;
 	int code;
 
-	if ((code = parse_args(argc, argv, &a)) || (code = pick_format(&a, &f)))
+	if ((code = parse_args(argc, argv, &a)) || (code = pick_format(&a, &x.format)) ||
+	    (code = ers_input_check(a.file, "scenario file")))
 		return code;
 	ers_diag_init(&d);
 	rc = ers_scenario_open(a.file, &s, &cat, &d);
 	if (rc == ERS_OK)
 		rc = ers_topology_build(s, cat, &topo, &d);
-	if (rc == ERS_OK)
-		rc = a.out ? write_file(topo, f, a.out, &d) : write_stdout(topo, f, &d);
 	if (rc != ERS_OK) {
 		if (!d.n_msgs)
 			ers_diag_add(&d, rc, a.file, 0, NULL, "%s", ers_err_str(rc));
 		ers_diag_print(&d, stderr);
+		code = ers_input_exit_code(rc);
+		goto out;
 	}
+	x.topo = topo;
+	if (a.out) {
+		code = ers_write_atomic(CMD, a.out, file_writer, &x, &d);
+	} else if ((rc = write_stdout(topo, x.format, &d)) != ERS_OK) {
+		ers_diag_print(&d, stderr);
+		code = ers_err_exit_code(rc);
+	}
+out:
 	ers_topology_free(topo);
 	ers_catalog_free(cat);
 	ers_scenario_free(s);
 	ers_diag_release(&d);
-	return rc == ERS_OK ? 0 : ers_err_exit_code(rc);
+	return code;
 }

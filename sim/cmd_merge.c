@@ -5,68 +5,192 @@
  * in several inputs is kept once (runs are deterministic, so the copies
  * are equal). The merged database is what one machine running the whole
  * batch would have written, and the summary printed is the same.
+ *
+ * All or nothing: every input is checked first (it exists, is an ersim
+ * batch database, holds the same experiment as the others), and bad
+ * input is exit 2 before anything is written. The merge then goes into a
+ * temporary database beside OUT (cli_util.c), renamed over OUT only when
+ * complete. An OUT that exists already is one more input, so merging
+ * into it keeps its runs; if it is not a batch database of the same
+ * experiment it is left alone (exit 2).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ersim/batch.h"
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 
 #define CMD "merge"
 
-int ers_cmd_merge(int argc, char **argv)
-{
-	const char *out = NULL, *csv = NULL, *ins[argc > 0 ? argc : 1];
-	struct ers_batch_db *db = NULL;
-	size_t n_ins = 0, n_new, done, failed, total;
-	struct ers_diag d;
-	enum ers_err rc = ERS_OK;
-	int code = 0;
-	FILE *f;
+struct merge_args {
+	const char *out;
+	const char *csv;
+	const char **ins;		/* OUT first when it exists */
+	size_t n_ins;
+};
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--csv") && i + 1 < argc)
-			csv = argv[++i];
-		else if (!strncmp(argv[i], "--csv=", 6))
-			csv = argv[i] + 6;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return ers_usage_error(CMD, "unknown option '%s'", argv[i]);
-		else if (!out)
-			out = argv[i];
+static const struct option longopts[] = {
+	{ "csv", required_argument, NULL, 'c' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int parse_args(int argc, char **argv, struct merge_args *a)
+{
+	struct ers_opts p;
+	struct stat st;
+	int c;
+
+	/* room for every argument, and OUT as an input */
+	if (!(a->ins = calloc((size_t)argc + 1, sizeof *a->ins))) {
+		fprintf(stderr, "ersim merge: out of memory\n");
+		return 3;
+	}
+	a->n_ins = 1;
+	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	while ((c = ers_opts_next(&p)) != ERS_OPT_END) {
+		if (c == 'c')
+			a->csv = p.arg;
+		else if (c != ERS_OPT_OPERAND)
+			return 2;	/* reported by ers_opts_next */
+		else if (!a->out)
+			a->out = p.arg;
 		else
-			ins[n_ins++] = argv[i];
+			a->ins[a->n_ins++] = p.arg;
 	}
-	if (!out || !n_ins)
+	if (!a->out || a->n_ins < 2)
 		return ers_usage_error(CMD, "need an output and at least one input database");
-	for (size_t i = 0; i < n_ins; i++)
-		if (!strcmp(ins[i], out))
-			return ers_usage_error(CMD, "'%s' is both output and input", out);
-	ers_diag_init(&d);
-	rc = ers_batch_db_open(out, NULL, &db, &d);
-	for (size_t i = 0; i < n_ins && rc == ERS_OK; i++) {
-		rc = ers_batch_db_merge(db, ins[i], &n_new, &d);
-		if (rc == ERS_OK)
-			fprintf(stderr, "merged '%s': %zu new runs\n", ins[i], n_new);
+	for (size_t i = 1; i < a->n_ins; i++)
+		if (!strcmp(a->ins[i], a->out))
+			return ers_usage_error(CMD, "'%s' is both output and input", a->out);
+	/* An existing file is merged with the rest; a directory is not an
+	 * input but an output that cannot be written (exit 3 at the rename). */
+	if (!stat(a->out, &st) && !S_ISDIR(st.st_mode))
+		a->ins[0] = a->out;
+	return 0;
+}
+
+/* Every input exists, is a batch database and holds one experiment. */
+static int check_inputs(const struct merge_args *a, struct ers_diag *d)
+{
+	char *first = NULL, *hash;
+	const char *first_path = NULL;
+	enum ers_err rc;
+	int code = 0;
+
+	for (size_t i = 0; i < a->n_ins && !code; i++) {
+		if (!a->ins[i])
+			continue;
+		if ((code = ers_input_check(a->ins[i], "batch database")))
+			break;
+		if ((rc = ers_batch_db_identify(a->ins[i], &hash, d)) != ERS_OK) {
+			code = ers_err_exit_code(rc);
+			break;
+		}
+		if (!first) {
+			first = hash;
+			first_path = a->ins[i];
+			continue;
+		}
+		if (strcmp(first, hash)) {
+			ers_diag_add(d, ERS_EINVAL, a->ins[i], 0, "merge only shards of one experiment",
+				     "'%s' holds results of a different experiment than '%s'",
+				     a->ins[i], first_path);
+			code = 2;
+		}
+		free(hash);
 	}
+	free(first);
+	ers_diag_print(d, stderr);
+	return code;
+}
+
+/* Merge every input into a new database at tmp; 0 or the exit code. */
+static int merge_into(const struct merge_args *a, const char *tmp, struct ers_diag *d)
+{
+	struct ers_batch_db *db = NULL;
+	enum ers_err rc;
+	size_t n_new;
+	int err = 0;
+
+	rc = ers_batch_db_open(tmp, NULL, &db, d);
+	for (size_t i = 0; i < a->n_ins && rc == ERS_OK; i++) {
+		if (!a->ins[i])
+			continue;
+		rc = ers_batch_db_merge(db, a->ins[i], &n_new, d);
+		if (rc == ERS_OK)
+			fprintf(stderr, "merged '%s': %zu new runs\n", a->ins[i], n_new);
+		else
+			err = ers_batch_db_os_errno(db);
+	}
+	ers_batch_db_close(db);
+	if (rc == ERS_OK)
+		return 0;
+	/* The inputs were checked: what failed is writing the output. */
+	if (err)
+		fprintf(stderr, "ersim merge: cannot write '%s': %s\n", a->out, strerror(err));
+	else
+		fprintf(stderr, "ersim merge: cannot write '%s'\n", a->out);
+	ers_diag_print(d, stderr);
+	return ers_err_exit_code(rc) == 2 ? 2 : 3;
+}
+
+static enum ers_err csv_writer(const void *ctx, FILE *f, struct ers_diag *d)
+{
+	return ers_batch_db_csv((struct ers_batch_db *)ctx, f, d);
+}
+
+/* The summary of the merged database, and its CSV. */
+static int summarize(const struct merge_args *a, struct ers_diag *d)
+{
+	struct ers_batch_db *db = NULL;
+	size_t done, failed, total;
+	enum ers_err rc;
+	int code = 0;
+
+	rc = ers_batch_db_open(a->out, NULL, &db, d);
 	if (rc == ERS_OK) {
 		ers_batch_db_counts(db, &done, &failed, &total);
 		if (done < total)
 			fprintf(stderr, "ersim merge: '%s' holds %zu of the experiment's %zu runs"
-				" (shards missing?)\n", out, done, total);
-		rc = ers_batch_summary(db, stdout, &d);
-	}
-	if (rc == ERS_OK && csv) {
-		f = fopen(csv, "w");
-		rc = f ? ers_batch_db_csv(db, f, &d) :
-			ers_diag_add(&d, ERS_EIO, csv, 0, NULL, "cannot write '%s'", csv);
-		if (f && fclose(f) && rc == ERS_OK)
-			rc = ers_diag_add(&d, ERS_EIO, csv, 0, NULL, "cannot write '%s'", csv);
+				" (shards missing?)\n", a->out, done, total);
+		rc = ers_batch_summary(db, stdout, d);
 	}
 	if (rc != ERS_OK) {
-		ers_diag_print(&d, stderr);
+		ers_diag_print(d, stderr);
 		code = ers_err_exit_code(rc);
+	} else if (a->csv) {
+		code = ers_write_atomic(CMD, a->csv, csv_writer, db, d);
 	}
 	ers_batch_db_close(db);
+	return code;
+}
+
+int ers_cmd_merge(int argc, char **argv)
+{
+	struct merge_args a = { 0 };
+	struct ers_diag d;
+	char *tmp = NULL;
+	int code;
+
+	ers_diag_init(&d);
+	code = parse_args(argc, argv, &a);
+	if (!code)
+		code = check_inputs(&a, &d);
+	if (!code && ers_tmp_create(CMD, a.out, &tmp) != ERS_OK)
+		code = 3;
+	if (!code)
+		code = merge_into(&a, tmp, &d);
+	if (!code) {
+		code = ers_tmp_commit(CMD, tmp, a.out) == ERS_OK ? 0 : 3;
+		tmp = NULL;	/* renamed, or removed by the commit */
+	}
+	ers_tmp_discard(tmp);
+	if (!code)
+		code = summarize(&a, &d);
+	free(a.ins);
 	ers_diag_release(&d);
 	return code;
 }

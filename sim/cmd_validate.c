@@ -4,12 +4,14 @@
  * which is everything `run` does before simulating. Prints "FILE: ok" on
  * stdout for each valid file and every diagnostic of an invalid one on
  * stderr; the exit code is the worst over all files (2 invalid input,
- * 3 runtime failure such as an unreadable file or no memory).
+ * including a file that is missing, unreadable or a directory; 3 runtime
+ * failure such as no memory).
  */
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 #include "ersim/scenario.h"
 #include "ersim/topology.h"
@@ -23,6 +25,8 @@ static int validate_one(const char *path)
 	struct ers_diag d;
 	enum ers_err rc;
 
+	if (ers_input_check(path, "scenario file"))
+		return 2;
 	ers_diag_init(&d);
 	rc = ers_scenario_open(path, &s, &cat, &d);
 	if (rc == ERS_OK)
@@ -38,38 +42,42 @@ static int validate_one(const char *path)
 	ers_catalog_free(cat);
 	ers_scenario_free(s);
 	ers_diag_release(&d);
-	return rc == ERS_OK ? 0 : ers_err_exit_code(rc);
+	return ers_input_exit_code(rc);
 }
 
-/* Options end at "--"; before it, anything else starting with '-' is an
- * unknown option (all arguments are checked before any file is read). */
+static const struct option longopts[] = { { NULL, 0, NULL, 0 } };
+
+/* Every argument is checked before any file is read. */
 int ers_cmd_validate(int argc, char **argv)
 {
-	int worst = 0, n_files = 0;
-	bool opts = true;
+	const char **files = calloc((size_t)argc, sizeof *files);
+	struct ers_opts p;
+	size_t n_files = 0;
+	int worst = 0, c;
 
-	for (int i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--"))
-			opts = false;
-		else if (opts && argv[i][0] == '-' && argv[i][1])
-			return ers_usage_error("validate", "unknown option '%s'", argv[i]);
-		else
-			n_files++;
+	if (!files) {
+		fprintf(stderr, "ersim validate: out of memory\n");
+		return 3;
 	}
-	if (!n_files)
-		return ers_usage_error("validate", "no scenario file given");
-	opts = true;
-	for (int i = 1; i < argc; i++) {
-		int code;
+	ers_opts_init(&p, "validate", argc, argv, "", longopts);
+	while ((c = ers_opts_next(&p)) == ERS_OPT_OPERAND)
+		files[n_files++] = p.arg;
+	if (c != ERS_OPT_END) {
+		worst = 2;	/* reported by ers_opts_next */
+		goto out;
+	}
+	if (!n_files) {
+		worst = ers_usage_error("validate", "no scenario file given");
+		goto out;
+	}
+	for (size_t i = 0; i < n_files; i++) {
+		int code = validate_one(files[i]);
 
-		if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-			continue;
-		}
-		code = validate_one(argv[i]);
 		if (code > worst)
 			worst = code;
 	}
+out:
+	free(files);
 	fflush(stdout);
 	return worst;
 }

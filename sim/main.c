@@ -1,7 +1,8 @@
 /*
  * main.c - dispatch of ersim subcommands, in the style of git.c:
  * "ersim CMD args" runs the command, "ersim help CMD" and "ersim CMD --help"
- * print its usage. The table is sim/commands.c, the commands sim/cmd_*.c.
+ * print its usage. The table is sim/commands.c, the commands sim/cmd_*.c,
+ * what they share sim/cli_util.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <igraph.h>
 #include <libxml/parser.h>
 
+#include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 
 int main(int argc, char **argv)
@@ -35,9 +37,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ersim: unknown command '%s' (see 'ersim help')\n", argv[1]);
 		return 2;
 	}
-	for (int i = 2; i < argc; i++)
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return ers_command_help(c->name);
+
+	/* Ctrl-C and friends remove the temporaries of output files being
+	 * written; batch replaces this with its own stop between runs. */
+	ers_catch_stop_signals(ers_tmp_on_signal);
 
 	/* igraph reports through return codes; its default handler aborts. */
 	igraph_set_error_handler(igraph_error_handler_ignore);

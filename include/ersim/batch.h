@@ -155,6 +155,12 @@ enum ers_err ers_batch_db_flush(struct ers_batch_db *db, struct ers_diag *d);
 /* Merge the runs of the database at path into db. *n_new: runs added. */
 enum ers_err ers_batch_db_merge(struct ers_batch_db *db, const char *path,
 				size_t *n_new, struct ers_diag *d);
+/* Check that path holds an ersim batch database, without changing it:
+ * ERS_OK and its experiment's hash in *hash (free), or ERS_EINVAL with
+ * the reason in d. */
+enum ers_err ers_batch_db_identify(const char *path, char **hash, struct ers_diag *d);
+/* The operating system's errno of the last failed SQLite call (0: none). */
+int ers_batch_db_os_errno(struct ers_batch_db *db);
 /* Runs recorded, runs that failed, runs the experiment has. */
 void ers_batch_db_counts(struct ers_batch_db *db, size_t *n_done, size_t *n_failed,
 			 size_t *n_total);
