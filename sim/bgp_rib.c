@@ -106,6 +106,11 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 	/* RFC 4271 9.1.2: a route whose AS_PATH holds our AS is a loop. */
 	if (!p->ibgp && ers_attrs_has_asn(raw, s->asn))
 		return NULL;
+	/* RFC 4456 8: a route naming us as its originator, or that passed
+	 * through our cluster, went round a reflection loop. */
+	if (p->ibgp && ((raw->originator_id && raw->originator_id == s->router_id) ||
+			ers_attrs_has_cluster(raw, s->cluster_id)))
+		return NULL;
 	ers_attrs_to_tmpl(raw, &t);
 	t.weight = 0;
 	if (!p->ibgp)
@@ -399,6 +404,14 @@ const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 	if (!p->ibgp) {
 		t.local_pref = ERS_LOCAL_PREF_DEFAULT;
 		t.has_med = false;	/* MED is not passed on between ASes */
+		t.originator_id = 0;	/* RFC 4456: optional, non-transitive */
+		t.cluster_len = 0;
+	} else if (l->best && l->best->ibgp) {
+		/* Reflecting (may_export allowed it): RFC 4456 8. */
+		if (!t.originator_id)
+			t.originator_id = l->best->remote->self->router_id;
+		if (!ers_tmpl_add_cluster(&t, s->cluster_id))
+			return NULL;
 	}
 	r = first_fit(p->export, w->prefixes.prefixes[prefix], &t);
 	if (r) {

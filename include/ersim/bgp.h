@@ -33,7 +33,8 @@ enum ers_bgp_reason {
 	ERS_WHY_MED,
 	ERS_WHY_EBGP,
 	ERS_WHY_IGP_COST,
-	ERS_WHY_ROUTER_ID,
+	ERS_WHY_ROUTER_ID,		/* or ORIGINATOR_ID (RFC 4456 9) */
+	ERS_WHY_CLUSTER_LIST,		/* RFC 4456 9: shorter CLUSTER_LIST */
 	ERS_WHY_PEER_ADDR,
 };
 const char *ers_bgp_reason_str(enum ers_bgp_reason r);

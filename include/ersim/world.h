@@ -138,6 +138,9 @@ struct ers_speaker {
 	size_t node;
 	uint32_t asn;
 	uint32_t router_id;
+	uint32_t cluster_id;		/* RFC 4456: the router id unless set */
+	bool reflector;			/* reflects routes between iBGP neighbours */
+	bool rr_explicit;		/* its AS says who reflects (docs/model.md) */
 	int circuit;			/* MSEE VRF: its circuit; else -1 */
 	int site, vnet;			/* owning site / vnet or -1 */
 	bool multipath;
