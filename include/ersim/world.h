@@ -75,6 +75,7 @@ enum ers_peer_role {
 
 struct ers_speaker;
 struct ers_session;
+struct ers_msg;				/* bgp_session.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
 struct ers_peer {
@@ -96,6 +97,8 @@ struct ers_peer {
 	ers_time_t hold, keepalive;	/* negotiated */
 	struct ers_timer hold_timer, keepalive_timer;
 	struct ers_timer *mrai_timer;	/* only when the end's MRAI is on */
+	struct ers_msg *tx_head, *tx_tail;	/* stream: sent, not yet received */
+	bool tx_stalled;		/* a message fell due while the link was down */
 	struct ers_peer *flush_next;	/* in the speaker's list of peers to flush */
 	bool flush_queued;
 
