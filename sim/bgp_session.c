@@ -424,14 +424,26 @@ static void recv_open(struct ers_world *w, struct ers_peer *p, const struct ers_
 		ers_timer_cancel(w->sim, &p->hold_timer);
 }
 
+/* A router's time for one message varies with what else it is doing: drawn
+ * uniformly in [d/2, 3d/2] around the configured d (mean d), in whole
+ * nanoseconds from the run's RNG. Without it, symmetric designs stay in
+ * lockstep forever where real routers break the tie (docs/model.md). */
+static ers_time_t processing_time(struct ers_world *w, ers_time_t d)
+{
+	if (d <= 0)
+		return 0;
+	return d / 2 + (ers_time_t)ers_rng_below(ers_sim_rng(w->sim), (uint64_t)d + 1);
+}
+
 /* The decision process handles one batch at a time, each taking the
- * router's processing delay. Returns false if it could not be queued. */
+ * router's processing time. Returns false if it could not be queued. */
 static bool queue_update(struct ers_world *w, struct ers_peer *p, struct ers_msg *m)
 {
 	struct ers_speaker *s = p->self;
 	ers_time_t now = ers_sim_now(w->sim);
 
-	ers_time_t cost = s->proc_delay ? s->proc_delay : p->bgp->processing_delay;
+	ers_time_t cost = processing_time(w, s->proc_delay ? s->proc_delay
+							  : p->bgp->processing_delay);
 
 	s->busy_until = (s->busy_until > now ? s->busy_until : now) + cost;
 	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
@@ -572,6 +584,14 @@ static void on_bfd_detect(struct ers_sim *sim, void *arg, uint64_t data)
 
 static void flush(struct ers_sim *sim, void *arg, uint64_t data);
 
+/* When s may send: now, or once its queued input is processed. */
+static ers_time_t output_time(struct ers_world *w, const struct ers_speaker *s)
+{
+	ers_time_t now = ers_sim_now(w->sim);
+
+	return s->busy_until > now ? s->busy_until : now;
+}
+
 void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix)
 {
 	if (p->state != ERS_BGP_ESTABLISHED)
@@ -592,7 +612,7 @@ void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix
 		s->flush_tail = p;
 	}
 	if (!ers_timer_armed(&p->self->flush_timer))
-		ers_timer_set(w->sim, &p->self->flush_timer, ers_sim_now(w->sim));
+		ers_timer_set(w->sim, &p->self->flush_timer, output_time(w, p->self));
 }
 
 void ers_peer_refresh(struct ers_world *w, struct ers_peer *p)
@@ -679,10 +699,18 @@ static void on_mrai(struct ers_sim *sim, void *arg, uint64_t data)
 	flush(sim, arg, data);
 }
 
-/* The router's batch is done: send to every peer it queued, in order. */
+/* The router's batch is done: send to every peer it queued, in order.
+ * Not while UPDATEs still wait for its decision process: output goes once
+ * the input queue has drained, so a change undone by a queued message is
+ * never sent (FRR's work queue, BIRD's export after the read). */
 static void flush_speaker(struct ers_sim *sim, void *arg, uint64_t data)
 {
 	struct ers_speaker *s = arg;
+
+	if (s->busy_until > ers_sim_now(sim)) {
+		ers_timer_set(sim, &s->flush_timer, s->busy_until);
+		return;
+	}
 
 	while (s->flush_head) {
 		struct ers_peer *p = s->flush_head;
