@@ -274,6 +274,7 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		    struct ers_peer *const *set, uint8_t n)
 {
 	bool was_learned = l && l->best, is_learned = best && best->peer;
+	uint64_t delta = l ? l->state : 0;
 
 	if (!best) {
 		ers_map_del(&s->loc, prefix);
@@ -287,6 +288,8 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		l->best = best->peer;
 		l->n_ecmp = n;
 		memcpy(l->ecmp, set, n * sizeof set[0]);
+		l->state = ers_observe_loc_state(s, l);
+		delta ^= l->state;
 		if (ers_map_put(&s->loc, prefix, l)) {
 			w->err = ERS_ENOMEM;
 			free(l);
@@ -294,7 +297,7 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		}
 	}
 	s->n_learned += (uint32_t)is_learned - (uint32_t)was_learned;
-	ers_observe_route_change(w, s, prefix);
+	ers_observe_route_change(w, s, prefix, delta);
 	for (size_t i = 0; i < s->n_peers; i++)
 		ers_peer_want_send(w, s->peers[i], prefix);
 }
@@ -481,8 +484,9 @@ void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s)
 	void *val;
 
 	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);) {
+		uint64_t state = ((struct ers_loc *)val)->state;
 		free(val);
-		ers_observe_route_change(w, s, key);
+		ers_observe_route_change(w, s, key, state);
 	}
 	ers_map_clear(&s->loc);
 	s->n_learned = 0;

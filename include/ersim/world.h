@@ -76,6 +76,8 @@ enum ers_peer_role {
 struct ers_speaker;
 struct ers_session;
 struct ers_msg;				/* bgp_session.c */
+struct ers_change;			/* observe.c */
+struct ers_watch;			/* observe.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
 struct ers_peer {
@@ -130,6 +132,8 @@ struct ers_loc {
 	struct ers_peer *best;		/* NULL: originated here */
 	struct ers_peer *ecmp[ERS_MAX_ECMP];	/* forwarding set incl. best */
 	uint8_t n_ecmp;
+	uint64_t state;			/* hash of the above (observe.c): the
+					 * prefix's network state XORs them */
 };
 
 struct ers_world;
@@ -183,6 +187,7 @@ struct ers_flow_rec {
 	/* current paths, for change detection */
 	struct ers_path_entry *cur;
 	size_t n_cur;
+	bool history_coalesced;		/* path-history notice given */
 };
 
 struct ers_world {
@@ -214,6 +219,16 @@ struct ers_world {
 	struct ers_flow_rec *flows;
 	struct ers_result *result;	/* paths and notices accumulate here */
 	bool retrace_pending;
+	/* observe.c, non-convergence: a ring of the latest route changes,
+	 * per prefix the network's state hash and the states seen since the
+	 * last event (struct ers_watch), oscillations reported. */
+	struct ers_change *recent;
+	uint64_t n_changes;
+	struct ers_watch *watch;
+	size_t n_watch;
+	ers_time_t watch_since;		/* last event (or 0) */
+	ers_time_t oscillation_at;	/* latest detection, NEVER if none */
+	size_t n_oscillations;		/* prefixes found oscillating */
 	uint64_t messages, updates;
 	void *msg_pool[32];		/* bgp_session.c: free messages by size class */
 	struct ers_bgp_cfg **cfgs;	/* distinct effective BGP settings */
