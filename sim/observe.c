@@ -142,10 +142,10 @@ static void report_oscillation(struct ers_world *w, uint32_t prefix)
 	/* The routers of the cycle: those behind its latest changes. */
 	list_recent(w, false, w->watch_since, prefix, 4 * RECUR, routers, sizeof routers, &first);
 	ers_observe_notice(w, "oscillation", w->speakers[first]->id,
-			   "%s: the same routing state came back %d times between %.3f s and %.3f s with no event in between, and was still changing at %.3f s, at %s: BGP oscillates (policies that prefer each other's routes, such as local-pref set by community, can have no stable state); fix the preferences",
+			   "%s oscillates at %s: with no event since %.3f s, the same routing state came back %d times by %.3f s and it still changed at %.3f s (policies that prefer each other's routes, such as local-pref set by community, can leave BGP without a stable state); fix the preferences",
 			   ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf),
-			   RECUR, ers_time_to_s(w->watch_since), ers_time_to_s(wt->recurred_at),
-			   ers_time_to_s(wt->last_change), routers);
+			   routers, ers_time_to_s(w->watch_since), RECUR,
+			   ers_time_to_s(wt->recurred_at), ers_time_to_s(wt->last_change));
 }
 
 /* Has this prefix's network state come back often enough to call it an
