@@ -65,6 +65,9 @@ static uint32_t tmpl_hash(const struct ers_attrs_tmpl *t)
 		h = fnv(h, t->path[i]);
 	for (size_t i = 0; i < t->n_comms; i++)
 		h = fnv(h, t->comms[i]);
+	h = fnv(h, t->originator_id);
+	for (size_t i = 0; i < t->cluster_len; i++)
+		h = fnv(h, t->clusters[i]);
 	return h;
 }
 
@@ -75,7 +78,9 @@ static bool same(const struct ers_attrs *a, const struct ers_attrs_tmpl *t, uint
 	       a->weight == t->weight && a->path_len == t->path_len &&
 	       a->n_comms == t->n_comms &&
 	       !memcmp(a->path, t->path, t->path_len * sizeof t->path[0]) &&
-	       !memcmp(a->comms, t->comms, t->n_comms * sizeof t->comms[0]);
+	       !memcmp(a->comms, t->comms, t->n_comms * sizeof t->comms[0]) &&
+	       a->originator_id == t->originator_id && a->cluster_len == t->cluster_len &&
+	       !memcmp(a->clusters, t->clusters, t->cluster_len * sizeof t->clusters[0]);
 }
 
 static int grow(struct ers_attr_table *t)
@@ -104,7 +109,8 @@ static struct ers_attrs *make(const struct ers_attrs_tmpl *tm, uint32_t h)
 {
 	size_t psz = tm->path_len * sizeof(uint32_t);
 	size_t csz = tm->n_comms * sizeof(ers_community_t);
-	struct ers_attrs *a = malloc(sizeof *a + psz + csz);
+	size_t lsz = tm->cluster_len * sizeof(uint32_t);
+	struct ers_attrs *a = malloc(sizeof *a + psz + csz + lsz);
 	uint32_t *path;
 
 	if (!a)
@@ -112,6 +118,7 @@ static struct ers_attrs *make(const struct ers_attrs_tmpl *tm, uint32_t h)
 	path = (uint32_t *)(a + 1);
 	memcpy(path, tm->path, psz);
 	memcpy(path + tm->path_len, tm->comms, csz);
+	memcpy((char *)(path + tm->path_len) + csz, tm->clusters, lsz);
 	a->hash = h;
 	a->origin = tm->origin;
 	a->has_med = tm->has_med;
@@ -122,6 +129,9 @@ static struct ers_attrs *make(const struct ers_attrs_tmpl *tm, uint32_t h)
 	a->n_comms = tm->n_comms;
 	a->path = path;
 	a->comms = path + tm->path_len;
+	a->originator_id = tm->originator_id;
+	a->cluster_len = tm->cluster_len;
+	a->clusters = (const uint32_t *)((const char *)a->comms + csz);
 	return a;
 }
 
@@ -155,6 +165,9 @@ void ers_attrs_to_tmpl(const struct ers_attrs *a, struct ers_attrs_tmpl *out)
 	out->n_comms = a->n_comms;
 	memcpy(out->path, a->path, a->path_len * sizeof a->path[0]);
 	memcpy(out->comms, a->comms, a->n_comms * sizeof a->comms[0]);
+	out->originator_id = a->originator_id;
+	out->cluster_len = a->cluster_len;
+	memcpy(out->clusters, a->clusters, a->cluster_len * sizeof a->clusters[0]);
 }
 
 bool ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n)
@@ -174,6 +187,24 @@ void ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c)
 {
 	if (t->n_comms < ERS_MAX_COMMS)
 		t->comms[t->n_comms++] = c;
+}
+
+bool ers_tmpl_add_cluster(struct ers_attrs_tmpl *t, uint32_t cluster_id)
+{
+	if (t->cluster_len >= ERS_MAX_CLUSTERS)
+		return false;
+	memmove(t->clusters + 1, t->clusters, t->cluster_len * sizeof t->clusters[0]);
+	t->clusters[0] = cluster_id;
+	t->cluster_len++;
+	return true;
+}
+
+bool ers_attrs_has_cluster(const struct ers_attrs *a, uint32_t cluster_id)
+{
+	for (size_t i = 0; i < a->cluster_len; i++)
+		if (a->clusters[i] == cluster_id)
+			return true;
+	return false;
 }
 
 bool ers_attrs_has_asn(const struct ers_attrs *a, uint32_t asn)

@@ -31,6 +31,7 @@ static const char *const reason_names[] = {
 	[ERS_WHY_EBGP] = "eBGP over iBGP",
 	[ERS_WHY_IGP_COST] = "igp cost",
 	[ERS_WHY_ROUTER_ID] = "router id",
+	[ERS_WHY_CLUSTER_LIST] = "cluster list",
 	[ERS_WHY_PEER_ADDR] = "peer address",
 };
 
@@ -51,8 +52,11 @@ static uint32_t neighbor_as(const struct ers_attrs *a)
 	return a->path_len ? a->path[0] : 0;
 }
 
+/* RFC 4456 9: a reflected route's ORIGINATOR_ID stands for the router id. */
 static uint32_t peer_router_id(const struct ers_cand *c)
 {
+	if (c->peer && c->attrs->originator_id)
+		return c->attrs->originator_id;
 	return c->peer ? c->peer->remote->self->router_id : 0;
 }
 
@@ -62,7 +66,9 @@ static size_t peer_index(const struct ers_cand *c)
 }
 
 /* Steps after the ones that decide ECMP eligibility: RFC 4271 9.1.2.2 (d)
- * eBGP over iBGP, (e) IGP cost, (f) router id, (g) peer address. */
+ * eBGP over iBGP, (e) IGP cost, (f) router id (ORIGINATOR_ID when
+ * reflected, RFC 4456 9 (a)), the shorter CLUSTER_LIST (RFC 4456 9 (b)),
+ * (g) peer address. */
 static int tie_break(const struct ers_cand *a, const struct ers_cand *b,
 		     enum ers_bgp_reason *why)
 {
@@ -74,6 +80,9 @@ static int tie_break(const struct ers_cand *a, const struct ers_cand *b,
 	PREFER(a_cost < b_cost, b_cost < a_cost, ERS_WHY_IGP_COST);
 	PREFER(peer_router_id(a) < peer_router_id(b),
 	       peer_router_id(b) < peer_router_id(a), ERS_WHY_ROUTER_ID);
+	/* RFC 4456 9 (b), between 9.1.2.2 (f) and (g), as BIRD and FRR. */
+	PREFER(a->attrs->cluster_len < b->attrs->cluster_len,
+	       b->attrs->cluster_len < a->attrs->cluster_len, ERS_WHY_CLUSTER_LIST);
 	PREFER(peer_index(a) < peer_index(b), peer_index(b) < peer_index(a),
 	       ERS_WHY_PEER_ADDR);
 	*why = ERS_WHY_NONE;
@@ -164,8 +173,16 @@ bool ers_bgp_multipath_ok(const struct ers_speaker *s, const struct ers_cand *a,
 		return false;
 	if (compare_attrs(a, b, &why) != 0)
 		return false;
-	return a->peer->ibgp == b->peer->ibgp &&
-	       neighbor_as(a->attrs) == neighbor_as(b->attrs);
+	if (a->peer->ibgp != b->peer->ibgp ||
+	    neighbor_as(a->attrs) != neighbor_as(b->attrs))
+		return false;
+	/* iBGP: only over equal IGP cost (FRR, Cisco). The model's IGP cost
+	 * is the one hop to the neighbour (next-hop-self everywhere), so the
+	 * rest of the path must be equal too: the same CLUSTER_LIST length.
+	 * Each next hop's own route is then one reflection shorter, and
+	 * forwarding cannot come back (docs/model.md). */
+	return !a->peer->ibgp || (a->peer->igp_cost == b->peer->igp_cost &&
+				  a->attrs->cluster_len == b->attrs->cluster_len);
 }
 
 static const char *cand_name(const struct ers_cand *c)
@@ -195,6 +212,9 @@ char *ers_bgp_explain(const struct ers_cand *win, const struct ers_cand *lose,
 		break;
 	case ERS_WHY_MED:
 		snprintf(detail, sizeof detail, " %u < %u", x->med, y->med);
+		break;
+	case ERS_WHY_CLUSTER_LIST:
+		snprintf(detail, sizeof detail, " %u < %u", x->cluster_len, y->cluster_len);
 		break;
 	case ERS_WHY_IGP_COST:
 		snprintf(detail, sizeof detail, " %u < %u", win->peer ? win->peer->igp_cost : 0,

@@ -106,6 +106,11 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 	/* RFC 4271 9.1.2: a route whose AS_PATH holds our AS is a loop. */
 	if (!p->ibgp && ers_attrs_has_asn(raw, s->asn))
 		return NULL;
+	/* RFC 4456 8: a route naming us as its originator, or that passed
+	 * through our cluster, went round a reflection loop. */
+	if (p->ibgp && ((raw->originator_id && raw->originator_id == s->router_id) ||
+			ers_attrs_has_cluster(raw, s->cluster_id)))
+		return NULL;
 	ers_attrs_to_tmpl(raw, &t);
 	t.weight = 0;
 	if (!p->ibgp)
@@ -269,6 +274,7 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		    struct ers_peer *const *set, uint8_t n)
 {
 	bool was_learned = l && l->best, is_learned = best && best->peer;
+	uint64_t delta = l ? l->state : 0;
 
 	if (!best) {
 		ers_map_del(&s->loc, prefix);
@@ -282,6 +288,8 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		l->best = best->peer;
 		l->n_ecmp = n;
 		memcpy(l->ecmp, set, n * sizeof set[0]);
+		l->state = ers_observe_loc_state(s, l);
+		delta ^= l->state;
 		if (ers_map_put(&s->loc, prefix, l)) {
 			w->err = ERS_ENOMEM;
 			free(l);
@@ -289,7 +297,7 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		}
 	}
 	s->n_learned += (uint32_t)is_learned - (uint32_t)was_learned;
-	ers_observe_route_change(w, s, prefix);
+	ers_observe_route_change(w, s, prefix, delta);
 	for (size_t i = 0; i < s->n_peers; i++)
 		ers_peer_want_send(w, s->peers[i], prefix);
 }
@@ -399,6 +407,14 @@ const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 	if (!p->ibgp) {
 		t.local_pref = ERS_LOCAL_PREF_DEFAULT;
 		t.has_med = false;	/* MED is not passed on between ASes */
+		t.originator_id = 0;	/* RFC 4456: optional, non-transitive */
+		t.cluster_len = 0;
+	} else if (l->best && l->best->ibgp) {
+		/* Reflecting (may_export allowed it): RFC 4456 8. */
+		if (!t.originator_id)
+			t.originator_id = l->best->remote->self->router_id;
+		if (!ers_tmpl_add_cluster(&t, s->cluster_id))
+			return NULL;
 	}
 	r = first_fit(p->export, w->prefixes.prefixes[prefix], &t);
 	if (r) {
@@ -468,8 +484,9 @@ void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s)
 	void *val;
 
 	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);) {
+		uint64_t state = ((struct ers_loc *)val)->state;
 		free(val);
-		ers_observe_route_change(w, s, key);
+		ers_observe_route_change(w, s, key, state);
 	}
 	ers_map_clear(&s->loc);
 	s->n_learned = 0;

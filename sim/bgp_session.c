@@ -10,6 +10,9 @@
  *    resolves to one); opening it takes one round trip, then both ends send
  *    OPEN; each connection has an epoch, and a message that arrives on a
  *    connection an end has left is dropped, as TCP would;
+ *  - each end's messages are one reliable ordered stream: they wait while
+ *    the link cannot carry them and go out in order when it can (TCP's
+ *    retransmission timing is not modelled);
  *  - BFD packets are not simulated one by one: after a silent failure the
  *    session's BFD detection fires at last_rx + multiplier x interval, with
  *    last_rx drawn uniformly in the last interval before the failure, which
@@ -39,12 +42,15 @@ struct update_entry {
 	const struct ers_attrs *attrs;	/* NULL = withdrawn */
 };
 
-struct msg {
+struct ers_msg {
 	enum msg_type type;
 	int size_class;			/* free list it returns to */
-	struct msg *next_free;
+	struct ers_msg *next_free;
+	struct ers_msg *next_tx;		/* next in the sender's stream */
 	struct ers_peer *to;
 	uint32_t conn;
+	uint32_t gen;			/* the delivery event that counts */
+	bool arrived;			/* reached the far end, waits for those ahead */
 	ers_time_t hold;		/* OPEN: proposed hold time */
 	size_t n;
 	struct update_entry e[];
@@ -81,19 +87,65 @@ static void trace_peer(struct ers_world *w, const struct ers_peer *p,
 /* ---- sending ----------------------------------------------------- */
 
 static void deliver(struct ers_sim *sim, void *arg, uint64_t data);
-static void free_msg(struct ers_world *w, struct msg *m);
+static void free_msg(struct ers_world *w, struct ers_msg *m);
 
-static void send_msg(struct ers_world *w, struct ers_peer *from, struct msg *m)
+/*
+ * Each end's sends are one TCP stream: messages leave in order, each
+ * arriving after the link's delay when the link can carry it. While the
+ * link is down they wait in the stream (the stream stalls when one is due
+ * while the link is down); when the link comes back the whole stream goes
+ * out again in order, with the link's delay. Nothing is lost unless the
+ * connection itself is dropped: the receiver has left it, or a new one
+ * replaces it (stream_clear).
+ */
+static void stream_post(struct ers_world *w, struct ers_msg *m, ers_time_t delay)
+{
+	m->gen++;
+	m->arrived = false;
+	if (ers_sim_post(w->sim, ers_sim_now(w->sim) + delay, deliver, m, m->gen))
+		w->err = ERS_ENOMEM;
+}
+
+static void send_msg(struct ers_world *w, struct ers_peer *from, struct ers_msg *m)
 {
 	struct ers_net_link *l = link_of(w, from->session);
 
 	m->to = from->remote;
 	m->conn = from->conn;
+	m->next_tx = NULL;
+	m->arrived = false;
 	w->messages++;
-	if (ers_sim_post(w->sim, ers_sim_now(w->sim) + l->delay, deliver, m, 0)) {
-		w->err = ERS_ENOMEM;
+	if (from->tx_tail)
+		from->tx_tail->next_tx = m;
+	else
+		from->tx_head = m;
+	from->tx_tail = m;
+	if (ers_link_usable(w, l) && !from->tx_stalled)
+		stream_post(w, m, l->delay);
+}
+
+/* The link carries again: the stream goes out in order from its head. */
+static void stream_resume(struct ers_world *w, struct ers_peer *from)
+{
+	ers_time_t delay = link_of(w, from->session)->delay;
+
+	from->tx_stalled = false;
+	for (struct ers_msg *m = from->tx_head; m; m = m->next_tx)
+		stream_post(w, m, delay);
+}
+
+/* The connection is gone for good: what it still holds is dropped. */
+static void stream_clear(struct ers_world *w, struct ers_peer *from)
+{
+	struct ers_msg *m = from->tx_head;
+
+	while (m) {
+		struct ers_msg *next = m->next_tx;
 		free_msg(w, m);
+		m = next;
 	}
+	from->tx_head = from->tx_tail = NULL;
+	from->tx_stalled = false;
 }
 
 /* Messages are carved from chunks the world owns and recycled through
@@ -137,10 +189,10 @@ static void *carve(struct ers_world *w, size_t size)
 	return p;
 }
 
-static struct msg *new_msg(struct ers_world *w, enum msg_type type, size_t n)
+static struct ers_msg *new_msg(struct ers_world *w, enum msg_type type, size_t n)
 {
 	int c = size_class(n);
-	struct msg *m = c < N_MSG_CLASSES ? w->msg_pool[c] : NULL;
+	struct ers_msg *m = c < N_MSG_CLASSES ? w->msg_pool[c] : NULL;
 
 	if (c >= N_MSG_CLASSES) {
 		w->err = ERS_ENOMEM;
@@ -151,6 +203,8 @@ static struct msg *new_msg(struct ers_world *w, enum msg_type type, size_t n)
 	} else if (!(m = carve(w, sizeof *m + ((size_t)1 << c) * sizeof m->e[0]))) {
 		w->err = ERS_ENOMEM;
 		return NULL;
+	} else {
+		m->gen = 0;	/* only ever grows: see deliver */
 	}
 	m->size_class = c;
 	m->type = type;
@@ -159,8 +213,9 @@ static struct msg *new_msg(struct ers_world *w, enum msg_type type, size_t n)
 	return m;
 }
 
-static void free_msg(struct ers_world *w, struct msg *m)
+static void free_msg(struct ers_world *w, struct ers_msg *m)
 {
+	m->gen++;		/* a delivery still posted for it no longer counts */
 	m->next_free = w->msg_pool[m->size_class];
 	w->msg_pool[m->size_class] = m;
 }
@@ -182,7 +237,7 @@ void ers_bgp_release(struct ers_world *w)
 
 static void send_simple(struct ers_world *w, struct ers_peer *from, enum msg_type type)
 {
-	struct msg *m = new_msg(w, type, 0);
+	struct ers_msg *m = new_msg(w, type, 0);
 
 	if (!m)
 		return;
@@ -308,6 +363,7 @@ static void try_connect(struct ers_sim *sim, void *arg, uint64_t data)
 	for (int i = 0; i < 2; i++) {
 		ss->end[i].state = ERS_BGP_CONNECT;
 		ss->end[i].conn = ss->epoch;
+		stream_clear(w, &ss->end[i]);
 	}
 	/* The TCP handshake: one round trip before OPEN can be sent. */
 	if (ers_sim_post(sim, ers_sim_now(sim) + 2 * link_of(w, ss)->delay, tcp_open,
@@ -342,7 +398,7 @@ static void tcp_open(struct ers_sim *sim, void *arg, uint64_t data)
 
 static void process_update(struct ers_sim *sim, void *arg, uint64_t data);
 
-static void recv_open(struct ers_world *w, struct ers_peer *p, const struct msg *m)
+static void recv_open(struct ers_world *w, struct ers_peer *p, const struct ers_msg *m)
 {
 	ers_time_t hold;
 
@@ -368,14 +424,26 @@ static void recv_open(struct ers_world *w, struct ers_peer *p, const struct msg 
 		ers_timer_cancel(w->sim, &p->hold_timer);
 }
 
+/* A router's time for one message varies with what else it is doing: drawn
+ * uniformly in [d/2, 3d/2] around the configured d (mean d), in whole
+ * nanoseconds from the run's RNG. Without it, symmetric designs stay in
+ * lockstep forever where real routers break the tie (docs/model.md). */
+static ers_time_t processing_time(struct ers_world *w, ers_time_t d)
+{
+	if (d <= 0)
+		return 0;
+	return d / 2 + (ers_time_t)ers_rng_below(ers_sim_rng(w->sim), (uint64_t)d + 1);
+}
+
 /* The decision process handles one batch at a time, each taking the
- * router's processing delay. Returns false if it could not be queued. */
-static bool queue_update(struct ers_world *w, struct ers_peer *p, struct msg *m)
+ * router's processing time. Returns false if it could not be queued. */
+static bool queue_update(struct ers_world *w, struct ers_peer *p, struct ers_msg *m)
 {
 	struct ers_speaker *s = p->self;
 	ers_time_t now = ers_sim_now(w->sim);
 
-	ers_time_t cost = s->proc_delay ? s->proc_delay : p->bgp->processing_delay;
+	ers_time_t cost = processing_time(w, s->proc_delay ? s->proc_delay
+							  : p->bgp->processing_delay);
 
 	s->busy_until = (s->busy_until > now ? s->busy_until : now) + cost;
 	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
@@ -385,7 +453,7 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct msg *m)
 	return true;
 }
 
-static void recv_msg(struct ers_world *w, struct ers_peer *p, struct msg *m)
+static void recv_msg(struct ers_world *w, struct ers_peer *p, struct ers_msg *m)
 {
 	switch (m->type) {
 	case MSG_OPEN:
@@ -410,19 +478,44 @@ static void recv_msg(struct ers_world *w, struct ers_peer *p, struct msg *m)
 	free_msg(w, m);
 }
 
-static void deliver(struct ers_sim *sim, void *arg, uint64_t data)
+/* A message at the far end of its stream: dropped if that end has left
+ * the connection it was sent on, else received. */
+static void receive(struct ers_world *w, struct ers_msg *m)
 {
-	struct msg *m = arg;
 	struct ers_peer *p = m->to;
-	struct ers_world *w = world_of(p);
 
-	/* Lost with the link, or sent on a connection this end has left. */
-	if (!ers_link_usable(w, link_of(w, p->session)) || w->nodes[p->self->node].down ||
-	    p->conn != m->conn || p->state == ERS_BGP_IDLE) {
+	if (w->nodes[p->self->node].down || p->conn != m->conn || p->state == ERS_BGP_IDLE) {
 		free_msg(w, m);
 		return;
 	}
 	recv_msg(w, p, m);
+}
+
+static void deliver(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_msg *m = arg;
+	struct ers_peer *from;
+	struct ers_world *w;
+
+	/* Sent again since (stream_resume), or dropped with its connection
+	 * (then m may already carry another message: gen only grows). */
+	if (data != m->gen)
+		return;
+	from = m->to->remote;
+	w = world_of(from);
+	if (!ers_link_usable(w, link_of(w, from->session))) {
+		from->tx_stalled = true;	/* waits for the link */
+		return;
+	}
+	/* In order: a message goes in only after every one ahead of it (with
+	 * --shuffle-ties, arrivals at one instant may come in any order). */
+	m->arrived = true;
+	while ((m = from->tx_head) && m->arrived) {
+		from->tx_head = m->next_tx;
+		if (!from->tx_head)
+			from->tx_tail = NULL;
+		receive(w, m);
+	}
 }
 
 static void check_prefix_limit(struct ers_world *w, struct ers_peer *p)
@@ -438,7 +531,7 @@ static void check_prefix_limit(struct ers_world *w, struct ers_peer *p)
 
 static void process_update(struct ers_sim *sim, void *arg, uint64_t data)
 {
-	struct msg *m = arg;
+	struct ers_msg *m = arg;
 	struct ers_peer *p = m->to;
 	struct ers_world *w = world_of(p);
 
@@ -491,6 +584,14 @@ static void on_bfd_detect(struct ers_sim *sim, void *arg, uint64_t data)
 
 static void flush(struct ers_sim *sim, void *arg, uint64_t data);
 
+/* When s may send: now, or once its queued input is processed. */
+static ers_time_t output_time(struct ers_world *w, const struct ers_speaker *s)
+{
+	ers_time_t now = ers_sim_now(w->sim);
+
+	return s->busy_until > now ? s->busy_until : now;
+}
+
 void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix)
 {
 	if (p->state != ERS_BGP_ESTABLISHED)
@@ -511,7 +612,7 @@ void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix
 		s->flush_tail = p;
 	}
 	if (!ers_timer_armed(&p->self->flush_timer))
-		ers_timer_set(w->sim, &p->self->flush_timer, ers_sim_now(w->sim));
+		ers_timer_set(w->sim, &p->self->flush_timer, output_time(w, p->self));
 }
 
 void ers_peer_refresh(struct ers_world *w, struct ers_peer *p)
@@ -528,7 +629,7 @@ void ers_peer_refresh(struct ers_world *w, struct ers_peer *p)
 /* Collect what differs from Adj-RIB-Out. Announcements wait while the
  * MRAI timer runs (RFC 4271 9.2.1.1); withdrawals go out at once unless
  * mrai-withdrawals is set (as some implementations do). */
-static size_t collect(struct ers_world *w, struct ers_peer *p, struct msg *m,
+static size_t collect(struct ers_world *w, struct ers_peer *p, struct ers_msg *m,
 		      bool mrai_running, size_t *n_withdrawn)
 {
 	uint32_t key;
@@ -549,7 +650,7 @@ static size_t collect(struct ers_world *w, struct ers_peer *p, struct msg *m,
 	return n;
 }
 
-static void apply_sent(struct ers_world *w, struct ers_peer *p, const struct msg *m)
+static void apply_sent(struct ers_world *w, struct ers_peer *p, const struct ers_msg *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->e[i].attrs) {
@@ -568,7 +669,7 @@ static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 	struct ers_world *w = world_of(p);
 	bool mrai_running = p->mrai_timer && ers_timer_armed(p->mrai_timer);
 	size_t n_withdrawn = 0, n;
-	struct msg *m;
+	struct ers_msg *m;
 
 	if (p->state != ERS_BGP_ESTABLISHED || !p->pending.n)
 		return;
@@ -598,10 +699,18 @@ static void on_mrai(struct ers_sim *sim, void *arg, uint64_t data)
 	flush(sim, arg, data);
 }
 
-/* The router's batch is done: send to every peer it queued, in order. */
+/* The router's batch is done: send to every peer it queued, in order.
+ * Not while UPDATEs still wait for its decision process: output goes once
+ * the input queue has drained, so a change undone by a queued message is
+ * never sent (FRR's work queue, BIRD's export after the read). */
 static void flush_speaker(struct ers_sim *sim, void *arg, uint64_t data)
 {
 	struct ers_speaker *s = arg;
+
+	if (s->busy_until > ers_sim_now(sim)) {
+		ers_timer_set(sim, &s->flush_timer, s->busy_until);
+		return;
+	}
 
 	while (s->flush_head) {
 		struct ers_peer *p = s->flush_head;
@@ -675,6 +784,8 @@ void ers_link_came_up(struct ers_world *w, struct ers_net_link *l)
 		struct ers_session *ss = w->sessions[l->sessions[i]];
 
 		ers_timer_cancel(w->sim, &ss->bfd_timer);
+		stream_resume(w, &ss->end[0]);
+		stream_resume(w, &ss->end[1]);
 		/* An interface coming up starts BGP at once; over a provider
 		 * the idle ends find out at their next connect retry. */
 		if (l->interface_carrier && ss->end[0].state == ERS_BGP_IDLE &&
@@ -684,6 +795,20 @@ void ers_link_came_up(struct ers_world *w, struct ers_net_link *l)
 	ers_observe_forwarding_changed(w);
 }
 
+/* A dead router's end: what it had not sent is lost with it. It leaves
+ * the connection at once; the neighbour learns that when the link can
+ * carry the reset (RST) of the router that comes back, if its carrier,
+ * BFD or hold timer has not told it first. */
+static void router_down(struct ers_world *w, struct ers_peer *p)
+{
+	bool on_conn = p->state != ERS_BGP_IDLE;
+
+	stream_clear(w, p);
+	peer_down(w, p, "router down");
+	if (on_conn)
+		send_simple(w, p, MSG_NOTIFICATION);
+}
+
 /* A router dies: its own ends drop silently, its routes vanish; its
  * neighbours notice through the carrier of each link. */
 void ers_node_went_down(struct ers_world *w, struct ers_node *n)
@@ -691,7 +816,7 @@ void ers_node_went_down(struct ers_world *w, struct ers_node *n)
 	for (size_t i = 0; i < n->n_speakers; i++) {
 		struct ers_speaker *s = n->speakers[i];
 		for (size_t j = 0; j < s->n_peers; j++)
-			peer_down(w, s->peers[j], "router down");
+			router_down(w, s->peers[j]);
 		ers_rib_speaker_down(w, s);
 	}
 	for (size_t i = 0; i < n->n_links; i++)

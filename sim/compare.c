@@ -1071,22 +1071,36 @@ static void bom_rows(struct builder *b)
 
 /* ---- run counters ----------------------------------------------------------------- */
 
+/* Notices of one kind (oscillation, not-converged) in a result. */
+static size_t count_notices(const struct ers_result *x, const char *kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->n_notices; i++)
+		n += !strcmp(x->notices[i].kind, kind);
+	return n;
+}
+
 static void run_rows(struct builder *b)
 {
 	static const char *const metrics[] = { "initial_convergence_s", "messages",
-		"bgp_updates", "events_processed", "notices", "routers", "links", "sessions" };
+		"bgp_updates", "events_processed", "notices", "routers", "links", "sessions",
+		"oscillations", "not_converged" };
 	struct ers_cmp_row *r;
 
-	for (size_t m = 0; m < 8 && !b->err; m++) {
+	for (size_t m = 0; m < 10 && !b->err; m++) {
 		r = add_row(b, ERS_CMP_RUN, "run", metrics[m],
-			    m ? ERS_CMP_COUNT : ERS_CMP_SECONDS, m <= 2 || m == 4 ? -1 : 0);
+			    m ? ERS_CMP_COUNT : ERS_CMP_SECONDS,
+			    m <= 2 || m == 4 || m >= 8 ? -1 : 0);
 		for (size_t j = 0; r && j < b->n; j++) {
 			const struct ers_result *x = b->in[j].res;
 			double v[] = { ers_time_to_s(x->initial_convergence),
 				       (double)x->stats.messages, (double)x->stats.updates,
 				       (double)x->stats.events_processed, (double)x->n_notices,
 				       (double)x->n_routers, (double)x->n_links,
-				       (double)x->n_sessions };
+				       (double)x->n_sessions,
+				       (double)count_notices(x, "oscillation"),
+				       (double)count_notices(x, "not-converged") };
 			set_num(&r->cells[j], v[m]);
 		}
 		finish_row(b, r);
@@ -1217,7 +1231,7 @@ void ers_comparison_free(struct ers_comparison *c)
 static const char *const fail_metrics[] = {
 	"detection_s", "convergence_s", "updates", "withdrawals", "outage_s", "down_s",
 	"lost_bytes", "max_utilization", "initial_convergence_s", "messages",
-	"bgp_updates", "events_processed", "notices",
+	"bgp_updates", "events_processed", "notices", "oscillations", "not_converged",
 };
 
 static const char *const op_names[] = { ">", ">=", "<", "<=" };

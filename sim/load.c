@@ -642,6 +642,14 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 	if (get_val(L, n, "router-id", false, v_ipv4, &r->router_id) == 1)
 		r->has_router_id = true;
 	get_time(L, n, "processing-delay", false, false, &r->processing_delay);
+	if (get_val(L, n, "route-reflector", false, v_bool, &r->route_reflector) == 1)
+		r->has_route_reflector = true;
+	if (get_val(L, n, "cluster-id", false, v_ipv4, &r->cluster_id) == 1) {
+		r->has_cluster_id = true;
+		if (!r->route_reflector)
+			lerr(L, ERS_ESCENARIO, n, "cluster-id on router '%s' that is not a route reflector; add route-reflector=\"true\" or remove cluster-id (clients need no cluster id, RFC 4456)",
+			     r->id);
+	}
 	if (site->id && r->id) {
 		size_t len = strlen(site->id) + strlen(r->id) + 2;
 

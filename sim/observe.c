@@ -13,20 +13,235 @@
 #include <string.h>
 
 #include "ersim/bgp.h"
+#include "ersim/rng.h"
+#include "ersim/units.h"
 
 #define MAX_HOPS 64
 
+/* Non-convergence (see docs/model.md, "Convergence per event"). */
+#define RECENT 4096		/* route changes remembered, newest last */
+#define WATCH_AFTER 4		/* changes since the last event before a
+				 * prefix's states are recorded */
+#define WATCH_STATES 16		/* distinct states recorded per prefix */
+#define RECUR 8			/* a state seen this often: oscillation... */
+#define PERSIST (60 * ERS_S)	/* ...if changes go on this long after */
+#define MAX_OSC_NOTICES 16	/* oscillation notices per run */
+#define MAX_NAMES 8		/* names listed in a notice */
+#define PATH_HISTORY_MAX 2000	/* path entries kept per flow */
+
+struct ers_change {
+	uint32_t speaker, prefix;
+	ers_time_t at;
+};
+
+struct ers_seen {
+	uint64_t state;
+	uint32_t hits;
+};
+
+struct ers_watch {
+	uint64_t state;		/* XOR of every speaker's ers_loc.state */
+	uint32_t changes;	/* since the last event */
+	uint8_t n_seen;
+	bool recurred;		/* a state came back RECUR times */
+	bool reported;
+	ers_time_t recurred_at, last_change;
+	struct ers_seen *seen;	/* WATCH_STATES, once changes >= WATCH_AFTER */
+};
+
 static void retrace(struct ers_sim *sim, void *arg, uint64_t data);
 
+uint64_t ers_observe_loc_state(const struct ers_speaker *s, const struct ers_loc *l)
+{
+	uint64_t h = ers_rng_mix(s->index + 1);
+
+	h = ers_rng_mix(h ^ l->attrs->hash);
+	for (uint8_t i = 0; i < l->n_ecmp; i++)
+		h = ers_rng_mix(h ^ (l->ecmp[i] ? l->ecmp[i]->remote->self->index + 1 : 0));
+	return h ? h : 1;
+}
+
+static struct ers_watch *watch_of(struct ers_world *w, uint32_t prefix)
+{
+	if (prefix >= w->n_watch) {
+		size_t n = w->prefixes.n > prefix ? w->prefixes.n : (size_t)prefix + 1;
+		struct ers_watch *v = realloc(w->watch, n * sizeof *v);
+
+		if (!v)
+			return NULL;
+		memset(v + w->n_watch, 0, (n - w->n_watch) * sizeof *v);
+		w->watch = v;
+		w->n_watch = n;
+	}
+	return &w->watch[prefix];
+}
+
+/* Distinct speakers (or prefixes) among the remembered changes that fit,
+ * newest first, as "a, b, c (+N more)" into buf. *first: the first one. */
+static size_t list_recent(struct ers_world *w, bool prefixes, ers_time_t since,
+			  int64_t only_prefix, size_t max_fit, char *buf, size_t n,
+			  uint32_t *first)
+{
+	uint64_t total = w->n_changes < RECENT ? w->n_changes : RECENT;
+	size_t fit = 0;
+	uint32_t names[MAX_NAMES];
+	size_t k = 0, more = 0, len = 0;
+
+	buf[0] = 0;
+	for (uint64_t i = 0; i < total; i++) {
+		const struct ers_change *c = &w->recent[(w->n_changes - 1 - i) % RECENT];
+		uint32_t v = prefixes ? c->prefix : c->speaker;
+		bool dup = false;
+
+		if (c->at < since || (only_prefix >= 0 && c->prefix != (uint32_t)only_prefix))
+			continue;
+		if (++fit > max_fit)
+			break;
+		for (size_t j = 0; j < k; j++)
+			dup |= names[j] == v;
+		/* Beyond MAX_NAMES, count the others once each. */
+		for (uint64_t j = 0; !dup && k == MAX_NAMES && j < i; j++) {
+			const struct ers_change *d = &w->recent[(w->n_changes - 1 - j) % RECENT];
+			dup = (prefixes ? d->prefix : d->speaker) == v && d->at >= since &&
+			      (only_prefix < 0 || d->prefix == (uint32_t)only_prefix);
+		}
+		if (dup)
+			continue;
+		if (k < MAX_NAMES)
+			names[k++] = v;
+		else
+			more++;
+	}
+	for (size_t j = 0; j < k && len < n; j++) {
+		char pbuf[24];
+		const char *name = prefixes ? ers_prefix_str(w->prefixes.prefixes[names[j]],
+							     pbuf, sizeof pbuf)
+					    : w->speakers[names[j]]->id;
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", j ? ", " : "", name);
+	}
+	if (more && len < n)
+		snprintf(buf + len, n - len, " (+%zu more)", more);
+	if (first)
+		*first = k ? names[0] : 0;
+	return k + more;
+}
+
+/* A prefix whose state recurred and kept changing PERSIST after: a
+ * transient that settles (a wedgie breaking its symmetry) is not one. */
+static void report_oscillation(struct ers_world *w, uint32_t prefix)
+{
+	struct ers_watch *wt = &w->watch[prefix];
+	char routers[256], pbuf[24];
+	uint32_t first;
+
+	if (!wt->recurred || wt->reported || wt->last_change - wt->recurred_at < PERSIST)
+		return;
+	wt->reported = true;
+	if (w->n_oscillations++ >= MAX_OSC_NOTICES)
+		return;
+	/* The routers of the cycle: those behind its latest changes. */
+	list_recent(w, false, w->watch_since, prefix, 4 * RECUR, routers, sizeof routers, &first);
+	ers_observe_notice(w, "oscillation", w->speakers[first]->id,
+			   "%s oscillates at %s: with no event since %.3f s, the same routing state came back %d times by %.3f s and it still changed at %.3f s (policies that prefer each other's routes, such as local-pref set by community, can leave BGP without a stable state); fix the preferences",
+			   ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf),
+			   routers, ers_time_to_s(w->watch_since), RECUR,
+			   ers_time_to_s(wt->recurred_at), ers_time_to_s(wt->last_change));
+}
+
+/* Has this prefix's network state come back often enough to call it an
+ * oscillation? Only since the last event: a restore brings old states
+ * back legitimately. */
+static void watch_state(struct ers_world *w, struct ers_watch *wt, uint32_t prefix)
+{
+	struct ers_seen *e = NULL;
+
+	wt->last_change = ers_sim_now(w->sim);
+	if (wt->recurred) {
+		report_oscillation(w, prefix);
+		return;
+	}
+	if (++wt->changes < WATCH_AFTER)
+		return;
+	if (!wt->seen && !(wt->seen = calloc(WATCH_STATES, sizeof *wt->seen))) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	for (uint8_t i = 0; i < wt->n_seen && !e; i++)
+		if (wt->seen[i].state == wt->state)
+			e = &wt->seen[i];
+	if (!e && wt->n_seen < WATCH_STATES) {
+		e = &wt->seen[wt->n_seen++];
+		*e = (struct ers_seen){ wt->state, 0 };
+	} else if (!e) {
+		/* Full: a state seen once makes room (transient exploration). */
+		e = &wt->seen[wt->changes % WATCH_STATES];
+		if (e->hits > 1)
+			return;
+		*e = (struct ers_seen){ wt->state, 0 };
+	}
+	if (++e->hits >= RECUR) {
+		wt->recurred = true;
+		wt->recurred_at = ers_sim_now(w->sim);
+		w->oscillation_at = wt->recurred_at;
+	}
+}
+
 void ers_observe_route_change(struct ers_world *w, struct ers_speaker *s,
-			      uint32_t prefix)
+			      uint32_t prefix, uint64_t delta)
 {
 	ers_time_t now = ers_sim_now(w->sim);
+	struct ers_watch *wt;
 
 	w->last_change = now;
 	for (size_t i = 0; i < w->n_cur_group; i++)
 		w->ev[w->cur_group[i]].converged = now;
 	ers_observe_forwarding_changed(w);
+	if (!w->recent && !(w->recent = malloc(RECENT * sizeof *w->recent))) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	w->recent[w->n_changes++ % RECENT] = (struct ers_change){ (uint32_t)s->index, prefix, now };
+	if (!delta)
+		return;
+	if (!(wt = watch_of(w, prefix))) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	wt->state ^= delta;
+	watch_state(w, wt, prefix);
+}
+
+void ers_observe_event(struct ers_world *w)
+{
+	w->watch_since = ers_sim_now(w->sim);
+	for (size_t i = 0; i < w->n_watch; i++) {
+		w->watch[i].changes = 0;
+		w->watch[i].n_seen = 0;
+		w->watch[i].recurred = w->watch[i].reported = false;
+	}
+}
+
+void ers_observe_convergence_check(struct ers_world *w, ers_time_t quiet_time,
+				   ers_time_t last_event)
+{
+	ers_time_t now = ers_sim_now(w->sim), since = now - quiet_time;
+	char prefixes[256], routers[256];
+	uint32_t first;
+	size_t np;
+
+	if (w->n_oscillations > MAX_OSC_NOTICES)
+		ers_observe_notice(w, "oscillation", w->speakers[0]->id,
+				   "%zu more prefixes oscillated (only the first %d are named)",
+				   w->n_oscillations - MAX_OSC_NOTICES, MAX_OSC_NOTICES);
+	if (!w->n_changes || w->last_change <= since || w->last_change - last_event < quiet_time)
+		return;
+	np = list_recent(w, true, since + 1, -1, RECENT, prefixes, sizeof prefixes, NULL);
+	list_recent(w, false, since + 1, -1, RECENT, routers, sizeof routers, &first);
+	ers_observe_notice(w, "not-converged", w->speakers[first]->id,
+			   "routes still changing when the run stopped at %.3f s, %.0f s after the last event (last change %.3f s): %zu prefix%s (%s) at %s",
+			   ers_time_to_s(now), ers_time_to_s(now - last_event),
+			   ers_time_to_s(w->last_change), np, np == 1 ? "" : "es",
+			   prefixes, routers);
 }
 
 void ers_observe_detect(struct ers_world *w)
@@ -241,6 +456,33 @@ static bool same_paths(const struct ers_path_entry *a, size_t na,
 	return true;
 }
 
+/* Past PATH_HISTORY_MAX entries a flapping flow's history stops growing:
+ * the latest paths replace the previous latest (the first ones stay), so
+ * memory is bounded however long a run flaps. Reported once per flow. */
+static void coalesce_history(struct ers_world *w, size_t flow, struct ers_flow_result *fr)
+{
+	size_t start = fr->n_paths;
+
+	if (fr->n_paths < PATH_HISTORY_MAX)
+		return;
+	while (start > 0 && fr->paths[start - 1].from == fr->paths[fr->n_paths - 1].from)
+		start--;
+	if (start == 0 || fr->paths[start - 1].from == fr->paths[0].from)
+		return;		/* keep the first paths */
+	for (size_t i = start; i < fr->n_paths; i++) {
+		for (size_t j = 0; j < fr->paths[i].n_nodes; j++)
+			free(fr->paths[i].nodes[j]);
+		free(fr->paths[i].nodes);
+	}
+	fr->n_paths = start;
+	if (!w->flows[flow].history_coalesced && w->cur_event >= 0) {
+		w->flows[flow].history_coalesced = true;
+		ers_observe_notice(w, "path-history", w->flows[flow].src->id,
+				   "flow '%s' changed paths more than %d times: from now on its history keeps only the latest paths",
+				   fr->id, PATH_HISTORY_MAX);
+	}
+}
+
 /* Append copies of the current paths to the flow's history. */
 static int record_paths(struct ers_flow_result *fr, const struct ers_path_entry *v, size_t n)
 {
@@ -329,6 +571,7 @@ static void retrace(struct ers_sim *sim, void *arg, uint64_t data)
 		if (k[i].oom)
 			w->err = ERS_ENOMEM;
 		if (!same_paths(f->cur, f->n_cur, k[i].out, k[i].n_out)) {
+			coalesce_history(w, i, fr);
 			if (record_paths(fr, k[i].out, k[i].n_out))
 				w->err = ERS_ENOMEM;
 			free_paths(f->cur, f->n_cur);
@@ -359,6 +602,7 @@ void ers_observe_start_accounting(struct ers_world *w)
 		free_paths(fr->paths, fr->n_paths);
 		fr->paths = NULL;
 		fr->n_paths = 0;
+		f->history_coalesced = false;
 		if (record_paths(fr, f->cur, f->n_cur))
 			w->err = ERS_ENOMEM;
 	}
@@ -388,6 +632,13 @@ bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
 
 void ers_observe_release(struct ers_world *w)
 {
+	for (size_t i = 0; i < w->n_watch; i++)
+		free(w->watch[i].seen);
+	free(w->watch);
+	free(w->recent);
+	w->watch = NULL;
+	w->recent = NULL;
+	w->n_watch = 0;
 	for (size_t i = 0; w->flows && i < w->s->n_flows; i++)
 		free_paths(w->flows[i].cur, w->flows[i].n_cur);
 	free(w->flows);

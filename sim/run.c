@@ -261,6 +261,7 @@ static void begin_event(struct ers_world *w, size_t i)
 	}
 	if (w->cur_event < 0 || now != w->cur_group_time)
 		w->n_cur_group = 0;
+	ers_observe_event(w);
 	for (size_t k = 0; k < w->n_cur_group; k++)
 		known |= w->cur_group[k] == i;
 	if (!known)
@@ -420,6 +421,12 @@ static void run_loop(struct ers_world *w)
 	for (ers_time_t t = ERS_S; t <= RUN_CAP && !w->err; t += ERS_S) {
 		ers_sim_run(w->sim, t);
 		if (t >= last && t >= w->last_change + QUIET_TIME && quiet(w))
+			break;
+		/* An oscillation after the last event never ends: stop a quiet
+		 * time after finding it instead of at the cap (docs/model.md). */
+		if (t >= last && w->oscillation_at != ERS_TIME_NEVER &&
+		    w->oscillation_at >= last && t >= w->oscillation_at + QUIET_TIME &&
+		    w->last_change + QUIET_TIME > t)
 			break;
 	}
 }
@@ -603,6 +610,7 @@ static uint64_t count_routes(const struct ers_world *w)
 
 static enum ers_err finish(struct ers_world *w, struct ers_result *r, struct ers_diag *d)
 {
+	ers_observe_convergence_check(w, QUIET_TIME, last_event_time(w->s));
 	ers_observe_finish(w);
 	finish_flows(w, r);
 	r->scenario = strdup(w->s->name ? w->s->name : "");
@@ -629,6 +637,7 @@ static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_
 	w->opts = o;
 	w->cur_event = -1;
 	w->fingerprint = ERS_FNV64_INIT;
+	w->oscillation_at = ERS_TIME_NEVER;
 	w->sim = ers_sim_new(seed);
 	w->ev = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->ev);
 	w->cur_group = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->cur_group);

@@ -117,6 +117,7 @@ static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 	s->circuit = s->site = s->vnet = -1;
 	s->index = w->n_speakers;
 	s->router_id = 0x0c000000u | (uint32_t)w->n_speakers;
+	s->cluster_id = s->router_id;
 	ers_map_init(&s->local);
 	ers_map_init(&s->loc);
 	w->speakers[w->n_speakers++] = s;
@@ -274,15 +275,47 @@ static int make_msee_end(struct ers_world *w, struct ers_peer *p, const struct e
 
 /* ---- the pieces of a scenario ------------------------------------ */
 
+/* Does any router of an AS's sites say route-reflector="true|false"? Then
+ * the AS's iBGP design is explicit; else the default applies (both ends
+ * of a same-AS site-link reflect to each other). any_asn: does any router
+ * of the scenario say it (Internet-sized scenarios never do, so the per-AS
+ * pass runs only when one does). */
+static bool rr_explicit(const struct ers_scenario *s, uint32_t asn, bool any_asn)
+{
+	for (size_t i = 0; i < s->n_sites; i++) {
+		if (!any_asn && s->sites[i].asn != asn)
+			continue;
+		for (size_t r = 0; r < s->sites[i].n_routers; r++)
+			if (s->sites[i].routers[r].has_route_reflector)
+				return true;
+	}
+	return false;
+}
+
+/* Is the neighbour at the far end of p a route-reflector client of p's
+ * router? Explicit design: a reflector's iBGP neighbours that are not
+ * reflectors themselves. Default: the two ends of a same-AS site-link
+ * (site-link = true), never the site's own mesh. */
+static bool rr_client_of(const struct ers_peer *p, bool site_link)
+{
+	if (!p->ibgp)
+		return false;
+	if (p->self->rr_explicit)
+		return p->self->reflector && !p->remote->self->reflector;
+	return site_link;
+}
+
 static int build_sites(struct ers_world *w)
 {
 	const struct ers_scenario *s = w->s;
+	bool any = rr_explicit(s, 0, true);
 
 	w->site_speakers = calloc(s->n_sites ? s->n_sites : 1, sizeof *w->site_speakers);
 	if (!w->site_speakers)
 		return -1;
 	for (size_t i = 0; i < s->n_sites; i++) {
 		const struct ers_site *site = &s->sites[i];
+		bool explicit_rr = any && rr_explicit(s, site->asn, false);
 
 		w->site_speakers[i] = calloc(site->n_routers, sizeof(struct ers_speaker *));
 		if (!w->site_speakers[i])
@@ -299,6 +332,9 @@ static int build_sites(struct ers_world *w)
 			sp->proc_delay = rt->processing_delay;
 			sp->router_id = rt->has_router_id ? rt->router_id
 				: 0x0a000000u | (uint32_t)(i + 1) << 8 | (uint32_t)(r + 1);
+			sp->reflector = rt->route_reflector;
+			sp->cluster_id = rt->has_cluster_id ? rt->cluster_id : sp->router_id;
+			sp->rr_explicit = explicit_rr;
 			w->site_speakers[i][r] = sp;
 		}
 	}
@@ -572,6 +608,8 @@ static int build_site_mesh(struct ers_world *w)
 				if (!ss)
 					return -1;
 				ss->end[0].igp_cost = ss->end[1].igp_cost = 1;
+				ss->end[0].rr_client = rr_client_of(&ss->end[0], false);
+				ss->end[1].rr_client = rr_client_of(&ss->end[1], false);
 			}
 	}
 	return 0;
@@ -600,7 +638,7 @@ static int build_site_links(struct ers_world *w)
 			ss->end[e].igp_cost = sl->cost;
 			/* Between routers of one AS: reflect, or the sites' own
 			 * meshes would never hear of each other's routes. */
-			ss->end[e].rr_client = ss->end[e].ibgp;
+			ss->end[e].rr_client = rr_client_of(&ss->end[e], true);
 		}
 		enable_bfd(w, ss, &sl->cfg, 0);
 	}

@@ -241,6 +241,48 @@ START_TEST(test_run_without_mrai_reannounces_at_once)
 }
 END_TEST
 
+/* BGP runs over TCP: the withdrawal sent at 70 s while the primary link
+ * was silently down (60-90 s, shorter than the hold time) arrives once the
+ * link heals, in order, whatever order same-instant events run in. Before
+ * the stream model, amsterdam-1/a and the gateway kept 192.168.2.0/24 for
+ * the whole run. */
+START_TEST(test_run_stream_delivers_after_silent_gap)
+{
+	struct ers_run_opts o = { .ribs = true, .has_seed = true, .seed = (uint64_t)_i + 1,
+				  .shuffle_ties = _i > 0 };
+	struct ers_result *r = tu_run("scenarios/expressroute/silent-gap.xml", &o);
+	const char *holders[] = { "amsterdam-1/a@er", "amsterdam-1/b@er", "hub/gw" };
+
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_msg(!tu_route(r, holders[i], "192.168.2.0/24"),
+			      "seed %d: %s still holds the withdrawn prefix", _i + 1, holders[i]);
+		ck_assert_ptr_nonnull(tu_route(r, holders[i], "192.168.1.0/24"));
+	}
+	/* No session dropped: the restore changes routes, no session. */
+	ck_assert_int_eq(r->events[2].detected, ERS_TIME_NEVER);
+	ck_assert_int_ge(r->events[2].converged, 90 * ERS_S);
+	ck_assert_int_lt(r->events[2].converged, 90 * ERS_S + ERS_S / 10);
+	ers_result_free(r);
+}
+END_TEST
+
+/* A rebooted router resets the old connection as soon as the link carries
+ * it: the MSEEs drop the session at 40 s, not at their hold timer's
+ * expiry (about 180 s), and the flow is back after a connect retry. */
+START_TEST(test_run_reset_reaches_peer)
+{
+	struct ers_result *r = run_seed("tests/run/reset-reaches-peer.xml", (uint64_t)_i + 1);
+	const struct ers_event_result *e = &r->events[1];
+
+	ck_assert_int_lt(e->detected - e->at, ERS_S / 10);
+	ck_assert_msg(e->converged - e->at < 10 * ERS_S, "converged %.3f s after the restore",
+		      ers_time_to_s(e->converged - e->at));
+	ck_assert_int_lt(r->flows[0].outage, 20 * ERS_S);
+	ck_assert(r->flows[0].final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -262,6 +304,11 @@ Suite *make_run_suite(void)
 	tcase_add_test(tc, test_run_shuffle_ties_reproducible);
 	tcase_add_test(tc, test_run_default_scenario);
 	tcase_add_test(tc, test_run_ribs_show_azure_as_12076);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("transport");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_run_stream_delivers_after_silent_gap, 0, 5);
+	tcase_add_loop_test(tc, test_run_reset_reaches_peer, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;
 }

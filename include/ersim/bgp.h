@@ -33,7 +33,8 @@ enum ers_bgp_reason {
 	ERS_WHY_MED,
 	ERS_WHY_EBGP,
 	ERS_WHY_IGP_COST,
-	ERS_WHY_ROUTER_ID,
+	ERS_WHY_ROUTER_ID,		/* or ORIGINATOR_ID (RFC 4456 9) */
+	ERS_WHY_CLUSTER_LIST,		/* RFC 4456 9: shorter CLUSTER_LIST */
 	ERS_WHY_PEER_ADDR,
 };
 const char *ers_bgp_reason_str(enum ers_bgp_reason r);
@@ -92,8 +93,18 @@ void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s);
 uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p);
 
 /* observe.c */
+/* s's Loc-RIB entry for prefix changed; delta = old state ^ new state
+ * (struct ers_loc's state, 0 for no route), for oscillation detection. */
 void ers_observe_route_change(struct ers_world *w, struct ers_speaker *s,
-			      uint32_t prefix);
+			      uint32_t prefix, uint64_t delta);
+/* A timeline step: routing state may legitimately come back after it. */
+void ers_observe_event(struct ers_world *w);
+/* At the end: report routes still changing within the last quiet_time,
+ * if they kept changing quiet_time after the last event. */
+void ers_observe_convergence_check(struct ers_world *w, ers_time_t quiet_time,
+				   ers_time_t last_event);
+/* Hash of one Loc-RIB entry (0 = no route), see ers_loc.state. */
+uint64_t ers_observe_loc_state(const struct ers_speaker *s, const struct ers_loc *l);
 void ers_observe_detect(struct ers_world *w);
 void ers_observe_update_sent(struct ers_world *w, size_t n_withdrawn);
 void ers_observe_forwarding_changed(struct ers_world *w);

@@ -29,11 +29,18 @@ struct ers_attrs {
 	uint32_t weight;
 	const uint32_t *path;		/* AS_PATH (one AS_SEQUENCE), nearest AS first */
 	const ers_community_t *comms;	/* sorted, unique */
+	/* RFC 4456, iBGP only: the router that brought the route into the
+	 * AS (0 = not reflected yet) and the clusters it was reflected
+	 * through, the latest first. */
+	uint32_t originator_id;
+	uint16_t cluster_len;
+	const uint32_t *clusters;
 };
 
 /* A template to build attributes before interning: fixed-size buffers. */
 #define ERS_MAX_PATH 255		/* one AS_SEQUENCE segment */
 #define ERS_MAX_COMMS 32
+#define ERS_MAX_CLUSTERS 255		/* a route reflected more often is not sent */
 struct ers_attrs_tmpl {
 	uint8_t origin;
 	bool has_med;
@@ -41,6 +48,9 @@ struct ers_attrs_tmpl {
 	uint16_t path_len, n_comms;
 	uint32_t path[ERS_MAX_PATH];
 	ers_community_t comms[ERS_MAX_COMMS];
+	uint32_t originator_id;
+	uint16_t cluster_len;
+	uint32_t clusters[ERS_MAX_CLUSTERS];
 };
 
 struct ers_attr_table {
@@ -62,6 +72,9 @@ void ers_attrs_to_tmpl(const struct ers_attrs *a, struct ers_attrs_tmpl *out);
  * ERS_MAX_PATH: the route must not be sent then. */
 bool ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n);
 void ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c);
+/* Put cluster id in front of CLUSTER_LIST; false if it is full. */
+bool ers_tmpl_add_cluster(struct ers_attrs_tmpl *t, uint32_t cluster_id);
+bool ers_attrs_has_cluster(const struct ers_attrs *a, uint32_t cluster_id);
 bool ers_attrs_has_asn(const struct ers_attrs *a, uint32_t asn);
 bool ers_attrs_has_comm(const struct ers_attrs *a, ers_community_t c);
 const char *ers_origin_str(unsigned origin);

@@ -86,6 +86,12 @@ struct ers_router {
 	bool has_router_id;
 	uint32_t router_id;		/* dotted quad in file, host order */
 	ers_time_t processing_delay;	/* overrides the sessions' when > 0 */
+	/* RFC 4456: route-reflector="true|false" given (the AS's iBGP design
+	 * is then explicit, docs/model.md), and the cluster id (default: the
+	 * router id). */
+	bool has_route_reflector, route_reflector;
+	bool has_cluster_id;
+	uint32_t cluster_id;
 	long line;
 };
 

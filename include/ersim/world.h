@@ -75,6 +75,9 @@ enum ers_peer_role {
 
 struct ers_speaker;
 struct ers_session;
+struct ers_msg;				/* bgp_session.c */
+struct ers_change;			/* observe.c */
+struct ers_watch;			/* observe.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
 struct ers_peer {
@@ -96,6 +99,8 @@ struct ers_peer {
 	ers_time_t hold, keepalive;	/* negotiated */
 	struct ers_timer hold_timer, keepalive_timer;
 	struct ers_timer *mrai_timer;	/* only when the end's MRAI is on */
+	struct ers_msg *tx_head, *tx_tail;	/* stream: sent, not yet received */
+	bool tx_stalled;		/* a message fell due while the link was down */
 	struct ers_peer *flush_next;	/* in the speaker's list of peers to flush */
 	bool flush_queued;
 
@@ -127,6 +132,8 @@ struct ers_loc {
 	struct ers_peer *best;		/* NULL: originated here */
 	struct ers_peer *ecmp[ERS_MAX_ECMP];	/* forwarding set incl. best */
 	uint8_t n_ecmp;
+	uint64_t state;			/* hash of the above (observe.c): the
+					 * prefix's network state XORs them */
 };
 
 struct ers_world;
@@ -138,6 +145,9 @@ struct ers_speaker {
 	size_t node;
 	uint32_t asn;
 	uint32_t router_id;
+	uint32_t cluster_id;		/* RFC 4456: the router id unless set */
+	bool reflector;			/* reflects routes between iBGP neighbours */
+	bool rr_explicit;		/* its AS says who reflects (docs/model.md) */
 	int circuit;			/* MSEE VRF: its circuit; else -1 */
 	int site, vnet;			/* owning site / vnet or -1 */
 	bool multipath;
@@ -177,6 +187,7 @@ struct ers_flow_rec {
 	/* current paths, for change detection */
 	struct ers_path_entry *cur;
 	size_t n_cur;
+	bool history_coalesced;		/* path-history notice given */
 };
 
 struct ers_world {
@@ -208,6 +219,16 @@ struct ers_world {
 	struct ers_flow_rec *flows;
 	struct ers_result *result;	/* paths and notices accumulate here */
 	bool retrace_pending;
+	/* observe.c, non-convergence: a ring of the latest route changes,
+	 * per prefix the network's state hash and the states seen since the
+	 * last event (struct ers_watch), oscillations reported. */
+	struct ers_change *recent;
+	uint64_t n_changes;
+	struct ers_watch *watch;
+	size_t n_watch;
+	ers_time_t watch_since;		/* last event (or 0) */
+	ers_time_t oscillation_at;	/* latest detection, NEVER if none */
+	size_t n_oscillations;		/* prefixes found oscillating */
 	uint64_t messages, updates;
 	void *msg_pool[32];		/* bgp_session.c: free messages by size class */
 	struct ers_bgp_cfg **cfgs;	/* distinct effective BGP settings */

@@ -206,8 +206,10 @@ class Lab:
                 "connect delay time 1;",
                 "error wait time 1, %d;" % max(1, int(round(me.bgp.connect_retry))),
                 "bfd %s;" % ("on" if l.bfd else "off")]
-        if l.ibgp and l.rr:
+        if l.ibgp and me.rr_client:
             opts.append("rr client;")
+        if l.ibgp and sp.cluster_id:
+            opts.append("rr cluster id %s;" % sp.cluster_id)
         chan = ["import filter %s_in;" % name, "export filter %s_out;" % name]
         if l.ibgp:
             chan.append("next hop self;")

@@ -111,6 +111,9 @@ class Speaker:
         self.router_id = "12.0.%d.%d" % (index >> 8 & 255, index & 255)
         self.prefixes = []
         self.multipath = False
+        self.reflector = False          # route-reflector="true"
+        self.rr_set = False             # route-reflector given at all
+        self.cluster_id = None          # cluster-id, when set
 
 
 class End:
@@ -125,6 +128,7 @@ class End:
         self.vpn = False      # gateway end of a VPN
         self.bfd_interval = None
         self.tag = []         # MSEE end towards a gateway: communities to add
+        self.rr_client = False  # iBGP: the other end is this end's RR client
 
 
 class Link:
@@ -203,6 +207,19 @@ def build(path, ersim, catalog):
         p.links.append(l)
         return l
 
+    def set_rr(l, site_link):
+        """Mirror sim/world.c's rr_client_of: an explicit design (some router
+        of the AS says route-reflector) reflects from reflectors to the
+        non-reflectors; by default both ends of a same-AS site-link reflect."""
+        for k in (0, 1):
+            me, other = l.ends[k].speaker, l.ends[1 - k].speaker
+            if me.asn != other.asn:
+                continue
+            explicit = any(s.rr_set for s in p.speakers.values()
+                           if s.kind == "ce" and s.asn == me.asn)
+            l.ends[k].rr_client = (me.reflector and not other.reflector) if explicit \
+                else site_link
+
     sites = {}
     for si, site in enumerate(root.findall("site")):
         rs = []
@@ -211,6 +228,9 @@ def build(path, ersim, catalog):
             s = add_speaker(sid, "ce", sid, int(site.get("asn")))
             s.router_id = r.get("router-id") or "10.0.%d.%d" % (si + 1, ri + 1)
             s.multipath = site.get("multipath", "true") == "true"
+            s.rr_set = r.get("route-reflector") is not None
+            s.reflector = r.get("route-reflector") == "true"
+            s.cluster_id = r.get("cluster-id")
             rs.append(s)
         for pr in site.findall("prefix"):
             who = [x for x in rs if pr.get("router") in (None, x.id.split("/", 1)[1])]
@@ -299,7 +319,8 @@ def build(path, ersim, catalog):
     for sid, (site, rs) in sites.items():
         for i in range(len(rs)):
             for j in range(i + 1, len(rs)):
-                add_link("internal", End(rs[i], bgp0), End(rs[j], bgp0), True)
+                l = add_link("internal", End(rs[i], bgp0), End(rs[j], bgp0), True)
+                set_rr(l, False)
 
     for sl in root.findall("site-link"):
         if sl.get("relationship"):
@@ -318,8 +339,7 @@ def build(path, ersim, catalog):
         if sl.get("cost") and a.asn == b.asn:
             p.notes.append("site-link %s+%s: IGP cost %s is not mirrored (BIRD sees "
                            "every next hop as directly connected)" % (a.id, b.id, sl.get("cost")))
-        if a.asn == b.asn:
-            l.rr = True
+        set_rr(l, True)
 
     for vp in root.findall("vpn"):
         site, rs = sites[vp.get("site")]
