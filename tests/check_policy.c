@@ -4,7 +4,10 @@
  * business relationships on site-links.
  */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -93,6 +96,71 @@ START_TEST(test_policy_gao_rexford_no_valleys)
 }
 END_TEST
 
+/* RFC 4271 9.1.2.2 (c): x hears one prefix from a (AS 100, MED 10), b
+ * (AS 200, MED 5) and c (AS 100, MED 0). c removes a, b beats c by router
+ * id: b wins whatever order the routes are looked at. Compared route by
+ * route, each of a, b and c won in two of the six peer orders. */
+static struct ers_result *run_med_order(const char *order, bool always)
+{
+	static const char *const links[] = {
+		"<site-link a=\"x/r\" b=\"a/r\" delay=\"5ms\"><export med=\"10\"/></site-link>",
+		"<site-link a=\"x/r\" b=\"b/r\" delay=\"5ms\"><export med=\"5\"/></site-link>",
+		"<site-link a=\"x/r\" b=\"c/r\" delay=\"5ms\"><export med=\"0\"/></site-link>",
+	};
+	char path[] = "/tmp/ersim-med-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct ers_result *r;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "<scenario name=\"med\" duration=\"30s\">\n"
+		"<site id=\"x\" asn=\"65001\" tie-break=\"router-id\" always-compare-med=\"%s\">"
+		"<router id=\"r\" router-id=\"9.9.9.9\"/><prefix>10.1.0.0/24</prefix></site>\n"
+		"<site id=\"a\" asn=\"100\"><router id=\"r\" router-id=\"1.1.1.1\"/><prefix>10.9.0.0/24</prefix></site>\n"
+		"<site id=\"b\" asn=\"200\"><router id=\"r\" router-id=\"2.2.2.2\"/><prefix>10.9.0.0/24</prefix></site>\n"
+		"<site id=\"c\" asn=\"100\"><router id=\"r\" router-id=\"3.3.3.3\"/><prefix>10.9.0.0/24</prefix></site>\n",
+		always ? "true" : "false");
+	for (const char *o = order; *o; o++)
+		fprintf(f, "%s\n", links[*o - 'a']);
+	fprintf(f, "</scenario>\n");
+	fclose(f);
+	r = run_ribs(path);
+	unlink(path);
+	return r;
+}
+
+START_TEST(test_policy_med_independent_of_peer_order)
+{
+	static const char *const orders[] = { "abc", "acb", "bac", "bca", "cab", "cba" };
+
+	for (size_t i = 0; i < 6; i++) {
+		struct ers_result *r = run_med_order(orders[i], false);
+		const struct ers_rib_route *rt = tu_route(r, "x/r", "10.9.0.0/24");
+
+		ck_assert_msg(rt && !strcmp(rt->next_hop, "b/r"), "order %s: best via %s",
+			      orders[i], rt ? rt->next_hop : "nothing");
+		ers_result_free(r);
+	}
+}
+END_TEST
+
+/* always-compare-med: MED counts across neighbour ASes, so c (MED 0)
+ * beats b (MED 5) and a (MED 10) in every order. */
+START_TEST(test_policy_always_compare_med)
+{
+	static const char *const orders[] = { "abc", "acb", "bac", "bca", "cab", "cba" };
+
+	for (size_t i = 0; i < 6; i++) {
+		struct ers_result *r = run_med_order(orders[i], true);
+		const struct ers_rib_route *rt = tu_route(r, "x/r", "10.9.0.0/24");
+
+		ck_assert_msg(rt && !strcmp(rt->next_hop, "c/r"), "order %s: best via %s",
+			      orders[i], rt ? rt->next_hop : "nothing");
+		ers_result_free(r);
+	}
+}
+END_TEST
+
 Suite *make_policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -104,6 +172,8 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_policy_import_deny);
 	tcase_add_test(tc, test_policy_gao_rexford_preference);
 	tcase_add_test(tc, test_policy_gao_rexford_no_valleys);
+	tcase_add_test(tc, test_policy_med_independent_of_peer_order);
+	tcase_add_test(tc, test_policy_always_compare_med);
 	suite_add_tcase(s, tc);
 	return s;
 }
