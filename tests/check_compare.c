@@ -325,8 +325,9 @@ START_TEST(test_compare_cli_json_and_result_document)
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(cmd, sizeof cmd, "%s " DIR "prepend.xml --json %s", path, json);
 	ck_assert_int_eq(sh(cmd, out, sizeof out, err, sizeof err), 0);
-	/* a result document carries no decision reasons */
-	ck_assert_msg(strstr(out, "A: reason not available (result document)"), "%s", out);
+	/* a result document carries the decision reasons (issue 19.2) */
+	ck_assert_msg(strstr(out, "A: hub-weu/gw chose frankfurt-1/a over amsterdam-1/a: "
+			     "weight 100 > 0"), "%s", out);
 	ck_assert_msg(strstr(out, "B: hub-weu/gw chose amsterdam-1/a"), "%s", out);
 	ck_assert_msg(line_has(out, "circuits ", "unknown"), "%s", out);
 	f = fopen(json, "r");

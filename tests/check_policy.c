@@ -161,6 +161,28 @@ START_TEST(test_policy_always_compare_med)
 }
 END_TEST
 
+/* hq/ce1 hears the VNet from ExpressRoute (AS path 12076) and over the
+ * VPN (65515): equal up to the tie-breaks, so which one carries the
+ * traffic is luck (route age, router id): flagged, with the fix. */
+START_TEST(test_policy_tie_break_notice)
+{
+	struct ers_result *r = run_ribs("scenarios/expressroute/targets.xml");
+	bool found = false;
+
+	for (size_t i = 0; i < r->n_notices && !found; i++) {
+		const struct ers_notice *n = &r->notices[i];
+		found = !strcmp(n->kind, "tie-break") && !strcmp(n->node, "hq/ce1") &&
+			strstr(n->detail, "10.1.0.0/16: chose the route via amsterdam-1/") &&
+			strstr(n->detail, "over the one via hub/gw by ") &&
+			strstr(n->detail, "local-pref");
+	}
+	ck_assert_msg(found, "no tie-break notice at hq/ce1");
+	/* The flow's history says why each router chose. */
+	ck_assert_uint_gt(r->flows[0].n_decisions, 0);
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -174,6 +196,7 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_policy_gao_rexford_no_valleys);
 	tcase_add_test(tc, test_policy_med_independent_of_peer_order);
 	tcase_add_test(tc, test_policy_always_compare_med);
+	tcase_add_test(tc, test_policy_tie_break_notice);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -123,6 +123,17 @@ void ers_observe_finish(struct ers_world *w);
 bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
 			   uint32_t dst_addr, int dst_site, int dst_vnet);
 void ers_observe_release(struct ers_world *w);
+/* observe_decision.c: a router a flow passes and the Loc-RIB entry it
+ * follows there. */
+struct ers_hop_decision {
+	const struct ers_speaker *s;
+	const struct ers_loc *l;
+	uint32_t prefix;
+};
+/* Record in fr what changed in why the routers on its paths chose their
+ * routes, and a tie-break notice for a choice made by luck. */
+void ers_observe_decisions(struct ers_world *w, struct ers_flow_result *fr,
+			   const struct ers_hop_decision *d, size_t n);
 void ers_observe_notice(struct ers_world *w, const char *kind,
 			const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
