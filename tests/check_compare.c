@@ -200,7 +200,7 @@ static const struct fail_case {
 	{ "bfd-off", "bfd-on", "lost_bytes>0", 1, "flow 'app' lost_bytes " },
 	{ "one-location", "two-locations", "lost_bytes>0", 0, NULL },
 	{ "bfd-on", "bfd-off", "convergence_s>30", 0, NULL },
-	{ "bfd-on", "bfd-off", "convergence_s>2", 1, "event '5.000 s fail link:er-ams/primary' convergence_s 2.4" },
+	{ "bfd-on", "bfd-off", "convergence_s>2", 1, "event '5.000 s fail link:er-ams/primary' convergence_s 2.5" },
 	{ "bfd-off", "bfd-on", "convergence_s>A", 0, NULL },
 	{ "bfd-on", "bfd-off", "convergence_s>A+1", 1, "(A + 1)" },
 	{ "bfd-on", "bfd-off", "convergence_s>A+5", 0, NULL },
