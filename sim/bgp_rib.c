@@ -440,14 +440,21 @@ const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 			t.med = r->med;
 		}
 		for (size_t i = 0; i < r->n_communities; i++)
-			ers_tmpl_add_comm(&t, r->communities[i]);
+			if (!ers_tmpl_add_comm(&t, r->communities[i])) {
+				ers_observe_limit(w, p, prefix, "community-limit",
+						  "more than " ERS_STR(ERS_MAX_COMMS) " communities");
+				return NULL;
+			}
 	}
 	/* A path longer than one AS_SEQUENCE segment is not sent (the
 	 * routers' "maxas-limit"): during path exploration this is what keeps
 	 * a withdrawn prefix from circling. */
 	if (!p->ibgp &&
-	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p)))
+	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p))) {
+		ers_observe_limit(w, p, prefix, "as-path-limit",
+				  "the AS path would pass " ERS_STR(ERS_MAX_PATH) " ASes");
 		return NULL;
+	}
 	return ers_attrs_intern(&w->attrs, &t);
 }
 

@@ -114,3 +114,22 @@ void ers_observe_decisions(struct ers_world *w, struct ers_flow_result *fr,
 			record(w, fr, &d[i]);
 	}
 }
+
+void ers_observe_limit(struct ers_world *w, const struct ers_peer *p, uint32_t prefix,
+		       const char *kind, const char *what)
+{
+	const char *to = p->remote->self->id;
+	char pbuf[24];
+	size_t n = strlen(to);
+
+	for (size_t i = 0; i < w->result->n_notices; i++) {
+		const struct ers_notice *e = &w->result->notices[i];
+		if (!strcmp(e->kind, kind) && !strcmp(e->node, p->self->id) &&
+		    !strncmp(e->detail, "not sending to ", 15) &&
+		    !strncmp(e->detail + 15, to, n) && e->detail[15 + n] == ' ')
+			return;
+	}
+	ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf);
+	ers_observe_notice(w, kind, p->self->id,
+			   "not sending to %s routes such as %s: %s", to, pbuf, what);
+}

@@ -183,6 +183,63 @@ START_TEST(test_policy_tie_break_notice)
 }
 END_TEST
 
+static bool has_notice(const struct ers_result *r, const char *kind, const char *node,
+		       const char *text)
+{
+	for (size_t i = 0; i < r->n_notices; i++)
+		if (!strcmp(r->notices[i].kind, kind) && !strcmp(r->notices[i].node, node) &&
+		    strstr(r->notices[i].detail, text))
+			return true;
+	return false;
+}
+
+/* a's export rule puts more than the model holds on the route to b: the
+ * route is not sent, and a notice says so (before: cut silently). */
+static struct ers_result *run_export_rule(const char *rule)
+{
+	char path[] = "/tmp/ersim-cap-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct ers_result *r;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "<scenario name=\"cap\" duration=\"30s\">\n"
+		"<site id=\"a\" asn=\"100\"><router id=\"r\"/><prefix>10.1.0.0/24</prefix></site>\n"
+		"<site id=\"b\" asn=\"200\"><router id=\"r\"/><prefix>10.2.0.0/24</prefix></site>\n"
+		"<site-link a=\"a/r\" b=\"b/r\" delay=\"5ms\">%s</site-link>\n</scenario>\n", rule);
+	fclose(f);
+	r = run_ribs(path);
+	unlink(path);
+	return r;
+}
+
+START_TEST(test_policy_as_path_limit_is_reported)
+{
+	struct ers_result *r = run_export_rule("<export prepend=\"255\"/>");
+
+	ck_assert_ptr_null(tu_route(r, "b/r", "10.1.0.0/24"));
+	ck_assert_msg(has_notice(r, "as-path-limit", "a/r", "not sending to b/r routes such as "
+				 "10.1.0.0/24: the AS path would pass 255 ASes"), "no notice");
+	ers_result_free(r);
+}
+END_TEST
+
+START_TEST(test_policy_community_limit_is_reported)
+{
+	char rule[1024] = "<export communities=\"";
+
+	for (int i = 1; i <= 33; i++)
+		snprintf(rule + strlen(rule), sizeof rule - strlen(rule), "%s100:%d", i > 1 ? " " : "", i);
+	strcat(rule, "\"/>");
+	struct ers_result *r = run_export_rule(rule);
+
+	ck_assert_ptr_null(tu_route(r, "b/r", "10.1.0.0/24"));
+	ck_assert_msg(has_notice(r, "community-limit", "a/r", "more than 32 communities"),
+		      "no notice");
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -197,6 +254,8 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_policy_med_independent_of_peer_order);
 	tcase_add_test(tc, test_policy_always_compare_med);
 	tcase_add_test(tc, test_policy_tie_break_notice);
+	tcase_add_test(tc, test_policy_as_path_limit_is_reported);
+	tcase_add_test(tc, test_policy_community_limit_is_reported);
 	suite_add_tcase(s, tc);
 	return s;
 }

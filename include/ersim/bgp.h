@@ -134,6 +134,11 @@ struct ers_hop_decision {
  * routes, and a tie-break notice for a choice made by luck. */
 void ers_observe_decisions(struct ers_world *w, struct ers_flow_result *fr,
 			   const struct ers_hop_decision *d, size_t n);
+/* A route s does not send to p because a limit of the model would be
+ * passed (kind "as-path-limit", "community-limit"): one notice per
+ * router, neighbour and kind. */
+void ers_observe_limit(struct ers_world *w, const struct ers_peer *p, uint32_t prefix,
+		       const char *kind, const char *what);
 void ers_observe_notice(struct ers_world *w, const char *kind,
 			const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

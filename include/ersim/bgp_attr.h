@@ -34,6 +34,8 @@ struct ers_attrs {
 /* A template to build attributes before interning: fixed-size buffers. */
 #define ERS_MAX_PATH 255		/* one AS_SEQUENCE segment */
 #define ERS_MAX_COMMS 32
+#define ERS_XSTR(x) #x
+#define ERS_STR(x) ERS_XSTR(x)		/* "255": limits in messages */
 struct ers_attrs_tmpl {
 	uint8_t origin;
 	bool has_med;
@@ -61,7 +63,9 @@ void ers_attrs_to_tmpl(const struct ers_attrs *a, struct ers_attrs_tmpl *out);
 /* Put asn in front n times; false (t unchanged) if the path would exceed
  * ERS_MAX_PATH: the route must not be sent then. */
 bool ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n);
-void ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c);
+/* false (t unchanged) when t already holds ERS_MAX_COMMS: the route must
+ * not be sent then (and the caller says so: never dropped silently). */
+bool ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c);
 bool ers_attrs_has_asn(const struct ers_attrs *a, uint32_t asn);
 bool ers_attrs_has_comm(const struct ers_attrs *a, ers_community_t c);
 const char *ers_origin_str(unsigned origin);
