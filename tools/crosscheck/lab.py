@@ -205,10 +205,7 @@ class Lab:
                 "connect retry time %d;" % max(1, int(round(me.bgp.connect_retry))),
                 "connect delay time 1;",
                 "error wait time 1, %d;" % max(1, int(round(me.bgp.connect_retry))),
-                "bfd %s;" % ("on" if l.bfd else "off"),
-                # ersim removes routes by MED per neighbour AS (RFC 4271
-                # 9.1.2.2 (c)); BIRD does so with deterministic med.
-                "deterministic med on;"]
+                "bfd %s;" % ("on" if l.bfd else "off")]
         if l.ibgp and l.rr:
             opts.append("rr client;")
         chan = ["import filter %s_in;" % name, "export filter %s_out;" % name]
