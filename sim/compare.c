@@ -8,9 +8,9 @@
  *
  * Where a flow's paths differ from the baseline's, the first router whose
  * choice of next hops differs is named, with the decision step that made
- * its choice, read back from the run's decision log (the lines bgp_rib.c
- * prints to opts.debug: "<time> <speaker>: <prefix> via W wins over via
- * L: <step>"). The --fail-on thresholds (ers_compare_check) are checked
+ * its choice, read from the flow's decisions in the result (what the
+ * decision process kept with each best route, observe_decision.c), so a
+ * result document explains itself as a fresh run does. The --fail-on thresholds (ers_compare_check) are checked
  * over the rows. The second half of the file writes the comparison: the
  * readable tables and the JSON document (jansson).
  */
