@@ -2113,6 +2113,11 @@ uint32_t ers_circuit_max_prefix(const struct ers_circuit *c)
 	return c->sku == ERS_SKU_PREMIUM ? 10000 : 4000;
 }
 
+uint32_t ers_default_router_id(unsigned first_octet, size_t index, size_t sub)
+{
+	return (uint32_t)first_octet << 24 | (uint32_t)(index + 1) << 8 | (uint32_t)(sub + 1);
+}
+
 static void decision_inherit(struct ers_decision_cfg *d, const struct ers_decision_cfg *from)
 {
 	if (d->tie_break == ERS_TIE_UNSET)

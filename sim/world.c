@@ -97,13 +97,6 @@ static void set_decision(struct ers_speaker *sp, struct ers_decision_cfg d)
 	sp->always_compare_med = d.always_compare_med > 0;
 }
 
-/* Default router ids outside sites, stable whatever else the file holds:
- * prefix.<number hi>.<number lo>.<side>, the circuit or VNet numbered
- * from 1 in file order (MSEE 12, PE 13, gateway 14). */
-static uint32_t default_router_id(uint32_t first_octet, size_t index, int side)
-{
-	return first_octet << 24 | (uint32_t)(index + 1) << 8 | (uint32_t)(side + 1);
-}
 
 static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 				       enum ers_speaker_kind kind, uint32_t asn)
@@ -312,7 +305,7 @@ static int build_sites(struct ers_world *w)
 			sp->multipath = site->multipath;
 			sp->proc_delay = rt->processing_delay;
 			sp->router_id = rt->has_router_id ? rt->router_id
-				: 0x0a000000u | (uint32_t)(i + 1) << 8 | (uint32_t)(r + 1);
+				: ers_default_router_id(10, i, r);
 			set_decision(sp, ers_scenario_decision(s, (int)i, (int)r));
 			w->site_speakers[i][r] = sp;
 		}
@@ -377,7 +370,7 @@ static struct ers_speaker *msee_vrf(struct ers_world *w, size_t ci, int side)
 	if (sp) {
 		sp->circuit = (int)ci;
 		sp->router_id = c->links[side].has_msee_router_id ?
-			c->links[side].msee_router_id : default_router_id(12, ci, side);
+			c->links[side].msee_router_id : ers_default_router_id(12, ci, side);
 		set_decision(sp, ers_scenario_decision(w->s, -1, -1));
 	}
 	return sp;
@@ -429,7 +422,7 @@ static int build_layer3_side(struct ers_world *w, size_t ci, int side,
 	if (!pe)
 		return -1;
 	pe->router_id = c->links[side].has_pe_router_id ? c->links[side].pe_router_id :
-		default_router_id(13, ci, side);
+		ers_default_router_id(13, ci, side);
 	set_decision(pe, ers_scenario_decision(w->s, -1, -1));
 	access = add_link(w, ERS_LINK_ACCESS, (long)ce->node, pn, c->links[side].delay, true);
 	ss = add_session(w, ce, pe, access);
@@ -534,7 +527,7 @@ static int build_vnets(struct ers_world *w)
 			return -1;
 		gw->vnet = (int)vi;
 		gw->router_id = v->has_gw_router_id ? v->gw_router_id :
-			default_router_id(14, vi, 0);
+			ers_default_router_id(14, vi, 0);
 		gw->route_limit = gateway_route_limit(v->gw_sku);
 		w->gw_speakers[vi] = gw;
 		for (size_t k = 0; k < v->n_prefixes && k < GW_ADVERTISE_LIMIT; k++)

@@ -341,6 +341,10 @@ enum ers_err ers_scenario_load_mem(const char *buf, size_t len,
 				   struct ers_scenario **out,
 				   struct ers_diag *d);
 void ers_scenario_free(struct ers_scenario *s);
+/* Default router ids (docs/model.md): first.<index + 1 in two octets>.
+ * <sub + 1>: site routers 10 (site, router), MSEE VRFs 12 and layer-3 PEs
+ * 13 (circuit, side), gateways 14 (vnet, 0). */
+uint32_t ers_default_router_id(unsigned first_octet, size_t index, size_t sub);
 /* The effective decision settings of site router r (r < 0: of a router
  * outside any site: MSEE, PE). */
 struct ers_decision_cfg ers_scenario_decision(const struct ers_scenario *s, int site,
