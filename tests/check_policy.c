@@ -183,6 +183,51 @@ START_TEST(test_policy_tie_break_notice)
 }
 END_TEST
 
+/* x hears 10.9.0.0/24 first from b (router id 2.2.2.2, 5 ms away), then
+ * from c (1.1.1.1, 50 ms away); everything else ties. */
+static struct ers_result *run_tie(const char *defaults, const char *site_attrs)
+{
+	char path[] = "/tmp/ersim-tie-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct ers_result *r;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "<scenario name=\"tie\" duration=\"30s\">%s\n"
+		"<site id=\"x\" asn=\"65001\" %s><router id=\"r\"/><prefix>10.1.0.0/24</prefix></site>\n"
+		"<site id=\"b\" asn=\"200\"><router id=\"r\" router-id=\"2.2.2.2\"/><prefix>10.9.0.0/24</prefix></site>\n"
+		"<site id=\"c\" asn=\"300\"><router id=\"r\" router-id=\"1.1.1.1\"/><prefix>10.9.0.0/24</prefix></site>\n"
+		"<site-link a=\"x/r\" b=\"b/r\" delay=\"5ms\"/>\n"
+		"<site-link a=\"x/r\" b=\"c/r\" delay=\"50ms\"/>\n</scenario>\n", defaults,
+		site_attrs);
+	fclose(f);
+	r = run_ribs(path);
+	unlink(path);
+	return r;
+}
+
+/* The default keeps the route already selected (Cisco, Juniper, FRR);
+ * tie-break="router-id" takes the lowest router id (BIRD). */
+START_TEST(test_policy_tie_break_oldest_and_router_id)
+{
+	static const char router_id[] = "<defaults><decision tie-break=\"router-id\"/></defaults>";
+	struct ers_result *r = run_tie("", "");
+
+	ck_assert_str_eq(tu_route(r, "x/r", "10.9.0.0/24")->next_hop, "b/r");
+	ers_result_free(r);
+	r = run_tie("", "tie-break=\"router-id\"");
+	ck_assert_str_eq(tu_route(r, "x/r", "10.9.0.0/24")->next_hop, "c/r");
+	ers_result_free(r);
+	/* <defaults><decision> sets it for every router; a site overrides. */
+	r = run_tie(router_id, "");
+	ck_assert_str_eq(tu_route(r, "x/r", "10.9.0.0/24")->next_hop, "c/r");
+	ers_result_free(r);
+	r = run_tie(router_id, "tie-break=\"oldest\"");
+	ck_assert_str_eq(tu_route(r, "x/r", "10.9.0.0/24")->next_hop, "b/r");
+	ers_result_free(r);
+}
+END_TEST
+
 static bool has_notice(const struct ers_result *r, const char *kind, const char *node,
 		       const char *text)
 {
@@ -254,6 +299,7 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_policy_med_independent_of_peer_order);
 	tcase_add_test(tc, test_policy_always_compare_med);
 	tcase_add_test(tc, test_policy_tie_break_notice);
+	tcase_add_test(tc, test_policy_tie_break_oldest_and_router_id);
 	tcase_add_test(tc, test_policy_as_path_limit_is_reported);
 	tcase_add_test(tc, test_policy_community_limit_is_reported);
 	suite_add_tcase(s, tc);
