@@ -71,11 +71,14 @@ static struct ers_net_link *link_of(struct ers_world *w, const struct ers_sessio
 	return &w->links[ss->link];
 }
 
-/* RFC 4271 10: timers are jittered by a factor in [0.75, 1.0]. */
+/* RFC 4271 10: timers are jittered by a factor in (0.75, 1.0], on a
+ * 2^-34 grid and in integers only, so no compiler's floating-point
+ * contraction can change a run: t - t * r / 2^34 with r < 2^32. */
 static ers_time_t jitter(struct ers_world *w, ers_time_t t)
 {
-	double f = ers_rng_uniform(ers_sim_rng(w->sim), 0.75, 1.0);
-	return (ers_time_t)((double)t * f);
+	uint64_t r = ers_rng_next(ers_sim_rng(w->sim)) >> 32;
+
+	return t - (ers_time_t)(((unsigned __int128)(uint64_t)t * r) >> 34);
 }
 
 static void trace_peer(struct ers_world *w, const struct ers_peer *p,

@@ -602,14 +602,33 @@ static void parse_session(struct loader *L, xmlNodePtr parent, struct ers_sessio
 		parse_bfd(L, bfd, &cfg->bfd);
 }
 
+static const struct keyword tie_breaks[] = {
+	{ "oldest", ERS_TIE_OLDEST }, { "router-id", ERS_TIE_ROUTER_ID }, { NULL, 0 },
+};
+
+/* tie-break and always-compare-med on <decision>, <site> or <router>. */
+static void parse_decision(struct loader *L, xmlNodePtr n, struct ers_decision_cfg *d)
+{
+	int tie;
+	bool always;
+
+	d->tie_break = ERS_TIE_UNSET;
+	d->always_compare_med = -1;
+	if (get_enum(L, n, "tie-break", false, tie_breaks, "'oldest' or 'router-id'", &tie) == 1)
+		d->tie_break = (enum ers_tie_break)tie;
+	if (get_val(L, n, "always-compare-med", false, v_bool, &always) == 1)
+		d->always_compare_med = always;
+}
+
 /* ---- scenario-level elements ---- */
 
 static void parse_defaults(struct loader *L, xmlNodePtr n)
 {
-	xmlNodePtr bgp = NULL, bfd = NULL;
+	xmlNodePtr bgp = NULL, bfd = NULL, dec = NULL;
 
 	FOR_EACH_ELEM(c, n) {
-		xmlNodePtr *seen = is(c, "bgp") ? &bgp : is(c, "bfd") ? &bfd : NULL;
+		xmlNodePtr *seen = is(c, "bgp") ? &bgp : is(c, "bfd") ? &bfd :
+				   is(c, "decision") ? &dec : NULL;
 
 		if (!seen)
 			continue;
@@ -625,6 +644,8 @@ static void parse_defaults(struct loader *L, xmlNodePtr n)
 	}
 	if (bfd)
 		parse_bfd(L, bfd, &L->s->bfd);
+	if (dec)
+		parse_decision(L, dec, &L->s->decision);
 }
 
 static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
@@ -650,6 +671,7 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 			lerr(L, ERS_ESCENARIO, n, "cluster-id on router '%s' that is not a route reflector; add route-reflector=\"true\" or remove cluster-id (clients need no cluster id, RFC 4456)",
 			     r->id);
 	}
+	parse_decision(L, n, &r->decision);
 	if (site->id && r->id) {
 		size_t len = strlen(site->id) + strlen(r->id) + 2;
 
@@ -732,6 +754,7 @@ static void parse_site(struct loader *L, xmlNodePtr n)
 	get_val(L, n, "asn", true, v_asn, &site->asn);
 	get_val(L, n, "multipath", false, v_bool, &site->multipath);
 	get_time(L, n, "internal-delay", false, false, &site->internal_delay);
+	parse_decision(L, n, &site->decision);
 	site->routers = lcalloc(L, n_routers, sizeof *site->routers);
 	site->origins = lcalloc(L, n_origins, sizeof *site->origins);
 	if (n_routers == 0)
@@ -806,6 +829,10 @@ static void parse_link(struct loader *L, xmlNodePtr n, struct ers_circuit *c,
 	get_router_ref(L, n, "router", &l->ce);
 	get_time(L, n, "delay", false, false, &l->delay);
 	get_enum(L, n, "carrier", false, carriers, "'provider' or 'interface'", &carrier);
+	if (get_val(L, n, "msee-router-id", false, v_ipv4, &l->msee_router_id) == 1)
+		l->has_msee_router_id = true;
+	if (get_val(L, n, "pe-router-id", false, v_ipv4, &l->pe_router_id) == 1)
+		l->has_pe_router_id = true;
 	l->carrier = (enum ers_carrier)carrier;
 	parse_session(L, n, &l->cfg);
 }
@@ -936,6 +963,8 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 		if (get_enum(L, c, "sku", false, gw_skus, "'standard', 'highperformance', "
 			     "'ultraperformance', 'ergw1az', 'ergw2az' or 'ergw3az'", &sku) == 1)
 			v->gw_sku = (enum ers_gw_sku)sku;
+		if (get_val(L, c, "router-id", false, v_ipv4, &v->gw_router_id) == 1)
+			v->has_gw_router_id = true;
 	}
 }
 
@@ -2090,6 +2119,34 @@ uint32_t ers_circuit_max_prefix(const struct ers_circuit *c)
 	if (c->max_prefix)
 		return c->max_prefix;
 	return c->sku == ERS_SKU_PREMIUM ? 10000 : 4000;
+}
+
+uint32_t ers_default_router_id(unsigned first_octet, size_t index, size_t sub)
+{
+	return (uint32_t)first_octet << 24 | (uint32_t)(index + 1) << 8 | (uint32_t)(sub + 1);
+}
+
+static void decision_inherit(struct ers_decision_cfg *d, const struct ers_decision_cfg *from)
+{
+	if (d->tie_break == ERS_TIE_UNSET)
+		d->tie_break = from->tie_break;
+	if (d->always_compare_med < 0)
+		d->always_compare_med = from->always_compare_med;
+}
+
+struct ers_decision_cfg ers_scenario_decision(const struct ers_scenario *s, int site,
+					      int router)
+{
+	struct ers_decision_cfg d = { ERS_TIE_UNSET, -1 };
+	static const struct ers_decision_cfg builtin = { ERS_TIE_OLDEST, 0 };
+
+	if (site >= 0 && router >= 0)
+		decision_inherit(&d, &s->sites[site].routers[router].decision);
+	if (site >= 0)
+		decision_inherit(&d, &s->sites[site].decision);
+	decision_inherit(&d, &s->decision);
+	decision_inherit(&d, &builtin);
+	return d;
 }
 
 const char *ers_sku_str(enum ers_sku s)

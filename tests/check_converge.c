@@ -174,7 +174,7 @@ START_TEST(test_converge_compare_fail_on)
 
 	for (int j = 0; j < 2; j++)
 		in[j] = (struct ers_cmp_input){ j ? "bad-gadget" : "bad-gadget-fixed", r[j], s[j],
-						cat[j], NULL };
+						cat[j] };
 	ers_diag_init(&d);
 	ck_assert_int_eq(ers_compare_build(in, 2, &c, &d), ERS_OK);
 	ers_diag_release(&d);
