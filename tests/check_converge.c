@@ -120,6 +120,8 @@ START_TEST(test_converge_history_bounded)
 	const struct ers_flow_result *f = tu_flow(r, "r1-origin");
 
 	ck_assert_int_le(f->n_paths, 2000 + 8);
+	/* Its decision history too (it once grew to 200,061 records). */
+	ck_assert_int_le(f->n_decisions, 8192);
 	ck_assert_ptr_nonnull(notice(r, "path-history"));
 	ck_assert_int_le(f->paths[0].from, r->initial_convergence);
 	/* The latest paths are the paths at the end. */
