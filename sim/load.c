@@ -39,6 +39,13 @@
 #include "ersim/units.h"
 
 #define MAX_FILE_SIZE (256L << 20)	/* refuse larger files outright */
+#define MAX_ELEMENTS 2000000		/* ~0.5 GB of tree: stop parsing there */
+
+/* An id declared in the file (see seen_before()). */
+struct id_seen {
+	const char *kind, *id;		/* kind is a string literal */
+	long line;
+};
 
 /* A RELAX NG message, already rewritten for the user. */
 struct schema_msg {
@@ -54,12 +61,17 @@ struct loader {
 	const char *file;
 	xmlParserCtxtPtr ctxt;
 	bool refused;			/* DOCTYPE refused: drop libxml's echoes */
+	startElementNsSAX2Func start_element;	/* libxml2's own */
+	size_t n_elements;		/* elements parsed so far */
 	bool nomem;
 	int n_errors;			/* builder errors */
 	struct schema_msg *smsgs;	/* schema stage */
 	size_t n_smsgs, cap_smsgs;
+	size_t n_smsgs_more;		/* counted past the kept ones */
 	bool schema_internal;		/* validation itself failed */
 	size_t n_sites_total;		/* <site> elements in the file */
+	struct id_seen *seen;		/* ids declared so far (check_dup) */
+	size_t n_seen, cap_seen;
 };
 
 /* ---- small helpers ---- */
@@ -348,14 +360,58 @@ static int find_circuit(const struct ers_scenario *s, const char *id) { FIND_ID(
 static int find_vnet(const struct ers_scenario *s, const char *id) { FIND_ID(s->vnets, s->n_vnets, id); }
 static int find_vpn(const struct ers_scenario *s, const char *id) { FIND_ID(s->vpns, s->n_vpns, id); }
 static int find_srlg(const struct ers_scenario *s, const char *id) { FIND_ID(s->srlgs, s->n_srlgs, id); }
-static int find_flow(const struct ers_scenario *s, const char *id) { FIND_ID(s->flows, s->n_flows, id); }
 static int find_router(const struct ers_site *site, const char *id) { FIND_ID(site->routers, site->n_routers, id); }
 
-/* Report id as a duplicate if find() knows it already (before adding). */
-static void check_dup(struct loader *L, xmlNodePtr n, const char *kind, int found,
-		      long first_line, const char *id)
+/*
+ * Every declared id, by kind, with the line that declared it first. A
+ * hash set, because a file may declare 100,000 flows and a linear search
+ * per declaration would make loading quadratic.
+ */
+static uint32_t hash_kind_id(const char *kind, const char *id)
 {
-	if (found >= 0)
+	uint32_t h = hash_id(id);
+
+	return (h ^ hash_id(kind)) * 16777619u;
+}
+
+/* 0 if (kind, id) is new (now recorded at line), else its first line. */
+static long seen_before(struct loader *L, const char *kind, const char *id, long line)
+{
+	size_t i;
+
+	if (2 * (L->n_seen + 1) > L->cap_seen) {
+		size_t cap = L->cap_seen ? 2 * L->cap_seen : 64;
+		struct id_seen *v = calloc(cap, sizeof *v);
+
+		if (!v)
+			return oom(L), 0;
+		for (size_t k = 0; k < L->cap_seen; k++) {
+			if (!L->seen[k].id)
+				continue;
+			i = hash_kind_id(L->seen[k].kind, L->seen[k].id) & (cap - 1);
+			while (v[i].id)
+				i = (i + 1) & (cap - 1);
+			v[i] = L->seen[k];
+		}
+		free(L->seen);
+		L->seen = v;
+		L->cap_seen = cap;
+	}
+	for (i = hash_kind_id(kind, id) & (L->cap_seen - 1); L->seen[i].id;
+	     i = (i + 1) & (L->cap_seen - 1))
+		if (!strcmp(L->seen[i].kind, kind) && !strcmp(L->seen[i].id, id))
+			return L->seen[i].line > 0 ? L->seen[i].line : 1;
+	L->seen[i] = (struct id_seen){ kind, id, line };
+	L->n_seen++;
+	return 0;
+}
+
+/* Report id as a duplicate if an earlier element of the kind has it. */
+static void check_dup(struct loader *L, xmlNodePtr n, const char *kind, const char *id)
+{
+	long first_line = seen_before(L, kind, id, line_of(n));
+
+	if (first_line > 0)
 		lerr(L, ERS_ESCENARIO, n, "duplicate %s id '%s' (first defined at line %ld)",
 		     kind, id, first_line);
 }
@@ -713,11 +769,8 @@ static void parse_site(struct loader *L, xmlNodePtr n)
 	site->line = line_of(n);
 	site->multipath = true;
 	site->internal_delay = 500 * ERS_US;
-	if (get_str(L, n, "id", true, &site->id) == 1) {
-		int dup = find_site(L->s, site->id);
-
-		check_dup(L, n, "site", dup, dup >= 0 ? L->s->sites[dup].line : 0, site->id);
-	}
+	if (get_str(L, n, "id", true, &site->id) == 1)
+		check_dup(L, n, "site", site->id);
 	L->s->n_sites++;
 	if (site->id)
 		index_site(L, L->n_sites_total, L->s->n_sites - 1);
@@ -749,11 +802,8 @@ static void parse_provider(struct loader *L, xmlNodePtr n)
 	int model = ERS_PROVIDER_LAYER2, has_asn;
 
 	p->line = line_of(n);
-	if (get_str(L, n, "id", true, &p->id) == 1) {
-		int dup = find_provider(L->s, p->id);
-
-		check_dup(L, n, "provider", dup, dup >= 0 ? L->s->providers[dup].line : 0, p->id);
-	}
+	if (get_str(L, n, "id", true, &p->id) == 1)
+		check_dup(L, n, "provider", p->id);
 	L->s->n_providers++;
 	if (get_enum(L, n, "model", true, provider_models,
 		     "'layer2', 'layer3' or 'direct'", &model) != 1)
@@ -815,11 +865,8 @@ static void parse_circuit(struct loader *L, xmlNodePtr n)
 	c->links[0].ce.site = c->links[0].ce.router = -1;
 	c->links[1].ce = c->links[0].ce;
 	c->links[1].role = ERS_ROLE_SECONDARY;
-	if (get_str(L, n, "id", true, &c->id) == 1) {
-		int dup = find_circuit(L->s, c->id);
-
-		check_dup(L, n, "circuit", dup, dup >= 0 ? L->s->circuits[dup].line : 0, c->id);
-	}
+	if (get_str(L, n, "id", true, &c->id) == 1)
+		check_dup(L, n, "circuit", c->id);
 	L->s->n_circuits++;
 	get_str(L, n, "location", true, &c->location);
 	c->provider = get_ref(L, n, "provider", "provider", find_provider);
@@ -903,11 +950,8 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 
 	v->line = line_of(n);
 	v->gw_sku = ERS_GW_STANDARD;
-	if (get_str(L, n, "id", true, &v->id) == 1) {
-		int dup = find_vnet(L->s, v->id);
-
-		check_dup(L, n, "vnet", dup, dup >= 0 ? L->s->vnets[dup].line : 0, v->id);
-	}
+	if (get_str(L, n, "id", true, &v->id) == 1)
+		check_dup(L, n, "vnet", v->id);
 	L->s->n_vnets++;
 	get_str(L, n, "region", true, &v->region);
 	parse_vnet_prefixes(L, n, v);
@@ -976,11 +1020,8 @@ static void parse_vpn(struct loader *L, xmlNodePtr n)
 	v->delay = 20 * ERS_MS;
 	v->ce.site = v->ce.router = -1;
 	v->vnet = -1;
-	if (get_str(L, n, "id", true, &v->id) == 1) {
-		int dup = find_vpn(L->s, v->id);
-
-		check_dup(L, n, "vpn", dup, dup >= 0 ? L->s->vpns[dup].line : 0, v->id);
-	}
+	if (get_str(L, n, "id", true, &v->id) == 1)
+		check_dup(L, n, "vpn", v->id);
 	L->s->n_vpns++;
 	v->ce.site = get_ref(L, n, "site", "site", find_site);
 	router = attr(L, n, "router", false);
@@ -1209,11 +1250,8 @@ static void parse_srlg_id(struct loader *L, xmlNodePtr n)
 	struct ers_srlg *g = &L->s->srlgs[L->s->n_srlgs];
 
 	g->line = line_of(n);
-	if (get_str(L, n, "id", true, &g->id) == 1) {
-		int dup = find_srlg(L->s, g->id);
-
-		check_dup(L, n, "srlg", dup, dup >= 0 ? L->s->srlgs[dup].line : 0, g->id);
-	}
+	if (get_str(L, n, "id", true, &g->id) == 1)
+		check_dup(L, n, "srlg", g->id);
 	L->s->n_srlgs++;
 }
 
@@ -1280,11 +1318,8 @@ static void parse_flow(struct loader *L, xmlNodePtr n)
 	struct ers_flow *f = &L->s->flows[L->s->n_flows];
 
 	f->line = line_of(n);
-	if (get_str(L, n, "id", true, &f->id) == 1) {
-		int dup = find_flow(L->s, f->id);
-
-		check_dup(L, n, "flow", dup, dup >= 0 ? L->s->flows[dup].line : 0, f->id);
-	}
+	if (get_str(L, n, "id", true, &f->id) == 1)
+		check_dup(L, n, "flow", f->id);
 	L->s->n_flows++;
 	parse_endpoint(L, n, "from", &f->from);
 	parse_endpoint(L, n, "to", &f->to);
@@ -1580,8 +1615,10 @@ static void schema_error(void *ctx, xmlErrorPtr e)
 		size_t cap = L->cap_smsgs ? 2 * L->cap_smsgs : 16;
 		struct schema_msg *v;
 
-		if (cap > 1000)
-			return;		/* enough to show the user */
+		if (cap > 256) {
+			L->n_smsgs_more++;	/* enough to show the user */
+			return;
+		}
 		v = realloc(L->smsgs, cap * sizeof *v);
 		if (!v) {
 			oom(L);
@@ -1642,6 +1679,28 @@ static void refuse(void *ctx, const char *what)
 	xmlStopParser(ctxt);
 }
 
+/* Count elements as they are parsed: a file of millions of unknown
+ * elements is refused before its tree fills memory. */
+static void count_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
+			  const xmlChar *uri, int n_ns, const xmlChar **ns,
+			  int n_attrs, int n_defaulted, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct loader *L = ctxt->_private;
+
+	if (++L->n_elements > MAX_ELEMENTS) {
+		if (!L->refused)
+			ers_diag_add(L->d, ERS_ELIMIT, L->file, ctxt->input ? ctxt->input->line : 0,
+				     "split the scenario or generate fewer objects",
+				     "more than %d elements: a scenario holds at most %d",
+				     MAX_ELEMENTS, MAX_ELEMENTS);
+		L->refused = true;
+		xmlStopParser(ctxt);
+		return;
+	}
+	L->start_element(ctx, name, prefix, uri, n_ns, ns, n_attrs, n_defaulted, attrs);
+}
+
 static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
 			   const xmlChar *sys)
 {
@@ -1688,6 +1747,9 @@ static xmlDocPtr read_doc(struct loader *L, const char *buf, size_t len)
 	L->ctxt->_private = L;
 	L->ctxt->sax->internalSubset = refuse_doctype;
 	L->ctxt->sax->entityDecl = refuse_entity;
+	L->start_element = L->ctxt->sax->startElementNs;
+	if (L->start_element)
+		L->ctxt->sax->startElementNs = count_element;
 	doc = xmlCtxtReadMemory(L->ctxt, buf, (int)len, L->file, NULL,
 				XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	if (doc && !L->refused && (doc->intSubset || doc->extSubset))
@@ -1714,6 +1776,7 @@ static int validate(struct loader *L, xmlDocPtr doc)
 	xmlRelaxNGParserCtxtPtr pctxt;
 	xmlRelaxNGPtr schema = NULL;
 	xmlRelaxNGValidCtxtPtr vctxt = NULL;
+	const xmlChar *url;
 	int rc = -1;
 
 	pctxt = xmlRelaxNGNewMemParserCtxt((const char *)ers_schema_rng, (int)ers_schema_rng_len);
@@ -1728,7 +1791,17 @@ static int validate(struct loader *L, xmlDocPtr doc)
 	if (!vctxt)
 		goto out;
 	xmlRelaxNGSetValidStructuredErrors(vctxt, schema_error, L);
+	/*
+	 * libxml2 (2.9) walks back over every preceding sibling of the node
+	 * of each error it raises, looking for XInclude markers, but only
+	 * when the document has a URL: with one, n invalid siblings cost
+	 * O(n^2) (100,000 bad <flow>s took minutes). Messages carry L->file,
+	 * so the URL is not needed while validating.
+	 */
+	url = doc->URL;
+	doc->URL = NULL;
 	rc = xmlRelaxNGValidateDoc(vctxt, doc);
+	doc->URL = url;
 	rc = rc == 0 ? 1 : rc > 0 ? 0 : -1;
 out:
 	if (rc < 0) {
@@ -1813,6 +1886,14 @@ static struct ers_scenario *new_scenario(struct loader *L, const char *name)
 	return s;
 }
 
+static bool any_vague(const struct loader *L)
+{
+	for (size_t i = 0; i < L->n_smsgs; i++)
+		if (L->smsgs[i].vague)
+			return true;
+	return false;
+}
+
 /* Build into s; when the schema failed, into scratch, merged afterwards. */
 static void build_checked(struct loader *L, xmlDocPtr doc, int valid)
 {
@@ -1829,10 +1910,13 @@ static void build_checked(struct loader *L, xmlDocPtr doc, int valid)
 	ers_diag_init(&scratch);
 	scratch.max_msgs = 1000;
 	L->d = &scratch;
-	if (root && is(root, "scenario"))
+	/* unless the builder has nothing to say better: 25 million unknown
+	 * elements need not be walked ten times */
+	if (root && is(root, "scenario") && any_vague(L))
 		build(L, root);
 	L->d = real;
 	merge_schema_msgs(L, &scratch);
+	L->d->n_more += L->n_smsgs_more;
 	if (L->nomem)
 		ers_diag_add(L->d, ERS_ENOMEM, L->file, 0, NULL, "out of memory");
 	ers_diag_release(&scratch);
@@ -1866,6 +1950,7 @@ enum ers_err ers_scenario_load_mem(const char *buf, size_t len, const char *name
 		build_checked(&L, doc, valid);
 	xmlFreeDoc(doc);
 	free(L.smsgs);
+	free(L.seen);
 	if (d->n_msgs == n_before && d->first == ERS_OK && L.n_errors == 0 && valid == 1) {
 		d->first = first_before;
 		*out = L.s;

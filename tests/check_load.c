@@ -655,6 +655,36 @@ START_TEST(test_load_free_null_and_strs)
 }
 END_TEST
 
+/*
+ * 100,000 <flow>s with an unknown attribute: libxml2 once spent O(n^2)
+ * walking siblings for each error (minutes), and duplicate ids were
+ * checked by linear search. The watchdog (the tcase timeout) fails the
+ * test if that comes back; it loads in well under a second otherwise.
+ */
+START_TEST(test_load_many_errors_fast)
+{
+	enum { N = 100000 };
+	size_t cap = 100 + (size_t)N * 80, n = 0;
+	char *xml = malloc(cap);
+	struct ers_scenario *s = (void *)1;
+
+	ck_assert_ptr_nonnull(xml);
+	n += (size_t)snprintf(xml + n, cap - n, "<scenario name='t'>\n"
+			      "<site id='s' asn='65001'><router id='r'/></site>\n");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(xml + n, cap - n,
+				      "<flow id='f%d' from='s' to='s' rate='1Mbps' bogus='1'/>\n", i);
+	snprintf(xml + n, cap - n, "</scenario>\n");
+	ck_assert_int_eq(load_str(xml, &s), ERS_ESCHEMA);
+	ck_assert_ptr_null(s);
+	ck_assert(has_at(3, "unknown attribute 'bogus' on <flow>"));
+	ck_assert(has_at(22, "unknown attribute 'bogus' on <flow>"));
+	ck_assert_uint_eq(diag.n_msgs, 20);		/* the first 20 ... */
+	ck_assert_uint_eq(diag.n_more, N - 20);	/* ... and how many more */
+	free(xml);
+}
+END_TEST
+
 Suite *make_load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -672,6 +702,11 @@ Suite *make_load_suite(void)
 	tcase_add_test(tc, test_load_fuzz_regressions);
 	tcase_add_test(tc, test_load_geography);
 	tcase_add_test(tc, test_load_free_null_and_strs);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("load-limits");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);	/* a watchdog, not a speed target */
+	tcase_add_test(tc, test_load_many_errors_fast);
 	suite_add_tcase(s, tc);
 	return s;
 }
