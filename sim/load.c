@@ -70,6 +70,7 @@ struct loader {
 	size_t n_smsgs_more;		/* counted past the kept ones */
 	bool schema_internal;		/* validation itself failed */
 	size_t n_sites_total;		/* <site> elements in the file */
+	uint64_t n_prefixes;		/* originated so far (<prefix-block> count) */
 	struct id_seen *seen;		/* ids declared so far (check_dup) */
 	size_t n_seen, cap_seen;
 };
@@ -207,19 +208,69 @@ static int get_val(struct loader *L, xmlNodePtr n, const char *name, bool req,
 	return rc;
 }
 
+/*
+ * Ranges of times, rates and counts (docs/scenario-format.md "Ranges").
+ * Each is generous for ExpressRoute studies and small enough that every
+ * sum the simulator forms (an event's at + drain + duration, now + a
+ * delay, BFD's multiplier x interval, bytes lost at a rate over the run)
+ * stays far inside 64 bits.
+ */
+#define MAX_TIMELINE (8760LL * 3600 * ERS_S)	/* duration, at, drain: one year */
+#define MAX_DELAY (60 * ERS_S)		/* propagation and processing delays */
+#define MAX_BGP_TIMER (65535 * ERS_S)	/* RFC 4271: 16-bit seconds */
+#define MAX_BFD_INTERVAL (4294967295LL * ERS_US) /* RFC 5880: 32-bit us */
+#define MAX_RATE (1000ULL * 1000000000ULL)	/* 1000Gbps */
+#define MAX_BLOCK 65536			/* prefixes in one <prefix-block> */
+#define MAX_PREFIXES 1048576		/* prefixes of all blocks of a file */
+
+static void out_of_range(struct loader *L, xmlNodePtr n, const char *name,
+			 const char *max)
+{
+	ers_diag_add(L->d, ERS_ESCENARIO, L->file, line_of(n),
+		     "see \"Ranges\" in docs/scenario-format.md",
+		     "'%s' on <%s> is out of range: at most %s", name, ename(n), max);
+	L->n_errors++;
+}
+
+/* A time in 0..max (1ns..max when positive). */
 static int get_time(struct loader *L, xmlNodePtr n, const char *name, bool req,
-		    bool positive, ers_time_t *out)
+		    bool positive, ers_time_t max, ers_time_t *out)
 {
 	ers_time_t t;
 	int rc = get_val(L, n, name, req, v_time, &t);
+	char a[48];
 
 	if (rc == 1 && positive && t == 0) {
 		lerr(L, ERS_ESCENARIO, n, "'%s' on <%s> must be greater than zero",
 		     name, ename(n));
 		return -1;
 	}
+	if (rc == 1 && t > max) {
+		out_of_range(L, n, name, ers_time_str(max, a, sizeof a));
+		return -1;
+	}
 	if (rc == 1)
 		*out = t;
+	return rc;
+}
+
+/* A required rate in 1bps..MAX_RATE. */
+static int get_rate(struct loader *L, xmlNodePtr n, const char *name, ers_rate_t *out)
+{
+	ers_rate_t r;
+	int rc = get_val(L, n, name, true, v_rate, &r);
+	char a[48];
+
+	if (rc == 1 && r == 0) {
+		lerr(L, ERS_ESCENARIO, n, "'%s' on <%s> must be greater than zero", name, ename(n));
+		return -1;
+	}
+	if (rc == 1 && r > MAX_RATE) {
+		out_of_range(L, n, name, ers_rate_str(MAX_RATE, a, sizeof a));
+		return -1;
+	}
+	if (rc == 1)
+		*out = r;
 	return rc;
 }
 
@@ -499,15 +550,15 @@ static const struct ers_bfd_cfg bfd_builtin = {
 static void parse_bgp(struct loader *L, xmlNodePtr n, struct ers_bgp_cfg *c)
 {
 	c->line = line_of(n);
-	if (get_time(L, n, "keepalive", false, false, &c->keepalive) == 1)
+	if (get_time(L, n, "keepalive", false, false, MAX_BGP_TIMER, &c->keepalive) == 1)
 		c->set |= ERS_SET_KEEPALIVE;
-	if (get_time(L, n, "hold", false, false, &c->hold) == 1)
+	if (get_time(L, n, "hold", false, false, MAX_BGP_TIMER, &c->hold) == 1)
 		c->set |= ERS_SET_HOLD;
-	if (get_time(L, n, "mrai", false, false, &c->mrai) == 1)
+	if (get_time(L, n, "mrai", false, false, MAX_BGP_TIMER, &c->mrai) == 1)
 		c->set |= ERS_SET_MRAI;
-	if (get_time(L, n, "processing-delay", false, false, &c->processing_delay) == 1)
+	if (get_time(L, n, "processing-delay", false, false, MAX_DELAY, &c->processing_delay) == 1)
 		c->set |= ERS_SET_PROC_DELAY;
-	if (get_time(L, n, "connect-retry", false, true, &c->connect_retry) == 1)
+	if (get_time(L, n, "connect-retry", false, true, MAX_BGP_TIMER, &c->connect_retry) == 1)
 		c->set |= ERS_SET_CONNECT_RETRY;
 	if (get_val(L, n, "mrai-withdrawals", false, v_bool, &c->mrai_withdrawals) == 1)
 		c->set |= ERS_SET_MRAI_WITHDRAWALS;
@@ -539,7 +590,7 @@ static void parse_bfd(struct loader *L, xmlNodePtr n, struct ers_bfd_cfg *c)
 	c->line = line_of(n);
 	if (get_val(L, n, "enabled", false, v_bool, &c->enabled) == 1)
 		c->set |= ERS_SET_BFD_ENABLED;
-	if (get_time(L, n, "interval", false, true, &c->interval) == 1)
+	if (get_time(L, n, "interval", false, true, MAX_BFD_INTERVAL, &c->interval) == 1)
 		c->set |= ERS_SET_BFD_INTERVAL;
 	/* RFC 5880: Detect Mult is one octet and must not be zero */
 	if (get_uint(L, n, "multiplier", false, 1, 255, &m) == 1) {
@@ -697,7 +748,7 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 		     r->id, site->id ? site->id : "?", site->routers[dup].line);
 	if (get_val(L, n, "router-id", false, v_ipv4, &r->router_id) == 1)
 		r->has_router_id = true;
-	get_time(L, n, "processing-delay", false, false, &r->processing_delay);
+	get_time(L, n, "processing-delay", false, false, MAX_DELAY, &r->processing_delay);
 	if (site->id && r->id) {
 		size_t len = strlen(site->id) + strlen(r->id) + 2;
 
@@ -749,9 +800,15 @@ static void parse_origin(struct loader *L, xmlNodePtr n, struct ers_site *site)
 	}
 	if (get_val(L, n, "start", true, v_prefix, &o->first) != 1)
 		return;
-	if (get_uint(L, n, "count", true, 1, UINT32_MAX, &count) != 1)
+	if (get_uint(L, n, "count", true, 1, MAX_BLOCK, &count) != 1)
 		return;
 	o->count = (uint32_t)count;
+	L->n_prefixes += count;
+	if (L->n_prefixes > MAX_PREFIXES && L->n_prefixes - count <= MAX_PREFIXES)
+		ers_diag_add(L->d, ERS_ESCENARIO, L->file, line_of(n),
+			     "see \"Ranges\" in docs/scenario-format.md",
+			     "more than %d prefixes originated in the scenario", MAX_PREFIXES),
+		L->n_errors++;
 	if (!ers_prefix_nth(o->first, o->count - 1, &(struct ers_prefix){ 0 })) {
 		char buf[24];
 
@@ -776,7 +833,7 @@ static void parse_site(struct loader *L, xmlNodePtr n)
 		index_site(L, L->n_sites_total, L->s->n_sites - 1);
 	get_val(L, n, "asn", true, v_asn, &site->asn);
 	get_val(L, n, "multipath", false, v_bool, &site->multipath);
-	get_time(L, n, "internal-delay", false, false, &site->internal_delay);
+	get_time(L, n, "internal-delay", false, false, MAX_DELAY, &site->internal_delay);
 	site->routers = lcalloc(L, n_routers, sizeof *site->routers);
 	site->origins = lcalloc(L, n_origins, sizeof *site->origins);
 	if (n_routers == 0)
@@ -846,7 +903,7 @@ static void parse_link(struct loader *L, xmlNodePtr n, struct ers_circuit *c,
 	l->line = line_of(n);
 	l->delay = ERS_MS;
 	get_router_ref(L, n, "router", &l->ce);
-	get_time(L, n, "delay", false, false, &l->delay);
+	get_time(L, n, "delay", false, false, MAX_DELAY, &l->delay);
 	get_enum(L, n, "carrier", false, carriers, "'provider' or 'interface'", &carrier);
 	l->carrier = (enum ers_carrier)carrier;
 	parse_session(L, n, &l->cfg);
@@ -870,8 +927,7 @@ static void parse_circuit(struct loader *L, xmlNodePtr n)
 	L->s->n_circuits++;
 	get_str(L, n, "location", true, &c->location);
 	c->provider = get_ref(L, n, "provider", "provider", find_provider);
-	if (get_val(L, n, "bandwidth", true, v_rate, &c->bandwidth) == 1 && c->bandwidth == 0)
-		lerr(L, ERS_ESCENARIO, n, "'bandwidth' on <circuit> must be greater than zero");
+	get_rate(L, n, "bandwidth", &c->bandwidth);
 	get_enum(L, n, "sku", true, skus, "'local', 'standard' or 'premium'", &sku);
 	c->sku = (enum ers_sku)sku;
 	if (get_uint(L, n, "msee-pair", false, 1, 9999, &pair) == 1)
@@ -994,7 +1050,7 @@ static void parse_site_link(struct loader *L, xmlNodePtr n)
 	if (ok && sl->a.site == sl->b.site && sl->a.router == sl->b.router)
 		lerr(L, ERS_ESCENARIO, n, "<site-link> joins router '%s' to itself",
 		     L->s->sites[sl->a.site].routers[sl->a.router].full_id);
-	get_time(L, n, "delay", true, false, &sl->delay);
+	get_time(L, n, "delay", true, false, MAX_DELAY, &sl->delay);
 	get_u32(L, n, "cost", 1, UINT32_MAX, &sl->cost);
 	if (get_enum(L, n, "relationship", false, relationships,
 		     "'customer', 'provider' or 'peer'", &rel) == 1)
@@ -1035,7 +1091,7 @@ static void parse_vpn(struct loader *L, xmlNodePtr n)
 	}
 	xmlFree(router);
 	v->vnet = get_ref(L, n, "vnet", "vnet", find_vnet);
-	get_time(L, n, "delay", false, false, &v->delay);
+	get_time(L, n, "delay", false, false, MAX_DELAY, &v->delay);
 	parse_session(L, n, &v->cfg);
 }
 
@@ -1323,8 +1379,7 @@ static void parse_flow(struct loader *L, xmlNodePtr n)
 	L->s->n_flows++;
 	parse_endpoint(L, n, "from", &f->from);
 	parse_endpoint(L, n, "to", &f->to);
-	if (get_val(L, n, "rate", true, v_rate, &f->rate) == 1 && f->rate == 0)
-		lerr(L, ERS_ESCENARIO, n, "'rate' on <flow> must be greater than zero");
+	get_rate(L, n, "rate", &f->rate);
 }
 
 /* <announce>/<withdraw at router prefix>: the target text names both,
@@ -1368,7 +1423,7 @@ static void parse_event(struct loader *L, xmlNodePtr n)
 	e->drain = 60 * ERS_S;
 	e->prepend = 3;
 	e->target.a = e->target.b = -1;
-	get_time(L, n, "at", true, false, &e->at);
+	get_time(L, n, "at", true, false, MAX_TIMELINE, &e->at);
 	if (e->action == ERS_ACT_ANNOUNCE || e->action == ERS_ACT_WITHDRAW) {
 		parse_origin_event(L, n, e);
 		return;
@@ -1383,8 +1438,8 @@ static void parse_event(struct loader *L, xmlNodePtr n)
 	if (e->target.text && e->target.kind != ERS_T_LINK)
 		lerr(L, ERS_ESCENARIO, n, "<maintenance> applies to one circuit link "
 		     "(target link:CIRCUIT/primary or /secondary), not '%s'", e->target.text);
-	get_time(L, n, "drain", false, false, &e->drain);
-	get_time(L, n, "duration", true, true, &e->duration);
+	get_time(L, n, "drain", false, false, MAX_TIMELINE, &e->drain);
+	get_time(L, n, "duration", true, true, MAX_TIMELINE, &e->duration);
 	if (get_uint(L, n, "prepend", false, 0, 255, &prepend) == 1)
 		e->prepend = (unsigned)prepend;
 }
@@ -1452,7 +1507,7 @@ static void parse_head(struct loader *L, xmlNodePtr root)
 	get_str(L, root, "name", true, &s->name);
 	if (get_uint(L, root, "seed", false, 0, UINT64_MAX, &seed) == 1)
 		s->seed = seed;
-	s->has_duration = get_time(L, root, "duration", false, true, &s->duration) == 1;
+	s->has_duration = get_time(L, root, "duration", false, true, MAX_TIMELINE, &s->duration) == 1;
 	if (desc) {
 		char *text = (char *)xmlNodeGetContent(desc);
 
