@@ -70,7 +70,7 @@ struct loader {
 	size_t n_smsgs_more;		/* counted past the kept ones */
 	bool schema_internal;		/* validation itself failed */
 	size_t n_sites_total;		/* <site> elements in the file */
-	uint64_t n_prefixes;		/* originated so far (<prefix-block> count) */
+	uint64_t n_prefixes;		/* originated so far (count_prefixes()) */
 	struct id_seen *seen;		/* ids declared so far (check_dup) */
 	size_t n_seen, cap_seen;
 };
@@ -777,6 +777,18 @@ static int origin_router(struct loader *L, xmlNodePtr n, const struct ers_site *
 	return i;
 }
 
+/* Every route is simulated: bound what one file may originate. */
+static void count_prefixes(struct loader *L, xmlNodePtr n, uint64_t count)
+{
+	L->n_prefixes += count;
+	if (L->n_prefixes > MAX_PREFIXES && L->n_prefixes - count <= MAX_PREFIXES) {
+		ers_diag_add(L->d, ERS_ESCENARIO, L->file, line_of(n),
+			     "see \"Ranges\" in docs/scenario-format.md",
+			     "more than %d prefixes originated in the scenario", MAX_PREFIXES);
+		L->n_errors++;
+	}
+}
+
 static void parse_origin(struct loader *L, xmlNodePtr n, struct ers_site *site)
 {
 	struct ers_origin *o = &site->origins[site->n_origins++];
@@ -796,6 +808,7 @@ static void parse_origin(struct loader *L, xmlNodePtr n, struct ers_site *site)
 		if (ers_parse_prefix(text, &o->first, &why))
 			lerr(L, ERS_ESCHEMA, n, "invalid prefix '%s' in <prefix>: %s", text, why);
 		xmlFree(text);
+		count_prefixes(L, n, 1);
 		return;
 	}
 	if (get_val(L, n, "start", true, v_prefix, &o->first) != 1)
@@ -803,12 +816,7 @@ static void parse_origin(struct loader *L, xmlNodePtr n, struct ers_site *site)
 	if (get_uint(L, n, "count", true, 1, MAX_BLOCK, &count) != 1)
 		return;
 	o->count = (uint32_t)count;
-	L->n_prefixes += count;
-	if (L->n_prefixes > MAX_PREFIXES && L->n_prefixes - count <= MAX_PREFIXES)
-		ers_diag_add(L->d, ERS_ESCENARIO, L->file, line_of(n),
-			     "see \"Ranges\" in docs/scenario-format.md",
-			     "more than %d prefixes originated in the scenario", MAX_PREFIXES),
-		L->n_errors++;
+	count_prefixes(L, n, count);
 	if (!ers_prefix_nth(o->first, o->count - 1, &(struct ers_prefix){ 0 })) {
 		char buf[24];
 
@@ -1707,6 +1715,14 @@ static void parse_error(void *ctx, xmlErrorPtr e)
 
 	if (!e || e->level < XML_ERR_ERROR || L->refused)
 		return;
+	if (e->message && strstr(e->message, "Excessive depth")) {
+		/* libxml2 says "use XML_PARSE_HUGE", which a user cannot */
+		ers_diag_add(L->d, ERS_EXML, L->file, e->line > 0 ? e->line : 0,
+			     "a scenario nests at most a few levels deep",
+			     "elements nest too deeply (more than 256 levels)");
+		L->refused = true;
+		return;
+	}
 	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
 	len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
