@@ -316,6 +316,37 @@ static int get_str(struct loader *L, xmlNodePtr n, const char *name, bool req,
 	return *out ? 1 : -1;
 }
 
+/* The schema's id: [A-Za-z][A-Za-z0-9_.-]*, ASCII only. */
+static bool id_ok(const char *v)
+{
+	if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z')))
+		return false;
+	for (v++; *v; v++)
+		if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+		      (*v >= '0' && *v <= '9') || *v == '_' || *v == '.' || *v == '-'))
+			return false;
+	return true;
+}
+
+/* A required id attribute, copied; 1 when present and well-formed. The
+ * schema only says "missing or invalid attribute": name both here. */
+static int get_id(struct loader *L, xmlNodePtr n, const char *name, char **out)
+{
+	int rc = get_str(L, n, name, true, out);
+
+	if (rc == 1 && !id_ok(*out)) {
+		ers_diag_add(L->d, ERS_ESCHEMA, L->file, line_of(n),
+			     "for example 'er-ams-1' or 'hub_weu'",
+			     "invalid %s '%s' on <%s>: an id starts with an ASCII letter and "
+			     "continues with letters, digits, '_', '.' or '-'", name, *out, ename(n));
+		L->n_errors++;
+		free(*out);
+		*out = NULL;		/* as if absent: nothing refers to it */
+		return -1;
+	}
+	return rc;
+}
+
 struct keyword {
 	const char *word;
 	int value;
@@ -740,7 +771,7 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 	int dup;
 
 	r->line = line_of(n);
-	if (get_str(L, n, "id", true, &r->id) != 1)
+	if (get_id(L, n, "id", &r->id) != 1)
 		return;
 	dup = find_router(site, r->id);
 	if (dup >= 0)
@@ -834,7 +865,7 @@ static void parse_site(struct loader *L, xmlNodePtr n)
 	site->line = line_of(n);
 	site->multipath = true;
 	site->internal_delay = 500 * ERS_US;
-	if (get_str(L, n, "id", true, &site->id) == 1)
+	if (get_id(L, n, "id", &site->id) == 1)
 		check_dup(L, n, "site", site->id);
 	L->s->n_sites++;
 	if (site->id)
@@ -867,7 +898,7 @@ static void parse_provider(struct loader *L, xmlNodePtr n)
 	int model = ERS_PROVIDER_LAYER2, has_asn;
 
 	p->line = line_of(n);
-	if (get_str(L, n, "id", true, &p->id) == 1)
+	if (get_id(L, n, "id", &p->id) == 1)
 		check_dup(L, n, "provider", p->id);
 	L->s->n_providers++;
 	if (get_enum(L, n, "model", true, provider_models,
@@ -930,10 +961,10 @@ static void parse_circuit(struct loader *L, xmlNodePtr n)
 	c->links[0].ce.site = c->links[0].ce.router = -1;
 	c->links[1].ce = c->links[0].ce;
 	c->links[1].role = ERS_ROLE_SECONDARY;
-	if (get_str(L, n, "id", true, &c->id) == 1)
+	if (get_id(L, n, "id", &c->id) == 1)
 		check_dup(L, n, "circuit", c->id);
 	L->s->n_circuits++;
-	get_str(L, n, "location", true, &c->location);
+	get_id(L, n, "location", &c->location);
 	c->provider = get_ref(L, n, "provider", "provider", find_provider);
 	get_rate(L, n, "bandwidth", &c->bandwidth);
 	get_enum(L, n, "sku", true, skus, "'local', 'standard' or 'premium'", &sku);
@@ -1014,10 +1045,10 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 
 	v->line = line_of(n);
 	v->gw_sku = ERS_GW_STANDARD;
-	if (get_str(L, n, "id", true, &v->id) == 1)
+	if (get_id(L, n, "id", &v->id) == 1)
 		check_dup(L, n, "vnet", v->id);
 	L->s->n_vnets++;
-	get_str(L, n, "region", true, &v->region);
+	get_id(L, n, "region", &v->region);
 	parse_vnet_prefixes(L, n, v);
 	if (get_val(L, n, "community", false, v_comm, &v->community) == 1 &&
 	    v->community >> 16 != ERS_ASN_MICROSOFT)
@@ -1084,7 +1115,7 @@ static void parse_vpn(struct loader *L, xmlNodePtr n)
 	v->delay = 20 * ERS_MS;
 	v->ce.site = v->ce.router = -1;
 	v->vnet = -1;
-	if (get_str(L, n, "id", true, &v->id) == 1)
+	if (get_id(L, n, "id", &v->id) == 1)
 		check_dup(L, n, "vpn", v->id);
 	L->s->n_vpns++;
 	v->ce.site = get_ref(L, n, "site", "site", find_site);
@@ -1314,7 +1345,7 @@ static void parse_srlg_id(struct loader *L, xmlNodePtr n)
 	struct ers_srlg *g = &L->s->srlgs[L->s->n_srlgs];
 
 	g->line = line_of(n);
-	if (get_str(L, n, "id", true, &g->id) == 1)
+	if (get_id(L, n, "id", &g->id) == 1)
 		check_dup(L, n, "srlg", g->id);
 	L->s->n_srlgs++;
 }
@@ -1382,7 +1413,7 @@ static void parse_flow(struct loader *L, xmlNodePtr n)
 	struct ers_flow *f = &L->s->flows[L->s->n_flows];
 
 	f->line = line_of(n);
-	if (get_str(L, n, "id", true, &f->id) == 1)
+	if (get_id(L, n, "id", &f->id) == 1)
 		check_dup(L, n, "flow", f->id);
 	L->s->n_flows++;
 	parse_endpoint(L, n, "from", &f->from);
