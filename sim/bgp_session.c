@@ -86,12 +86,14 @@ static void free_msg(struct ers_world *w, struct msg *m);
 static void send_msg(struct ers_world *w, struct ers_peer *from, struct msg *m)
 {
 	struct ers_net_link *l = link_of(w, from->session);
+	int rc;
 
 	m->to = from->remote;
 	m->conn = from->conn;
 	w->messages++;
-	if (ers_sim_post(w->sim, ers_sim_now(w->sim) + l->delay, deliver, m, 0)) {
-		w->err = ERS_ENOMEM;
+	rc = ers_sim_post(w->sim, ers_time_after(ers_sim_now(w->sim), l->delay), deliver, m, 0);
+	if (rc) {
+		w->err = rc;	/* ERS_ENOMEM, or ERS_ELIMIT past the clock */
 		free_msg(w, m);
 	}
 }
@@ -376,10 +378,11 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct msg *m)
 	ers_time_t now = ers_sim_now(w->sim);
 
 	ers_time_t cost = s->proc_delay ? s->proc_delay : p->bgp->processing_delay;
+	int rc;
 
-	s->busy_until = (s->busy_until > now ? s->busy_until : now) + cost;
-	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
-		w->err = ERS_ENOMEM;
+	s->busy_until = ers_time_after(s->busy_until > now ? s->busy_until : now, cost);
+	if ((rc = ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) != 0) {
+		w->err = rc;	/* ERS_ENOMEM, or ERS_ELIMIT past the clock */
 		return false;
 	}
 	return true;
@@ -646,7 +649,11 @@ static void start_bfd_detection(struct ers_world *w, struct ers_session *ss)
 	ers_time_t i = ss->bfd_interval;
 	ers_time_t last_rx = ers_sim_now(w->sim) - (ers_time_t)ers_rng_below(
 		ers_sim_rng(w->sim), (uint64_t)i);
-	ers_time_t at = last_rx + (ers_time_t)ss->bfd_mult * i;
+	/* saturating: multiplier x interval once overflowed into the past,
+	 * and BFD "detected" at once (the loader now bounds the interval) */
+	ers_time_t detect = i > 0 && (ers_time_t)ss->bfd_mult > INT64_MAX / i
+				    ? INT64_MAX : (ers_time_t)ss->bfd_mult * i;
+	ers_time_t at = ers_time_after(last_rx, detect);
 
 	if (at < ers_sim_now(w->sim))
 		at = ers_sim_now(w->sim);
