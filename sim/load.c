@@ -6,10 +6,12 @@
  *      NOENT or DTDLOAD. A document type declaration is refused as soon as
  *      the parser meets it, before any entity in it is declared, so neither
  *      external entities nor entity-expansion bombs are ever followed.
+ *      Files over 256 MiB or 2,000,000 elements are refused.
  *   2. schema: RELAX NG validation against scenarios/ersim.rng, embedded
  *      by the Makefile. libxml2's messages are rewritten into plain words.
- *   3. build: values parsed with units.c, ids checked for duplicates and
- *      references resolved to indices, in dependency order.
+ *   3. build: values parsed with units.c and held to their ranges (so no
+ *      sum the simulator forms can overflow), ids checked for form and
+ *      duplicates, references resolved to indices, in dependency order.
  *
  * libxml2 reports a bad attribute value only as "element X failed to
  * validate attributes". So when the schema fails, the builder still runs
