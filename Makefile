@@ -26,7 +26,10 @@ endif
 
 ifeq ($(SAN),1)
 BUILD ?= build-san
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# gcc's "undefined" leaves out float-cast-overflow (a double too large for
+# its integer type), which once turned a huge loss into "0 B": ask for it.
+SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined,float-cast-overflow
 OPT := -O1 -g
 else
 BUILD ?= build

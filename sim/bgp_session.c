@@ -103,10 +103,13 @@ static void free_msg(struct ers_world *w, struct ers_msg *m);
  */
 static void stream_post(struct ers_world *w, struct ers_msg *m, ers_time_t delay)
 {
+	int rc;
+
 	m->gen++;
 	m->arrived = false;
-	if (ers_sim_post(w->sim, ers_sim_now(w->sim) + delay, deliver, m, m->gen))
-		w->err = ERS_ENOMEM;
+	rc = ers_sim_post(w->sim, ers_time_after(ers_sim_now(w->sim), delay), deliver, m, m->gen);
+	if (rc)
+		w->err = rc;	/* ERS_ENOMEM, or ERS_ELIMIT past the clock */
 }
 
 static void send_msg(struct ers_world *w, struct ers_peer *from, struct ers_msg *m)
@@ -447,10 +450,11 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct ers_msg
 
 	ers_time_t cost = processing_time(w, s->proc_delay ? s->proc_delay
 							  : p->bgp->processing_delay);
+	int rc;
 
-	s->busy_until = (s->busy_until > now ? s->busy_until : now) + cost;
-	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
-		w->err = ERS_ENOMEM;
+	s->busy_until = ers_time_after(s->busy_until > now ? s->busy_until : now, cost);
+	if ((rc = ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) != 0) {
+		w->err = rc;	/* ERS_ENOMEM, or ERS_ELIMIT past the clock */
 		return false;
 	}
 	return true;
@@ -758,7 +762,11 @@ static void start_bfd_detection(struct ers_world *w, struct ers_session *ss)
 	ers_time_t i = ss->bfd_interval;
 	ers_time_t last_rx = ers_sim_now(w->sim) - (ers_time_t)ers_rng_below(
 		ers_sim_rng(w->sim), (uint64_t)i);
-	ers_time_t at = last_rx + (ers_time_t)ss->bfd_mult * i;
+	/* saturating: multiplier x interval once overflowed into the past,
+	 * and BFD "detected" at once (the loader now bounds the interval) */
+	ers_time_t detect = i > 0 && (ers_time_t)ss->bfd_mult > INT64_MAX / i
+				    ? INT64_MAX : (ers_time_t)ss->bfd_mult * i;
+	ers_time_t at = ers_time_after(last_rx, detect);
 
 	if (at < ers_sim_now(w->sim))
 		at = ers_sim_now(w->sim);
