@@ -125,7 +125,7 @@ static int parse_jobs(struct batch_args *a, const char *v)
 
 enum { OPT_DB = 256, OPT_CSV, OPT_REPORT, OPT_SHARD, OPT_RETRY };
 
-static const struct option longopts[] = {
+const struct option ers_batch_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "report", required_argument, NULL, OPT_REPORT },
@@ -141,7 +141,7 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 	struct ers_opts p;
 	int c, rc = 0;
 
-	ers_opts_init(&p, CMD, argc, argv, "j:q", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "j:q", ers_batch_options);
 	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
 		switch (c) {
 		case ERS_OPT_OPERAND:

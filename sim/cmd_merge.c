@@ -32,7 +32,7 @@ struct merge_args {
 	size_t n_ins;
 };
 
-static const struct option longopts[] = {
+const struct option ers_merge_options[] = {
 	{ "csv", required_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -49,7 +49,7 @@ static int parse_args(int argc, char **argv, struct merge_args *a)
 		return 3;
 	}
 	a->n_ins = 1;
-	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "", ers_merge_options);
 	while ((c = ers_opts_next(&p)) != ERS_OPT_END) {
 		if (c == 'c')
 			a->csv = p.arg;
