@@ -1388,7 +1388,7 @@ static const char *const section_titles[] = {
 	[ERS_CMP_FLOWS] = "flows",
 	[ERS_CMP_PATHS] = "paths (before the first event and after each)",
 	[ERS_CMP_REACH] = "reachability at the end: pairs that differ",
-	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (facts 7.1)",
+	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (as ersim analyze)",
 	[ERS_CMP_BOM] = "bill of materials (counts; no prices: list prices are not confirmed)",
 	[ERS_CMP_RUN] = "run",
 };

@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,49 @@ START_TEST(test_help_man_page)
 }
 END_TEST
 
+/* The docs speak of the project's own pages: no development machine's
+ * paths, no fact sheet the user does not have ("facts 7.1"); the
+ * output neither. */
+static void assert_self_contained(const char *what, const char *text)
+{
+	ck_assert_msg(!strstr(text, "/work/"), "%s names a path of a development machine", what);
+	ck_assert_msg(!strstr(text, "expressroute-facts"), "%s cites the fact sheet", what);
+	for (const char *p = text; (p = strstr(p, "facts ")); p++)
+		ck_assert_msg(!(p[6] == '\xc2' || isdigit((unsigned char)p[6])),
+			      "%s cites '%.12s': cite docs/sources.md (sources §N)", what, p);
+}
+
+START_TEST(test_help_docs_self_contained)
+{
+	DIR *dir = opendir("docs");
+	struct dirent *e;
+	char path[300], *text;
+	int code;
+
+	ck_assert_ptr_nonnull(dir);
+	while ((e = readdir(dir))) {
+		size_t n = strlen(e->d_name);
+		if (n < 4 || strcmp(e->d_name + n - 3, ".md"))
+			continue;
+		snprintf(path, sizeof path, "docs/%s", e->d_name);
+		text = slurp(path);
+		assert_self_contained(path, text);
+		free(text);
+	}
+	closedir(dir);
+	text = slurp("README.md");
+	assert_self_contained("README.md", text);
+	free(text);
+	text = run_ersim("compare tests/compare/one-location.xml tests/compare/two-locations.xml",
+			 &code);
+	ck_assert_int_eq(code, 0);
+	ck_assert_msg(strstr(text, "resiliency class"), "%s", text);
+	assert_self_contained("ersim compare's output", text);
+	ck_assert_msg(!strstr(text, "facts"), "ersim compare's output cites facts");
+	free(text);
+}
+END_TEST
+
 Suite *make_help_suite(void)
 {
 	Suite *s = suite_create("help");
@@ -340,6 +384,7 @@ Suite *make_help_suite(void)
 	tcase_add_test(tc, test_help_readme_usage_lines);
 	tcase_add_loop_test(tc, test_help_cli_md, 0, n);
 	tcase_add_loop_test(tc, test_help_man_page, 0, n);
+	tcase_add_test(tc, test_help_docs_self_contained);
 	suite_add_tcase(s, tc);
 	return s;
 }
