@@ -372,6 +372,35 @@ START_TEST(test_help_docs_self_contained)
 }
 END_TEST
 
+/* Hints for the two mistakes a new user makes first: validating (or
+ * running) a batch experiment, and naming a region by its display name. */
+START_TEST(test_help_hint_experiment_file)
+{
+	int code;
+	char *out = run_ersim("validate scenarios/experiments/n1-bfd.xml", &code);
+
+	ck_assert_int_eq(code, 2);
+	ck_assert_msg(strstr(out, "n1-bfd.xml:10: error: the root element must be <scenario>, "
+			     "not <experiment>\n"), "%s", out);
+	ck_assert_msg(strstr(out, "note: 'scenarios/experiments/n1-bfd.xml' is a batch experiment: "
+			     "run it with 'ersim batch scenarios/experiments/n1-bfd.xml'"), "%s", out);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_help_hint_region_display_name)
+{
+	int code;
+	char *out = run_ersim("validate tests/bad/region-display-name.xml", &code);
+
+	ck_assert_int_eq(code, 2);
+	ck_assert_msg(strstr(out, "region-display-name.xml:14: error: vnet 'hub-weu': unknown Azure "
+			     "region 'West Europe'\n"), "%s", out);
+	ck_assert_msg(strstr(out, "note: did you mean 'westeurope'?"), "%s", out);
+	free(out);
+}
+END_TEST
+
 Suite *make_help_suite(void)
 {
 	Suite *s = suite_create("help");
@@ -385,6 +414,8 @@ Suite *make_help_suite(void)
 	tcase_add_loop_test(tc, test_help_cli_md, 0, n);
 	tcase_add_loop_test(tc, test_help_man_page, 0, n);
 	tcase_add_test(tc, test_help_docs_self_contained);
+	tcase_add_test(tc, test_help_hint_experiment_file);
+	tcase_add_test(tc, test_help_hint_region_display_name);
 	suite_add_tcase(s, tc);
 	return s;
 }
