@@ -28,6 +28,7 @@
 #include "ersim/compare.h"
 #include "ersim/report.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define EPS 1e-9
 
@@ -1564,8 +1565,8 @@ static void write_table(const struct ers_comparison *c, enum ers_cmp_section sec
 		return;
 	}
 	if (sec == ERS_CMP_REACH && !total) {
-		fprintf(out, "\nreachability at the end: the same in every column (%zu pairs)\n",
-			c->n_pairs_equal);
+		fprintf(out, "\nreachability at the end: the same in every column (%zu pair%s)\n",
+			c->n_pairs_equal, ers_s(c->n_pairs_equal));
 		return;
 	}
 	if (!n) {

@@ -401,6 +401,30 @@ START_TEST(test_help_hint_region_display_name)
 }
 END_TEST
 
+/* Counts agree in number: "1 combination", "1 failure set", not
+ * "1 combinations". */
+START_TEST(test_help_counts_agree_in_number)
+{
+	char dir[] = "/tmp/ersim-plural-XXXXXX", args[256];
+	int code;
+	char *out;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(args, sizeof args, "batch tests/batch/random.xml --db %s/r.db", dir);
+	out = run_ersim(args, &code);
+	ck_assert_int_eq(code, 0);
+	ck_assert_msg(strstr(out, "experiment random: 4 runs (1 combination x 1 failure set x "
+			     "4 repetitions)"), "%s", out);
+	free(out);
+	snprintf(args, sizeof args, "batch tests/batch/bad-value.xml --db %s/b.db -q", dir);
+	out = run_ersim(args, &code);
+	ck_assert_msg(strstr(out, "ersim batch: 2 runs failed;"), "%s", out);
+	free(out);
+	snprintf(args, sizeof args, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
 Suite *make_help_suite(void)
 {
 	Suite *s = suite_create("help");
@@ -416,6 +440,7 @@ Suite *make_help_suite(void)
 	tcase_add_test(tc, test_help_docs_self_contained);
 	tcase_add_test(tc, test_help_hint_experiment_file);
 	tcase_add_test(tc, test_help_hint_region_display_name);
+	tcase_add_test(tc, test_help_counts_agree_in_number);
 	suite_add_tcase(s, tc);
 	return s;
 }
