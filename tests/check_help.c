@@ -431,6 +431,7 @@ Suite *make_help_suite(void)
 	TCase *tc = tcase_create("help");
 	int n = (int)ers_n_commands;
 
+	tcase_set_timeout(tc, 120);	/* runs the binary, batch included */
 	tcase_add_loop_test(tc, test_help_matches_getopt_tables, 0, n);
 	tcase_add_loop_test(tc, test_help_short_options_parse, 0, n);
 	tcase_add_loop_test(tc, test_help_command_pages, 0, n);
