@@ -68,7 +68,7 @@ static int add_fail_on(struct compare_args *a, const char *v)
 
 enum { OPT_JSON = 256, OPT_REPORT, OPT_FAIL_ON, OPT_ONLY_DIFF, OPT_SEED, OPT_UNTIL };
 
-static const struct option longopts[] = {
+const struct option ers_compare_options[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
@@ -87,7 +87,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		fprintf(stderr, "ersim compare: out of memory\n");
 		return 3;
 	}
-	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "", ers_compare_options);
 	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
 		switch (c) {
 		case ERS_OPT_OPERAND:

@@ -24,9 +24,11 @@
 
 #include <jansson.h>
 
+#include "ersim/analyze.h"
 #include "ersim/compare.h"
 #include "ersim/report.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define EPS 1e-9
 
@@ -743,47 +745,6 @@ static size_t circuit_locations(const struct ers_catalog *cat, const struct ers_
 	return 2;
 }
 
-static bool share_location(const struct ers_catalog *cat, const struct ers_circuit *a,
-			   const struct ers_circuit *b)
-{
-	const char *la[2], *lb[2];
-	size_t na = circuit_locations(cat, a, la), nb = circuit_locations(cat, b, lb);
-
-	for (size_t i = 0; i < na; i++)
-		for (size_t k = 0; k < nb; k++)
-			if (!strcmp(la[i], lb[k]))
-				return true;
-	return false;
-}
-
-const char *ers_vnet_resiliency(const struct ers_scenario *s,
-				const struct ers_catalog *cat, size_t vnet)
-{
-	const struct ers_vnet *v = &s->vnets[vnet];
-	bool metro = false;
-
-	for (size_t i = 0; i < v->n_connections; i++) {
-		const struct ers_circuit *ci = &s->circuits[v->connections[i].circuit];
-		metro = metro || (cat && ers_catalog_metro(cat, ci->location));
-		for (size_t k = i + 1; k < v->n_connections; k++)
-			if (!share_location(cat, ci, &s->circuits[v->connections[k].circuit]))
-				return "maximum";
-	}
-	if (metro)
-		return "high";
-	return v->n_connections ? "standard" : "none";
-}
-
-static double resiliency_rank(const char *cls)
-{
-	static const char *const order[] = { "none", "standard", "high", "maximum" };
-
-	for (size_t i = 0; i < 4; i++)
-		if (!strcmp(cls, order[i]))
-			return (double)i;
-	return -1;
-}
-
 static long find_vnet(const struct ers_scenario *s, const char *id)
 {
 	for (size_t i = 0; i < s->n_vnets; i++)
@@ -812,12 +773,18 @@ static void resiliency_rows(struct builder *b)
 			for (size_t p = 0; r && p < b->n; p++) {
 				const struct ers_scenario *sp = b->in[p].scn;
 				long k = sp ? find_vnet(sp, s->vnets[v].id) : -1;
-				const char *cls;
+				enum ers_an_class cls;
 				if (k < 0)
 					continue;
-				cls = ers_vnet_resiliency(sp, b->in[p].cat, (size_t)k);
-				set_num(&r->cells[p], resiliency_rank(cls));
-				r->cells[p].text = check(b, strdup(cls));
+				struct ers_diag d;
+				ers_diag_init(&d);	/* only out of memory: b->err says it */
+				if (ers_an_vnet_class(sp, b->in[p].cat, (size_t)k, &cls, &d))
+					b->err = ERS_ENOMEM;
+				ers_diag_release(&d);
+				if (b->err)
+					continue;
+				set_num(&r->cells[p], (double)cls);	/* none < ... < maximum */
+				r->cells[p].text = check(b, strdup(ers_an_class_str(cls)));
 			}
 			finish_row(b, r);
 		}
@@ -1298,7 +1265,7 @@ static const char *const section_titles[] = {
 	[ERS_CMP_FLOWS] = "flows",
 	[ERS_CMP_PATHS] = "paths (before the first event and after each)",
 	[ERS_CMP_REACH] = "reachability at the end: pairs that differ",
-	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (facts 7.1)",
+	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (as ersim analyze)",
 	[ERS_CMP_BOM] = "bill of materials (counts; no prices: list prices are not confirmed)",
 	[ERS_CMP_RUN] = "run",
 };
@@ -1474,8 +1441,8 @@ static void write_table(const struct ers_comparison *c, enum ers_cmp_section sec
 		return;
 	}
 	if (sec == ERS_CMP_REACH && !total) {
-		fprintf(out, "\nreachability at the end: the same in every column (%zu pairs)\n",
-			c->n_pairs_equal);
+		fprintf(out, "\nreachability at the end: the same in every column (%zu pair%s)\n",
+			c->n_pairs_equal, ers_s(c->n_pairs_equal));
 		return;
 	}
 	if (!n) {

@@ -2005,8 +2005,16 @@ static void merge_schema_msgs(struct loader *L, const struct ers_diag *scratch)
 			}
 		}
 		if (!replaced && !has_line(L->d, m->line, m->text) &&
-		    !(m->vague && !m->attr[0] && has_line(L->d, m->line, NULL)))
-			ers_diag_add(L->d, ERS_ESCHEMA, L->file, m->line, NULL, "%s", m->text);
+		    !(m->vague && !m->attr[0] && has_line(L->d, m->line, NULL))) {
+			/* An experiment given to validate or run: say what reads it. */
+			char hint[600];
+			bool exp = strstr(m->text, ", not <experiment>") != NULL;
+
+			snprintf(hint, sizeof hint, "'%s' is a batch experiment: run it with "
+				 "'ersim batch %s'", L->file, L->file);
+			ers_diag_add(L->d, ERS_ESCHEMA, L->file, m->line, exp ? hint : NULL, "%s",
+				     m->text);
+		}
 	}
 }
 

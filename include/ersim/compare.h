@@ -160,10 +160,5 @@ enum ers_err ers_fail_on_parse(const char *expr, struct ers_fail_on *out,
 enum ers_err ers_compare_check(struct ers_comparison *c,
 			       const struct ers_fail_on *f, size_t n);
 
-/* Resiliency class of a VNet per facts §7.1: "maximum" (two circuits
- * with no peering location in common), "high" (a Metro circuit),
- * "standard" (circuits at one location), "none" (no circuit). */
-const char *ers_vnet_resiliency(const struct ers_scenario *s,
-				const struct ers_catalog *cat, size_t vnet);
 
 #endif
