@@ -1001,7 +1001,7 @@ static void parse_circuit(struct loader *L, xmlNodePtr n)
 	if (get_id(L, n, "id", &c->id) == 1)
 		check_dup(L, n, "circuit", c->id);
 	L->s->n_circuits++;
-	get_id(L, n, "location", &c->location);
+	get_str(L, n, "location", true, &c->location);	/* catalog names: check.c suggests */
 	c->provider = get_ref(L, n, "provider", "provider", find_provider);
 	get_rate(L, n, "bandwidth", &c->bandwidth);
 	get_enum(L, n, "sku", true, skus, "'local', 'standard' or 'premium'", &sku);
@@ -1085,7 +1085,7 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 	if (get_id(L, n, "id", &v->id) == 1)
 		check_dup(L, n, "vnet", v->id);
 	L->s->n_vnets++;
-	get_id(L, n, "region", &v->region);
+	get_str(L, n, "region", true, &v->region);	/* as location */
 	parse_vnet_prefixes(L, n, v);
 	if (get_val(L, n, "community", false, v_comm, &v->community) == 1 &&
 	    v->community >> 16 != ERS_ASN_MICROSOFT)
