@@ -16,6 +16,7 @@ int ers_cmd_analyze(int argc, char **argv);
 int ers_cmd_compare(int argc, char **argv);
 int ers_cmd_batch(int argc, char **argv);
 int ers_cmd_merge(int argc, char **argv);
+int ers_cmd_import(int argc, char **argv);
 
 struct ers_command {
 	const char *name;
