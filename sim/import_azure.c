@@ -440,6 +440,8 @@ static void read_gr(struct res *pr, json_t *j, const char *peering_key)
 	struct ers_imp_gr *g;
 
 	name = get_str(&r, "name", false);
+	if (name && strrchr(name, '/'))		/* ARM child: "circuit/peering/name" */
+		memmove(name, strrchr(name, '/') + 1, strlen(strrchr(name, '/')));
 	snprintf(what, sizeof what, "Global Reach connection '%s'", name ? name : "?");
 	r.what = what;
 	if (!(g = ers_imp_add_gr(pr->az->m))) {

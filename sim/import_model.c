@@ -273,6 +273,7 @@ struct mcircuit {
 	const char *location;		/* catalog id */
 	const char *sku;
 	const char *provider;		/* provider id */
+	const struct ers_imp_port *port;	/* ExpressRoute Direct, or NULL */
 	const struct ers_imp_peering *priv, *ms, *pub;
 	size_t site;
 	char *routers[2];		/* router ids in the site */
@@ -640,6 +641,7 @@ static void map_circuit(struct map *k, struct mcircuit *mc, struct ers_strv *ids
 				    c->port_key, k->f->show_port);
 			return;
 		}
+		mc->port = p;
 		loc = p->peering_location;
 		field = "peeringLocation of its port";
 		mc->provider = provider_id(k, "direct");
@@ -1199,15 +1201,19 @@ static void write_header(const struct map *k, FILE *f)
 		fputs(" ", f);
 		put_comment_text(f, k->m->inputs.v[i]);
 	}
-	fprintf(f, "\n  (%zu circuits, %zu Global Reach connections, %zu VNets, %zu site-to-site VPNs;"
-		"\n  %zu resources of other types skipped). See docs/import.md.\n\n"
+	size_t n_vnets = 0;
+	for (size_t i = 0; i < k->n_vnets; i++)
+		n_vnets += k->vnets[i].er_gw || k->vnets[i].vpn_gw;
+	fprintf(f, "\n  circuits: %zu, Global Reach connections: %zu, VNets with a gateway: %zu,"
+		"\n  site-to-site VPNs: %zu, resources of other types skipped: %zu."
+		"\n  See docs/import.md.\n\n"
 		"  Azure does not know the on-premises side: each site below stands for one\n"
 		"  peer ASN, with one router per circuit link, and everything marked\n"
 		"  PLACEHOLDER (router names, prefixes, provider models, ASNs Azure did not\n"
 		"  give) is a guess to edit. Connectivity provider models are layer2 unless\n"
 		"  you change them. No flows or events are imported: add them to simulate\n"
 		"  failures (see the commented example at the end).\n-->\n",
-		k->n_circuits, k->n_grs, k->n_vnets, k->n_vpns, k->m->n_skipped);
+		k->n_circuits, k->n_grs, n_vnets, k->n_vpns, k->m->n_skipped);
 	fputs("<scenario name=\"imported\">\n  <defaults>\n"
 	      "    <bgp keepalive=\"60s\" hold=\"180s\"/>\n  </defaults>\n", f);
 }
@@ -1312,11 +1318,16 @@ static void write_circuits(const struct map *k, FILE *f)
 		else
 			snprintf(bw, sizeof bw, "%lluMbps", (unsigned long long)c->bw_mbps);
 		fputs("\n", f);
-		comment(f, "  ", "circuit '%s': %s, %s, %llu Mbps, %s %s%s", c->name,
-			c->peering_location ? c->peering_location : "ExpressRoute Direct",
-			c->provider ? c->provider : "Direct port", (unsigned long long)c->bw_mbps,
-			c->tier, c->family ? c->family : "",
-			mc->priv && mc->priv->vlan >= 0 ? ", private peering" : "");
+		if (mc->port)
+			comment(f, "  ", "circuit '%s': ExpressRoute Direct on port '%s' at %s, %llu Mbps, %s %s%s",
+				c->name, mc->port->name, mc->port->peering_location,
+				(unsigned long long)c->bw_mbps, c->tier, c->family ? c->family : "",
+				mc->priv ? ", private peering" : "");
+		else
+			comment(f, "  ", "circuit '%s': %s, %s, %llu Mbps, %s %s%s", c->name,
+				c->peering_location, c->provider, (unsigned long long)c->bw_mbps,
+				c->tier, c->family ? c->family : "",
+				mc->priv ? ", private peering" : "");
 		fprintf(f, "  <circuit id=\"%s\" location=\"%s\" provider=\"%s\" bandwidth=\"%s\" "
 			"sku=\"%s\">\n", mc->id, mc->location, mc->provider, bw, mc->sku);
 		fprintf(f, "    <link role=\"primary\" router=\"%s/%s\"/>\n", s->id, mc->routers[0]);
@@ -1391,12 +1402,18 @@ static void write_rest(const struct map *k, FILE *f)
 		comment(f, "  ", "%s", k->others.v[i]);
 	}
 	fputs("\n  <!-- No flows imported: Azure has no traffic model. An example to edit:\n", f);
+	/* from the site of the first connected circuit to its VNet: a pair
+	 * that reaches, unless the user's edits change that */
 	const char *from = NULL, *to = NULL;
-	for (size_t i = 0; i < k->n_sites && !from; i++)
-		from = k->sites[i].id;
 	for (size_t i = 0; i < k->n_vnets && !to; i++)
-		if (k->vnets[i].er_gw || k->vnets[i].vpn_gw)
+		if (k->vnets[i].n_conns) {
 			to = k->vnets[i].id;
+			from = k->sites[k->circuits[k->vnets[i].conns[0].circuit].site].id;
+		}
+	for (size_t i = 0; i < k->n_vpns && !to; i++) {
+		to = k->vnets[k->vpns[i].vnet].id;
+		from = k->sites[k->vpns[i].site].id;
+	}
 	fprintf(f, "  <flow id=\"example\" from=\"%s\" to=\"%s\" rate=\"100Mbps\"/>\n",
 		from ? from : "SITE", to ? to : "VNET");
 	fputs("  -->\n</scenario>\n", f);
@@ -1407,11 +1424,13 @@ enum ers_err ers_import_write(const struct ers_imp *m, FILE *f, struct ers_diag 
 	struct map k = { .m = m, .d = d, .f = !strcmp(m->command, "terraform") ? &tf_fields : &az_fields };
 	enum ers_err rc;
 
-	if (!m->n_circuits && !m->n_vnets && !m->n_lngs) {
+	if (!m->n_circuits && !m->n_peerings && !m->n_grs && !m->n_gateways && !m->n_conns &&
+	    !m->n_vnets && !m->n_lngs && !m->n_ports) {
 		ers_diag_add(d, ERS_EINVAL, m->inputs.n ? m->inputs.v[0] : NULL, 0,
 			     "ersim imports ExpressRoute circuits, peerings, Global Reach connections, "
 			     "virtual network gateways, connections, VNets and local network gateways",
-			     "no circuit, VNet or local network gateway in the input");
+			     "no ExpressRoute, gateway, connection, VNet or local network gateway "
+			     "resource in the input");
 		return ERS_EINVAL;
 	}
 	rc = ers_catalog_builtin_load(&k.cat, d);
