@@ -246,6 +246,12 @@ static char *ev_func(struct ev *e)
 		snprintf(e->err, sizeof e->err, "expected a function call at '%.20s'", e->p);
 		return NULL;
 	}
+	if (strcasecmp(fn, "parameters") && strcasecmp(fn, "variables") &&
+	    strcasecmp(fn, "concat") && strcasecmp(fn, "resourceId")) {
+		snprintf(e->err, sizeof e->err, "unsupported template function '%s' (ersim evaluates "
+			 "parameters, variables, concat and resourceId)", fn);
+		return NULL;
+	}
 	e->p++;
 	ev_ws(e);
 	while (*e->p != ')') {
