@@ -641,9 +641,35 @@ static void read_conn(struct res *r, const char *key, char *name)
 	c->bgp = get_bool(r, "enableBgp");
 }
 
+/* A VNet peering, inline in its VNet or on its own; only one that uses
+ * the remote VNet's gateway matters. */
+static void read_vpeer(struct res *pr, json_t *j, const char *key, const char *spoke_key)
+{
+	struct res r = { pr->az, j, NULL };
+	struct ers_imp_vpeer *p;
+	char what[256], *name;
+
+	if (!get_bool(&r, "useRemoteGateways") || !key || ers_imp_has_key(pr->az->m, key))
+		return;
+	name = get_str(&r, "name", false);
+	if (name && strrchr(name, '/'))		/* ARM child: "vnet/peering" */
+		memmove(name, strrchr(name, '/') + 1, strlen(strrchr(name, '/')));
+	snprintf(what, sizeof what, "VNet peering '%s'", name ? name : "?");
+	free(name);
+	r.what = what;
+	if (!(p = ers_imp_add_vpeer(pr->az->m)))
+		return;
+	p->src = src_of(&r);
+	p->key = strdup(key);
+	p->spoke_key = strdup(spoke_key);
+	p->hub_key = get_ref(&r, "remoteVirtualNetwork", true);
+}
+
 static void read_vnet(struct res *r, const char *key, char *name)
 {
 	struct ers_imp_vnet *v = ers_imp_add_vnet(r->az->m);
+	json_t *peers, *x;
+	size_t i;
 
 	if (!v)
 		return;
@@ -654,6 +680,13 @@ static void read_vnet(struct res *r, const char *key, char *name)
 	if (!path(r->j, "addressSpace.addressPrefixes"))
 		fail(r->az, NULL, "%s: missing 'addressSpace.addressPrefixes'", r->what);
 	get_list(r, "addressSpace.addressPrefixes", &v->prefixes);
+	peers = prop(r->j, "virtualNetworkPeerings");
+	json_array_foreach(peers, i, x) {
+		char *pk = inline_key(r, x, key, "virtualNetworkPeerings");
+
+		read_vpeer(r, x, pk, key);
+		free(pk);
+	}
 }
 
 static void read_lng(struct res *r, const char *key, char *name)
@@ -697,6 +730,7 @@ static const struct kind {
 	{ "virtualNetworks", "vnet", read_vnet },
 	{ "localNetworkGateways", "local network gateway", read_lng },
 	{ "expressRoutePorts", "ExpressRoute Direct port", read_port },
+	{ "virtualNetworks/virtualNetworkPeerings", "VNet peering", NULL },
 };
 
 /* A key for the resource: its id (az output) or type and name (ARM). */
@@ -712,12 +746,14 @@ static char *resource_key(struct res *r, const char *type, const char *name)
 	return ers_imp_key_type_name(type, name);
 }
 
-/* Child resources of an ARM export: peering "circuit/peering" and
- * connection "circuit/peering/connection". */
+/* Child resources of an ARM export (and `az ... peering list`): circuit
+ * peering "circuit/peering", Global Reach connection
+ * "circuit/peering/connection", VNet peering "vnet/peering". */
 static void read_child(struct res *r, const struct kind *k, const char *key)
 {
 	bool peering = !strcasecmp(k->type, "expressRouteCircuits/peerings");
-	int n_segs = peering ? 2 : 4;
+	bool vpeer = !strcasecmp(k->type, "virtualNetworks/virtualNetworkPeerings");
+	int n_segs = peering || vpeer ? 2 : 4;
 	char parent[512];
 	const char *cut = key;
 
@@ -727,7 +763,9 @@ static void read_child(struct res *r, const struct kind *k, const char *key)
 		return;
 	memcpy(parent, key, cut - key);
 	parent[cut - key] = '\0';
-	if (peering)
+	if (vpeer)
+		read_vpeer(r, r->j, key, parent);
+	else if (peering)
 		read_peering(r, r->j, key, parent);
 	else
 		read_gr(r, r->j, parent);

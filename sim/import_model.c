@@ -84,6 +84,7 @@ ADDER(conn, conns)
 ADDER(vnet, vnets)
 ADDER(lng, lngs)
 ADDER(port, ports)
+ADDER(vpeer, vpeers)
 
 static void src_release(struct ers_imp_src *s)
 {
@@ -139,6 +140,11 @@ void ers_imp_release(struct ers_imp *m)
 		src_release(&m->ports[i].src);
 		free(m->ports[i].key), free(m->ports[i].name), free(m->ports[i].peering_location);
 	}
+	for (size_t i = 0; i < m->n_vpeers; i++) {
+		src_release(&m->vpeers[i].src);
+		free(m->vpeers[i].key), free(m->vpeers[i].spoke_key), free(m->vpeers[i].hub_key);
+	}
+	free(m->vpeers);
 	free(m->circuits), free(m->peerings), free(m->grs), free(m->gateways);
 	free(m->conns), free(m->vnets), free(m->lngs), free(m->ports);
 	ers_strv_release(&m->inputs);
@@ -155,6 +161,7 @@ bool ers_imp_has_key(const struct ers_imp *m, const char *key)
 #define HAS(field) for (size_t i = 0; i < m->n_##field; i++) \
 		if (key_eq(m->field[i].key, key)) return true;
 	HAS(circuits) HAS(peerings) HAS(gateways) HAS(conns) HAS(vnets) HAS(lngs) HAS(ports)
+	HAS(vpeers)
 #undef HAS
 	return false;
 }
@@ -228,6 +235,7 @@ struct fields {
 	const char *conn_circuit, *conn_lng, *circuit_port, *vnet_prefixes, *lng_prefixes;
 	const char *lng_bgp, *circuit_location, *vnet_location, *tier, *gw_sku;
 	const char *show_circuit, *show_vnet, *show_gw, *show_lng, *show_port;
+	const char *vpeer_spoke, *vpeer_hub;
 };
 
 static const struct fields az_fields = {
@@ -239,6 +247,7 @@ static const struct fields az_fields = {
 	"az network express-route show --ids ID", "az network vnet show --ids ID",
 	"az network vnet-gateway show --ids ID", "az network local-gateway show --ids ID",
 	"az network express-route port show --ids ID",
+	"id", "virtualNetworkPeerings[].remoteVirtualNetwork.id",
 };
 
 static const struct fields tf_fields = {
@@ -249,6 +258,7 @@ static const struct fields tf_fields = {
 	"the azurerm_express_route_circuit", "the azurerm_virtual_network",
 	"the azurerm_virtual_network_gateway", "the azurerm_local_network_gateway",
 	"the azurerm_express_route_port",
+	"virtual_network_name", "remote_virtual_network_id",
 };
 
 struct router {
@@ -289,6 +299,7 @@ struct mvnet {
 	const struct ers_imp_gateway *er_gw, *vpn_gw;
 	const char *gw_sku;
 	struct mconn *conns; size_t n_conns;
+	size_t hub;			/* spoke: the VNet whose gateway it uses, or SIZE_MAX */
 };
 
 struct mvpn {
@@ -1053,6 +1064,42 @@ static int cmp_gr(const void *x, const void *y)
 	return a->a != b->a ? (a->a < b->a ? -1 : 1) : a->b != b->b ? (a->b < b->b ? -1 : 1) : 0;
 }
 
+/* A spoke that uses its hub's gateway (useRemoteGateways) is reached
+ * through that gateway: its prefixes join the hub's prefix list, which
+ * is what the hub's gateway advertises to the circuits. */
+static void map_spokes(struct map *k)
+{
+	for (size_t i = 0; i < k->n_vnets; i++)
+		k->vnets[i].hub = SIZE_MAX;
+	for (size_t i = 0; i < k->m->n_vpeers; i++) {
+		const struct ers_imp_vpeer *p = &k->m->vpeers[i];
+		size_t si = find_vnet(k, p->spoke_key), hi = find_vnet(k, p->hub_key);
+
+		if (!p->spoke_key || !p->hub_key)
+			continue;	/* already reported */
+		if (si == SIZE_MAX || hi == SIZE_MAX) {
+			missing_ref(k, &p->src, si == SIZE_MAX ? k->f->vpeer_spoke : k->f->vpeer_hub,
+				    "vnet", si == SIZE_MAX ? p->spoke_key : p->hub_key, k->f->show_vnet);
+			continue;
+		}
+		if (k->vnets[si].hub == SIZE_MAX && si != hi)
+			k->vnets[si].hub = hi;
+	}
+	for (size_t i = 0; i < k->n_vnets; i++) {
+		struct mvnet *sp = &k->vnets[i], *hub;
+		struct ers_prefix *nv;
+
+		if (sp->hub == SIZE_MAX || sp->er_gw || sp->vpn_gw)
+			continue;
+		hub = &k->vnets[sp->hub];
+		if (!(nv = realloc(hub->prefixes, (hub->n_prefixes + sp->n_prefixes + 1) * sizeof *nv)))
+			continue;
+		hub->prefixes = nv;
+		memcpy(hub->prefixes + hub->n_prefixes, sp->prefixes, sp->n_prefixes * sizeof *nv);
+		hub->n_prefixes += sp->n_prefixes;
+	}
+}
+
 /* ---- the whole mapping ----------------------------------------------------- */
 
 static void map_all(struct map *k)
@@ -1105,6 +1152,7 @@ static void map_all(struct map *k)
 	lng_routers(k, lngs, &site_ids);
 
 	map_gateways(k);
+	map_spokes(k);
 	map_conns(k, &vpn_ids);
 	map_grs(k);
 	qsort(k->grs, k->n_grs, sizeof *k->grs, cmp_gr);
@@ -1348,15 +1396,29 @@ static void write_vnets(const struct map *k, FILE *f)
 		const struct mvnet *v = &k->vnets[i];
 
 		fputs("\n", f);
-		if (!v->er_gw && !v->vpn_gw) {
-			comment(f, "  ", "vnet '%s' has no gateway: not imported (VNet peering is not "
-				"modelled; a spoke reached through a hub's gateway can be added to the "
-				"hub's prefix list)", v->v->name);
+		if (!v->er_gw && !v->vpn_gw && v->hub != SIZE_MAX &&
+		    (k->vnets[v->hub].er_gw || k->vnets[v->hub].vpn_gw)) {
+			comment(f, "  ", "vnet '%s' is a spoke that uses the gateway of '%s' "
+				"(useRemoteGateways): its prefixes are in the prefix list of '%s'",
+				v->v->name, k->vnets[v->hub].v->name, k->vnets[v->hub].id);
 			continue;
 		}
-		comment(f, "  ", "vnet '%s'%s%s%s", v->v->name,
+		if (!v->er_gw && !v->vpn_gw) {
+			comment(f, "  ", "vnet '%s' has no gateway and uses none of a peered VNet: "
+				"not imported (nothing routes to it over ExpressRoute or VPN)", v->v->name);
+			continue;
+		}
+		char spokes[512] = "";
+		for (size_t j = 0; j < k->n_vnets; j++) {
+			size_t n = strlen(spokes);
+
+			if (k->vnets[j].hub == i && !k->vnets[j].er_gw && !k->vnets[j].vpn_gw)
+				snprintf(spokes + n, sizeof spokes - n, "%s'%s'", n ? ", " : "; with spokes ",
+					 k->vnets[j].v->name);
+		}
+		comment(f, "  ", "vnet '%s'%s%s%s%s", v->v->name,
 			v->er_gw ? ", ExpressRoute gateway '" : "", v->er_gw ? v->er_gw->name : "",
-			v->er_gw ? "'" : "");
+			v->er_gw ? "'" : "", spokes);
 		fprintf(f, "  <vnet id=\"%s\" region=\"%s\" prefix=\"", v->id, v->region);
 		for (size_t j = 0; j < v->n_prefixes; j++)
 			fprintf(f, "%s%s", j ? " " : "", ers_prefix_str(v->prefixes[j], buf, sizeof buf));

@@ -346,10 +346,29 @@ static void read_port(struct res *r)
 	p->peering_location = get_str(r, "peering_location", true);
 }
 
+static void read_vpeer(struct res *r)
+{
+	struct ers_imp_vpeer *p;
+	char *spoke, *id;
+
+	if (!json_is_true(attr(r->v, "use_remote_gateways")) || !(p = ers_imp_add_vpeer(r->tf->m)))
+		return;
+	p->src = src_of(r);
+	p->key = get_ref(r, "id", true);
+	spoke = get_str(r, "virtual_network_name", true);
+	if (spoke && (id = ers_asprintf("/providers/Microsoft.Network/virtualNetworks/%s", spoke))) {
+		p->spoke_key = ers_imp_key(id);
+		free(id);
+	}
+	free(spoke);
+	p->hub_key = get_ref(r, "remote_virtual_network_id", true);
+}
+
 static const struct {
 	const char *type;
 	void (*read)(struct res *r);
 } kinds[] = {
+	{ "azurerm_virtual_network_peering", read_vpeer },
 	{ "azurerm_express_route_circuit", read_circuit },
 	{ "azurerm_express_route_circuit_peering", read_peering },
 	{ "azurerm_express_route_circuit_connection", read_gr },

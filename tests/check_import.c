@@ -181,7 +181,6 @@ START_TEST(test_import_azure_vnets_gateways_connections)
 	const struct ers_vnet *weu = vnet(s, "hub-weu"), *uks = vnet(s, "hub-uks");
 
 	ck_assert_str_eq(weu->region, "westeurope");
-	ck_assert_uint_eq(weu->n_prefixes, 1);
 	ck_assert_int_eq(weu->gw_sku, ERS_GW_ERGW1AZ);		/* sku.name ErGw1AZ */
 	ck_assert_int_eq(uks->gw_sku, ERS_GW_HIGHPERF);	/* HighPerformance */
 	/* routingWeight; connections sorted by name */
@@ -194,9 +193,16 @@ START_TEST(test_import_azure_vnets_gateways_connections)
 	ck_assert_uint_eq(uks->n_prefixes, 1);
 	ck_assert_msg(strstr(out_text, "IPv6 prefix fd00:db8:2::/48 left out"), "%s", out_text);
 	ck_assert_msg(strstr(out_text, "connection 'conn-uks-lon'; FastPath on"), "%s", out_text);
-	/* a VNet without a gateway is not a <vnet> */
+	/* a spoke using hub-weu's gateway (useRemoteGateways) is advertised
+	 * by that gateway; a VNet that reaches no gateway is left out */
 	ck_assert_uint_eq(s->n_vnets, 2);
-	ck_assert_msg(strstr(out_text, "vnet 'spoke-app' has no gateway: not imported"), "%s", out_text);
+	ck_assert_uint_eq(weu->n_prefixes, 2);
+	ck_assert_msg(strstr(out_text, "<vnet id=\"hub-weu\" region=\"westeurope\" "
+			     "prefix=\"10.1.0.0/16 10.3.0.0/16\">"), "%s", out_text);
+	ck_assert_msg(strstr(out_text, "vnet 'spoke-app' is a spoke that uses the gateway of 'hub-weu'"),
+		      "%s", out_text);
+	ck_assert_msg(strstr(out_text, "vnet 'sandbox' has no gateway and uses none of a peered VNet: "
+			     "not imported"), "%s", out_text);
 	done(s, cat);
 }
 END_TEST
@@ -234,7 +240,7 @@ START_TEST(test_import_azure_round_trip_run)
 {
 	struct ers_catalog *cat = NULL;
 	struct ers_scenario *s = import("azure " AZ_ALL, &cat);
-	struct ers_run_opts o = { 0 };
+	struct ers_run_opts o = { .ribs = true };
 	struct ers_result *r;
 
 	{
@@ -252,6 +258,9 @@ START_TEST(test_import_azure_round_trip_run)
 	ck_assert(tu_reach(r, "onprem-65010", "onprem-65020"));	/* Global Reach */
 	ck_assert(!tu_reach(r, "onprem-65010", "hub-uks"));	/* er-ams is not on hub-uks */
 	ck_assert(tu_reach(r, "onprem-65030", "hub-weu"));	/* VPN */
+	/* the spoke's prefix, advertised by the hub's gateway */
+	ck_assert_ptr_nonnull(tu_route(r, "onprem-65010/er-ams-primary", "10.3.0.0/16"));
+	ck_assert_ptr_null(tu_route(r, "onprem-65020/er-lon-primary", "10.9.0.0/16"));
 	ers_result_free(r);
 	done(s, cat);
 }
@@ -301,6 +310,7 @@ START_TEST(test_import_terraform_state)
 	ck_assert_uint_eq(site(s, "onprem-65200")->asn, 65200);	/* peer_asn */
 	ck_assert_int_eq(wus2->gw_sku, ERS_GW_ULTRAPERF);
 	ck_assert_uint_eq(wus2->connections[0].weight, 100);	/* routing_weight */
+	ck_assert_uint_eq(wus2->n_prefixes, 2);			/* + spoke-wus2 */
 	ck_assert_uint_eq(s->n_global_reach, 1);		/* circuit_connection */
 	/* a static-routing local network gateway: its own site, placeholder ASN */
 	ck_assert_uint_eq(br->asn, 64512);
@@ -310,6 +320,8 @@ START_TEST(test_import_terraform_state)
 	ck_assert_str_eq(s->vnets[s->vpns[0].vnet].id, "hub-eus");
 	/* the data source and the resource group are skipped */
 	ck_assert_msg(strstr(out_text, "resources of other types skipped: 2."), "%s", out_text);
+	ck_assert_msg(strstr(out_text, "vnet 'spoke-wus2' is a spoke that uses the gateway of 'hub-wus2'"),
+		      "%s", out_text);
 	done(s, cat);
 }
 END_TEST
@@ -323,7 +335,7 @@ START_TEST(test_import_azure_both_shapes_agree)
 	ck_assert_int_eq(sh("import azure " DIR "rest-circuit.json"), 0);
 	memcpy(a, strchr(out_text, '\n') + 1, sizeof a - 1);
 	a[sizeof a - 1] = '\0';
-	ck_assert_int_eq(sh("import azure " DIR "az-circuit-show.json"), 0);
+	ck_assert_int_eq(sh("import azure " DIR "show-circuit.json"), 0);
 	*strstr(a, "from: ") = '\0';
 	ck_assert_msg(strstr(a, "Imported by"), "%s", a);
 	ck_assert_str_eq(strstr(strchr(out_text, '\n') + 1, "\n  circuits:"),
@@ -335,7 +347,7 @@ END_TEST
 START_TEST(test_import_ids_sanitised_unique_and_commented)
 {
 	struct ers_catalog *cat = NULL;
-	struct ers_scenario *s = import("azure " DIR "az-odd-names.json", &cat);
+	struct ers_scenario *s = import("azure " DIR "odd-names.json", &cat);
 
 	/* "1 London (primary)": not a letter first, spaces and brackets */
 	ck_assert_str_eq(s->circuits[0].id, "er-1-London--primary-");

@@ -111,6 +111,14 @@ struct ers_imp_lng {
 	char *bgp_address;		/* bgpSettings.bgpPeeringAddress, or NULL */
 };
 
+/* A VNet peering of a spoke that uses its hub's gateway
+ * (useRemoteGateways): the hub's gateway advertises the spoke's prefixes. */
+struct ers_imp_vpeer {
+	struct ers_imp_src src;
+	char *key;
+	char *spoke_key, *hub_key;	/* the peering's VNet and its remote VNet */
+};
+
 /* ExpressRoute Direct port pair: where its circuits land. */
 struct ers_imp_port {
 	struct ers_imp_src src;
@@ -132,6 +140,7 @@ struct ers_imp {
 	struct ers_imp_vnet *vnets;	size_t n_vnets;
 	struct ers_imp_lng *lngs;	size_t n_lngs;
 	struct ers_imp_port *ports;	size_t n_ports;
+	struct ers_imp_vpeer *vpeers;	size_t n_vpeers;	/* only those with useRemoteGateways */
 	size_t n_skipped;		/* resources of other types */
 };
 
@@ -147,6 +156,7 @@ struct ers_imp_conn *ers_imp_add_conn(struct ers_imp *m);
 struct ers_imp_vnet *ers_imp_add_vnet(struct ers_imp *m);
 struct ers_imp_lng *ers_imp_add_lng(struct ers_imp *m);
 struct ers_imp_port *ers_imp_add_port(struct ers_imp *m);
+struct ers_imp_vpeer *ers_imp_add_vpeer(struct ers_imp *m);
 
 /* Is a record with this key already there (the same resource listed in
  * two inputs, or inline and as a child resource of an ARM export)? */
