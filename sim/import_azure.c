@@ -776,6 +776,7 @@ static void read_resource(struct az *az, json_t *j, size_t index)
 	struct res r = { az, j, NULL };
 	char what[320], *type, *name = NULL, *key = NULL;
 	const char *t;
+	bool known = false;
 
 	snprintf(what, sizeof what, "resource #%zu", index + 1);
 	r.what = what;
@@ -789,6 +790,7 @@ static void read_resource(struct az *az, json_t *j, size_t index)
 	for (size_t i = 0; t && i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (strcasecmp(t, kinds[i].type))
 			continue;
+		known = true;
 		if (!(name = get_str(&r, "name", true)))
 			break;
 		snprintf(what, sizeof what, "%s '%s'", kinds[i].label, name);
@@ -800,7 +802,7 @@ static void read_resource(struct az *az, json_t *j, size_t index)
 			read_child(&r, &kinds[i], key);
 		goto out;
 	}
-	if (!name)
+	if (!known)
 		az->m->n_skipped++;
 out:
 	free(key);

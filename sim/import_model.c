@@ -525,6 +525,13 @@ static size_t map_prefixes(struct map *k, const struct ers_imp_src *src, const s
 	return n;
 }
 
+/* qsort, which may not be given NULL even for no items. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int by_name(const char *a, const char *ka, const char *b, const char *kb)
 {
 	int c = strcmp(a ? a : "", b ? b : "");
@@ -996,7 +1003,7 @@ static void map_conns(struct map *k, struct ers_strv *vpn_ids)
 		return;
 	for (size_t i = 0; i < k->m->n_conns; i++)
 		cs[i] = &k->m->conns[i];
-	qsort(cs, k->m->n_conns, sizeof *cs, cmp_conn_ptr);
+	sort(cs, k->m->n_conns, sizeof *cs, cmp_conn_ptr);
 	for (size_t i = 0; i < k->m->n_conns; i++) {
 		const struct ers_imp_conn *c = cs[i];
 		const struct ers_imp_gateway *g;
@@ -1048,8 +1055,13 @@ static void map_grs(struct map *k)
 			a = b;
 			b = t;
 		}
-		for (size_t j = 0; j < k->n_grs && !dup; j++)
+		for (size_t j = 0; j < k->n_grs && !dup; j++) {
 			dup = k->grs[j].a == a && k->grs[j].b == b;
+			/* one pair, two connections (one from each side): the
+			 * comment names the first by name, whatever the input order */
+			if (dup && strcmp(g->name ? g->name : "", k->grs[j].g->name ? k->grs[j].g->name : "") < 0)
+				k->grs[j].g = g;
+		}
 		if (dup || !(nv = realloc(k->grs, (k->n_grs + 1) * sizeof *nv)))
 			continue;
 		k->grs = nv;
@@ -1119,7 +1131,7 @@ static void map_all(struct map *k)
 	k->n_circuits = k->m->n_circuits;
 	for (size_t i = 0; i < k->n_circuits; i++)
 		k->circuits[i].c = &k->m->circuits[i];
-	qsort(k->circuits, k->n_circuits, sizeof *k->circuits, cmp_circuit);
+	sort(k->circuits, k->n_circuits, sizeof *k->circuits, cmp_circuit);
 	for (size_t i = 0; i < k->n_circuits; i++)
 		map_circuit(k, &k->circuits[i], &circuit_ids);
 	attach_peerings(k);
@@ -1127,7 +1139,7 @@ static void map_all(struct map *k)
 	k->n_vnets = k->m->n_vnets;
 	for (size_t i = 0; i < k->n_vnets; i++)
 		k->vnets[i].v = &k->m->vnets[i];
-	qsort(k->vnets, k->n_vnets, sizeof *k->vnets, cmp_vnet);
+	sort(k->vnets, k->n_vnets, sizeof *k->vnets, cmp_vnet);
 	for (size_t i = 0; i < k->n_vnets; i++) {
 		struct mvnet *v = &k->vnets[i];
 
@@ -1148,14 +1160,14 @@ static void map_all(struct map *k)
 		lngs[i] = &k->m->lngs[i];
 		k->lng_site[i] = SIZE_MAX;
 	}
-	qsort(lngs, k->m->n_lngs, sizeof *lngs, cmp_lng_ptr);
+	sort(lngs, k->m->n_lngs, sizeof *lngs, cmp_lng_ptr);
 	lng_routers(k, lngs, &site_ids);
 
 	map_gateways(k);
 	map_spokes(k);
 	map_conns(k, &vpn_ids);
 	map_grs(k);
-	qsort(k->grs, k->n_grs, sizeof *k->grs, cmp_gr);
+	sort(k->grs, k->n_grs, sizeof *k->grs, cmp_gr);
 	placeholder_prefixes(k);
 out:
 	free(lngs);
@@ -1275,7 +1287,7 @@ static void write_sites(const struct map *k, FILE *f)
 		return;
 	for (size_t i = 0; i < k->n_sites; i++)
 		order[i] = &k->sites[i];
-	qsort(order, k->n_sites, sizeof *order, cmp_site_ptr);
+	sort(order, k->n_sites, sizeof *order, cmp_site_ptr);
 	for (size_t i = 0; i < k->n_sites; i++) {
 		const struct site *s = order[i];
 
@@ -1321,7 +1333,7 @@ static void write_providers(const struct map *k, FILE *f)
 		return;
 	for (size_t i = 0; i < k->providers.n; i++)	/* providers.v[i] names provider_names.v[i] */
 		v[i] = (struct prov){ k->providers.v[i], k->provider_names.v[i] };
-	qsort(v, k->providers.n, sizeof *v, cmp_prov);
+	sort(v, k->providers.n, sizeof *v, cmp_prov);
 	for (size_t i = 0; i < k->providers.n; i++) {
 		bool direct = !strcmp(v[i].name, "direct");
 
