@@ -266,6 +266,19 @@ START_TEST(test_import_azure_round_trip_run)
 }
 END_TEST
 
+/* ErGwScale: the SKU whose circuit limit matches the minimum scale units
+ * (facts 8.1: 4/8/16 circuits at 1/2/10 units). */
+START_TEST(test_import_azure_ergwscale)
+{
+	struct ers_catalog *cat = NULL;
+	struct ers_scenario *s = import("azure " DIR "az-vnets.json " DIR "scale-gateway.json", &cat);
+
+	ck_assert_int_eq(vnet(s, "hub-uks")->gw_sku, ERS_GW_ERGW2AZ);
+	ck_assert_uint_eq(s->n_vnets, 1);
+	done(s, cat);
+}
+END_TEST
+
 START_TEST(test_import_arm_export_expressions_and_direct)
 {
 	struct ers_catalog *cat = NULL;
@@ -512,6 +525,7 @@ Suite *make_import_suite(void)
 	tcase_add_test(t, test_import_azure_vnets_gateways_connections);
 	tcase_add_test(t, test_import_azure_global_reach_and_vpn);
 	tcase_add_test(t, test_import_azure_round_trip_run);
+	tcase_add_test(t, test_import_azure_ergwscale);
 	tcase_add_test(t, test_import_arm_export_expressions_and_direct);
 	tcase_add_test(t, test_import_terraform_state);
 	tcase_add_test(t, test_import_azure_both_shapes_agree);
