@@ -148,7 +148,8 @@ int ers_cmd_import(int argc, char **argv)
 		rc = ers_import_write(&m, mem, &d);
 	if (mem && fclose(mem) && rc == ERS_OK)
 		rc = ers_diag_add(&d, ERS_ENOMEM, NULL, 0, NULL, "out of memory");
-	if (rc == ERS_OK && (rc = self_check(buf, len, a.out ? a.out : "<imported scenario>", &d)))
+	/* named for what it is: with -o, the file is not written yet */
+	if (rc == ERS_OK && (rc = self_check(buf, len, "<imported scenario>", &d)))
 		ers_diag_add(&d, rc, NULL, 0, "the deployment breaks a rule ersim checks (above); "
 			     "nothing was written", "the imported scenario is not valid");
 	if (rc != ERS_OK) {

@@ -426,7 +426,8 @@ static const struct err_case {
 	{ "azure " DIR "tf-state.json",
 	  DIR "tf-state.json: error: this is Terraform's 'terraform show -json' output, not Azure JSON" },
 	{ "azure " DIR "bad-bandwidth.json",
-	  "error: circuit 'er-lon': bandwidth 40Gbps is not an ExpressRoute provider circuit size" },
+	  "<imported scenario>:31: error: circuit 'er-lon': bandwidth 40Gbps is not an ExpressRoute "
+	  "provider circuit size" },
 	{ "azure " DIR "no-such-file.json", DIR "no-such-file.json: error: cannot read: " },
 	{ "terraform " DIR "tf-bad-ref.json",
 	  DIR "tf-bad-ref.json: error: azurerm_express_route_circuit_peering.sv_private: "
