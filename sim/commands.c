@@ -105,6 +105,12 @@ static const struct ers_opt_help export_opts[] = {
 	END_OPTS
 };
 
+static const struct ers_opt_help import_opts[] = {
+	{ "output", 'o', "SCENARIO.xml", "write the scenario to SCENARIO.xml (all or "
+	  "nothing) instead of stdout", "-o imported.xml", false },
+	END_OPTS
+};
+
 static const char times_note[] =
 	"Times are numbers with a unit (ns, us, ms, s, min, h: 90s, 2min, 1.5h); "
 	"rates with bps, kbps, Mbps, Gbps; sizes in bytes (1 MB = 10^6 bytes).";
@@ -188,6 +194,20 @@ const struct ers_command ers_commands[] = {
 	  NULL,
 	  "ersim merge all.db part1.db part2.db --csv all.csv",
 	  "docs/batch.md" },
+	{ "import", ers_cmd_import, ers_import_options, import_opts,
+	  "azure FILE.json... | terraform STATE.json", "azure circuits.json gateways.json",
+	  "write a scenario from Azure JSON (az CLI, ARM export) or Terraform state",
+	  "Reads what is deployed (the JSON that 'az network express-route', "
+	  "'vnet-gateway', 'vpn-connection', 'vnet' and 'local-gateway' list or "
+	  "show, an 'az group export' template, or 'terraform show -json' state) "
+	  "and writes a scenario: circuits, peerings, Global Reach, gateways, "
+	  "connections, VNets and VPNs. What Azure does not know (the on-premises "
+	  "routers) is written as placeholders marked PLACEHOLDER to edit. The "
+	  "scenario is checked as 'ersim validate' would before it is written.",
+	  NULL,
+	  "ersim import azure circuits.json gateways.json vnets.json -o imported.xml\n"
+	  "ersim import terraform state.json -o imported.xml",
+	  "docs/import.md, docs/scenario-format.md" },
 	{ "export", ers_cmd_export, ers_export_options, export_opts, "SCENARIO.xml",
 	  "scenarios/bfd.xml",
 	  "write the built topology graph",

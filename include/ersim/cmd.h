@@ -18,6 +18,7 @@ int ers_cmd_analyze(int argc, char **argv);
 int ers_cmd_compare(int argc, char **argv);
 int ers_cmd_batch(int argc, char **argv);
 int ers_cmd_merge(int argc, char **argv);
+int ers_cmd_import(int argc, char **argv);
 
 /* One option of a command, as help and the usage line show it. */
 struct ers_opt_help {
@@ -46,7 +47,7 @@ struct ers_command {
 /* The getopt_long tables of the commands (sim/cmd_*.c). */
 extern const struct option ers_run_options[], ers_validate_options[],
 	ers_analyze_options[], ers_compare_options[], ers_batch_options[],
-	ers_merge_options[], ers_export_options[];
+	ers_merge_options[], ers_export_options[], ers_import_options[];
 
 extern const struct ers_command ers_commands[];
 extern const size_t ers_n_commands;
