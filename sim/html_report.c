@@ -33,6 +33,7 @@ struct page {
 	FILE *out;
 	unsigned flags;
 	unsigned n_pics;		/* pictures placed, for unique id prefixes */
+	unsigned hinted;		/* bit r: install hint for renderer r given */
 	enum ers_err err;		/* first ENOMEM met */
 };
 
@@ -196,6 +197,34 @@ static bool renderer_ok(const struct page *p, enum renderer r)
 	return exe != NULL;
 }
 
+static void note_missing(struct page *p, const char *name, const char *why);
+
+/* A picture the user expected is not in the page: say so on stderr too,
+ * where it cannot go unnoticed (the page's note alone did), with once per
+ * page the Debian package that provides the renderer. Not when the caller
+ * asked for the renderer to be left out (ERS_HTML_NO_DOT, ...). */
+static void warn_missing(struct page *p, const char *name, const char *why,
+			 enum renderer r)
+{
+	fprintf(stderr, "ersim: warning: %s not drawn: %s\n", name, why);
+	if (p->hinted & (1u << r))
+		return;
+	p->hinted |= 1u << r;
+	fprintf(stderr, "ersim: note: install the Debian package %s "
+		"(tools/deps.sh does) to draw the %s\n",
+		r == R_DOT ? "graphviz" : "gnuplot-nox",
+		r == R_DOT ? "topology" : "charts");
+}
+
+/* Not drawn because the renderer is absent: page note, and a warning
+ * unless the caller turned the renderer off. */
+static void renderer_absent(struct page *p, const char *name, enum renderer r)
+{
+	note_missing(p, name, renderer_missing(r));
+	if (!(p->flags & (r == R_DOT ? ERS_HTML_NO_DOT : ERS_HTML_NO_GNUPLOT)))
+		warn_missing(p, name, renderer_missing(r), r);
+}
+
 static void note_missing(struct page *p, const char *name, const char *why)
 {
 	fputs("<p class=\"note pic-missing\" data-name=\"", p->out);
@@ -210,12 +239,13 @@ static void note_missing(struct page *p, const char *name, const char *why)
 /* Place a rendered picture, or the note saying why there is none. Takes
  * ownership of svg and why. */
 static void put_picture(struct page *p, const char *name, enum ers_err rc, char *svg,
-			char *why, const char *caption)
+			char *why, const char *caption, enum renderer r)
 {
 	if (rc == ERS_ENOMEM && p->err == ERS_OK)
 		p->err = ERS_ENOMEM;
 	if (rc != ERS_OK || !svg) {
 		note_missing(p, name, why ? why : "out of memory");
+		warn_missing(p, name, why ? why : "out of memory", r);
 	} else {
 		fputs("<figure class=\"pic\" data-name=\"", p->out);
 		esc(p->out, name);
@@ -242,17 +272,17 @@ static void picture(struct page *p, const char *name, enum renderer r, const cha
 	enum ers_err rc;
 
 	if (!renderer_ok(p, r)) {
-		note_missing(p, name, renderer_missing(r));
+		renderer_absent(p, name, r);
 		return;
 	}
 	if (!input) {
-		put_picture(p, name, ERS_ENOMEM, NULL, NULL, NULL);
+		put_picture(p, name, ERS_ENOMEM, NULL, NULL, NULL, r);
 		return;
 	}
 	next_prefix(p, prefix, sizeof prefix);
 	rc = r == R_DOT ? ers_plot_dot(input, prefix, &svg, &why) :
 		ers_plot_gnuplot(input, prefix, &svg, &why);
-	put_picture(p, name, rc, svg, why, caption);
+	put_picture(p, name, rc, svg, why, caption, r);
 }
 
 /* ---- timelines ---- */
@@ -1301,7 +1331,7 @@ static void topology_section(struct page *p, const char *name, const struct ers_
 		return;
 	}
 	if (!renderer_ok(p, R_DOT)) {
-		note_missing(p, name, renderer_missing(R_DOT));
+		renderer_absent(p, name, R_DOT);
 		return;
 	}
 	dot = ers_html_topology_dot(s, cat);
@@ -1347,7 +1377,7 @@ enum ers_err ers_html_write_run(FILE *out, const struct ers_result *r,
 				const struct ers_scenario *s,
 				const struct ers_catalog *cat, unsigned flags)
 {
-	struct page p = { out, flags, 0, ERS_OK };
+	struct page p = { .out = out, .flags = flags, .err = ERS_OK };
 	char title[300], b[32];
 
 	snprintf(title, sizeof title, "ersim report: %s", r->scenario ? r->scenario : "");
@@ -1561,7 +1591,7 @@ enum ers_err ers_html_write_compare(FILE *out, const struct ers_result *const *r
 				    const struct ers_catalog *const *cats,
 				    unsigned flags)
 {
-	struct page p = { out, flags, 0, ERS_OK };
+	struct page p = { .out = out, .flags = flags, .err = ERS_OK };
 	char name[300];
 
 	page_begin(&p, "ersim comparison");
@@ -1738,7 +1768,7 @@ enum ers_err ers_html_write_batch(FILE *out, const char *title,
 				  const struct ers_html_pair_matrix *pairs, size_t n_pairs,
 				  unsigned flags)
 {
-	struct page p = { out, flags, 0, ERS_OK };
+	struct page p = { .out = out, .flags = flags, .err = ERS_OK };
 	char heading[300];
 	bool oom = false;
 

@@ -4,9 +4,12 @@
  * the tables, one timeline per flow, the event bars, no external URL,
  * and a visible note for each picture whose renderer is missing; the
  * compare and batch pages from plain inputs; `ersim run --report` through
- * the built binary ($ERSIM). Pictures are checked when Graphviz and
- * gnuplot are installed and replaced by notes otherwise, so the suite
- * passes either way; tests/browser/run.sh looks at them in a browser.
+ * the built binary ($ERSIM). The tests that check pictures need Graphviz
+ * and gnuplot and fail when they are missing (tools/deps.sh and .ci/run
+ * install them): a suite that passed without them would say nothing
+ * about the pictures. Missing renderers are simulated with
+ * ERS_HTML_NO_* or an empty PATH. tests/browser/run.sh looks at the
+ * pages in a browser.
  *
  * With ERS_HTML_SAMPLES=DIR the sample comparison and batch pages are
  * also written to DIR for the browser test.
@@ -135,12 +138,45 @@ static void assert_no_urls(const char *html)
 	}
 }
 
-static bool have(const char *prog)
+/* The renderer a test checks pictures of: its absence fails the test. */
+static void need(const char *prog, const char *package)
 {
 	char *p = ers_plot_find(prog);
 
+	ck_assert_msg(p != NULL, "'%s' not found on PATH: install the Debian package %s "
+		      "(tools/deps.sh does) to test the pictures", prog, package);
 	free(p);
-	return p != NULL;
+}
+
+/* Run fn(arg) with stderr sent to a file; returns what was written
+ * there (caller frees). */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+	char path[] = "/tmp/check_html_err.XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	char *text;
+	FILE *f;
+	long n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(saved, 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fdopen(fd, "r");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc((size_t)n + 1, 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(path);
+	return text;
 }
 
 /* A directory for temporary files, removed by rm_dir. */
@@ -204,8 +240,7 @@ START_TEST(test_html_run_pictures)
 	struct page p = { 0 };
 	FILE *f = open_memstream(&p.text, &p.len);
 
-	if (!have("gnuplot"))
-		goto out;	/* the notes are tested above */
+	need("gnuplot", "gnuplot-nox");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(ers_html_write_run(f, r, NULL, NULL, 0), ERS_OK);
 	fclose(f);
@@ -224,16 +259,28 @@ START_TEST(test_html_run_pictures)
 	ck_assert_ptr_null(strstr(p.text, "<?xml"));
 	ck_assert_ptr_null(strstr(p.text, "<!DOCTYPE svg"));
 	assert_no_urls(p.text);
-out:
-	if (f)
-		fclose(f);
 	page_free(&p);
 	ers_result_free(r);
 }
 END_TEST
 
 /* With PATH pointing at an empty directory nothing can be drawn, but the
- * topology (from a real scenario) and every table are still there. */
+ * topology (from a real scenario) and every table are still there, and
+ * stderr says which pictures are missing and what to install. */
+struct run_page_args {
+	FILE *f;
+	const struct ers_result *r;
+	const struct ers_scenario *s;
+	const struct ers_catalog *cat;
+};
+
+static void write_run_page(void *arg)
+{
+	struct run_page_args *a = arg;
+
+	ck_assert_int_eq(ers_html_write_run(a->f, a->r, a->s, a->cat, 0), ERS_OK);
+}
+
 START_TEST(test_html_run_renderers_not_on_path)
 {
 	struct ers_scenario *s = NULL;
@@ -241,26 +288,33 @@ START_TEST(test_html_run_renderers_not_on_path)
 	struct ers_result *r = sample("max-resiliency", 900 * ERS_MS);
 	struct ers_diag d;
 	struct page p = { 0 };
-	char *old = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL;
-	FILE *f;
+	char *old = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL, *err;
+	struct run_page_args a;
 
 	make_dir();
 	ers_diag_init(&d);
 	ck_assert_int_eq(ers_scenario_open("scenarios/max-resiliency.xml", &s, &cat, &d), ERS_OK);
 	setenv("PATH", tmpdir, 1);
-	f = open_memstream(&p.text, &p.len);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(ers_html_write_run(f, r, s, cat, 0), ERS_OK);
-	fclose(f);
+	a = (struct run_page_args){ open_memstream(&p.text, &p.len), r, s, cat };
+	ck_assert_ptr_nonnull(a.f);
+	err = capture_stderr(write_run_page, &a);
+	fclose(a.f);
 	if (old)
 		setenv("PATH", old, 1);
 	ck_assert(strstr(p.text, "topology picture not drawn: Graphviz &#39;dot&#39; not found"));
 	ck_assert(strstr(p.text, "timeline of flow app not drawn: gnuplot not found"));
+	/* the same on stderr, with the packages to install, each once */
+	ck_assert(strstr(err, "ersim: warning: topology picture not drawn: Graphviz 'dot' not found\n"));
+	ck_assert(strstr(err, "ersim: warning: timeline of flow app not drawn: gnuplot not found\n"));
+	ck_assert(strstr(err, "ersim: warning: event bars not drawn: gnuplot not found\n"));
+	ck_assert_uint_eq(count(err, "install the Debian package graphviz"), 1);
+	ck_assert_uint_eq(count(err, "install the Debian package gnuplot-nox"), 1);
 	/* the design's inventory comes from the scenario */
 	ck_assert(strstr(p.text, "<table class=\"circuits\">"));
 	ck_assert(strstr(p.text, "<td>er-ams</td><td>Amsterdam</td>"));
 	ck_assert(strstr(p.text, "<table class=\"vnets\">"));
 	ck_assert(strstr(p.text, "<table class=\"events\">"));
+	free(err);
 	page_free(&p);
 	ers_result_free(r);
 	ers_scenario_free(s);
@@ -268,6 +322,33 @@ START_TEST(test_html_run_renderers_not_on_path)
 	ers_diag_release(&d);
 	free(old);
 	rm_dir();
+}
+END_TEST
+
+/* Renderers turned off by the caller are not warned about: that is a
+ * choice, not a broken installation. */
+static void write_run_page_no_renderers(void *arg)
+{
+	struct run_page_args *a = arg;
+
+	ck_assert_int_eq(ers_html_write_run(a->f, a->r, NULL, NULL,
+					    ERS_HTML_NO_DOT | ERS_HTML_NO_GNUPLOT), ERS_OK);
+}
+
+START_TEST(test_html_run_renderers_off_no_warning)
+{
+	struct ers_result *r = sample("two-sites", 900 * ERS_MS);
+	struct page p = { 0 };
+	struct run_page_args a = { open_memstream(&p.text, &p.len), r, NULL, NULL };
+	char *err;
+
+	ck_assert_ptr_nonnull(a.f);
+	err = capture_stderr(write_run_page_no_renderers, &a);
+	fclose(a.f);
+	ck_assert_str_eq(err, "");
+	free(err);
+	page_free(&p);
+	ers_result_free(r);
 }
 END_TEST
 
@@ -337,14 +418,11 @@ START_TEST(test_html_compare)
 			 "<td class=\"n\">175.000 s</td><td class=\"n best\">0.900 s</td></tr>"));
 	ck_assert(strstr(metrics, "<tr><th>routers</th><td class=\"n\">8</td><td class=\"n\">8</td></tr>"));
 	/* one timeline picture per flow id, with a panel per design */
-	if (have("gnuplot")) {
-		ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 2);
-		ck_assert(strstr(p.text, "data-name=\"timelines of flow app\""));
-		ck_assert(strstr(p.text, "hold timer: flow app"));
-		ck_assert(strstr(p.text, "BFD: flow app"));
-	} else {
-		ck_assert(strstr(p.text, "timelines of flow app not drawn: gnuplot not found"));
-	}
+	need("gnuplot", "gnuplot-nox");
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 2);
+	ck_assert(strstr(p.text, "data-name=\"timelines of flow app\""));
+	ck_assert(strstr(p.text, "hold timer: flow app"));
+	ck_assert(strstr(p.text, "BFD: flow app"));
 	assert_no_urls(p.text);
 	keep_sample(&p, "sample-compare.html");
 	page_free(&p);
@@ -383,12 +461,9 @@ START_TEST(test_html_batch)
 			 "<td class=\"n\">181.000 s</td></tr>"));
 	ck_assert(strstr(p.text, "1 of 3 pairs cut reachability."));
 	ck_assert_uint_eq(count(p.text, "<td class=\"no\">cut</td>"), 2);
-	if (have("gnuplot")) {
-		ck_assert(strstr(p.text, "data-name=\"outage CDF\">\n<svg"));
-		ck_assert(strstr(p.text, "data-name=\"convergence CDF\">\n<svg"));
-	} else {
-		ck_assert(strstr(p.text, "outage CDF not drawn: gnuplot not found"));
-	}
+	need("gnuplot", "gnuplot-nox");
+	ck_assert(strstr(p.text, "data-name=\"outage CDF\">\n<svg"));
+	ck_assert(strstr(p.text, "data-name=\"convergence CDF\">\n<svg"));
 	assert_no_urls(p.text);
 	keep_sample(&p, "sample-batch.html");
 	page_free(&p);
@@ -504,6 +579,8 @@ START_TEST(test_cli_run_report)
 	const char *same[] = { "run", "--json", "x.html", "--report=x.html", NULL };
 	struct stat st;
 
+	need("dot", "graphviz");
+	need("gnuplot", "gnuplot-nox");
 	make_dir();
 	snprintf(report, sizeof report, "%s/out.html", tmpdir);
 	snprintf(bad, sizeof bad, "%s/no/such/dir/out.html", tmpdir);
@@ -513,8 +590,10 @@ START_TEST(test_cli_run_report)
 	html = slurp(report);
 	ck_assert(strstr(html, "<title>ersim report: max-resiliency</title>"));
 	ck_assert(strstr(html, "<td>location:amsterdam</td>"));
-	ck_assert(strstr(html, "timeline of flow to-azure"));
-	ck_assert(strstr(html, "timeline of flow to-dc"));
+	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"topology picture\">\n<svg"));
+	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-azure\">\n<svg"));
+	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-dc\">\n<svg"));
+	ck_assert_ptr_null(strstr(html, "not drawn"));
 	ck_assert(strstr(html, "</html>\n"));
 	assert_no_urls(html);
 	free(html);
@@ -535,6 +614,7 @@ Suite *make_html_suite(void)
 	tcase_add_test(tc, test_html_run_tables_without_renderers);
 	tcase_add_test(tc, test_html_run_pictures);
 	tcase_add_test(tc, test_html_run_renderers_not_on_path);
+	tcase_add_test(tc, test_html_run_renderers_off_no_warning);
 	tcase_add_test(tc, test_html_topology_dot);
 	tcase_add_test(tc, test_html_compare);
 	tcase_add_test(tc, test_html_batch);

@@ -10,9 +10,14 @@
  * page keeps every table and shows a visible note in the picture's place,
  * such as "topology picture not drawn: Graphviz 'dot' not found".
  *
+ * A picture that cannot be drawn is also reported on stderr, as
+ * "ersim: warning: NAME not drawn: WHY" with once per page a note naming
+ * the Debian package to install; pictures left out on request
+ * (ERS_HTML_NO_*) are not. Nothing else is written to stderr.
+ *
  * All functions write to out and return ERS_OK, ERS_ENOMEM, or ERS_EIO
- * when out reports a write error. Nothing is written to stderr. Output
- * depends only on the inputs (and on the renderers' versions).
+ * when out reports a write error. Output depends only on the inputs (and
+ * on the renderers' versions).
  */
 #ifndef ERSIM_HTML_REPORT_H
 #define ERSIM_HTML_REPORT_H
