@@ -593,7 +593,7 @@ START_TEST(test_cli_run_report)
 	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"topology picture\">\n<svg"));
 	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-azure\">\n<svg"));
 	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-dc\">\n<svg"));
-	ck_assert_ptr_null(strstr(html, "not drawn"));
+	ck_assert_ptr_null(strstr(html, "class=\"note pic-missing\""));
 	ck_assert(strstr(html, "</html>\n"));
 	assert_no_urls(html);
 	free(html);
