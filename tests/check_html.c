@@ -28,6 +28,7 @@
 #include "ersim/html_report.h"
 #include "ersim/plot.h"
 #include "ersim/result.h"
+#include "test_util.h"
 
 static char *xstrdup(const char *s)
 {
@@ -226,7 +227,20 @@ START_TEST(test_html_run_tables_without_renderers)
 	ck_assert(strstr(p.text, "timeline of flow app not drawn: gnuplot not found"));
 	ck_assert(strstr(p.text, "timeline of flow replication not drawn: gnuplot not found"));
 	ck_assert(strstr(p.text, "event bars not drawn: gnuplot not found"));
-	ck_assert_uint_eq(count(p.text, "<figure"), 0);
+	/* the path timelines need no renderer: drawn here, one per flow */
+	ck_assert_uint_eq(count(p.text, "<figure"), 2);
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic paths\""), 2);
+	ck_assert(strstr(p.text, "data-name=\"paths of flow replication\""));
+	/* app: the ECMP pair until the failure was detected, then one path */
+	ck_assert(strstr(p.text, "<td class=\"n\">0.200 s</td><td class=\"n\">60.900 s</td>"
+			 "<td class=\"n\">60.700 s</td><td class=\"n\">50%</td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">60.900 s</td><td class=\"n\">600.000 s</td>"
+			 "<td class=\"n\">539.100 s</td><td class=\"n\">100%</td>"));
+	/* replication: blackholed from 60 s to the end, drawn red */
+	ck_assert(strstr(p.text, "<td class=\"n\">60.000 s</td><td class=\"n\">600.000 s</td>"
+			 "<td class=\"n\">540.000 s</td><td class=\"n\">100%</td>"
+			 "<td class=\"path\">ams-dc/ce1 <b>(no route)</b></td>"));
+	ck_assert_uint_eq(count(p.text, "fill=\"#d62728\"><title>60.000 s to 600.000 s"), 1);
 	ck_assert(strstr(p.text, "id=\"pic-status\""));
 	assert_no_urls(p.text);
 	page_free(&p);
@@ -250,7 +264,8 @@ START_TEST(test_html_run_pictures)
 	ck_assert(strstr(p.text, "<figure class=\"pic\" data-name=\"timeline of flow replication\">\n<svg"));
 	ck_assert(strstr(p.text, "<figure class=\"pic\" data-name=\"event bars\">\n<svg"));
 	ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 3);
-	ck_assert_uint_eq(count(p.text, "<svg"), 3);
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic paths\""), 2);
+	ck_assert_uint_eq(count(p.text, "<svg"), 5);
 	/* the event bars name both events; ids are unique per picture */
 	ck_assert(strstr(p.text, "1. fail link:er-ams/primary @ 60.000 s"));
 	ck_assert(strstr(p.text, "2. restore link:er-ams/primary @ 300.000 s"));
@@ -470,6 +485,36 @@ START_TEST(test_html_batch)
 }
 END_TEST
 
+/* The run page of expressroute/vpn-backup.xml: the return flow's path
+ * timeline shows the blackhole after the circuit fails and the VPN hop
+ * it ends on. */
+START_TEST(test_html_paths_vpn_backup)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r = tu_run("scenarios/expressroute/vpn-backup.xml", &o);
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+	const char *sec;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ers_html_write_run(f, r, NULL, NULL,
+					    ERS_HTML_NO_DOT | ERS_HTML_NO_GNUPLOT), ERS_OK);
+	fclose(f);
+	sec = strstr(p.text, "data-name=\"paths of flow from-hub\"");
+	ck_assert_ptr_nonnull(sec);
+	/* four intervals: ECMP over the circuit, two blackholes, the VPN */
+	ck_assert_uint_eq(count(sec, "<rect class=\"iv\""), 4);
+	ck_assert(strstr(sec, "<td class=\"n\">20.002 s</td><td class=\"n\">60.000 s</td>"
+			 "<td class=\"n\">39.998 s</td><td class=\"n\">100%</td>"
+			 "<td class=\"path\">hub/gw &gt; <span class=\"hop vpn\">VPN</span> &gt; hq/ce1</td>"));
+	ck_assert(strstr(sec, "hub/gw &gt; <span class=\"hop connection\">connection</span> &gt; "
+			 "amsterdam-1/a <b>(no route)</b>"));
+	assert_no_urls(p.text);
+	page_free(&p);
+	ers_result_free(r);
+}
+END_TEST
+
 /* ---- plot.c ---- */
 
 START_TEST(test_plot_svg_inline_prefixes_ids)
@@ -616,6 +661,7 @@ Suite *make_html_suite(void)
 	tcase_add_test(tc, test_html_run_renderers_not_on_path);
 	tcase_add_test(tc, test_html_run_renderers_off_no_warning);
 	tcase_add_test(tc, test_html_topology_dot);
+	tcase_add_test(tc, test_html_paths_vpn_backup);
 	tcase_add_test(tc, test_html_compare);
 	tcase_add_test(tc, test_html_batch);
 	tcase_add_test(tc, test_plot_svg_inline_prefixes_ids);
