@@ -128,6 +128,9 @@ static const char style[] =
 	"figcaption{color:#555;font-size:.85em;margin-top:4px}\n"
 	"p.note{border-left:4px solid #e0a000;background:#fff6dd;padding:8px 12px;margin:8px 0}\n"
 	"#pic-status{font-size:.8em;color:#777;margin-top:30px}\n"
+	"td.p-none{background:#eaf6ea}td.p-short{background:#fff3b0}td.p-long{background:#ffc680}\n"
+	"td.p-severe{background:#f08070}td.p-cut{background:#a01010;color:#fff;font-weight:bold}\n"
+	"table.pairs td{font-size:.85em;white-space:nowrap}\n"
 	"footer{margin-top:30px;color:#777;font-size:.8em}\n";
 
 /* Runs in the browser when the page is laid out: every figure.pic must
@@ -1877,16 +1880,91 @@ static void stat_cells(FILE *f, const double *v, size_t n_in, bool *oom)
 	free(s);
 }
 
+static bool any_availability(const struct ers_html_combo *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(c[i].availability))
+			return true;
+	return false;
+}
+
+/* "99.953%": availability keeps its digits, 100% only when it is. */
+static void availability_text(double a, char *buf, size_t n)
+{
+	if (isnan(a))
+		snprintf(buf, n, "-");
+	else if (a >= 1.0)
+		snprintf(buf, n, "100%%");
+	else
+		snprintf(buf, n, "%.3f%%", fmin(a * 100, 99.999));
+}
+
 static void batch_summary(FILE *f, const struct ers_html_combo *c, size_t n, bool *oom)
 {
-	fputs("<table class=\"batch\">\n<tr><th rowspan=\"2\">combination</th>"
-	      "<th colspan=\"5\">outage per run</th><th colspan=\"5\">convergence per event</th></tr>\n"
-	      "<tr><th>runs</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th>"
-	      "<th>events</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th></tr>\n", f);
+	bool avail = any_availability(c, n);
+	char b[40];
+
+	fprintf(f, "<table class=\"batch\">\n<tr><th rowspan=\"2\">combination</th>"
+		"<th colspan=\"5\">outage per run</th><th colspan=\"5\">convergence per event</th>"
+		"<th rowspan=\"2\">traffic lost<br>(all runs)</th>%s</tr>\n"
+		"<tr><th>runs</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th>"
+		"<th>events</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th></tr>\n",
+		avail ? "<th rowspan=\"2\">availability<br>(flow time without outage)</th>" : "");
 	for (size_t i = 0; i < n; i++) {
 		elem(f, "<tr><th>", c[i].label, "</th>");
 		stat_cells(f, c[i].outage_s, c[i].n_outage, oom);
 		stat_cells(f, c[i].convergence_s, c[i].n_convergence, oom);
+		td(f, "n", ers_report_bytes((uint64_t)llround(c[i].lost_bytes), b, sizeof b));
+		if (avail) {
+			availability_text(c[i].availability, b, sizeof b);
+			td(f, "n", b);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* Each combination's failure sets, worst first: what a reviewer opens
+ * first, with a link to the run's own report where one was written. */
+static void ranked_table(FILE *f, const struct ers_html_combo *c)
+{
+	static const char *const cols[] = { "#", "failure set", "worst outage", "worst down",
+		"traffic lost", "flows hit", "reachable at the end", "report" };
+	char b[5][40];
+
+	elem(f, "<h3>", c->label, "</h3>\n");
+	fprintf(f, "<p class=\"sub\">%zu failure set%s run; ", c->n_sets,
+		c->n_sets == 1 ? "" : "s");
+	if (c->n_ranked < c->n_sets)
+		fprintf(f, "the %zu with the most impact (traffic lost, then outage):</p>\n",
+			c->n_ranked);
+	else
+		fputs("ranked by impact (traffic lost, then outage):</p>\n", f);
+	fputs("<table class=\"ranked\">\n", f);
+	th_row(f, cols, 8);
+	for (size_t i = 0; i < c->n_ranked; i++) {
+		const struct ers_html_ranked *r = &c->ranked[i];
+
+		snprintf(b[0], sizeof b[0], "%zu", i + 1);
+		duration_text_html(r->outage_s, b[1], sizeof b[1]);
+		duration_text_html(r->down_s, b[2], sizeof b[2]);
+		ers_report_bytes((uint64_t)llround(r->lost_bytes), b[3], sizeof b[3]);
+		snprintf(b[4], sizeof b[4], "%u of %u", r->flows_hit, r->n_flows);
+		fputs("<tr>", f);
+		td(f, "n", b[0]);
+		td(f, NULL, r->failure);
+		td(f, r->outage_s > 0 ? "n no" : "n yes", b[1]);
+		td(f, "n", b[2]);
+		td(f, "n", b[3]);
+		td(f, "n", b[4]);
+		td(f, r->cut ? "no" : "yes", r->cut ? "NO" : "yes");
+		if (r->link) {
+			fputs("<td><a href=\"", f);
+			esc(f, r->link);
+			fputs("\">run report</a></td>", f);
+		} else {
+			td(f, "na", "-");
+		}
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -1932,16 +2010,77 @@ static char *cdf_script(const struct ers_html_combo *c, size_t n, bool outage)
 	return script;
 }
 
+/* The colour class of a pair's cell: by the outage it caused. */
+static const char *pair_class(double outage, signed char cut)
+{
+	if (cut == 1)
+		return "p-cut";
+	if (isnan(outage) || outage <= 0)
+		return "p-none";
+	if (outage < 1)
+		return "p-short";
+	if (outage < 60)
+		return "p-long";
+	return "p-severe";
+}
+
+static void pair_cell(FILE *f, const struct ers_html_pair_matrix *m, size_t k)
+{
+	double out = m->outage_s ? m->outage_s[k] : NAN;
+	double lost = m->lost_bytes ? m->lost_bytes[k] : NAN;
+	char t[40], l[40];
+
+	if (m->cut[k] < 0) {
+		td(f, "na", "-");
+		return;
+	}
+	if (isnan(out)) {	/* only the end state is known */
+		td(f, m->cut[k] ? "no" : "yes", m->cut[k] ? "cut" : "ok");
+		return;
+	}
+	if (out <= 0 && !m->cut[k]) {
+		td(f, "n p-none", "no outage");
+		return;
+	}
+	duration_text_html(out, t, sizeof t);
+	ers_report_bytes(isnan(lost) ? 0 : (uint64_t)llround(lost), l, sizeof l);
+	fprintf(f, "<td class=\"n %s\" title=\"outage %s, %s lost%s\">%s%s<br>%s</td>",
+		pair_class(out, m->cut[k]), t, l, m->cut[k] ? ", unreachable at the end" : "",
+		t, m->cut[k] ? " (cut)" : "", l);
+}
+
 static void pair_table(FILE *f, const struct ers_html_pair_matrix *m)
 {
-	size_t n = m->n_targets, cuts = 0;
+	size_t n = m->n_targets, cuts = 0, hit = 0, run = 0;
+	double worst = 0, lost = 0;
+	char t[40], l[40];
 
 	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			cuts += m->cut[i * n + j] == 1;
+		for (size_t j = i + 1; j < n; j++) {
+			size_t k = i * n + j;
+
+			if (m->cut[k] < 0)
+				continue;
+			run++;
+			cuts += m->cut[k] == 1;
+			if (m->outage_s && m->outage_s[k] > 0) {
+				hit++;
+				worst = fmax(worst, m->outage_s[k]);
+			}
+			if (m->lost_bytes && !isnan(m->lost_bytes[k]))
+				lost += m->lost_bytes[k];
+		}
 	elem(f, "<h3>", m->label, "</h3>\n");
-	fprintf(f, "<p class=\"sub\">%zu of %zu pairs cut reachability.</p>\n", cuts,
-		n * (n - 1) / 2);
+	if (m->outage_s) {
+		duration_text_html(worst, t, sizeof t);
+		ers_report_bytes((uint64_t)llround(lost), l, sizeof l);
+		fprintf(f, "<p class=\"sub\">%zu of %zu pairs interrupted traffic while they were "
+			"down (worst outage %s, %s lost in all); %zu cut reachability for good "
+			"(unreachable at the end of the run).</p>\n", hit, run, t, l, cuts);
+	} else {
+		fprintf(f, "<p class=\"sub\">%zu of %zu pairs cut reachability at the end.</p>\n",
+			cuts, run);
+	}
 	fputs("<table class=\"pairs\">\n<tr><th></th>", f);
 	for (size_t j = 0; j < n; j++)
 		elem(f, "<th>", m->targets[j], "</th>");
@@ -1949,12 +2088,10 @@ static void pair_table(FILE *f, const struct ers_html_pair_matrix *m)
 	for (size_t i = 0; i < n; i++) {
 		elem(f, "<tr><th>", m->targets[i], "</th>");
 		for (size_t j = 0; j < n; j++) {
-			signed char c = m->cut[i * n + j];
-
-			if (i == j || c < 0)
+			if (i == j)
 				td(f, "na", "-");
 			else
-				td(f, c ? "no" : "yes", c ? "cut" : "ok");
+				pair_cell(f, m, i * n + j);
 		}
 		fputs("</tr>\n", f);
 	}
@@ -1983,9 +2120,14 @@ enum ers_err ers_html_write_batch(FILE *out, const char *title,
 			"further left is better.");
 		free(script);
 	}
+	fputs("<h2>Failure sets ranked by impact</h2>\n", out);
+	for (size_t i = 0; i < n_combos; i++)
+		ranked_table(out, &combos[i]);
 	if (n_pairs)
-		fputs("<h2>Pair failures</h2>\n<p class=\"sub\">Red: failing both targets cut "
-		      "reachability between some endpoints.</p>\n", out);
+		fputs("<h2>Pair failures</h2>\n<p class=\"sub\">Each cell: the worst flow outage "
+		      "while both targets were down, and the traffic lost. Green: no outage; "
+		      "yellow: under a second; orange: under a minute; red: a minute or more; "
+		      "dark red: some flow still unreachable at the end (cut).</p>\n", out);
 	for (size_t i = 0; i < n_pairs; i++)
 		pair_table(out, &pairs[i]);
 	if (oom && p.err == ERS_OK)

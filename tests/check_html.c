@@ -454,12 +454,21 @@ START_TEST(test_html_batch)
 	static const double conv_b[] = { 176, 178, 181 };
 	static const char *const targets[] = { "link:er-ams/primary", "link:er-ams/secondary",
 					       "location:london" };
+	/* every pair ends reachable but one (its targets stay down); two of
+	 * the three interrupted traffic while down */
 	static const signed char cut[] = { -1, 1, 0, 1, -1, 0, 0, 0, -1 };
-	const struct ers_html_combo combos[] = {
-		{ "bfd=on", out_a, 5, conv_a, 4 },
-		{ "bfd=off", out_b, 4, conv_b, 3 },
+	static const double pair_out[] = { NAN, 300.2, 0.4, 300.2, NAN, 0, 0.4, 0, NAN };
+	static const double pair_lost[] = { NAN, 6.6e9, 1.5e6, 6.6e9, NAN, 0, 1.5e6, 0, NAN };
+	const struct ers_html_ranked ranked[] = {
+		{ "link:er-ams/primary + link:er-ams/secondary", 300.2, 300.2, 6.6e9, 2, 2, true,
+		  "pairs-runs/run-1.html" },
+		{ "link:er-ams/primary + location:london", 0.4, 0, 1.5e6, 1, 2, false, NULL },
 	};
-	const struct ers_html_pair_matrix pairs = { "bfd=on", targets, 3, cut };
+	const struct ers_html_combo combos[] = {
+		{ "bfd=on", out_a, 5, conv_a, 4, 3662847889.5, 0.99953, ranked, 2, 3 },
+		{ "bfd=off", out_b, 4, conv_b, 3, 0, NAN, NULL, 0, 0 },
+	};
+	const struct ers_html_pair_matrix pairs = { "bfd=on", targets, 3, cut, pair_out, pair_lost };
 	struct page p = { 0 };
 	FILE *f = open_memstream(&p.text, &p.len);
 
@@ -467,15 +476,32 @@ START_TEST(test_html_batch)
 	ck_assert_int_eq(ers_html_write_batch(f, "bfd-study", combos, 2, &pairs, 1, 0), ERS_OK);
 	fclose(f);
 	ck_assert(strstr(p.text, "<h1>ersim batch: bfd-study</h1>"));
-	/* runs, never, median, 95th percentile, worst (nearest rank) */
+	/* runs, never, median, 95th percentile, worst (nearest rank), then
+	 * the traffic lost with its unit and the availability in percent */
 	ck_assert(strstr(p.text, "<tr><th>bfd=on</th><td class=\"n\">5</td><td class=\"n\">1</td>"
 			 "<td class=\"n\">300.0 ms</td><td class=\"n\">900.0 ms</td>"
 			 "<td class=\"n\">900.0 ms</td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">3.7 GB</td><td class=\"n\">99.953%</td></tr>"));
 	ck_assert(strstr(p.text, "<td class=\"n\">3</td><td class=\"n\">0</td>"
 			 "<td class=\"n\">178.000 s</td><td class=\"n\">181.000 s</td>"
-			 "<td class=\"n\">181.000 s</td></tr>"));
-	ck_assert(strstr(p.text, "1 of 3 pairs cut reachability."));
-	ck_assert_uint_eq(count(p.text, "<td class=\"no\">cut</td>"), 2);
+			 "<td class=\"n\">181.000 s</td><td class=\"n\">0 B</td>"
+			 "<td class=\"n\">-</td></tr>"));
+	ck_assert_ptr_null(strstr(p.text, "3662847889"));
+	/* the failure sets ranked by impact, the worst linked to its report */
+	ck_assert(strstr(p.text, "3 failure sets run; the 2 with the most impact"));
+	ck_assert(strstr(p.text, "<td>link:er-ams/primary + link:er-ams/secondary</td>"
+			 "<td class=\"n no\">300.200 s</td><td class=\"n\">300.200 s</td>"
+			 "<td class=\"n\">6.6 GB</td><td class=\"n\">2 of 2</td><td class=\"no\">NO</td>"
+			 "<td><a href=\"pairs-runs/run-1.html\">run report</a></td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">1.5 MB</td><td class=\"n\">1 of 2</td>"
+			 "<td class=\"yes\">yes</td><td class=\"na\">-</td>"));
+	/* the pair matrix: coloured by outage while down, not only the end */
+	ck_assert(strstr(p.text, "2 of 3 pairs interrupted traffic while they were down "
+			 "(worst outage 300.200 s, 6.6 GB lost in all); 1 cut reachability"));
+	ck_assert_uint_eq(count(p.text, "<td class=\"n p-cut\""), 2);
+	ck_assert_uint_eq(count(p.text, "<td class=\"n p-short\" title=\"outage 400.0 ms, 1.5 MB lost\">"
+				"400.0 ms<br>1.5 MB</td>"), 2);
+	ck_assert_uint_eq(count(p.text, "<td class=\"n p-none\">no outage</td>"), 2);
 	need("gnuplot", "gnuplot-nox");
 	ck_assert(strstr(p.text, "data-name=\"outage CDF\">\n<svg"));
 	ck_assert(strstr(p.text, "data-name=\"convergence CDF\">\n<svg"));
@@ -576,28 +602,37 @@ END_TEST
 
 /* ---- ersim run --report ---- */
 
-static int run_ersim(const char *const *args)
+/* Run the built ersim with args; its stdout goes to out (a file path)
+ * or nowhere, its stderr nowhere. Returns the exit code. */
+static int run_ersim_to(const char *const *args, const char *out)
 {
 	const char *bin = getenv("ERSIM") ? getenv("ERSIM") : "build/ersim";
-	const char *argv[16] = { "ersim" };
+	const char *argv[20] = { "ersim" };
 	int status, fd;
 	pid_t pid;
 
 	ck_assert_msg(access(bin, X_OK) == 0, "set ERSIM to the built ersim ('%s')", bin);
-	for (size_t i = 0; args[i] && i < 14; i++)
+	for (size_t i = 0; args[i] && i < 18; i++)
 		argv[i + 1] = args[i];
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
 		dup2(fd, 2);
+		if (out)
+			fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status));
 	return WEXITSTATUS(status);
+}
+
+static int run_ersim(const char *const *args)
+{
+	return run_ersim_to(args, NULL);
 }
 
 static char *slurp(const char *path)
@@ -650,6 +685,68 @@ START_TEST(test_cli_run_report)
 }
 END_TEST
 
+/* The N-2 batch of the bundled default scenario restores every pair
+ * after five minutes, so every run ends reachable: the page must still
+ * show which pairs cut the traffic while they were down and for how long,
+ * rank the failure sets, and link the worst to their own reports,
+ * simulated again and matching the batch's numbers. */
+START_TEST(test_cli_batch_report_runs)
+{
+	char db[128], page[128], sum[128], run0[160], run2[160], runs[160];
+	const char *args[] = { "batch", "scenarios/experiments/n2-default.xml", "--db", db, "-q",
+			       "-j", "2", "--report", page, "--report-runs", "worst:2", NULL };
+	const char *no_report[] = { "batch", "scenarios/experiments/n2-default.xml", "--db", db,
+				    "--report-runs", "worst:2", NULL };
+	const char *bad_spec[] = { "batch", "scenarios/experiments/n2-default.xml", "--db", db,
+				   "--report", page, "--report-runs", "best:2", NULL };
+	char *html, *text, *r0;
+	struct stat st;
+
+	make_dir();
+	snprintf(db, sizeof db, "%s/n2.db", tmpdir);
+	snprintf(page, sizeof page, "%s/n2.html", tmpdir);
+	snprintf(sum, sizeof sum, "%s/summary.txt", tmpdir);
+	snprintf(run0, sizeof run0, "%s/n2-runs/run-0.html", tmpdir);
+	snprintf(run2, sizeof run2, "%s/n2-runs/run-2.html", tmpdir);
+	snprintf(runs, sizeof runs, "%s/n2-runs/run-7.html", tmpdir);
+	ck_assert_int_eq(run_ersim(no_report), 2);
+	ck_assert_int_eq(run_ersim(bad_spec), 2);
+	ck_assert_int_eq(run_ersim_to(args, sum), 0);
+	html = slurp(page);
+	/* the end state is all reachable, the pairs were not harmless */
+	ck_assert_msg(strstr(html, "22 of 28 pairs interrupted traffic while they were down "
+			     "(worst outage 303.045 s, 173.3 GB lost in all); 0 cut reachability"),
+		      "%s", html);
+	ck_assert_uint_eq(count(html, "<td class=\"n p-severe\""), 2 * 21);
+	ck_assert_uint_eq(count(html, "<td class=\"n p-short\""), 2 * 1);
+	ck_assert_uint_eq(count(html, "<td class=\"n p-cut\""), 0);
+	/* ranked by traffic lost; the two worst link to their reports */
+	ck_assert(strstr(html, "<tr><td class=\"n\">1</td><td>link:er-ams/primary + "
+			 "link:er-ams/secondary</td><td class=\"n no\">302.277 s</td>"));
+	ck_assert(strstr(html, "<a href=\"n2-runs/run-0.html\">run report</a>"));
+	ck_assert(strstr(html, "<a href=\"n2-runs/run-2.html\">run report</a>"));
+	ck_assert_uint_eq(count(html, ">run report</a>"), 2);
+	ck_assert_ptr_null(strstr(html, "3662847889"));
+	assert_no_urls(html);
+	/* the run reports exist, and nothing beyond the worst two */
+	r0 = slurp(run0);
+	ck_assert(strstr(r0, "<title>ersim report: default</title>"));
+	ck_assert(strstr(r0, "302.277 s"));	/* the same outage as in the batch */
+	ck_assert(strstr(r0, "data-name=\"paths of flow app\""));
+	ck_assert_int_eq(stat(run2, &st), 0);
+	ck_assert_int_ne(stat(runs, &st), 0);
+	/* the text summary carries units */
+	text = slurp(sum);
+	ck_assert_msg(strstr(text, "  flow.lost_bytes app                  28       3.7 GB"
+			     "          0 B      11.3 GB      11.3 GB      11.3 GB\n"), "%s", text);
+	ck_assert_msg(strstr(text, "  flow.outage_s app                    28     97.676 s"), "%s", text);
+	free(text);
+	free(r0);
+	free(html);
+	rm_dir();
+}
+END_TEST
+
 Suite *make_html_suite(void)
 {
 	Suite *s = suite_create("html");
@@ -668,6 +765,7 @@ Suite *make_html_suite(void)
 	tcase_add_test(tc, test_plot_run_missing_program);
 	tcase_add_test(tc, test_plot_run_pipes_large_input);
 	tcase_add_test(tc, test_cli_run_report);
+	tcase_add_test(tc, test_cli_batch_report_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
