@@ -130,12 +130,14 @@ static const char style[] =
 	"#pic-status{font-size:.8em;color:#777;margin-top:30px}\n"
 	"td.p-none{background:#eaf6ea}td.p-short{background:#fff3b0}td.p-long{background:#ffc680}\n"
 	"td.p-severe{background:#f08070}td.p-cut{background:#a01010;color:#fff;font-weight:bold}\n"
-	"table.pairs td{font-size:.85em;white-space:nowrap}\n"
+	"table.pairs td{font-size:.85em;white-space:nowrap}div.scroll{overflow-x:auto}\n"
 	"footer{margin-top:30px;color:#777;font-size:.8em}\n";
 
 /* Runs in the browser when the page is laid out: every figure.pic must
  * hold an svg with drawing elements, of a real size, inside the page,
- * whose content stays inside its own viewBox (not cut off). */
+ * whose content stays inside its own viewBox (not cut off); the path,
+ * ranking and pair tables must not be empty nor run past the page's
+ * edge (a wide pair matrix sits in a scrolling box instead). */
 static const char check_script[] =
 	"<script>\n(function(){\n"
 	"var bad=[],ok=0,W=document.documentElement.clientWidth;\n"
@@ -153,6 +155,11 @@ static const char check_script[] =
 	" if(vb&&vb.width>0&&(b.x<vb.x-2||b.y<vb.y-2||b.x+b.width>vb.x+vb.width+2||"
 	"b.y+b.height>vb.y+vb.height+2)){bad.push(name+': cut off');return;}\n"
 	" ok++;});\n"
+	"document.querySelectorAll('table.paths,table.ranked,table.pairs').forEach(function(t){\n"
+	" var r=t.getBoundingClientRect();\n"
+	" if(r.width<10||r.height<10){bad.push('table '+t.className+': empty');return;}\n"
+	" if(!t.closest('.scroll')&&(r.left<-1||r.right>W+1))"
+	"bad.push('table '+t.className+': wider than the page');});\n"
 	"var msg=bad.length?'pictures FAILED: '+bad.join('; '):'pictures ok: '+ok;\n"
 	"document.getElementById('pic-status').textContent=msg;\n"
 	"document.title=msg+' | '+document.title;\n"
@@ -2081,7 +2088,7 @@ static void pair_table(FILE *f, const struct ers_html_pair_matrix *m)
 		fprintf(f, "<p class=\"sub\">%zu of %zu pairs cut reachability at the end.</p>\n",
 			cuts, run);
 	}
-	fputs("<table class=\"pairs\">\n<tr><th></th>", f);
+	fputs("<div class=\"scroll\"><table class=\"pairs\">\n<tr><th></th>", f);
 	for (size_t j = 0; j < n; j++)
 		elem(f, "<th>", m->targets[j], "</th>");
 	fputs("</tr>\n", f);
@@ -2095,7 +2102,7 @@ static void pair_table(FILE *f, const struct ers_html_pair_matrix *m)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 enum ers_err ers_html_write_batch(FILE *out, const char *title,
