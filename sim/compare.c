@@ -763,7 +763,8 @@ static char *render_window(const struct ers_result *r, const struct ers_flow_res
 			continue;
 		ers_report_time(whole || start > from ? start : from, a, sizeof a);
 		ers_report_time(end < to ? end : to > r->end ? r->end : to, z, sizeof z);
-		a[strlen(a) - 2] = '\0';
+		if (strlen(a) > 2)
+			a[strlen(a) - 2] = '\0';	/* one unit for both ends */
 		lines = canonical_paths(&f->paths[lo], hi - lo);
 		ok = lines != NULL;
 		if (ok)

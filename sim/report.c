@@ -285,7 +285,8 @@ static void interval_text(const struct ers_result *r,
 
 	ers_report_time(f->paths[lo].from, a, sizeof a);
 	ers_report_time(to, b, sizeof b);
-	a[strlen(a) - 2] = '\0';	/* one unit for both ends */
+	if (strlen(a) > 2)
+		a[strlen(a) - 2] = '\0';	/* one unit for both ends */
 	snprintf(buf, n, "%s-%s", a, b);
 }
 
