@@ -9,12 +9,16 @@
 # tables, ersim warns on stderr, and the tests that check pictures fail.
 set -eu
 PKGS="gcc make pkg-config libigraph-dev libxml2-dev check libjansson-dev libsqlite3-dev"
-PKGS="$PKGS graphviz gnuplot-nox"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
+# The renderers count as present when their program is on PATH, whatever
+# package brought it (gnuplot-x11 or gnuplot-qt serve as well as -nox).
+command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
+command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
+
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing$missing" >&2
