@@ -193,7 +193,7 @@ static void trim(struct ers_result *r)
 	for (size_t i = 0; i < r->n_flows; i++) {
 		struct ers_flow_result *f = &r->flows[i];
 		for (size_t k = 0; k < f->n_paths; k++)
-			ers_strv_free(f->paths[k].nodes, f->paths[k].n_nodes);
+			ers_path_entry_release(&f->paths[k]);
 		free(f->paths);
 		f->paths = NULL;
 		f->n_paths = 0;

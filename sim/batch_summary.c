@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "ersim/batch.h"
+#include "ersim/report.h"
 #include "ersim/util.h"
 
 #define N_WORST 5
@@ -58,13 +59,19 @@ static double pct(const struct series *s, double p)
 	return s->v[k ? k - 1 : 0];
 }
 
+/* A value with its unit: "0.733 s", "4.6 MB" (SI, as the run report),
+ * "40.0%" for utilisation; counts and the reachable fraction bare. */
 static const char *fmt(const char *column, double v, char *buf, size_t n)
 {
 	size_t len = strlen(column);
 
 	if (len > 2 && !strcmp(column + len - 2, "_s"))
-		snprintf(buf, n, "%.3f", v);
-	else if (!strcmp(column, "max_utilization") || !strcmp(column, "final_reachable"))
+		snprintf(buf, n, "%.3f s", v);
+	else if (!strcmp(column, "lost_bytes"))
+		ers_report_bytes(v > 0 ? (uint64_t)llround(v) : 0, buf, n);
+	else if (!strcmp(column, "max_utilization"))
+		snprintf(buf, n, "%.1f%%", v * 100);
+	else if (!strcmp(column, "final_reachable"))
 		snprintf(buf, n, "%.3f", v);
 	else
 		snprintf(buf, n, "%.0f", v);
@@ -121,10 +128,11 @@ static void print_row(FILE *out, const char *label, const char *column, struct s
 	}
 	for (size_t i = 0; i < s->n; i++)
 		sum += s->v[i];
-	snprintf(b[0], sizeof b[0], "%.3f", sum / (double)s->n);
 	if (strcmp(column, "max_utilization") && strcmp(column, "final_reachable") &&
-	    !strstr(column, "_s"))
-		snprintf(b[0], sizeof b[0], "%.1f", sum / (double)s->n);
+	    !strstr(column, "_s") && strcmp(column, "lost_bytes"))
+		snprintf(b[0], sizeof b[0], "%.1f", sum / (double)s->n);	/* counts */
+	else
+		fmt(column, sum / (double)s->n, b[0], sizeof b[0]);
 	fprintf(out, "  %-32s %6zu %12s %12s %12s %12s %12s\n", label, s->n, b[0],
 		fmt(column, pct(s, 0.50), b[1], sizeof b[1]),
 		fmt(column, pct(s, 0.95), b[2], sizeof b[2]),
@@ -209,6 +217,28 @@ static bool print_worst(FILE *out, sqlite3 *db, const struct ers_measure *m, lon
 	return true;
 }
 
+/* Random failures: the share of flow time (from initial convergence to
+ * the end of each run) without outage, over every run and flow. */
+static void print_availability(FILE *out, sqlite3 *db, long long combo)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT total(f.outage_s), total(r.end_s - "
+			       "r.initial_convergence_s), count(*) FROM flows f JOIN runs r ON "
+			       "r.id = f.run_id WHERE r.combo = ?1 AND r.status = 'ok' AND "
+			       "r.failure = 'random'", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, combo);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 2) > 0 &&
+	    sqlite3_column_double(st, 1) > 0) {
+		double a = 1.0 - sqlite3_column_double(st, 0) / sqlite3_column_double(st, 1);
+
+		fprintf(out, "  availability (flow time without outage): %.3f%%\n",
+			a >= 1.0 ? 100.0 : fmin(a * 100, 99.999));
+	}
+	sqlite3_finalize(st);
+}
+
 static bool print_combo(FILE *out, sqlite3 *db, sqlite3_stmt *row,
 			const struct ers_measure *ms, size_t n_ms)
 {
@@ -224,6 +254,8 @@ static bool print_combo(FILE *out, sqlite3 *db, sqlite3_stmt *row,
 		"p95", "p99", "max");
 	for (size_t i = 0; i < n_ms && ok; i++)
 		ok = print_measure(out, db, &ms[i], combo);
+	if (ok)
+		print_availability(out, db, combo);
 	if (ok && n_ms)
 		ok = print_worst(out, db, &ms[0], combo);
 	return ok;

@@ -29,6 +29,7 @@ struct batch_args {
 	const char *db;
 	const char *csv;
 	const char *report;		/* --report FILE.html */
+	size_t report_worst;		/* --report-runs worst:N; 0 = none */
 	unsigned jobs;
 	unsigned shard, n_shards;	/* 0-based shard */
 	bool retry_failed;
@@ -113,6 +114,20 @@ static int parse_shard(struct batch_args *a, const char *v)
 	return 0;
 }
 
+/* --report-runs worst:N: the N worst runs of each combination get their
+ * own run report, linked from the batch page. */
+static int parse_report_runs(struct batch_args *a, const char *v)
+{
+	const char *why = NULL;
+	uint64_t n;
+
+	if (strncmp(v, "worst:", 6) || ers_parse_uint(v + 6, 1, 1000, &n, &why) != ERS_OK)
+		return ers_usage_error(CMD, "bad --report-runs '%s': expected worst:N with "
+				       "1 <= N <= 1000", v);
+	a->report_worst = (size_t)n;
+	return 0;
+}
+
 static int parse_jobs(struct batch_args *a, const char *v)
 {
 	const char *why = NULL;
@@ -124,12 +139,13 @@ static int parse_jobs(struct batch_args *a, const char *v)
 	return 0;
 }
 
-enum { OPT_DB = 256, OPT_CSV, OPT_REPORT, OPT_SHARD, OPT_RETRY };
+enum { OPT_DB = 256, OPT_CSV, OPT_REPORT, OPT_SHARD, OPT_RETRY, OPT_REPORT_RUNS };
 
 const struct option ers_batch_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "report-runs", required_argument, NULL, OPT_REPORT_RUNS },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "retry-failed", no_argument, NULL, OPT_RETRY },
@@ -163,6 +179,9 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 		case OPT_SHARD:
 			rc = parse_shard(a, p.arg);
 			break;
+		case OPT_REPORT_RUNS:
+			rc = parse_report_runs(a, p.arg);
+			break;
 		case 'j':
 			rc = parse_jobs(a, p.arg);
 			break;
@@ -180,6 +199,8 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 		return rc;
 	if (!a->experiment)
 		return ers_usage_error(CMD, "no experiment file given");
+	if (a->report_worst && !a->report)
+		return ers_usage_error(CMD, "--report-runs needs --report FILE.html");
 	return 0;
 }
 
@@ -205,9 +226,44 @@ static enum ers_err csv_writer(const void *ctx, FILE *f, struct ers_diag *d)
 	return ers_batch_db_csv((struct ers_batch_db *)ctx, f, d);
 }
 
+struct report_ctx {
+	struct ers_batch_db *db;
+	struct ers_batch_report_opts opts;
+};
+
 static enum ers_err report_writer(const void *ctx, FILE *f, struct ers_diag *d)
 {
-	return ers_batch_report((struct ers_batch_db *)ctx, f, d);
+	const struct report_ctx *c = ctx;
+
+	return ers_batch_report_with(c->db, &c->opts, f, d);
+}
+
+/* --report, after (with --report-runs) the worst runs' own reports in
+ * FILE-runs/, so that the page's links lead somewhere. */
+static int write_report(const struct batch_args *a, const struct ers_experiment *e,
+			struct ers_batch_db *db, struct ers_diag *d)
+{
+	struct report_ctx c = { db, { NULL, a->report_worst } };
+	char *dir = NULL, *link = NULL;
+	int code = 0;
+
+	if (a->report_worst) {
+		dir = ers_batch_report_runs_dir(a->report);
+		link = ers_batch_report_runs_link(a->report);
+		if (!dir || !link)
+			code = ers_err_exit_code(ers_diag_add(d, ERS_ENOMEM, NULL, 0, NULL,
+							      "out of memory"));
+		else if (ers_batch_report_runs(db, e, dir, a->report_worst, d) != ERS_OK)
+			code = 3;
+		if (code)
+			ers_diag_print(d, stderr);
+		c.opts.runs_link = link;
+	}
+	if (!code)
+		code = ers_write_atomic(CMD, a->report, report_writer, &c, d);
+	free(dir);
+	free(link);
+	return code;
 }
 
 /* Run what is missing: MPI ranks when started under mpirun with several
@@ -222,8 +278,8 @@ static enum ers_err execute(struct ers_experiment *e, struct ers_batch_db *db,
 	return ers_batch_pool_run(e, db, o, n_run, d);
 }
 
-static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_path,
-		  size_t n_run, struct ers_diag *d)
+static int finish(struct batch_args *a, const struct ers_experiment *e,
+		  struct ers_batch_db *db, const char *db_path, size_t n_run, struct ers_diag *d)
 {
 	size_t done, failed, total;
 	int code = 0;
@@ -242,7 +298,7 @@ static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_
 	if (!code && a->csv)
 		code = ers_write_atomic(CMD, a->csv, csv_writer, db, d);
 	if (!code && a->report)
-		code = ers_write_atomic(CMD, a->report, report_writer, db, d);
+		code = write_report(a, e, db, d);
 	if (failed)
 		fprintf(stderr, "ersim batch: %zu run%s failed; their errors are in the runs "
 			"table of '%s' (--retry-failed runs them again)\n", failed, ers_s(failed),
@@ -274,7 +330,7 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 		ers_diag_print(d, stderr);
 		code = 3;
 	} else {
-		code = finish(a, db, db_path, n_run, d);
+		code = finish(a, e, db, db_path, n_run, d);
 	}
 	ers_batch_db_close(db);
 	return code;

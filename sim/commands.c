@@ -83,6 +83,9 @@ static const struct ers_opt_help batch_opts[] = {
 	  "(times in seconds, lost traffic in bytes)", "--csv runs.csv", false },
 	{ "report", 0, "FILE.html", "write a self-contained HTML page of the "
 	  "summary and its charts", "--report batch.html", false },
+	{ "report-runs", 0, "worst:N", "with --report: run the N worst runs of "
+	  "each combination again and link their own run reports (FILE-runs/) "
+	  "from the page, 1 <= N <= 1000", "--report batch.html --report-runs worst:3", false },
 	{ "shard", 0, "K/N", "run only slice K of N (1 <= K <= N): the runs with "
 	  "id mod N = K - 1; combine the shards with 'ersim merge'", "--shard 3/10", false },
 	{ "retry-failed", 0, NULL, "first forget the runs that failed, so they run "

@@ -603,8 +603,53 @@ static char *moment_name(const struct builder *b, const struct shared *ev, size_
 	return s;
 }
 
+/* The paths f held in the window [from, to), one group after the other,
+ * each as its canonical lines under the part of the window it held
+ * ("5.000-7.997 s" then "100%  a > b (no route)"): a drain or a blackhole
+ * inside the window shows, not only the state at its end. With whole set,
+ * the one group shown keeps its own start (the moment before an event). */
+static char *render_window(const struct ers_result *r, const struct ers_flow_result *f,
+			   ers_time_t from, ers_time_t to, bool whole)
+{
+	char *s = NULL, a[32], z[32];
+	size_t len = 0, lo, hi;
+	FILE *out = open_memstream(&s, &len);
+	bool ok = out != NULL;
+
+	for (lo = 0; ok && lo < f->n_paths; lo = hi) {
+		ers_time_t start = f->paths[lo].from, end;
+		char *lines;
+
+		for (hi = lo + 1; hi < f->n_paths && f->paths[hi].from == start; hi++)
+			;
+		end = hi < f->n_paths ? f->paths[hi].from : r->end;
+		if (start >= to || (end <= from && hi < f->n_paths))
+			continue;
+		ers_report_time(whole || start > from ? start : from, a, sizeof a);
+		ers_report_time(end < to ? end : to > r->end ? r->end : to, z, sizeof z);
+		if (strlen(a) > 2)
+			a[strlen(a) - 2] = '\0';	/* one unit for both ends */
+		lines = canonical_paths(&f->paths[lo], hi - lo);
+		ok = lines != NULL;
+		if (ok)
+			fprintf(out, "%s-%s\n%s", a, z, lines);
+		free(lines);
+	}
+	if (out && (fclose(out) || !ok)) {
+		free(s);
+		return NULL;
+	}
+	if (s && len && s[len - 1] == '\n')
+		s[len - 1] = '\0';
+	return s && *s ? s : (free(s), strdup("(no path)"));
+}
+
+/* The cell of moment m: the paths in force at its end (t) for comparing
+ * routers' choices, and as text every path of its window (from the event
+ * that opens it; the moment before the first event is one instant). */
 static void path_cell(struct builder *b, struct ers_cmp_cell *cell,
-		      const struct ers_flow_result *f, ers_time_t t)
+		      const struct ers_result *res, const struct ers_flow_result *f,
+		      ers_time_t from, ers_time_t t)
 {
 	size_t first, n;
 
@@ -612,7 +657,7 @@ static void path_cell(struct builder *b, struct ers_cmp_cell *cell,
 	cell->present = true;
 	cell->paths = f->paths + first;
 	cell->n_paths = n;
-	cell->text = check(b, render_paths(cell->paths, n));
+	cell->text = check(b, render_window(res, f, from > 0 ? from : t - 1, t, from <= 0));
 }
 
 static void explain_cell(struct builder *b, struct ers_cmp_row *r, size_t j,
@@ -643,8 +688,12 @@ static void path_rows(struct builder *b, const struct shared *ev, const struct s
 							       ERS_CMP_PATHSET, 0) : NULL;
 			free(name);
 			for (size_t j = 0; r && j < b->n; j++) {
+				/* the window opens at this column's event */
+				ers_time_t from = m ? b->in[j].res->events[ev->idx[(m - 1) * b->n + j]].at : 0;
+
 				t[j] = moment_time(b->in, ev, b->n, j, m);
-				path_cell(b, &r->cells[j], &b->in[j].res->flows[ix[j]], t[j]);
+				path_cell(b, &r->cells[j], b->in[j].res,
+					  &b->in[j].res->flows[ix[j]], from, t[j]);
 			}
 			for (size_t j = 1; r && j < b->n && !b->err; j++) {
 				char *ca = canonical_paths(r->cells[0].paths, r->cells[0].n_paths);
@@ -658,6 +707,8 @@ static void path_rows(struct builder *b, const struct shared *ev, const struct s
 					r->differs = true;
 					explain_cell(b, r, j, &b->in[0].res->flows[ix[0]],
 						     &b->in[j].res->flows[ix[j]], t);
+				} else if (!cells_equal(ERS_CMP_PATHSET, &r->cells[0], &r->cells[j])) {
+					r->differs = true;	/* same end, not the same way */
 				}
 				free(ca);
 				free(cj);
@@ -1263,7 +1314,7 @@ enum ers_err ers_compare_check(struct ers_comparison *c, const struct ers_fail_o
 static const char *const section_titles[] = {
 	[ERS_CMP_EVENTS] = "events (matched by target and time; detection and convergence after the event)",
 	[ERS_CMP_FLOWS] = "flows",
-	[ERS_CMP_PATHS] = "paths (before the first event and after each)",
+	[ERS_CMP_PATHS] = "paths (before the first event, and every path after each until the next)",
 	[ERS_CMP_REACH] = "reachability at the end: pairs that differ",
 	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (as ersim analyze)",
 	[ERS_CMP_BOM] = "bill of materials (counts; no prices: list prices are not confirmed)",
@@ -1491,7 +1542,8 @@ static void write_path_row(const struct ers_comparison *c, const struct ers_cmp_
 		const struct ers_cmp_cell *x = &r->cells[j];
 		if (!x->diverge && !cells_equal(ERS_CMP_PATHSET, &r->cells[0], x)) {
 			write_lines(c->cols[j].label, x->text ? x->text : "", out);
-			fprintf(out, "          same routers' choices as A; shares or status differ\n");
+			fprintf(out, "          same paths as A at the end; the paths on the way "
+				"or how long they held differ\n");
 			continue;
 		}
 		if (!x->diverge) {

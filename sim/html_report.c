@@ -33,6 +33,7 @@ struct page {
 	FILE *out;
 	unsigned flags;
 	unsigned n_pics;		/* pictures placed, for unique id prefixes */
+	unsigned hinted;		/* bit r: install hint for renderer r given */
 	enum ers_err err;		/* first ENOMEM met */
 };
 
@@ -120,14 +121,22 @@ static const char style[] =
 	"th{background:#eef2f8}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"td.yes{background:#eaf6ea}td.no{background:#f8c9c4;font-weight:bold}td.na{color:#999}\n"
 	"td.best{font-weight:bold;background:#eaf6ea}td.path{font-family:monospace;font-size:.95em}\n"
+	"span.hop{font-family:sans-serif;font-size:.85em;color:#555}span.hop.vpn{color:#b00;font-weight:bold}\n"
+	"span.hop.global-reach{color:#7b3fa0;font-weight:bold}\n"
+	"span.sw{display:inline-block;width:12px;height:12px;vertical-align:middle;border:1px solid #666}\n"
 	"figure.pic{margin:8px 0 16px}figure.pic svg{display:block;max-width:100%;height:auto}\n"
 	"figcaption{color:#555;font-size:.85em;margin-top:4px}\n"
 	"p.note{border-left:4px solid #e0a000;background:#fff6dd;padding:8px 12px;margin:8px 0}\n"
+	"td.p-none{background:#eaf6ea}td.p-short{background:#fff3b0}td.p-long{background:#ffc680}\n"
+	"td.p-severe{background:#f08070}td.p-cut{background:#a01010;color:#fff;font-weight:bold}\n"
+	"table.pairs td{font-size:.85em;white-space:nowrap}div.scroll{overflow-x:auto}\n"
 	"footer{margin-top:30px;color:#777;font-size:.8em}\n";
 
 /* Runs in the browser when the page is laid out: every figure.pic must
  * hold an svg with drawing elements, of a real size, inside the page,
- * whose content stays inside its own viewBox (not cut off). The verdict
+ * whose content stays inside its own viewBox (not cut off); the path,
+ * ranking and pair tables must not be empty nor run past the page's
+ * edge (a wide pair matrix sits in a scrolling box instead). The verdict
  * goes into <html data-pictures="..."> for tests/browser/run.sh, out of
  * the reader's sight. */
 static const char check_script[] =
@@ -147,6 +156,11 @@ static const char check_script[] =
 	" if(vb&&vb.width>0&&(b.x<vb.x-2||b.y<vb.y-2||b.x+b.width>vb.x+vb.width+2||"
 	"b.y+b.height>vb.y+vb.height+2)){bad.push(name+': cut off');return;}\n"
 	" ok++;});\n"
+	"document.querySelectorAll('table.paths,table.ranked,table.pairs').forEach(function(t){\n"
+	" var r=t.getBoundingClientRect();\n"
+	" if(r.width<10||r.height<10){bad.push('table '+t.className+': empty');return;}\n"
+	" if(!t.closest('.scroll')&&(r.left<-1||r.right>W+1))"
+	"bad.push('table '+t.className+': wider than the page');});\n"
 	"var msg=bad.length?'pictures FAILED: '+bad.join('; '):'pictures ok: '+ok;\n"
 	"document.documentElement.setAttribute('data-pictures',msg);\n"	/* for the test, not shown */
 	"})();\n</script>\n";
@@ -195,6 +209,34 @@ static bool renderer_ok(const struct page *p, enum renderer r)
 	return exe != NULL;
 }
 
+static void note_missing(struct page *p, const char *name, const char *why);
+
+/* A picture the user expected is not in the page: say so on stderr too,
+ * where it cannot go unnoticed (the page's note alone did), with once per
+ * page the Debian package that provides the renderer. Not when the caller
+ * asked for the renderer to be left out (ERS_HTML_NO_DOT, ...). */
+static void warn_missing(struct page *p, const char *name, const char *why,
+			 enum renderer r)
+{
+	fprintf(stderr, "ersim: warning: %s not drawn: %s\n", name, why);
+	if (p->hinted & (1u << r))
+		return;
+	p->hinted |= 1u << r;
+	fprintf(stderr, "ersim: note: install the Debian package %s "
+		"(tools/deps.sh does) to draw the %s\n",
+		r == R_DOT ? "graphviz" : "gnuplot-nox",
+		r == R_DOT ? "topology" : "charts");
+}
+
+/* Not drawn because the renderer is absent: page note, and a warning
+ * unless the caller turned the renderer off. */
+static void renderer_absent(struct page *p, const char *name, enum renderer r)
+{
+	note_missing(p, name, renderer_missing(r));
+	if (!(p->flags & (r == R_DOT ? ERS_HTML_NO_DOT : ERS_HTML_NO_GNUPLOT)))
+		warn_missing(p, name, renderer_missing(r), r);
+}
+
 static void note_missing(struct page *p, const char *name, const char *why)
 {
 	fputs("<p class=\"note pic-missing\" data-name=\"", p->out);
@@ -209,12 +251,13 @@ static void note_missing(struct page *p, const char *name, const char *why)
 /* Place a rendered picture, or the note saying why there is none. Takes
  * ownership of svg and why. */
 static void put_picture(struct page *p, const char *name, enum ers_err rc, char *svg,
-			char *why, const char *caption)
+			char *why, const char *caption, enum renderer r)
 {
 	if (rc == ERS_ENOMEM && p->err == ERS_OK)
 		p->err = ERS_ENOMEM;
 	if (rc != ERS_OK || !svg) {
 		note_missing(p, name, why ? why : "out of memory");
+		warn_missing(p, name, why ? why : "out of memory", r);
 	} else {
 		fputs("<figure class=\"pic\" data-name=\"", p->out);
 		esc(p->out, name);
@@ -241,17 +284,17 @@ static void picture(struct page *p, const char *name, enum renderer r, const cha
 	enum ers_err rc;
 
 	if (!renderer_ok(p, r)) {
-		note_missing(p, name, renderer_missing(r));
+		renderer_absent(p, name, r);
 		return;
 	}
 	if (!input) {
-		put_picture(p, name, ERS_ENOMEM, NULL, NULL, NULL);
+		put_picture(p, name, ERS_ENOMEM, NULL, NULL, NULL, r);
 		return;
 	}
 	next_prefix(p, prefix, sizeof prefix);
 	rc = r == R_DOT ? ers_plot_dot(input, prefix, &svg, &why) :
 		ers_plot_gnuplot(input, prefix, &svg, &why);
-	put_picture(p, name, rc, svg, why, caption);
+	put_picture(p, name, rc, svg, why, caption, r);
 }
 
 /* ---- timelines ---- */
@@ -995,6 +1038,10 @@ static void path_cell(FILE *f, const struct ers_path_entry *p)
 	esc(f, pc);
 	fputs("</td><td class=\"path\">", f);
 	for (size_t i = 0; i < p->n_nodes; i++) {
+		if (i && p->hops)
+			fprintf(f, " &gt; <span class=\"hop %s\">%s</span>",
+				ers_hop_kind_str(p->hops[i - 1]),
+				ers_hop_kind_label(p->hops[i - 1]));
 		fputs(i ? " &gt; " : "", f);
 		esc(f, p->nodes[i]);
 	}
@@ -1003,33 +1050,230 @@ static void path_cell(FILE *f, const struct ers_path_entry *p)
 	fputs("</td>", f);
 }
 
-/* The path group in force at t (latest from < t; <= t with inclusive). */
-static void group_at(const struct ers_flow_result *fl, ers_time_t t, bool inclusive,
-		     size_t *lo, size_t *hi)
-{
-	size_t end = 0;
+/* ---- path timelines ---- */
 
-	while (end < fl->n_paths &&
-	       (fl->paths[end].from < t || (inclusive && fl->paths[end].from <= t)))
-		end++;
-	*lo = *hi = end;
-	while (*lo > 0 && fl->paths[*lo - 1].from == fl->paths[end - 1].from)
-		(*lo)--;
+/* A flow's path history cut into groups (the ECMP set in force from one
+ * moment until the next), each with a colour: groups holding the same
+ * paths share one, so a path taken again after a restore is recognised.
+ * Undelivered groups are red whatever they are. */
+struct path_hist {
+	size_t *lo;			/* first entry of group g; lo[n] = n_paths */
+	size_t *colour;			/* palette index of group g */
+	size_t n;
+};
+
+static const char *const path_palette[] = {
+	"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#bcbd22", "#e377c2",
+};
+#define PATH_RED "#d62728"
+
+static bool entry_equal(const struct ers_path_entry *a, const struct ers_path_entry *b)
+{
+	if (a->n_nodes != b->n_nodes || a->share != b->share || a->status != b->status ||
+	    !a->hops != !b->hops)
+		return false;
+	for (size_t i = 0; i < a->n_nodes; i++)
+		if (strcmp(a->nodes[i], b->nodes[i]) ||
+		    (a->hops && i + 1 < a->n_nodes && a->hops[i] != b->hops[i]))
+			return false;
+	return true;
 }
 
-static void path_rows(FILE *f, const struct ers_flow_result *fl, const char *label,
-		      size_t lo, size_t hi)
+static bool hist_equal(const struct ers_flow_result *f, const struct path_hist *h,
+		       size_t g1, size_t g2)
 {
-	if (lo == hi) {
-		fputs("<tr><td></td>", f);
-		td(f, NULL, label);
-		fputs("<td class=\"n\">-</td><td class=\"path\">(no path)</td></tr>\n", f);
+	size_t n1 = h->lo[g1 + 1] - h->lo[g1], n2 = h->lo[g2 + 1] - h->lo[g2];
+
+	if (n1 != n2)
+		return false;
+	for (size_t i = 0; i < n1; i++)
+		if (!entry_equal(&f->paths[h->lo[g1] + i], &f->paths[h->lo[g2] + i]))
+			return false;
+	return true;
+}
+
+static bool group_delivered(const struct ers_flow_result *f, const struct path_hist *h,
+			    size_t g)
+{
+	for (size_t i = h->lo[g]; i < h->lo[g + 1]; i++)
+		if (f->paths[i].status != ERS_PATH_DELIVERED)
+			return false;
+	return true;
+}
+
+static const char *group_colour(const struct ers_flow_result *f, const struct path_hist *h,
+				size_t g)
+{
+	if (!group_delivered(f, h, g))
+		return PATH_RED;
+	return path_palette[h->colour[g] % (sizeof path_palette / sizeof path_palette[0])];
+}
+
+static bool path_hist_build(struct path_hist *h, const struct ers_flow_result *f)
+{
+	size_t n_colours = 0;
+
+	memset(h, 0, sizeof *h);
+	h->lo = malloc((f->n_paths + 1) * sizeof *h->lo);
+	h->colour = malloc((f->n_paths + 1) * sizeof *h->colour);
+	if (!h->lo || !h->colour)
+		return false;
+	for (size_t i = 0; i < f->n_paths; i++)
+		if (!i || f->paths[i].from != f->paths[i - 1].from)
+			h->lo[h->n++] = i;
+	h->lo[h->n] = f->n_paths;
+	for (size_t g = 0; g < h->n; g++) {
+		size_t e = 0;
+
+		while (e < g && !hist_equal(f, h, e, g))
+			e++;
+		h->colour[g] = e < g ? h->colour[e] : n_colours++;
 	}
-	for (size_t i = lo; i < hi; i++) {
-		fputs("<tr><td></td>", f);
-		td(f, NULL, i == lo ? label : "");
-		path_cell(f, &fl->paths[i]);
-		fputs("</tr>\n", f);
+	return true;
+}
+
+static void path_hist_release(struct path_hist *h)
+{
+	free(h->lo);
+	free(h->colour);
+}
+
+static ers_time_t group_until(const struct ers_result *r, const struct ers_flow_result *f,
+			      const struct path_hist *h, size_t g)
+{
+	return g + 1 < h->n ? f->paths[h->lo[g + 1]].from : r->end;
+}
+
+/* A round tick step giving at most about ten ticks over span seconds. */
+static double tick_step(double span)
+{
+	double step = 1e-3;
+
+	while (span / step > 10) {
+		if (span / (step * 2) <= 10)
+			return step * 2;
+		if (span / (step * 5) <= 10)
+			return step * 5;
+		step *= 10;
+	}
+	return step;
+}
+
+#define PT_LEFT 10.0
+#define PT_WIDTH (PAGE_WIDTH - 20.0)
+
+static double pt_x(const struct ers_result *r, ers_time_t t)
+{
+	double end = secs(r->end) > 0 ? secs(r->end) : 1;
+
+	return PT_LEFT + PT_WIDTH * (secs(t) / end);
+}
+
+/* The bar: one rectangle per interval in its path's colour (at least two
+ * pixels wide, so a 1 ms blackhole stays visible), the events as grey
+ * lines, a seconds axis below. Drawn here, not by gnuplot: it is only
+ * rectangles, and needs no renderer. */
+static void path_svg(FILE *f, const struct ers_result *r, const struct ers_flow_result *fl,
+		     const struct path_hist *h)
+{
+	double end = secs(r->end) > 0 ? secs(r->end) : 1, step = tick_step(end);
+	char a[32], b[32];
+
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d 64\" "
+		"width=\"%d\" height=\"64\" font-family=\"sans-serif\" font-size=\"12\">\n",
+		PAGE_WIDTH, PAGE_WIDTH);
+	fprintf(f, "<rect x=\"%.1f\" y=\"8\" width=\"%.1f\" height=\"26\" fill=\"#f0f0f0\" "
+		"stroke=\"#999\"/>\n", PT_LEFT, PT_WIDTH);
+	for (size_t g = 0; g < h->n; g++) {
+		ers_time_t from = fl->paths[h->lo[g]].from, to = group_until(r, fl, h, g);
+		double x0 = pt_x(r, from), w = pt_x(r, to) - x0;
+
+		if (w < 2)
+			w = 2;
+		if (x0 + w > PT_LEFT + PT_WIDTH)
+			x0 = PT_LEFT + PT_WIDTH - w;
+		fprintf(f, "<rect class=\"iv\" x=\"%.2f\" y=\"8\" width=\"%.2f\" height=\"26\" "
+			"fill=\"%s\"><title>", x0, w, group_colour(fl, h, g));
+		ers_report_time(from, a, sizeof a);
+		ers_report_time(to, b, sizeof b);
+		fprintf(f, "%s to %s: path %zu%s</title></rect>\n", a, b, h->colour[g] + 1,
+			group_delivered(fl, h, g) ? "" : " (not delivered)");
+	}
+	for (size_t i = 0; i < r->n_events; i++)
+		fprintf(f, "<line x1=\"%.2f\" y1=\"4\" x2=\"%.2f\" y2=\"38\" stroke=\"#333\" "
+			"stroke-dasharray=\"3,2\"/>\n", pt_x(r, r->events[i].at),
+			pt_x(r, r->events[i].at));
+	for (double t = 0; t <= end + 1e-9; t += step) {
+		double x = PT_LEFT + PT_WIDTH * t / end;
+		const char *anchor = t == 0 ? "start" : x > PT_LEFT + PT_WIDTH - 30 ? "end" : "middle";
+
+		fprintf(f, "<line x1=\"%.2f\" y1=\"34\" x2=\"%.2f\" y2=\"40\" stroke=\"#555\"/>"
+			"<text x=\"%.2f\" y=\"54\" text-anchor=\"%s\" fill=\"#333\">%g s</text>\n",
+			x, x, x, anchor, t);
+	}
+	fputs("</svg>\n", f);
+}
+
+/* One row per ECMP member of each interval, like the text report. */
+static void path_interval_rows(FILE *f, const struct ers_result *r,
+			       const struct ers_flow_result *fl, const struct path_hist *h)
+{
+	char a[32], b[32], d[32];
+
+	for (size_t g = 0; g < h->n; g++) {
+		ers_time_t from = fl->paths[h->lo[g]].from, to = group_until(r, fl, h, g);
+
+		for (size_t i = h->lo[g]; i < h->lo[g + 1]; i++) {
+			fputs("<tr>", f);
+			if (i == h->lo[g]) {
+				fprintf(f, "<td><span class=\"sw\" style=\"background:%s\"></span> "
+					"%zu</td>", group_colour(fl, h, g), h->colour[g] + 1);
+				ers_report_time(from, a, sizeof a);
+				ers_report_time(to, b, sizeof b);
+				fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%s</td>", a, b);
+				td(f, "n", ers_report_time(to - from, d, sizeof d));
+			} else {
+				fputs("<td></td><td></td><td></td><td></td>", f);
+			}
+			path_cell(f, &fl->paths[i]);
+			fputs("</tr>\n", f);
+		}
+	}
+}
+
+/* Per flow: its paths as a coloured bar over the run, then every interval
+ * with the path it held and the kind of each hop. */
+static void paths_section(struct page *p, const struct ers_result *r)
+{
+	static const char *const cols[] = { "path", "from", "until", "held", "share",
+		"route (kind of each hop)" };
+	char name[300];
+
+	for (size_t i = 0; i < r->n_flows; i++) {
+		const struct ers_flow_result *fl = &r->flows[i];
+		struct path_hist h;
+
+		elem(p->out, "<h3>", fl->id, "</h3>\n");
+		if (!path_hist_build(&h, fl)) {
+			path_hist_release(&h);
+			p->err = ERS_ENOMEM;
+			return;
+		}
+		if (h.n) {
+			snprintf(name, sizeof name, "paths of flow %s", fl->id);
+			fputs("<figure class=\"pic paths\" data-name=\"", p->out);
+			esc(p->out, name);
+			fputs("\">\n", p->out);
+			path_svg(p->out, r, fl, &h);
+			fputs("<figcaption>Which path the flow took when: each colour is one path "
+			      "(numbered as in the table), red: not delivered (no route or a loop); "
+			      "dashed lines: the events.</figcaption>\n</figure>\n", p->out);
+		}
+		fputs("<table class=\"paths\">\n", p->out);
+		th_row(p->out, cols, 6);
+		path_interval_rows(p->out, r, fl, &h);
+		fputs("</table>\n", p->out);
+		path_hist_release(&h);
 	}
 }
 
@@ -1047,7 +1291,6 @@ static void flows_table(FILE *f, const struct ers_result *r)
 	th_row(f, cols, 9);
 	for (size_t i = 0; i < r->n_flows; i++) {
 		const struct ers_flow_result *fl = &r->flows[i];
-		size_t lo, hi;
 
 		fputs("<tr>", f);
 		elem(f, "<td><b>", fl->id, "</b></td><td>");
@@ -1065,12 +1308,6 @@ static void flows_table(FILE *f, const struct ers_result *r)
 		td(f, "n", b[3]);
 		td(f, NULL, fl->max_utilization_link ? fl->max_utilization_link : "-");
 		fputs("</tr>\n", f);
-		if (r->n_events) {
-			group_at(fl, r->events[0].at, false, &lo, &hi);
-			path_rows(f, fl, "before", lo, hi);
-		}
-		group_at(fl, ERS_TIME_MAX, true, &lo, &hi);
-		path_rows(f, fl, r->n_events ? "final" : "path", lo, hi);
 	}
 	fputs("</table>\n", f);
 }
@@ -1300,7 +1537,7 @@ static void topology_section(struct page *p, const char *name, const struct ers_
 		return;
 	}
 	if (!renderer_ok(p, R_DOT)) {
-		note_missing(p, name, renderer_missing(R_DOT));
+		renderer_absent(p, name, R_DOT);
 		return;
 	}
 	dot = ers_html_topology_dot(s, cat);
@@ -1346,7 +1583,7 @@ enum ers_err ers_html_write_run(FILE *out, const struct ers_result *r,
 				const struct ers_scenario *s,
 				const struct ers_catalog *cat, unsigned flags)
 {
-	struct page p = { out, flags, 0, ERS_OK };
+	struct page p = { .out = out, .flags = flags, .err = ERS_OK };
 	char title[300], b[32];
 
 	snprintf(title, sizeof title, "ersim report: %s", r->scenario ? r->scenario : "");
@@ -1369,6 +1606,7 @@ enum ers_err ers_html_write_run(FILE *out, const struct ers_result *r,
 	events_table(out, r);
 	fputs("<h2>Flows and paths</h2>\n", out);
 	flows_table(out, r);
+	paths_section(&p, r);
 	fputs("<h2>Notices</h2>\n", out);
 	notices_table(out, r);
 	fputs("<h2>Reachability at the end</h2>\n<p class=\"sub\">Rows from, columns to.</p>\n",
@@ -1560,7 +1798,7 @@ enum ers_err ers_html_write_compare(FILE *out, const struct ers_result *const *r
 				    const struct ers_catalog *const *cats,
 				    unsigned flags)
 {
-	struct page p = { out, flags, 0, ERS_OK };
+	struct page p = { .out = out, .flags = flags, .err = ERS_OK };
 	char name[300];
 
 	page_begin(&p, "ersim comparison");
@@ -1648,16 +1886,91 @@ static void stat_cells(FILE *f, const double *v, size_t n_in, bool *oom)
 	free(s);
 }
 
+static bool any_availability(const struct ers_html_combo *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(c[i].availability))
+			return true;
+	return false;
+}
+
+/* "99.953%": availability keeps its digits, 100% only when it is. */
+static void availability_text(double a, char *buf, size_t n)
+{
+	if (isnan(a))
+		snprintf(buf, n, "-");
+	else if (a >= 1.0)
+		snprintf(buf, n, "100%%");
+	else
+		snprintf(buf, n, "%.3f%%", fmin(a * 100, 99.999));
+}
+
 static void batch_summary(FILE *f, const struct ers_html_combo *c, size_t n, bool *oom)
 {
-	fputs("<table class=\"batch\">\n<tr><th rowspan=\"2\">combination</th>"
-	      "<th colspan=\"5\">outage per run</th><th colspan=\"5\">convergence per event</th></tr>\n"
-	      "<tr><th>runs</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th>"
-	      "<th>events</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th></tr>\n", f);
+	bool avail = any_availability(c, n);
+	char b[40];
+
+	fprintf(f, "<table class=\"batch\">\n<tr><th rowspan=\"2\">combination</th>"
+		"<th colspan=\"5\">outage per run</th><th colspan=\"5\">convergence per event</th>"
+		"<th rowspan=\"2\">traffic lost<br>(all runs)</th>%s</tr>\n"
+		"<tr><th>runs</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th>"
+		"<th>events</th><th>never</th><th>median</th><th>95th pct</th><th>worst</th></tr>\n",
+		avail ? "<th rowspan=\"2\">availability<br>(flow time without outage)</th>" : "");
 	for (size_t i = 0; i < n; i++) {
 		elem(f, "<tr><th>", c[i].label, "</th>");
 		stat_cells(f, c[i].outage_s, c[i].n_outage, oom);
 		stat_cells(f, c[i].convergence_s, c[i].n_convergence, oom);
+		td(f, "n", ers_report_bytes((uint64_t)llround(c[i].lost_bytes), b, sizeof b));
+		if (avail) {
+			availability_text(c[i].availability, b, sizeof b);
+			td(f, "n", b);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* Each combination's failure sets, worst first: what a reviewer opens
+ * first, with a link to the run's own report where one was written. */
+static void ranked_table(FILE *f, const struct ers_html_combo *c)
+{
+	static const char *const cols[] = { "#", "failure set", "worst outage", "worst down",
+		"traffic lost", "flows hit", "reachable at the end", "report" };
+	char b[5][40];
+
+	elem(f, "<h3>", c->label, "</h3>\n");
+	fprintf(f, "<p class=\"sub\">%zu failure set%s run; ", c->n_sets,
+		c->n_sets == 1 ? "" : "s");
+	if (c->n_ranked < c->n_sets)
+		fprintf(f, "the %zu with the most impact (traffic lost, then outage):</p>\n",
+			c->n_ranked);
+	else
+		fputs("ranked by impact (traffic lost, then outage):</p>\n", f);
+	fputs("<table class=\"ranked\">\n", f);
+	th_row(f, cols, 8);
+	for (size_t i = 0; i < c->n_ranked; i++) {
+		const struct ers_html_ranked *r = &c->ranked[i];
+
+		snprintf(b[0], sizeof b[0], "%zu", i + 1);
+		duration_text_html(r->outage_s, b[1], sizeof b[1]);
+		duration_text_html(r->down_s, b[2], sizeof b[2]);
+		ers_report_bytes((uint64_t)llround(r->lost_bytes), b[3], sizeof b[3]);
+		snprintf(b[4], sizeof b[4], "%u of %u", r->flows_hit, r->n_flows);
+		fputs("<tr>", f);
+		td(f, "n", b[0]);
+		td(f, NULL, r->failure);
+		td(f, r->outage_s > 0 ? "n no" : "n yes", b[1]);
+		td(f, "n", b[2]);
+		td(f, "n", b[3]);
+		td(f, "n", b[4]);
+		td(f, r->cut ? "no" : "yes", r->cut ? "NO" : "yes");
+		if (r->link) {
+			fputs("<td><a href=\"", f);
+			esc(f, r->link);
+			fputs("\">run report</a></td>", f);
+		} else {
+			td(f, "na", "-");
+		}
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -1703,33 +2016,92 @@ static char *cdf_script(const struct ers_html_combo *c, size_t n, bool outage)
 	return script;
 }
 
+/* The colour class of a pair's cell: by the outage it caused. */
+static const char *pair_class(double outage, signed char cut)
+{
+	if (cut == 1)
+		return "p-cut";
+	if (isnan(outage) || outage <= 0)
+		return "p-none";
+	if (outage < 1)
+		return "p-short";
+	if (outage < 60)
+		return "p-long";
+	return "p-severe";
+}
+
+static void pair_cell(FILE *f, const struct ers_html_pair_matrix *m, size_t k)
+{
+	double out = m->outage_s ? m->outage_s[k] : NAN;
+	double lost = m->lost_bytes ? m->lost_bytes[k] : NAN;
+	char t[40], l[40];
+
+	if (m->cut[k] < 0) {
+		td(f, "na", "-");
+		return;
+	}
+	if (isnan(out)) {	/* only the end state is known */
+		td(f, m->cut[k] ? "no" : "yes", m->cut[k] ? "cut" : "ok");
+		return;
+	}
+	if (out <= 0 && !m->cut[k]) {
+		td(f, "n p-none", "no outage");
+		return;
+	}
+	duration_text_html(out, t, sizeof t);
+	ers_report_bytes(isnan(lost) ? 0 : (uint64_t)llround(lost), l, sizeof l);
+	fprintf(f, "<td class=\"n %s\" title=\"outage %s, %s lost%s\">%s%s<br>%s</td>",
+		pair_class(out, m->cut[k]), t, l, m->cut[k] ? ", unreachable at the end" : "",
+		t, m->cut[k] ? " (cut)" : "", l);
+}
+
 static void pair_table(FILE *f, const struct ers_html_pair_matrix *m)
 {
-	size_t n = m->n_targets, cuts = 0;
+	size_t n = m->n_targets, cuts = 0, hit = 0, run = 0;
+	double worst = 0, lost = 0;
+	char t[40], l[40];
 
 	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			cuts += m->cut[i * n + j] == 1;
+		for (size_t j = i + 1; j < n; j++) {
+			size_t k = i * n + j;
+
+			if (m->cut[k] < 0)
+				continue;
+			run++;
+			cuts += m->cut[k] == 1;
+			if (m->outage_s && m->outage_s[k] > 0) {
+				hit++;
+				worst = fmax(worst, m->outage_s[k]);
+			}
+			if (m->lost_bytes && !isnan(m->lost_bytes[k]))
+				lost += m->lost_bytes[k];
+		}
 	elem(f, "<h3>", m->label, "</h3>\n");
-	fprintf(f, "<p class=\"sub\">%zu of %zu pairs cut reachability.</p>\n", cuts,
-		n * (n - 1) / 2);
-	fputs("<table class=\"pairs\">\n<tr><th></th>", f);
+	if (m->outage_s) {
+		duration_text_html(worst, t, sizeof t);
+		ers_report_bytes((uint64_t)llround(lost), l, sizeof l);
+		fprintf(f, "<p class=\"sub\">%zu of %zu pairs interrupted traffic while they were "
+			"down (worst outage %s, %s lost in all); %zu cut reachability for good "
+			"(unreachable at the end of the run).</p>\n", hit, run, t, l, cuts);
+	} else {
+		fprintf(f, "<p class=\"sub\">%zu of %zu pairs cut reachability at the end.</p>\n",
+			cuts, run);
+	}
+	fputs("<div class=\"scroll\"><table class=\"pairs\">\n<tr><th></th>", f);
 	for (size_t j = 0; j < n; j++)
 		elem(f, "<th>", m->targets[j], "</th>");
 	fputs("</tr>\n", f);
 	for (size_t i = 0; i < n; i++) {
 		elem(f, "<tr><th>", m->targets[i], "</th>");
 		for (size_t j = 0; j < n; j++) {
-			signed char c = m->cut[i * n + j];
-
-			if (i == j || c < 0)
+			if (i == j)
 				td(f, "na", "-");
 			else
-				td(f, c ? "no" : "yes", c ? "cut" : "ok");
+				pair_cell(f, m, i * n + j);
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 enum ers_err ers_html_write_batch(FILE *out, const char *title,
@@ -1737,7 +2109,7 @@ enum ers_err ers_html_write_batch(FILE *out, const char *title,
 				  const struct ers_html_pair_matrix *pairs, size_t n_pairs,
 				  unsigned flags)
 {
-	struct page p = { out, flags, 0, ERS_OK };
+	struct page p = { .out = out, .flags = flags, .err = ERS_OK };
 	char heading[300];
 	bool oom = false;
 
@@ -1754,9 +2126,14 @@ enum ers_err ers_html_write_batch(FILE *out, const char *title,
 			"further left is better.");
 		free(script);
 	}
+	fputs("<h2>Failure sets ranked by impact</h2>\n", out);
+	for (size_t i = 0; i < n_combos; i++)
+		ranked_table(out, &combos[i]);
 	if (n_pairs)
-		fputs("<h2>Pair failures</h2>\n<p class=\"sub\">Red: failing both targets cut "
-		      "reachability between some endpoints.</p>\n", out);
+		fputs("<h2>Pair failures</h2>\n<p class=\"sub\">Each cell: the worst flow outage "
+		      "while both targets were down, and the traffic lost. Green: no outage; "
+		      "yellow: under a second; orange: under a minute; red: a minute or more; "
+		      "dark red: some flow still unreachable at the end (cut).</p>\n", out);
 	for (size_t i = 0; i < n_pairs; i++)
 		pair_table(out, &pairs[i]);
 	if (oom && p.err == ERS_OK)

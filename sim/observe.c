@@ -318,6 +318,7 @@ struct walk {
 	const struct ers_flow_rec *f;
 	ers_rate_t rate;
 	struct ers_speaker *stack[MAX_HOPS];
+	enum ers_hop_kind via[MAX_HOPS];	/* via[i]: link from stack[i] to stack[i + 1] */
 	size_t depth;
 	struct ers_path_entry *out;	/* paths found */
 	size_t n_out, cap_out;
@@ -349,10 +350,18 @@ static void emit(struct walk *k, double share, enum ers_path_status st)
 		k->oom = true;
 		return;
 	}
+	e->hops = k->depth > 1 ? calloc(k->depth - 1, sizeof *e->hops) : NULL;
+	if (k->depth > 1 && !e->hops) {
+		free(e->nodes);
+		k->oom = true;
+		return;
+	}
 	for (size_t i = 0; i < k->depth; i++) {
 		e->nodes[i] = strdup(k->w->nodes[k->stack[i]->node].id);
 		if (!e->nodes[i])
 			k->oom = true;
+		if (i + 1 < k->depth)
+			e->hops[i] = k->via[i];
 	}
 	e->n_nodes = k->depth;
 	e->share = share;
@@ -404,6 +413,20 @@ static void add_decision(struct walk *k, const struct ers_speaker *s,
 	k->dec[k->n_dec++] = (struct ers_hop_decision){ s, l, prefix };
 }
 
+static enum ers_hop_kind hop_kind(enum ers_link_kind kind)
+{
+	switch (kind) {
+	case ERS_LINK_CIRCUIT:		return ERS_HOP_EXPRESSROUTE;
+	case ERS_LINK_ACCESS:		return ERS_HOP_ACCESS;
+	case ERS_LINK_INTERNAL:		return ERS_HOP_INTERNAL;
+	case ERS_LINK_SITE:		return ERS_HOP_SITE_LINK;
+	case ERS_LINK_BACKBONE:		return ERS_HOP_CONNECTION;
+	case ERS_LINK_GLOBAL_REACH:	return ERS_HOP_GLOBAL_REACH;
+	case ERS_LINK_VPN:		return ERS_HOP_VPN;
+	}
+	return ERS_HOP_UNKNOWN;
+}
+
 static void walk_from(struct walk *k, struct ers_speaker *s, double share)
 {
 	struct ers_world *w = k->w;
@@ -437,6 +460,7 @@ static void walk_from(struct walk *k, struct ers_speaker *s, double share)
 				continue;
 			}
 			add_load(k, s, ln, part);
+			k->via[k->depth - 1] = hop_kind(ln->kind);
 			walk_from(k, p->remote->self, part);
 		}
 	}
@@ -456,11 +480,8 @@ static void trace_flow(struct ers_world *w, const struct ers_flow_rec *f,
 
 static void free_paths(struct ers_path_entry *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < v[i].n_nodes; j++)
-			free(v[i].nodes[j]);
-		free(v[i].nodes);
-	}
+	for (size_t i = 0; i < n; i++)
+		ers_path_entry_release(&v[i]);
 	free(v);
 }
 
@@ -474,7 +495,8 @@ static bool same_paths(const struct ers_path_entry *a, size_t na,
 		    fabs(a[i].share - b[i].share) > 1e-12)
 			return false;
 		for (size_t j = 0; j < a[i].n_nodes; j++)
-			if (strcmp(a[i].nodes[j], b[i].nodes[j]))
+			if (strcmp(a[i].nodes[j], b[i].nodes[j]) ||
+			    (j + 1 < a[i].n_nodes && a[i].hops[j] != b[i].hops[j]))
 				return false;
 	}
 	return true;
@@ -518,10 +540,17 @@ static int record_paths(struct ers_flow_result *fr, const struct ers_path_entry 
 	for (size_t i = 0; i < n; i++) {
 		struct ers_path_entry *e = &h[fr->n_paths];
 		*e = v[i];
+		e->hops = NULL;
 		e->nodes = calloc(v[i].n_nodes ? v[i].n_nodes : 1, sizeof *e->nodes);
 		if (!e->nodes)
 			return -1;
 		fr->n_paths++;
+		if (v[i].n_nodes > 1) {
+			e->hops = malloc((v[i].n_nodes - 1) * sizeof *e->hops);
+			if (!e->hops)
+				return -1;
+			memcpy(e->hops, v[i].hops, (v[i].n_nodes - 1) * sizeof *e->hops);
+		}
 		for (size_t j = 0; j < v[i].n_nodes; j++)
 			if (!(e->nodes[j] = strdup(v[i].nodes[j])))
 				return -1;

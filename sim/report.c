@@ -4,7 +4,7 @@
  * every column as wide as its widest cell, two spaces apart, numbers
  * right-aligned, no trailing blanks. A row may instead be a "line": free
  * text under the row before it that does not widen any column (the paths
- * under each flow). Everything printed comes from the result in its own
+ * under each flow, one per interval it held, with the kind of each hop). Everything printed comes from the result in its own
  * order, which run.c makes stable (events by time, flows and endpoints in
  * scenario order), so equal results give equal reports.
  */
@@ -243,71 +243,81 @@ static enum ers_err print_events(const struct ers_result *r, FILE *out)
 	return rc;
 }
 
-/* The ECMP group of f's paths in force at time t (entries with the
- * latest from < t, or <= t when inclusive): [*lo, *hi). Empty if none. */
-static void path_group(const struct ers_flow_result *f, ers_time_t t,
-		       bool inclusive, size_t *lo, size_t *hi)
-{
-	size_t end = 0;
-
-	while (end < f->n_paths &&
-	       (f->paths[end].from < t || (inclusive && f->paths[end].from <= t)))
-		end++;
-	*hi = end;
-	*lo = end;
-	while (*lo > 0 && f->paths[*lo - 1].from == f->paths[end - 1].from)
-		(*lo)--;
-}
-
-static bool path_equal(const struct ers_path_entry *a, const struct ers_path_entry *b)
-{
-	if (a->n_nodes != b->n_nodes || a->share != b->share || a->status != b->status)
-		return false;
-	for (size_t i = 0; i < a->n_nodes; i++)
-		if (strcmp(a->nodes[i], b->nodes[i]))
-			return false;
-	return true;
-}
-
-static bool group_equal(const struct ers_flow_result *f, size_t lo1, size_t hi1,
-			size_t lo2, size_t hi2)
-{
-	if (hi1 - lo1 != hi2 - lo2)
-		return false;
-	for (size_t i = 0; i < hi1 - lo1; i++)
-		if (!path_equal(&f->paths[lo1 + i], &f->paths[lo2 + i]))
-			return false;
-	return true;
-}
-
-/* "a > b > c", with " (no route)" or " (loop)" when not delivered. */
+/* "a > b > c", or with hop kinds "a > ExpressRoute > b > VPN > c"; with
+ * " (no route)" or " (loop)" when not delivered. */
 static void path_text(const struct ers_path_entry *p, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < p->n_nodes && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " > " : "",
-					p->nodes[i]);
+	for (size_t i = 0; i < p->n_nodes && len < n; i++) {
+		if (i && p->hops)
+			len += (size_t)snprintf(buf + len, n - len, " > %s",
+						ers_hop_kind_label(p->hops[i - 1]));
+		if (len < n)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s",
+						i ? " > " : "", p->nodes[i]);
+	}
 	if (len < n && p->status == ERS_PATH_BLACKHOLE)
 		snprintf(buf + len, n - len, " (no route)");
 	else if (len < n && p->status == ERS_PATH_LOOP)
 		snprintf(buf + len, n - len, " (loop)");
 }
 
-static void flow_paths(struct table *t, const struct ers_flow_result *f,
-		       const char *label, size_t lo, size_t hi)
+/* The end of the ECMP group starting at paths[lo]: entries sharing its
+ * from. */
+static size_t group_end(const struct ers_flow_result *f, size_t lo)
 {
-	char text[2048], pc[16];
+	size_t hi = lo + 1;
 
-	if (lo == hi) {
-		table_line(t, "    %-7s %5s  (no path)", label, "-");
+	while (hi < f->n_paths && f->paths[hi].from == f->paths[lo].from)
+		hi++;
+	return hi;
+}
+
+/* "60.900-239.088 s": from the group's start to the next group's, or to
+ * the end of the run. */
+static void interval_text(const struct ers_result *r,
+			  const struct ers_flow_result *f, size_t lo,
+			  char *buf, size_t n)
+{
+	size_t hi = group_end(f, lo);
+	ers_time_t to = hi < f->n_paths ? f->paths[hi].from : r->end;
+	char a[32], b[32];
+
+	ers_report_time(f->paths[lo].from, a, sizeof a);
+	ers_report_time(to, b, sizeof b);
+	if (strlen(a) > 2)
+		a[strlen(a) - 2] = '\0';	/* one unit for both ends */
+	snprintf(buf, n, "%s-%s", a, b);
+}
+
+/* Every path the flow took, in time order, one line per ECMP member
+ * under the interval it held; a path taken again after a restore gets a
+ * line per interval, so the lines read as the flow's timeline. */
+static void flow_paths(struct table *t, const struct ers_result *r,
+		       const struct ers_flow_result *f)
+{
+	char text[2048], pc[16], iv[80];
+	int w = 0;
+
+	if (!f->n_paths) {
+		table_line(t, "    (no path)");
 		return;
 	}
-	for (size_t i = lo; i < hi; i++) {
-		path_text(&f->paths[i], text, sizeof text);
-		table_line(t, "    %-7s %5s  %s", i == lo ? label : "",
-			   percent(f->paths[i].share, pc, sizeof pc), text);
+	for (size_t lo = 0; lo < f->n_paths; lo = group_end(f, lo)) {
+		interval_text(r, f, lo, iv, sizeof iv);
+		if ((int)strlen(iv) > w)
+			w = (int)strlen(iv);
+	}
+	for (size_t lo = 0, hi; lo < f->n_paths; lo = hi) {
+		hi = group_end(f, lo);
+		interval_text(r, f, lo, iv, sizeof iv);
+		for (size_t i = lo; i < hi; i++) {
+			path_text(&f->paths[i], text, sizeof text);
+			table_line(t, "    %-*s %5s  %s", w, i == lo ? iv : "",
+				   percent(f->paths[i].share, pc, sizeof pc), text);
+		}
 	}
 }
 
@@ -315,7 +325,6 @@ static void flow_rows(struct table *t, const struct ers_result *r,
 		      const struct ers_flow_result *f)
 {
 	char ends[512], outage[32], down[32], lost[32], util[16];
-	size_t blo, bhi, flo, fhi;
 
 	snprintf(ends, sizeof ends, "%s -> %s", f->from, f->to);
 	snprintf(util, sizeof util, "%.1f%%", f->max_utilization * 100);
@@ -324,17 +333,7 @@ static void flow_rows(struct table *t, const struct ers_result *r,
 		  ers_report_bytes(f->lost_bytes, lost, sizeof lost),
 		  f->final_reachable ? "yes" : "NO", util,
 		  f->max_utilization_link ? f->max_utilization_link : "-");
-	path_group(f, ERS_TIME_MAX, true, &flo, &fhi);
-	if (!r->n_events) {
-		flow_paths(t, f, "path", flo, fhi);
-		return;
-	}
-	path_group(f, r->events[0].at, false, &blo, &bhi);
-	flow_paths(t, f, "before", blo, bhi);
-	if (bhi > blo && group_equal(f, blo, bhi, flo, fhi))
-		table_line(t, "    %-7s %5s  (same as before)", "final", "");
-	else
-		flow_paths(t, f, "final", flo, fhi);
+	flow_paths(t, r, f);
 }
 
 static enum ers_err print_flows(const struct ers_result *r, FILE *out)

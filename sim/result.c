@@ -83,13 +83,57 @@ bool ers_path_status_parse(const char *s, enum ers_path_status *out)
 	return false;
 }
 
+static const struct {
+	const char *name, *label;
+} hop_kinds[] = {
+	[ERS_HOP_UNKNOWN] = { "unknown", "?" },
+	[ERS_HOP_EXPRESSROUTE] = { "expressroute", "ExpressRoute" },
+	[ERS_HOP_ACCESS] = { "provider-access", "provider access" },
+	[ERS_HOP_INTERNAL] = { "internal", "internal" },
+	[ERS_HOP_SITE_LINK] = { "site-link", "site-link" },
+	[ERS_HOP_CONNECTION] = { "connection", "connection" },
+	[ERS_HOP_GLOBAL_REACH] = { "global-reach", "Global Reach" },
+	[ERS_HOP_VPN] = { "vpn", "VPN" },
+};
+
+#define N_HOP_KINDS (sizeof hop_kinds / sizeof hop_kinds[0])
+
+const char *ers_hop_kind_str(enum ers_hop_kind k)
+{
+	return (unsigned)k < N_HOP_KINDS ? hop_kinds[k].name : "unknown";
+}
+
+const char *ers_hop_kind_label(enum ers_hop_kind k)
+{
+	return (unsigned)k < N_HOP_KINDS ? hop_kinds[k].label : "?";
+}
+
+bool ers_hop_kind_parse(const char *s, enum ers_hop_kind *out)
+{
+	for (size_t i = 0; i < N_HOP_KINDS; i++)
+		if (!strcmp(s, hop_kinds[i].name)) {
+			*out = (enum ers_hop_kind)i;
+			return true;
+		}
+	return false;
+}
+
+void ers_path_entry_release(struct ers_path_entry *p)
+{
+	ers_strv_free(p->nodes, p->n_nodes);
+	free(p->hops);
+	p->nodes = NULL;
+	p->hops = NULL;
+	p->n_nodes = 0;
+}
+
 static void flow_release(struct ers_flow_result *f)
 {
 	free(f->id);
 	free(f->from);
 	free(f->to);
 	for (size_t i = 0; i < f->n_paths; i++)
-		ers_strv_free(f->paths[i].nodes, f->paths[i].n_nodes);
+		ers_path_entry_release(&f->paths[i]);
 	free(f->paths);
 	for (size_t i = 0; i < f->n_decisions; i++)
 		ers_decision_free(&f->decisions[i]);

@@ -106,6 +106,13 @@ static json_t *w_path(struct jw *w, const struct ers_path_entry *p)
 
 	put(w, o, "from_s", j_time(p->from));
 	put(w, o, "path", j_strv(w, p->nodes, p->n_nodes));
+	if (p->hops) {
+		json_t *hops = json_array();
+
+		for (size_t i = 0; i + 1 < p->n_nodes; i++)
+			push(w, hops, json_string(ers_hop_kind_str(p->hops[i])));
+		put(w, o, "hops", hops);
+	}
 	put(w, o, "share", j_real(p->share));
 	put(w, o, "status", json_string(ers_path_status_str(p->status)));
 	return o;
@@ -493,6 +500,27 @@ static bool read_event(struct jr *r, json_t *o, const char *w, void *elem)
 	       get_u64(r, o, w, "withdrawals", false, &e->withdrawals);
 }
 
+/* The optional "hops" of a path: one kind per hop, n_nodes - 1 of them;
+ * older documents have none and leave p->hops NULL. */
+static bool read_hops(struct jr *r, json_t *o, const char *w,
+		      struct ers_path_entry *p)
+{
+	json_t *a = get_array(r, o, w, "hops", true), *e;
+	size_t i;
+
+	if (!a)
+		return r->err == ERS_OK;
+	if (json_array_size(a) + 1 != p->n_nodes)
+		return bad(r, w, "hops", "must have one entry per hop of \"path\"");
+	if (!alloc_n(r, json_array_size(a), sizeof *p->hops, &p->hops))
+		return false;
+	json_array_foreach(a, i, e)
+		if (!json_is_string(e) ||
+		    !ers_hop_kind_parse(json_string_value(e), &p->hops[i]))
+			return bad(r, w, "hops", "must name hop kinds (\"expressroute\", \"vpn\", ...)");
+	return true;
+}
+
 static bool read_path(struct jr *r, json_t *o, const char *w,
 		      struct ers_path_entry *p)
 {
@@ -502,7 +530,8 @@ static bool read_path(struct jr *r, json_t *o, const char *w,
 		return bad(r, w, NULL, "must be an object");
 	if (!get_time(r, o, w, "from_s", false, &p->from) ||
 	    !get_strv(r, o, w, "path", &p->nodes, &p->n_nodes) ||
-	    !get_real(r, o, w, "share", &p->share))
+	    !get_real(r, o, w, "share", &p->share) ||
+	    !read_hops(r, o, w, p))
 		return false;
 	p->status = ERS_PATH_DELIVERED;
 	st = json_object_get(o, "status");

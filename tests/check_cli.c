@@ -613,7 +613,7 @@ static const struct usage_case {
 	{ { "analyze", SCN, SCN2 }, "ersim analyze: more than one scenario file" },
 	{ { "compare", SCN }, "ersim compare: needs at least two inputs to compare, got 1\n" },
 	{ { "compare", SCN, SCN2, "--fail-on" }, "ersim compare: option '--fail-on' needs a value\n" },
-	{ { "batch", EXP, "--re" }, "ersim batch: option '--re' is ambiguous (--report, --retry-failed)\n" },
+	{ { "batch", EXP, "--re" }, "ersim batch: option '--re' is ambiguous (--report, --report-runs, --retry-failed)\n" },
 	{ { "batch", EXP, "-j", "0" }, "ersim batch: bad -j '0'" },
 	{ { "batch", EXP, "-qz" }, "ersim batch: unknown option '-z'\n" },
 	{ { "batch" }, "ersim batch: no experiment file given\n" },

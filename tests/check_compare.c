@@ -107,6 +107,8 @@ START_TEST(test_compare_bfd_better_on_outage)
 	const struct ers_cmp_row *r = row(c, ERS_CMP_FLOWS, "app", "outage_s");
 	const struct ers_cmp_row *det = row(c, ERS_CMP_EVENTS,
 					    "5.000 s fail link:er-ams/primary", "detection_s");
+	const struct ers_cmp_row *after = row(c, ERS_CMP_PATHS, "app",
+					      "after 5.000 s fail link:er-ams/primary");
 	char *text = text_of(c, 0);
 
 	/* hold 3 s against BFD 300 ms x 3 */
@@ -117,13 +119,29 @@ START_TEST(test_compare_bfd_better_on_outage)
 	ck_assert_msg(line_has(text, "outage_s", "(better)"), "%s", text);
 	ck_assert_msg(line_has(text, "detection_s", "(better)"), "%s", text);
 	ck_assert_msg(strstr(text, "* app      outage_s"), "%s", text);
-	/* same paths, so the flows' paths are all "the same" */
-	ck_assert_msg(strstr(text, "the same in every column"), "%s", text);
+	/* the same path before the failure; after it, the same paths in
+	 * the end, but A's blackhole lasts until the 3 s hold timer fires */
+	ck_assert_msg(strstr(text, "  app  before 5.000 s fail link:er-ams/primary: "
+			     "the same in every column"), "%s", text);
+	ck_assert(after->differs);
+	for (size_t j = 0; j < 2; j++) {
+		double end = 0;
+
+		ck_assert_int_eq(sscanf(after->cells[j].text, "5.000-%lf s\n", &end), 1);
+		ck_assert_msg(strstr(after->cells[j].text, " s\n100%  contoso-dc/ce1 (no route)\n"),
+			      "%s", after->cells[j].text);
+		/* hold 3 s: blackholed more than 2 s; BFD: under a second */
+		ck_assert_msg(j ? end < 6.0 : end > 7.0, "%s", after->cells[j].text);
+	}
+	ck_assert_msg(strstr(text, "* app  after 5.000 s fail link:er-ams/primary\n"
+			     "      A   5.000-"), "%s", text);
+	ck_assert_msg(strstr(text, "same paths as A at the end; the paths on the way "
+			     "or how long they held differ"), "%s", text);
 	free(text);
 	text = text_of(c, ERS_CMP_ONLY_DIFF);
 	ck_assert_msg(!strstr(text, "reachable "), "equal rows hidden:\n%s", text);
-	ck_assert_msg(strstr(text, "paths (before the first event and after each): no differences"),
-		      "%s", text);
+	ck_assert_msg(!strstr(text, "before 5.000 s fail"), "equal rows hidden:\n%s", text);
+	ck_assert_msg(strstr(text, "* app  after 5.000 s fail"), "%s", text);
 	free(text);
 	ers_comparison_free(c);
 	column_free(&col[0]);
@@ -175,7 +193,15 @@ START_TEST(test_compare_path_reason_at_gateway)
 			 "hub-weu/gw chose frankfurt-1/a over amsterdam-1/a: weight 100 > 0");
 	ck_assert_msg(strstr(r->cells[1].reason, "hub-weu/gw chose amsterdam-1/a"), "%s",
 		      r->cells[1].reason);
-	ck_assert(!after->differs);	/* both on Amsterdam after er-fra fails */
+	/* both end on Amsterdam after er-fra fails, but A (on Frankfurt)
+	 * first blackholes the flow: the window shows it, not just the end */
+	ck_assert(after->differs);
+	ck_assert_ptr_null(after->cells[1].diverge);
+	ck_assert_msg(!strncmp(after->cells[0].text, "5.000-5.", 8) &&
+		      strstr(after->cells[0].text, " s\n 50%  hub-weu/gw > frankfurt-1/a (no route)\n"),
+		      "%s", after->cells[0].text);
+	ck_assert_msg(strstr(after->cells[1].text, "5.000-15.000 s\n 50%  hub-weu/gw > amsterdam-1/a"),
+		      "%s", after->cells[1].text);
 	ck_assert_msg(strstr(text, "diverges from A at hub-weu/gw"), "%s", text);
 	ck_assert_msg(strstr(text, "50%  hub-weu/gw > frankfurt-1/a > contoso-dc/ce1"), "%s", text);
 	free(text);

@@ -4,9 +4,12 @@
  * the tables, one timeline per flow, the event bars, no external URL,
  * and a visible note for each picture whose renderer is missing; the
  * compare and batch pages from plain inputs; `ersim run --report` through
- * the built binary ($ERSIM). Pictures are checked when Graphviz and
- * gnuplot are installed and replaced by notes otherwise, so the suite
- * passes either way; tests/browser/run.sh looks at them in a browser.
+ * the built binary ($ERSIM). The tests that check pictures need Graphviz
+ * and gnuplot and fail when they are missing (tools/deps.sh and .ci/run
+ * install them): a suite that passed without them would say nothing
+ * about the pictures. Missing renderers are simulated with
+ * ERS_HTML_NO_* or an empty PATH. tests/browser/run.sh looks at the
+ * pages in a browser.
  *
  * With ERS_HTML_SAMPLES=DIR the sample comparison and batch pages are
  * also written to DIR for the browser test.
@@ -25,6 +28,7 @@
 #include "ersim/html_report.h"
 #include "ersim/plot.h"
 #include "ersim/result.h"
+#include "test_util.h"
 
 static char *xstrdup(const char *s)
 {
@@ -135,12 +139,45 @@ static void assert_no_urls(const char *html)
 	}
 }
 
-static bool have(const char *prog)
+/* The renderer a test checks pictures of: its absence fails the test. */
+static void need(const char *prog, const char *package)
 {
 	char *p = ers_plot_find(prog);
 
+	ck_assert_msg(p != NULL, "'%s' not found on PATH: install the Debian package %s "
+		      "(tools/deps.sh does) to test the pictures", prog, package);
 	free(p);
-	return p != NULL;
+}
+
+/* Run fn(arg) with stderr sent to a file; returns what was written
+ * there (caller frees). */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+	char path[] = "/tmp/check_html_err.XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	char *text;
+	FILE *f;
+	long n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(saved, 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fdopen(fd, "r");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc((size_t)n + 1, 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(path);
+	return text;
 }
 
 /* A directory for temporary files, removed by rm_dir. */
@@ -190,7 +227,20 @@ START_TEST(test_html_run_tables_without_renderers)
 	ck_assert(strstr(p.text, "timeline of flow app not drawn: gnuplot not found"));
 	ck_assert(strstr(p.text, "timeline of flow replication not drawn: gnuplot not found"));
 	ck_assert(strstr(p.text, "event bars not drawn: gnuplot not found"));
-	ck_assert_uint_eq(count(p.text, "<figure"), 0);
+	/* the path timelines need no renderer: drawn here, one per flow */
+	ck_assert_uint_eq(count(p.text, "<figure"), 2);
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic paths\""), 2);
+	ck_assert(strstr(p.text, "data-name=\"paths of flow replication\""));
+	/* app: the ECMP pair until the failure was detected, then one path */
+	ck_assert(strstr(p.text, "<td class=\"n\">0.200 s</td><td class=\"n\">60.900 s</td>"
+			 "<td class=\"n\">60.700 s</td><td class=\"n\">50%</td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">60.900 s</td><td class=\"n\">600.000 s</td>"
+			 "<td class=\"n\">539.100 s</td><td class=\"n\">100%</td>"));
+	/* replication: blackholed from 60 s to the end, drawn red */
+	ck_assert(strstr(p.text, "<td class=\"n\">60.000 s</td><td class=\"n\">600.000 s</td>"
+			 "<td class=\"n\">540.000 s</td><td class=\"n\">100%</td>"
+			 "<td class=\"path\">ams-dc/ce1 <b>(no route)</b></td>"));
+	ck_assert_uint_eq(count(p.text, "fill=\"#d62728\"><title>60.000 s to 600.000 s"), 1);
 	/* the browser test's verdict goes into an attribute, never on screen */
 	ck_assert(strstr(p.text, "document.documentElement.setAttribute('data-pictures',msg)"));
 	ck_assert(!strstr(p.text, "pic-status") && !strstr(p.text, "document.title="));
@@ -207,8 +257,7 @@ START_TEST(test_html_run_pictures)
 	struct page p = { 0 };
 	FILE *f = open_memstream(&p.text, &p.len);
 
-	if (!have("gnuplot"))
-		goto out;	/* the notes are tested above */
+	need("gnuplot", "gnuplot-nox");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(ers_html_write_run(f, r, NULL, NULL, 0), ERS_OK);
 	fclose(f);
@@ -218,7 +267,8 @@ START_TEST(test_html_run_pictures)
 	ck_assert(strstr(p.text, "<figure class=\"pic\" data-name=\"timeline of flow replication\">\n<svg"));
 	ck_assert(strstr(p.text, "<figure class=\"pic\" data-name=\"event bars\">\n<svg"));
 	ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 3);
-	ck_assert_uint_eq(count(p.text, "<svg"), 3);
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic paths\""), 2);
+	ck_assert_uint_eq(count(p.text, "<svg"), 5);
 	/* the event bars name both events; ids are unique per picture */
 	ck_assert(strstr(p.text, "1. fail link:er-ams/primary @ 60.000 s"));
 	ck_assert(strstr(p.text, "2. restore link:er-ams/primary @ 300.000 s"));
@@ -227,16 +277,28 @@ START_TEST(test_html_run_pictures)
 	ck_assert_ptr_null(strstr(p.text, "<?xml"));
 	ck_assert_ptr_null(strstr(p.text, "<!DOCTYPE svg"));
 	assert_no_urls(p.text);
-out:
-	if (f)
-		fclose(f);
 	page_free(&p);
 	ers_result_free(r);
 }
 END_TEST
 
 /* With PATH pointing at an empty directory nothing can be drawn, but the
- * topology (from a real scenario) and every table are still there. */
+ * topology (from a real scenario) and every table are still there, and
+ * stderr says which pictures are missing and what to install. */
+struct run_page_args {
+	FILE *f;
+	const struct ers_result *r;
+	const struct ers_scenario *s;
+	const struct ers_catalog *cat;
+};
+
+static void write_run_page(void *arg)
+{
+	struct run_page_args *a = arg;
+
+	ck_assert_int_eq(ers_html_write_run(a->f, a->r, a->s, a->cat, 0), ERS_OK);
+}
+
 START_TEST(test_html_run_renderers_not_on_path)
 {
 	struct ers_scenario *s = NULL;
@@ -244,26 +306,33 @@ START_TEST(test_html_run_renderers_not_on_path)
 	struct ers_result *r = sample("max-resiliency", 900 * ERS_MS);
 	struct ers_diag d;
 	struct page p = { 0 };
-	char *old = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL;
-	FILE *f;
+	char *old = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL, *err;
+	struct run_page_args a;
 
 	make_dir();
 	ers_diag_init(&d);
 	ck_assert_int_eq(ers_scenario_open("scenarios/max-resiliency.xml", &s, &cat, &d), ERS_OK);
 	setenv("PATH", tmpdir, 1);
-	f = open_memstream(&p.text, &p.len);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(ers_html_write_run(f, r, s, cat, 0), ERS_OK);
-	fclose(f);
+	a = (struct run_page_args){ open_memstream(&p.text, &p.len), r, s, cat };
+	ck_assert_ptr_nonnull(a.f);
+	err = capture_stderr(write_run_page, &a);
+	fclose(a.f);
 	if (old)
 		setenv("PATH", old, 1);
 	ck_assert(strstr(p.text, "topology picture not drawn: Graphviz &#39;dot&#39; not found"));
 	ck_assert(strstr(p.text, "timeline of flow app not drawn: gnuplot not found"));
+	/* the same on stderr, with the packages to install, each once */
+	ck_assert(strstr(err, "ersim: warning: topology picture not drawn: Graphviz 'dot' not found\n"));
+	ck_assert(strstr(err, "ersim: warning: timeline of flow app not drawn: gnuplot not found\n"));
+	ck_assert(strstr(err, "ersim: warning: event bars not drawn: gnuplot not found\n"));
+	ck_assert_uint_eq(count(err, "install the Debian package graphviz"), 1);
+	ck_assert_uint_eq(count(err, "install the Debian package gnuplot-nox"), 1);
 	/* the design's inventory comes from the scenario */
 	ck_assert(strstr(p.text, "<table class=\"circuits\">"));
 	ck_assert(strstr(p.text, "<td>er-ams</td><td>Amsterdam</td>"));
 	ck_assert(strstr(p.text, "<table class=\"vnets\">"));
 	ck_assert(strstr(p.text, "<table class=\"events\">"));
+	free(err);
 	page_free(&p);
 	ers_result_free(r);
 	ers_scenario_free(s);
@@ -271,6 +340,33 @@ START_TEST(test_html_run_renderers_not_on_path)
 	ers_diag_release(&d);
 	free(old);
 	rm_dir();
+}
+END_TEST
+
+/* Renderers turned off by the caller are not warned about: that is a
+ * choice, not a broken installation. */
+static void write_run_page_no_renderers(void *arg)
+{
+	struct run_page_args *a = arg;
+
+	ck_assert_int_eq(ers_html_write_run(a->f, a->r, NULL, NULL,
+					    ERS_HTML_NO_DOT | ERS_HTML_NO_GNUPLOT), ERS_OK);
+}
+
+START_TEST(test_html_run_renderers_off_no_warning)
+{
+	struct ers_result *r = sample("two-sites", 900 * ERS_MS);
+	struct page p = { 0 };
+	struct run_page_args a = { open_memstream(&p.text, &p.len), r, NULL, NULL };
+	char *err;
+
+	ck_assert_ptr_nonnull(a.f);
+	err = capture_stderr(write_run_page_no_renderers, &a);
+	fclose(a.f);
+	ck_assert_str_eq(err, "");
+	free(err);
+	page_free(&p);
+	ers_result_free(r);
 }
 END_TEST
 
@@ -340,14 +436,11 @@ START_TEST(test_html_compare)
 			 "<td class=\"n\">175.000 s</td><td class=\"n best\">0.900 s</td></tr>"));
 	ck_assert(strstr(metrics, "<tr><th>routers</th><td class=\"n\">8</td><td class=\"n\">8</td></tr>"));
 	/* one timeline picture per flow id, with a panel per design */
-	if (have("gnuplot")) {
-		ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 2);
-		ck_assert(strstr(p.text, "data-name=\"timelines of flow app\""));
-		ck_assert(strstr(p.text, "hold timer: flow app"));
-		ck_assert(strstr(p.text, "BFD: flow app"));
-	} else {
-		ck_assert(strstr(p.text, "timelines of flow app not drawn: gnuplot not found"));
-	}
+	need("gnuplot", "gnuplot-nox");
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 2);
+	ck_assert(strstr(p.text, "data-name=\"timelines of flow app\""));
+	ck_assert(strstr(p.text, "hold timer: flow app"));
+	ck_assert(strstr(p.text, "BFD: flow app"));
 	assert_no_urls(p.text);
 	keep_sample(&p, "sample-compare.html");
 	page_free(&p);
@@ -364,12 +457,21 @@ START_TEST(test_html_batch)
 	static const double conv_b[] = { 176, 178, 181 };
 	static const char *const targets[] = { "link:er-ams/primary", "link:er-ams/secondary",
 					       "location:london" };
+	/* every pair ends reachable but one (its targets stay down); two of
+	 * the three interrupted traffic while down */
 	static const signed char cut[] = { -1, 1, 0, 1, -1, 0, 0, 0, -1 };
-	const struct ers_html_combo combos[] = {
-		{ "bfd=on", out_a, 5, conv_a, 4 },
-		{ "bfd=off", out_b, 4, conv_b, 3 },
+	static const double pair_out[] = { NAN, 300.2, 0.4, 300.2, NAN, 0, 0.4, 0, NAN };
+	static const double pair_lost[] = { NAN, 6.6e9, 1.5e6, 6.6e9, NAN, 0, 1.5e6, 0, NAN };
+	const struct ers_html_ranked ranked[] = {
+		{ "link:er-ams/primary + link:er-ams/secondary", 300.2, 300.2, 6.6e9, 2, 2, true,
+		  "pairs-runs/run-1.html" },
+		{ "link:er-ams/primary + location:london", 0.4, 0, 1.5e6, 1, 2, false, NULL },
 	};
-	const struct ers_html_pair_matrix pairs = { "bfd=on", targets, 3, cut };
+	const struct ers_html_combo combos[] = {
+		{ "bfd=on", out_a, 5, conv_a, 4, 3662847889.5, 0.99953, ranked, 2, 3 },
+		{ "bfd=off", out_b, 4, conv_b, 3, 0, NAN, NULL, 0, 0 },
+	};
+	const struct ers_html_pair_matrix pairs = { "bfd=on", targets, 3, cut, pair_out, pair_lost };
 	struct page p = { 0 };
 	FILE *f = open_memstream(&p.text, &p.len);
 
@@ -377,24 +479,68 @@ START_TEST(test_html_batch)
 	ck_assert_int_eq(ers_html_write_batch(f, "bfd-study", combos, 2, &pairs, 1, 0), ERS_OK);
 	fclose(f);
 	ck_assert(strstr(p.text, "<h1>ersim batch: bfd-study</h1>"));
-	/* runs, never, median, 95th percentile, worst (nearest rank) */
+	/* runs, never, median, 95th percentile, worst (nearest rank), then
+	 * the traffic lost with its unit and the availability in percent */
 	ck_assert(strstr(p.text, "<tr><th>bfd=on</th><td class=\"n\">5</td><td class=\"n\">1</td>"
 			 "<td class=\"n\">300.0 ms</td><td class=\"n\">900.0 ms</td>"
 			 "<td class=\"n\">900.0 ms</td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">3.7 GB</td><td class=\"n\">99.953%</td></tr>"));
 	ck_assert(strstr(p.text, "<td class=\"n\">3</td><td class=\"n\">0</td>"
 			 "<td class=\"n\">178.000 s</td><td class=\"n\">181.000 s</td>"
-			 "<td class=\"n\">181.000 s</td></tr>"));
-	ck_assert(strstr(p.text, "1 of 3 pairs cut reachability."));
-	ck_assert_uint_eq(count(p.text, "<td class=\"no\">cut</td>"), 2);
-	if (have("gnuplot")) {
-		ck_assert(strstr(p.text, "data-name=\"outage CDF\">\n<svg"));
-		ck_assert(strstr(p.text, "data-name=\"convergence CDF\">\n<svg"));
-	} else {
-		ck_assert(strstr(p.text, "outage CDF not drawn: gnuplot not found"));
-	}
+			 "<td class=\"n\">181.000 s</td><td class=\"n\">0 B</td>"
+			 "<td class=\"n\">-</td></tr>"));
+	ck_assert_ptr_null(strstr(p.text, "3662847889"));
+	/* the failure sets ranked by impact, the worst linked to its report */
+	ck_assert(strstr(p.text, "3 failure sets run; the 2 with the most impact"));
+	ck_assert(strstr(p.text, "<td>link:er-ams/primary + link:er-ams/secondary</td>"
+			 "<td class=\"n no\">300.200 s</td><td class=\"n\">300.200 s</td>"
+			 "<td class=\"n\">6.6 GB</td><td class=\"n\">2 of 2</td><td class=\"no\">NO</td>"
+			 "<td><a href=\"pairs-runs/run-1.html\">run report</a></td>"));
+	ck_assert(strstr(p.text, "<td class=\"n\">1.5 MB</td><td class=\"n\">1 of 2</td>"
+			 "<td class=\"yes\">yes</td><td class=\"na\">-</td>"));
+	/* the pair matrix: coloured by outage while down, not only the end */
+	ck_assert(strstr(p.text, "2 of 3 pairs interrupted traffic while they were down "
+			 "(worst outage 300.200 s, 6.6 GB lost in all); 1 cut reachability"));
+	ck_assert_uint_eq(count(p.text, "<td class=\"n p-cut\""), 2);
+	ck_assert_uint_eq(count(p.text, "<td class=\"n p-short\" title=\"outage 400.0 ms, 1.5 MB lost\">"
+				"400.0 ms<br>1.5 MB</td>"), 2);
+	ck_assert_uint_eq(count(p.text, "<td class=\"n p-none\">no outage</td>"), 2);
+	need("gnuplot", "gnuplot-nox");
+	ck_assert(strstr(p.text, "data-name=\"outage CDF\">\n<svg"));
+	ck_assert(strstr(p.text, "data-name=\"convergence CDF\">\n<svg"));
 	assert_no_urls(p.text);
 	keep_sample(&p, "sample-batch.html");
 	page_free(&p);
+}
+END_TEST
+
+/* The run page of expressroute/vpn-backup.xml: the return flow's path
+ * timeline shows the blackhole after the circuit fails and the VPN hop
+ * it ends on. */
+START_TEST(test_html_paths_vpn_backup)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r = tu_run("scenarios/expressroute/vpn-backup.xml", &o);
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+	const char *sec;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ers_html_write_run(f, r, NULL, NULL,
+					    ERS_HTML_NO_DOT | ERS_HTML_NO_GNUPLOT), ERS_OK);
+	fclose(f);
+	sec = strstr(p.text, "data-name=\"paths of flow from-hub\"");
+	ck_assert_ptr_nonnull(sec);
+	/* four intervals: ECMP over the circuit, two blackholes, the VPN */
+	ck_assert_uint_eq(count(sec, "<rect class=\"iv\""), 4);
+	ck_assert(strstr(sec, "<td class=\"n\">20.002 s</td><td class=\"n\">60.000 s</td>"
+			 "<td class=\"n\">39.998 s</td><td class=\"n\">100%</td>"
+			 "<td class=\"path\">hub/gw &gt; <span class=\"hop vpn\">VPN</span> &gt; hq/ce1</td>"));
+	ck_assert(strstr(sec, "hub/gw &gt; <span class=\"hop connection\">connection</span> &gt; "
+			 "amsterdam-1/a <b>(no route)</b>"));
+	assert_no_urls(p.text);
+	page_free(&p);
+	ers_result_free(r);
 }
 END_TEST
 
@@ -459,28 +605,37 @@ END_TEST
 
 /* ---- ersim run --report ---- */
 
-static int run_ersim(const char *const *args)
+/* Run the built ersim with args; its stdout goes to out (a file path)
+ * or nowhere, its stderr nowhere. Returns the exit code. */
+static int run_ersim_to(const char *const *args, const char *out)
 {
 	const char *bin = getenv("ERSIM") ? getenv("ERSIM") : "build/ersim";
-	const char *argv[16] = { "ersim" };
+	const char *argv[20] = { "ersim" };
 	int status, fd;
 	pid_t pid;
 
 	ck_assert_msg(access(bin, X_OK) == 0, "set ERSIM to the built ersim ('%s')", bin);
-	for (size_t i = 0; args[i] && i < 14; i++)
+	for (size_t i = 0; args[i] && i < 18; i++)
 		argv[i + 1] = args[i];
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
 		dup2(fd, 2);
+		if (out)
+			fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status));
 	return WEXITSTATUS(status);
+}
+
+static int run_ersim(const char *const *args)
+{
+	return run_ersim_to(args, NULL);
 }
 
 static char *slurp(const char *path)
@@ -507,6 +662,8 @@ START_TEST(test_cli_run_report)
 	const char *same[] = { "run", "--json", "x.html", "--report=x.html", NULL };
 	struct stat st;
 
+	need("dot", "graphviz");
+	need("gnuplot", "gnuplot-nox");
 	make_dir();
 	snprintf(report, sizeof report, "%s/out.html", tmpdir);
 	snprintf(bad, sizeof bad, "%s/no/such/dir/out.html", tmpdir);
@@ -516,8 +673,10 @@ START_TEST(test_cli_run_report)
 	html = slurp(report);
 	ck_assert(strstr(html, "<title>ersim report: max-resiliency</title>"));
 	ck_assert(strstr(html, "<td>location:amsterdam</td>"));
-	ck_assert(strstr(html, "timeline of flow to-azure"));
-	ck_assert(strstr(html, "timeline of flow to-dc"));
+	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"topology picture\">\n<svg"));
+	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-azure\">\n<svg"));
+	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-dc\">\n<svg"));
+	ck_assert_ptr_null(strstr(html, "class=\"note pic-missing\""));
 	ck_assert(strstr(html, "</html>\n"));
 	assert_no_urls(html);
 	free(html);
@@ -525,6 +684,68 @@ START_TEST(test_cli_run_report)
 	ck_assert_int_eq(run_ersim(missing), 3);
 	ck_assert_int_ne(stat(bad, &st), 0);
 	ck_assert_int_eq(run_ersim(same), 2);
+	rm_dir();
+}
+END_TEST
+
+/* The N-2 batch of the bundled default scenario restores every pair
+ * after five minutes, so every run ends reachable: the page must still
+ * show which pairs cut the traffic while they were down and for how long,
+ * rank the failure sets, and link the worst to their own reports,
+ * simulated again and matching the batch's numbers. */
+START_TEST(test_cli_batch_report_runs)
+{
+	char db[128], page[128], sum[128], run0[160], run2[160], runs[160];
+	const char *args[] = { "batch", "scenarios/experiments/n2-default.xml", "--db", db, "-q",
+			       "-j", "2", "--report", page, "--report-runs", "worst:2", NULL };
+	const char *no_report[] = { "batch", "scenarios/experiments/n2-default.xml", "--db", db,
+				    "--report-runs", "worst:2", NULL };
+	const char *bad_spec[] = { "batch", "scenarios/experiments/n2-default.xml", "--db", db,
+				   "--report", page, "--report-runs", "best:2", NULL };
+	char *html, *text, *r0;
+	struct stat st;
+
+	make_dir();
+	snprintf(db, sizeof db, "%s/n2.db", tmpdir);
+	snprintf(page, sizeof page, "%s/n2.html", tmpdir);
+	snprintf(sum, sizeof sum, "%s/summary.txt", tmpdir);
+	snprintf(run0, sizeof run0, "%s/n2-runs/run-0.html", tmpdir);
+	snprintf(run2, sizeof run2, "%s/n2-runs/run-2.html", tmpdir);
+	snprintf(runs, sizeof runs, "%s/n2-runs/run-7.html", tmpdir);
+	ck_assert_int_eq(run_ersim(no_report), 2);
+	ck_assert_int_eq(run_ersim(bad_spec), 2);
+	ck_assert_int_eq(run_ersim_to(args, sum), 0);
+	html = slurp(page);
+	/* the end state is all reachable, the pairs were not harmless */
+	ck_assert_msg(strstr(html, "22 of 28 pairs interrupted traffic while they were down "
+			     "(worst outage 303.548 s, 173.3 GB lost in all); 0 cut reachability"),
+		      "%s", html);
+	ck_assert_uint_eq(count(html, "<td class=\"n p-severe\""), 2 * 21);
+	ck_assert_uint_eq(count(html, "<td class=\"n p-short\""), 2 * 1);
+	ck_assert_uint_eq(count(html, "<td class=\"n p-cut\""), 0);
+	/* ranked by traffic lost; the two worst link to their reports */
+	ck_assert(strstr(html, "<tr><td class=\"n\">1</td><td>link:er-ams/primary + "
+			 "link:er-ams/secondary</td><td class=\"n no\">301.200 s</td>"));
+	ck_assert(strstr(html, "<a href=\"n2-runs/run-0.html\">run report</a>"));
+	ck_assert(strstr(html, "<a href=\"n2-runs/run-2.html\">run report</a>"));
+	ck_assert_uint_eq(count(html, ">run report</a>"), 2);
+	ck_assert_ptr_null(strstr(html, "3662847889"));
+	assert_no_urls(html);
+	/* the run reports exist, and nothing beyond the worst two */
+	r0 = slurp(run0);
+	ck_assert(strstr(r0, "<title>ersim report: default</title>"));
+	ck_assert(strstr(r0, "301.200 s"));	/* the same outage as in the batch */
+	ck_assert(strstr(r0, "data-name=\"paths of flow app\""));
+	ck_assert_int_eq(stat(run2, &st), 0);
+	ck_assert_int_ne(stat(runs, &st), 0);
+	/* the text summary carries units */
+	text = slurp(sum);
+	ck_assert_msg(strstr(text, "  flow.lost_bytes app                  28       3.7 GB"
+			     "          0 B      11.3 GB      11.3 GB      11.3 GB\n"), "%s", text);
+	ck_assert_msg(strstr(text, "  flow.outage_s app                    28     97.637 s"), "%s", text);
+	free(text);
+	free(r0);
+	free(html);
 	rm_dir();
 }
 END_TEST
@@ -538,13 +759,16 @@ Suite *make_html_suite(void)
 	tcase_add_test(tc, test_html_run_tables_without_renderers);
 	tcase_add_test(tc, test_html_run_pictures);
 	tcase_add_test(tc, test_html_run_renderers_not_on_path);
+	tcase_add_test(tc, test_html_run_renderers_off_no_warning);
 	tcase_add_test(tc, test_html_topology_dot);
+	tcase_add_test(tc, test_html_paths_vpn_backup);
 	tcase_add_test(tc, test_html_compare);
 	tcase_add_test(tc, test_html_batch);
 	tcase_add_test(tc, test_plot_svg_inline_prefixes_ids);
 	tcase_add_test(tc, test_plot_run_missing_program);
 	tcase_add_test(tc, test_plot_run_pipes_large_input);
 	tcase_add_test(tc, test_cli_run_report);
+	tcase_add_test(tc, test_cli_batch_report_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,8 +2,9 @@
  * check_report.c - the output side of one run: the result document
  * (result_json.c) written and read back, the readable report (report.c)
  * and `ersim run`'s command line (cmd_run.c, through the built binary
- * named by $ERSIM). The result is built by hand, so these tests do not
- * depend on the simulation.
+ * named by $ERSIM). The result is mostly built by hand, so these tests
+ * do not depend on the simulation; the "paths" cases run bundled
+ * scenarios to check the path timeline a user reads.
  */
 #include <check.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "ersim/report.h"
 #include "ersim/result.h"
 #include "ersim/result_json.h"
+#include "test_util.h"
 
 /* ---- a sample result ---- */
 
@@ -49,6 +51,13 @@ static void set_path(struct ers_path_entry *p, ers_time_t from, double share,
 	p->n_nodes = n;
 }
 
+/* Hop kinds for p, n_nodes - 1 of them. */
+static void set_hops(struct ers_path_entry *p, const enum ers_hop_kind *hops)
+{
+	p->hops = xcalloc(p->n_nodes - 1, sizeof *p->hops);
+	memcpy(p->hops, hops, (p->n_nodes - 1) * sizeof *p->hops);
+}
+
 static void sample_events(struct ers_result *r)
 {
 	r->n_events = 2;
@@ -68,6 +77,10 @@ static void sample_flows(struct ers_result *r)
 	static const char *const gr_a[] = { "ams-dc/ce1", "amsterdam-1/a", "dallas-1/a", "dal-dc/ce1" };
 	static const char *const gr_b[] = { "ams-dc/ce1", "ams-dc/ce2", "amsterdam-1/b", "dallas-1/b", "dal-dc/ce1" };
 	static const char *const dead[] = { "ams-dc/ce1" };
+	static const enum ers_hop_kind gr_a_hops[] = {
+		ERS_HOP_EXPRESSROUTE, ERS_HOP_GLOBAL_REACH, ERS_HOP_EXPRESSROUTE };
+	static const enum ers_hop_kind gr_b_hops[] = { ERS_HOP_INTERNAL,
+		ERS_HOP_EXPRESSROUTE, ERS_HOP_GLOBAL_REACH, ERS_HOP_EXPRESSROUTE };
 	struct ers_flow_result *f;
 
 	r->n_flows = 2;
@@ -84,7 +97,9 @@ static void sample_flows(struct ers_result *r)
 		xstrdup("dal-dc"), 100000000, xcalloc(3, sizeof *f->paths), 3, NULL, 0,
 		540 * ERS_S, 540 * ERS_S, 6750000000ull, false, 0.1, NULL };
 	set_path(&f->paths[0], 840 * ERS_MS, 0.5, ERS_PATH_DELIVERED, gr_a, 4);
+	set_hops(&f->paths[0], gr_a_hops);
 	set_path(&f->paths[1], 840 * ERS_MS, 0.5, ERS_PATH_DELIVERED, gr_b, 5);
+	set_hops(&f->paths[1], gr_b_hops);
 	set_path(&f->paths[2], 60 * ERS_S, 1.0, ERS_PATH_BLACKHOLE, dead, 1);
 }
 
@@ -272,7 +287,14 @@ START_TEST(test_json_fields_exact)
 	ck_assert_int_eq(json_integer_value(json_object_get(fl, "lost_bytes")), 16875000);
 	ck_assert(json_is_true(json_object_get(fl, "final_reachable")));
 	ck_assert(json_real_value(json_object_get(fl, "max_utilization")) == 0.6);
+	ck_assert_ptr_null(json_object_get(p, "hops"));	/* unknown: left out */
 	fl = json_array_get(jpath(root, "flows", NULL), 1);
+	p = json_array_get(json_object_get(fl, "paths"), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(p, "hops")), 4);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(p, "hops"), 0)),
+			 "internal");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(p, "hops"), 2)),
+			 "global-reach");
 	p = json_array_get(json_object_get(fl, "paths"), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(p, "status")), "blackhole");
 	ck_assert(json_is_false(json_object_get(fl, "final_reachable")));
@@ -383,6 +405,9 @@ static void assert_same_result(const struct ers_result *a, const struct ers_resu
 			ck_assert_uint_eq(fa->paths[j].n_nodes, fb->paths[j].n_nodes);
 			ck_assert_str_eq(fa->paths[j].nodes[fa->paths[j].n_nodes - 1],
 					 fb->paths[j].nodes[fb->paths[j].n_nodes - 1]);
+			ck_assert_int_eq(!fa->paths[j].hops, !fb->paths[j].hops);
+			for (size_t k = 0; fa->paths[j].hops && k + 1 < fa->paths[j].n_nodes; k++)
+				ck_assert_int_eq(fa->paths[j].hops[k], fb->paths[j].hops[k]);
 		}
 		ck_assert_int_eq(fa->outage, fb->outage);
 		ck_assert_uint_eq(fa->lost_bytes, fb->lost_bytes);
@@ -442,6 +467,18 @@ static const struct bad_doc {
 	  " \"flows\": [{\"id\": \"f\", \"from\": \"a\", \"to\": \"b\","
 	  " \"paths\": [{\"from_s\": 1, \"path\": [\"a\"], \"share\": \"half\"}]}]}",
 	  ERS_EINVAL, "field 'flows[0].paths[0].share' must be a number" },
+	{ "{\"format\": \"ersim-result/1\", \"scenario\": \"s\", \"seed\": 1,"
+	  " \"topology\": {\"routers\": 1, \"links\": 0, \"sessions\": 0},"
+	  " \"initial_convergence_s\": 1, \"events\": [],"
+	  " \"flows\": [{\"id\": \"f\", \"from\": \"a\", \"to\": \"b\","
+	  " \"paths\": [{\"from_s\": 1, \"path\": [\"a\", \"b\"], \"hops\": [\"warp\"], \"share\": 1}]}]}",
+	  ERS_EINVAL, "field 'flows[0].paths[0].hops' must name hop kinds" },
+	{ "{\"format\": \"ersim-result/1\", \"scenario\": \"s\", \"seed\": 1,"
+	  " \"topology\": {\"routers\": 1, \"links\": 0, \"sessions\": 0},"
+	  " \"initial_convergence_s\": 1, \"events\": [],"
+	  " \"flows\": [{\"id\": \"f\", \"from\": \"a\", \"to\": \"b\","
+	  " \"paths\": [{\"from_s\": 1, \"path\": [\"a\", \"b\"], \"hops\": [], \"share\": 1}]}]}",
+	  ERS_EINVAL, "field 'flows[0].paths[0].hops' must have one entry per hop" },
 	{ "{\"format\": \"ersim-result/1\", \"scenario\": \"s\", \"seed\": 1,"
 	  " \"topology\": {\"routers\": 1, \"links\": 0, \"sessions\": 0},"
 	  " \"initial_convergence_s\": 1, \"events\": [{\"at_s\": -4}]}",
@@ -513,11 +550,13 @@ START_TEST(test_report_rows)
 	assert_has_line(text, "  300.000 s  restore  link:er-ams/primary         -          -            -        0            0");
 	assert_has_line(text, "  id           from -> to            outage       down     lost  reachable  max util  busiest link");
 	assert_has_line(text, "  app          ams-dc -> hub-weu    0.900 s    0.000 s  16.9 MB  yes           60.0%  link:er-ams/secondary");
-	assert_has_line(text, "      before    50%  ams-dc/ce1 > amsterdam-1/a > hub-weu/gw");
-	assert_has_line(text, "                50%  ams-dc/ce1 > ams-dc/ce2 > amsterdam-1/b > hub-weu/gw");
-	assert_has_line(text, "      final    100%  ams-dc/ce1 > ams-dc/ce2 > amsterdam-1/b > hub-weu/gw");
+	assert_has_line(text, "      0.840-60.900 s     50%  ams-dc/ce1 > amsterdam-1/a > hub-weu/gw");
+	assert_has_line(text, "                         50%  ams-dc/ce1 > ams-dc/ce2 > amsterdam-1/b > hub-weu/gw");
+	assert_has_line(text, "      60.900-600.000 s  100%  ams-dc/ce1 > ams-dc/ce2 > amsterdam-1/b > hub-weu/gw");
 	assert_has_line(text, "  replication  ams-dc -> dal-dc   540.000 s  540.000 s   6.8 GB  NO            10.0%  -");
-	assert_has_line(text, "      final    100%  ams-dc/ce1 (no route)");
+	assert_has_line(text, "      0.840-60.000 s     50%  ams-dc/ce1 > ExpressRoute > amsterdam-1/a"
+		" > Global Reach > dallas-1/a > ExpressRoute > dal-dc/ce1");
+	assert_has_line(text, "      60.000-600.000 s  100%  ams-dc/ce1 (no route)");
 	assert_has_line(text, "  61.000 s  prefix-limit  amsterdam-1/a@er-ams  4001 prefixes over limit 4000");
 	assert_has_line(text, "           ams-dc  dal-dc  hub-weu");
 	assert_has_line(text, "  ams-dc   -       NO      yes");
@@ -542,9 +581,67 @@ START_TEST(test_report_no_events)
 	r->n_events = 0;
 	text = report_text(r, 0);
 	assert_has_line(text, "events: none");
-	assert_has_line(text, "      path     100%  ams-dc/ce1 > ams-dc/ce2 > amsterdam-1/b > hub-weu/gw");
-	ck_assert_ptr_null(strstr(text, "before"));
+	assert_has_line(text, "      60.900-600.000 s  100%  ams-dc/ce1 > ams-dc/ce2 > amsterdam-1/b > hub-weu/gw");
 	r->n_events = 2;
+	free(text);
+	ers_result_free(r);
+}
+END_TEST
+
+/* ---- path timelines of bundled scenarios ---- */
+
+/* default.xml: the primary Amsterdam link fails inside the provider at
+ * 60 s and is restored at 300 s. Both flows are blackholed until the hold
+ * timer fires, cross the secondary link (one internal hop to ce2) until
+ * the primary's session is back, then return: four intervals each, where
+ * "before" and "final" alone would show one path. */
+START_TEST(test_paths_default_timeline)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r = tu_run("scenarios/default.xml", &o);
+	const struct ers_flow_result *f = tu_flow(r, "replication");
+	char *text = report_text(r, 0);
+
+	assert_has_line(text, "      0.006-60.000 s     100%  ams-dc/ce1 > ExpressRoute > amsterdam-1/a"
+			" > connection > hub-weu/gw");
+	assert_has_line(text, "      60.000-229.767 s   100%  ams-dc/ce1 (no route)");
+	assert_has_line(text, "      229.767-303.759 s  100%  ams-dc/ce1 > internal > ams-dc/ce2"
+			" > ExpressRoute > amsterdam-1/b > connection > hub-weu/gw");
+	assert_has_line(text, "      303.759-600.000 s  100%  ams-dc/ce1 > ExpressRoute > amsterdam-1/a"
+			" > connection > hub-weu/gw");
+	assert_has_line(text, "      229.767-303.759 s  100%  ams-dc/ce1 > internal > ams-dc/ce2"
+			" > ExpressRoute > amsterdam-1/b > Global Reach > dallas-1/b"
+			" > ExpressRoute > dal-dc/ce1");
+	ck_assert_ptr_null(strstr(text, "same as before"));
+	/* The same in the data: the Global Reach hop of the failover path. */
+	ck_assert_uint_eq(f->n_paths, 4);
+	ck_assert_int_eq((f->paths[2].from + ERS_MS / 2) / ERS_MS, 229767);
+	ck_assert_uint_eq(f->paths[2].n_nodes, 5);
+	ck_assert_int_eq(f->paths[2].hops[2], ERS_HOP_GLOBAL_REACH);
+	ck_assert_str_eq(ers_hop_kind_str(f->paths[2].hops[2]), "global-reach");
+	ck_assert_int_eq(f->paths[1].status, ERS_PATH_BLACKHOLE);
+	ck_assert_ptr_null(f->paths[1].hops);
+	free(text);
+	ers_result_free(r);
+}
+END_TEST
+
+/* expressroute/vpn-backup.xml: the circuit fails at 20 s; the gateway
+ * first loses its ExpressRoute routes, then sends the return traffic
+ * over the site-to-site VPN, which the timeline names. */
+START_TEST(test_paths_vpn_backup_hop)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r = tu_run("scenarios/expressroute/vpn-backup.xml", &o);
+	const struct ers_flow_result *f = tu_flow(r, "from-hub");
+	char *text = report_text(r, 0);
+
+	assert_has_line(text, "      0.009-20.000 s    50%  hub/gw > connection > amsterdam-1/a"
+			" > ExpressRoute > hq/ce1");
+	assert_has_line(text, "      20.000-20.001 s   50%  hub/gw > connection > amsterdam-1/a (no route)");
+	assert_has_line(text, "      20.002-60.000 s  100%  hub/gw > VPN > hq/ce1");
+	ck_assert_int_eq(f->paths[f->n_paths - 1].hops[0], ERS_HOP_VPN);
+	ck_assert_int_eq((f->paths[f->n_paths - 1].from + ERS_MS / 2) / ERS_MS, 20002);
 	free(text);
 	ers_result_free(r);
 }
@@ -740,7 +837,7 @@ Suite *make_report_suite(void)
 {
 	Suite *s = suite_create("report");
 	TCase *json = tcase_create("json"), *rep = tcase_create("text"),
-		*cli = tcase_create("cli");
+		*cli = tcase_create("cli"), *paths = tcase_create("paths");
 
 	tcase_add_test(json, test_json_fields_exact);
 	tcase_add_test(json, test_json_text_form);
@@ -753,6 +850,10 @@ Suite *make_report_suite(void)
 	tcase_add_test(rep, test_report_rows);
 	tcase_add_test(rep, test_report_no_events);
 	suite_add_tcase(s, rep);
+	tcase_add_test(paths, test_paths_default_timeline);
+	tcase_add_test(paths, test_paths_vpn_backup_hop);
+	tcase_set_timeout(paths, 30);
+	suite_add_tcase(s, paths);
 	tcase_add_test(cli, test_cli_unknown_option);
 	tcase_add_test(cli, test_cli_bad_values);
 	tcase_add_test(cli, test_cli_missing_file);

@@ -168,9 +168,33 @@ void ers_batch_db_counts(struct ers_batch_db *db, size_t *n_done, size_t *n_fail
 enum ers_err ers_batch_db_csv(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
 /* The summary table per parameter combination (batch_summary.c). */
 enum ers_err ers_batch_summary(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
-/* The HTML report (batch_report.c): CDFs of outage and convergence per
- * combination, and the pairs of targets whose failure cut reachability. */
+/* The HTML report (batch_report.c): per combination the summary, CDFs
+ * of outage and convergence, the failure sets ranked by impact (traffic
+ * lost, then the worst flow outage) and, for pair failures, a matrix
+ * coloured by the outage each pair caused while it was down. With
+ * runs_link (a relative URL prefix such as "out-runs/") the n_worst top
+ * rows of each combination link to runs_link + "run-ID.html", which
+ * ers_batch_report_runs writes. */
+struct ers_batch_report_opts {
+	const char *runs_link;		/* NULL: no links */
+	size_t n_worst;
+};
 enum ers_err ers_batch_report(struct ers_batch_db *db, FILE *out, struct ers_diag *d);
+enum ers_err ers_batch_report_with(struct ers_batch_db *db,
+				   const struct ers_batch_report_opts *o, FILE *out,
+				   struct ers_diag *d);
+/* Write the run report (ers_html_write_run) of the n_worst runs of each
+ * combination, as ranked on the batch page, to DIR/run-ID.html (DIR is
+ * created): each run is simulated again from its scenario variant and
+ * seed, so it reproduces the stored run exactly. Each file appears whole
+ * or not at all. */
+enum ers_err ers_batch_report_runs(struct ers_batch_db *db, const struct ers_experiment *e,
+				   const char *dir, size_t n_worst, struct ers_diag *d);
+/* The directory of the run reports of batch page path ("out.html" ->
+ * "out-runs"), and the link prefix from the page to it ("out-runs/").
+ * New strings (free); NULL when out of memory. */
+char *ers_batch_report_runs_dir(const char *page_path);
+char *ers_batch_report_runs_link(const char *page_path);
 /* The sqlite3 handle, for batch_summary.c and tests. */
 struct sqlite3 *ers_batch_db_handle(struct ers_batch_db *db);
 

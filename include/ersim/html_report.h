@@ -10,9 +10,14 @@
  * page keeps every table and shows a visible note in the picture's place,
  * such as "topology picture not drawn: Graphviz 'dot' not found".
  *
+ * A picture that cannot be drawn is also reported on stderr, as
+ * "ersim: warning: NAME not drawn: WHY" with once per page a note naming
+ * the Debian package to install; pictures left out on request
+ * (ERS_HTML_NO_*) are not. Nothing else is written to stderr.
+ *
  * All functions write to out and return ERS_OK, ERS_ENOMEM, or ERS_EIO
- * when out reports a write error. Nothing is written to stderr. Output
- * depends only on the inputs (and on the renderers' versions).
+ * when out reports a write error. Output depends only on the inputs (and
+ * on the renderers' versions).
  */
 #ifndef ERSIM_HTML_REPORT_H
 #define ERSIM_HTML_REPORT_H
@@ -51,6 +56,18 @@ enum ers_err ers_html_write_compare(FILE *out, const struct ers_result *const *r
 				    const struct ers_catalog *const *cats,
 				    unsigned flags);
 
+/* One failure set of a batch (one run of it: the worst repetition, or
+ * for random failures each repetition), for the table ranked by impact. */
+struct ers_html_ranked {
+	const char *failure;		/* "link:a + link:b", "srlg:x", "random #3" */
+	double outage_s;		/* the worst flow's outage (any share lost) */
+	double down_s;			/* the worst flow's time with nothing delivered */
+	double lost_bytes;		/* traffic lost by all flows */
+	unsigned flows_hit, n_flows;	/* flows with some outage, of all */
+	bool cut;			/* some flow unreachable at the end */
+	const char *link;		/* the run's own report (relative URL), or NULL */
+};
+
 /* One parameter combination of a batch and its samples (seconds, any
  * order; NAN or negative values are "never happened" and left out of the
  * CDF but counted). */
@@ -60,21 +77,36 @@ struct ers_html_combo {
 	size_t n_outage;
 	const double *convergence_s;	/* per event: converged - at */
 	size_t n_convergence;
+	double lost_bytes;		/* traffic lost over all runs */
+	double availability;		/* random failures: share of flow time
+					 * without outage, 0..1; NAN otherwise */
+	const struct ers_html_ranked *ranked;	/* failure sets, worst first */
+	size_t n_ranked;		/* rows in ranked */
+	size_t n_sets;			/* failure sets run in all (>= n_ranked) */
 };
 
-/* Pair failures: which pairs of failed targets cut reachability.
- * cut[i * n + j] for targets i and j: 1 cut, 0 did not, -1 not run. */
+/* Pair failures: what failing each pair of targets did while they were
+ * down. For targets i and j, at [i * n + j]: cut 1 when some flow was
+ * unreachable at the end, 0 not, -1 not run; outage_s the worst flow's
+ * outage and lost_bytes the traffic lost (NAN when not run). A batch
+ * that restores its failures ends reachable, so only the outage and the
+ * loss show what the pair did. outage_s and lost_bytes may be NULL. */
 struct ers_html_pair_matrix {
 	const char *label;		/* the combination it belongs to */
 	const char *const *targets;	/* "link:er-ams/primary", ... */
 	size_t n_targets;
 	const signed char *cut;
+	const double *outage_s;
+	const double *lost_bytes;
 };
 
 /* The report of a batch: per combination a summary row (runs, median,
- * 95th percentile and worst outage and convergence), the CDF of outage
- * and of convergence time (one curve per combination), and for each pair
- * matrix a table of which pairs cut reachability. */
+ * 95th percentile and worst outage and convergence, traffic lost, and
+ * availability for random failures), the CDF of outage and of
+ * convergence time (one curve per combination), the failure sets ranked
+ * by impact (traffic lost, then outage) linking to the runs' own reports
+ * when given, and for each pair matrix a table coloured by the outage
+ * each pair caused. */
 enum ers_err ers_html_write_batch(FILE *out, const char *title,
 				  const struct ers_html_combo *combos, size_t n_combos,
 				  const struct ers_html_pair_matrix *pairs, size_t n_pairs,

@@ -19,12 +19,27 @@ enum ers_path_status {
 	ERS_PATH_LOOP,			/* the path revisits a router */
 };
 
+/* What carries one hop of a path: which kind of link joins two routers,
+ * so a report can show that traffic crossed a VPN or Global Reach. */
+enum ers_hop_kind {
+	ERS_HOP_UNKNOWN,		/* a document written before hop kinds */
+	ERS_HOP_EXPRESSROUTE,		/* a circuit link, CE or PE to MSEE */
+	ERS_HOP_ACCESS,			/* CE to PE of a layer-3 provider */
+	ERS_HOP_INTERNAL,		/* between routers of one site */
+	ERS_HOP_SITE_LINK,		/* <site-link> between two sites */
+	ERS_HOP_CONNECTION,		/* MSEE to VNet gateway */
+	ERS_HOP_GLOBAL_REACH,		/* MSEE to MSEE of two circuits */
+	ERS_HOP_VPN,			/* CE to gateway over the internet */
+};
+
 /* One forwarding path of a flow from a moment on; with ECMP several
  * entries share from and split share. */
 struct ers_path_entry {
 	ers_time_t from;
 	char **nodes;			/* node ids, source router first */
 	size_t n_nodes;
+	enum ers_hop_kind *hops;	/* hops[i] joins nodes[i] and nodes[i + 1]:
+					 * n_nodes - 1 entries, or NULL if unknown */
 	double share;			/* fraction of the flow on this path */
 	enum ers_path_status status;
 };
@@ -157,5 +172,15 @@ long ers_result_endpoint(const struct ers_result *r, const char *name);
  * and back (false if s names none). */
 const char *ers_path_status_str(enum ers_path_status st);
 bool ers_path_status_parse(const char *s, enum ers_path_status *out);
+
+/* Hop kinds: the name in result documents ("expressroute", "vpn", ...),
+ * its label for people ("ExpressRoute", "VPN", ...), and back from the
+ * name (false if s names none). */
+const char *ers_hop_kind_str(enum ers_hop_kind k);
+const char *ers_hop_kind_label(enum ers_hop_kind k);
+bool ers_hop_kind_parse(const char *s, enum ers_hop_kind *out);
+
+/* Free what one path entry owns (its nodes and hops), not the entry. */
+void ers_path_entry_release(struct ers_path_entry *p);
 
 #endif

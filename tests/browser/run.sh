@@ -8,7 +8,14 @@
 #     script checked every picture (present, drawn, non-empty, inside the
 #     page, not cut off) and we require <html data-pictures="pictures ok: N">
 #     (an attribute, invisible to readers) with N the number of figures;
-#   - a 1280-pixel-wide screenshot that must not be blank (check_png.py).
+#   - a 1280-pixel-wide screenshot that must not be blank (check_png.py);
+#   - the sections each page must have: on a run page one path timeline
+#     per flow (the page's script checks it like any picture, and that
+#     the path tables stay inside the page), on the VPN scenario's page
+#     a VPN hop; on a batch page the failure sets ranked by impact and the
+#     pair matrix coloured by outage, whose "run report" links (from
+#     --report-runs) lead to pages that exist beside it, which are
+#     checked too.
 # Needs chromium, graphviz and gnuplot (installed by .ci/run).
 #
 # usage: tests/browser/run.sh [BUILD_DIR]   (default: build)
@@ -35,9 +42,10 @@ chrome() {
 }
 
 pages=()
-for s in max-resiliency global-reach; do
-	"$ersim" run "scenarios/$s.xml" --report "$out/$s.html" >/dev/null
-	pages+=("$out/$s.html")
+for s in max-resiliency global-reach expressroute/vpn-backup; do
+	name=$(basename "$s")
+	"$ersim" run "scenarios/$s.xml" --report "$out/$name.html" >/dev/null
+	pages+=("$out/$name.html")
 done
 "$ersim" compare tests/compare/bfd-off.xml tests/compare/bfd-on.xml \
 	--report "$out/compare-bfd.html" >/dev/null
@@ -45,11 +53,51 @@ pages+=("$out/compare-bfd.html")
 "$ersim" batch tests/batch/pairs-cut.xml --db "$out/pairs-cut.db" -q \
 	--report "$out/batch-pairs.html" >/dev/null
 pages+=("$out/batch-pairs.html")
+# pairs restored after 10 s, and the two worst runs' own reports
+"$ersim" batch tests/batch/pairs.xml --db "$out/pairs-restored.db" -q \
+	--report "$out/batch-restored.html" --report-runs worst:2 >/dev/null
+pages+=("$out/batch-restored.html")
+for run in "$out"/batch-restored-runs/run-*.html; do
+	pages+=("$run")
+done
 if [ -x "$build/check_ersim" ]; then
 	ERSIM="$ersim" ERS_HTML_SAMPLES="$out" CK_RUN_SUITE=html CK_VERBOSITY=silent \
 		"$build/check_ersim"
 	pages+=("$out/sample-compare.html" "$out/sample-batch.html")
 fi
+
+# The sections a page of its kind must hold; links must stay local and
+# lead to files that exist.
+check_sections() {
+	local page=$1 name flows timelines link
+	name=$(basename "$page" .html)
+	if grep -q '<h2>Flows and paths</h2>' "$page"; then
+		flows=$(grep -o '<tr><td><b>[^<]*</b></td>' "$page" | wc -l)
+		timelines=$(grep -o '<figure class="pic paths"' "$page" | wc -l)
+		if [ "$timelines" -ne "$flows" ] || ! grep -q '<table class="paths">' "$page"; then
+			echo "FAIL $name: $timelines path timelines for $flows flows" >&2
+			return 1
+		fi
+	fi
+	if [ "$name" = vpn-backup ] && ! grep -q '<span class="hop vpn">VPN</span>' "$page"; then
+		echo "FAIL $name: no VPN hop in the paths" >&2
+		return 1
+	fi
+	if grep -q '<h1>ersim batch' "$page" && [[ "$name" != sample-* ]]; then
+		if ! grep -q '<table class="ranked">' "$page" ||
+		   ! grep -Eq 'class="n p-(none|short|long|severe|cut)"' "$page"; then
+			echo "FAIL $name: no ranked failure sets or coloured pair matrix" >&2
+			return 1
+		fi
+		for link in $(grep -o 'href="[^"]*"' "$page" | sed 's/href="//; s/"$//'); do
+			if [ ! -f "$(dirname "$page")/$link" ]; then
+				echo "FAIL $name: link '$link' leads nowhere" >&2
+				return 1
+			fi
+		done
+	fi
+	return 0
+}
 
 fail=0
 for page in "${pages[@]}"; do
@@ -58,10 +106,13 @@ for page in "${pages[@]}"; do
 		echo "FAIL $name: external URL in the page" >&2
 		fail=1
 	fi
-	want=$(grep -o '<figure class="pic"' "$page" | wc -l)
+	want=$(grep -Eo '<figure class="pic[" ]' "$page" | wc -l)
 	status=$(chrome --dump-dom "file://$page" | grep -o 'data-pictures="[^"]*"' | sed 's/^[^"]*"//; s/"$//')
 	if [ "$want" -lt 1 ] || [ "$status" != "pictures ok: $want" ]; then
 		echo "FAIL $name: expected 'pictures ok: $want', the page says '$status'" >&2
+		fail=1
+	fi
+	if ! check_sections "$page"; then
 		fail=1
 	fi
 	chrome --screenshot="$out/$name.png" --window-size=1280,4000 "file://$page" >/dev/null
