@@ -132,7 +132,7 @@ $(BUILD)/hold_ext: $(BENCH_DIR)/hold.c bench/ext_ersim.h $(LIB)
 	  -o $@ $(BENCH_DIR)/hold.c $(LIB) -lm
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= load check run result experiment
+FUZZ_TARGETS ?= load check run values result experiment
 fuzz: deps
 	FUZZ_TARGETS="$(FUZZ_TARGETS)" tools/fuzz.sh $(FUZZ_SECONDS)
 

@@ -20,7 +20,8 @@
 
 #define FUZZ_DIR "tests/fuzz/"
 
-static const char *const targets[] = { "load", "check", "run", "result", "experiment" };
+static const char *const targets[] = { "load", "check", "run", "values", "result",
+				       "experiment" };
 
 static unsigned char *slurp(const char *path, size_t *len)
 {

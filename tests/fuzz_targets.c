@@ -489,6 +489,78 @@ int ers_fuzz_result(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* ---- attribute values of a valid scenario ---- */
+
+/* Set attribute k (document order, modulo their number) of the subtree
+ * at n to value; k counts down as attributes go by. */
+static bool set_nth_attr(xmlNodePtr n, size_t *k, const char *value)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (xmlAttrPtr a = n->properties; a; a = a->next)
+			if ((*k)-- == 0) {
+				xmlSetProp(n, a->name, (const xmlChar *)value);
+				return true;
+			}
+		if (set_nth_attr(n->children, k, value))
+			return true;
+	}
+	return false;
+}
+
+static size_t count_attrs(xmlNodePtr n)
+{
+	size_t c = 0;
+
+	for (; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE) {
+			for (xmlAttrPtr a = n->properties; a; a = a->next)
+				c++;
+			c += count_attrs(n->children);
+		}
+	return c;
+}
+
+int ers_fuzz_values(const uint8_t *data, size_t size)
+{
+	const uint8_t *nul = memchr(data, '\0', size);
+	size_t xlen = nul ? (size_t)(nul - data) : size, n_attrs;
+	char *edits, *line, *save = NULL;
+	xmlDocPtr doc;
+	xmlChar *mem = NULL;
+	int len = 0;
+
+	if (!nul || xlen > INT_MAX)
+		return 0;
+	doc = xmlReadMemory((const char *)data, (int)xlen, "fuzz.xml", NULL, XML_PARSE_NONET |
+			    XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc || !xmlDocGetRootElement(doc) ||
+	    !(n_attrs = count_attrs(xmlDocGetRootElement(doc)))) {
+		xmlFreeDoc(doc);
+		return 0;
+	}
+	if (!(edits = strndup((const char *)nul + 1, size - xlen - 1)))
+		broken("out of memory");
+	/* "N=VALUE" per line: attribute N (mod their number) becomes VALUE */
+	for (line = strtok_r(edits, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		size_t k;
+
+		if (!eq)
+			continue;
+		k = strtoull(line, NULL, 10) % n_attrs;
+		set_nth_attr(xmlDocGetRootElement(doc), &k, eq + 1);
+	}
+	free(edits);
+	xmlDocDumpMemory(doc, &mem, &len);
+	xmlFreeDoc(doc);
+	if (mem)
+		ers_fuzz_run(mem, (size_t)len);
+	xmlFree(mem);
+	return 0;
+}
+
 /* ---- experiments ---- */
 
 static char exp_dir[] = "/tmp/ersim-fuzz-XXXXXX";
@@ -649,7 +721,7 @@ ers_fuzz_fn *ers_fuzz_target(const char *name)
 	static const struct { const char *name; ers_fuzz_fn *fn; } t[] = {
 		{ "load", ers_fuzz_load }, { "check", ers_fuzz_check },
 		{ "run", ers_fuzz_run }, { "result", ers_fuzz_result },
-		{ "experiment", ers_fuzz_experiment },
+		{ "experiment", ers_fuzz_experiment }, { "values", ers_fuzz_values },
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)

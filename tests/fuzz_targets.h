@@ -30,6 +30,13 @@ int ers_fuzz_result(const uint8_t *data, size_t size);
  * scenario variants of a few runs, loaded and checked. */
 int ers_fuzz_experiment(const uint8_t *data, size_t size);
 
+/* Values into a valid structure: bytes are a scenario, a NUL byte and
+ * lines "N=VALUE", each setting the N-th attribute (document order,
+ * modulo their number) to VALUE; the result goes through
+ * ers_fuzz_run. Mutations of the values keep the document valid, so
+ * near-limit numbers reach the checks and the simulation. */
+int ers_fuzz_values(const uint8_t *data, size_t size);
+
 /* Target name -> entry point, for the replay test; NULL if unknown. */
 typedef int ers_fuzz_fn(const uint8_t *data, size_t size);
 ers_fuzz_fn *ers_fuzz_target(const char *name);

@@ -3,8 +3,8 @@
 # UBSan, in build-fuzz/) and run each for SECONDS (default 60), one after
 # the other. docs/fuzzing.md says what each target covers.
 #
-#   FUZZ_TARGETS   targets to run, in order (default: load check run result
-#                  experiment)
+#   FUZZ_TARGETS   targets to run, in order (default: load check run values
+#                  result experiment)
 #   FUZZ_SECONDS   used when SECONDS is not given
 #   FUZZ_MAX_LEN   largest input tried (default 65536 bytes)
 #   FUZZ_FORK=1    keep going after a crash, timeout or OOM (libFuzzer's
@@ -25,7 +25,7 @@ set -eu
 cd "$(dirname "$0")/.."
 OUT=build-fuzz
 CC=${FUZZ_CC:-clang}
-TARGETS=${FUZZ_TARGETS:-load check run result experiment}
+TARGETS=${FUZZ_TARGETS:-load check run values result experiment}
 MAX_LEN=${FUZZ_MAX_LEN:-65536}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 PKGS="igraph libxml-2.0 jansson sqlite3"
@@ -56,6 +56,7 @@ make_dicts() {
 		link: circuit: msee: msee-pair: location: router: site: gateway: region:
 		connection: site-link: vpn: global-reach: srlg: /> </ <!DOCTYPE <!ENTITY &#
 		<![CDATA[ <?xml // //@ /@ [@id=' '] [1] text() * | count( base.xml
+		0= 1= 2= 3= 5= 8= 13= 21= 34= 55= 89=
 		EOF
 	} > tests/fuzz/scenario.dict
 	{
@@ -110,6 +111,12 @@ seed() {
 	experiment)
 		for f in scenarios/experiments/*.xml tests/batch/*.xml; do
 			experiment_seed "$f" "$dir/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+		done ;;
+	values)
+		# a scenario, NUL, "N=VALUE" lines (fuzz_targets.h); attribute
+		# 0 is the scenario's name, so the seeds stay valid
+		for f in scenarios/*.xml scenarios/expressroute/*.xml; do
+			{ cat "$f"; printf '\0000=seed\n'; } > "$dir/seed-$(echo "$f" | tr / -)"
 		done ;;
 	*)
 		for f in scenarios/*.xml scenarios/expressroute/*.xml tests/*/*.xml; do
