@@ -1,13 +1,14 @@
 /*
  * check_fuzz_replay.c - every input the fuzzers once crashed, hung or
- * broke an invariant on (each file of tests/fuzz/regressions/TARGET/) goes again
- * through the same entry point (fuzz_targets.c), in the normal build and
- * under `make test SAN=1`, so a fixed finding stays fixed without clang's
- * fuzzer runtime. The result target also replays its seed documents
- * (tests/fuzz/seeds/result), which checks the JSON round trip on real
- * results. An entry point aborts on a broken invariant; Check reports
- * that as an error of the test naming the target, and the file is on
- * stderr ("fuzz replay: FILE").
+ * broke an invariant on (each file of tests/fuzz/regressions/TARGET/)
+ * goes again through the same entry point (fuzz_targets.c), in the
+ * normal build and under `make test SAN=1`, so a fixed finding stays
+ * fixed without clang's fuzzer runtime. The result target also replays
+ * its seed documents (tests/fuzz/seeds/result), which checks the JSON
+ * round trip on real results, and the run target the bundled scenarios.
+ * An entry point aborts on a broken invariant; Check reports that as an
+ * error of the test naming the target, and the file is on stderr
+ * ("fuzz replay: FILE").
  */
 #include <check.h>
 #include <dirent.h>

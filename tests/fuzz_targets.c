@@ -520,6 +520,18 @@ static bool set_nth_attr(xmlNodePtr n, size_t *k, const char *value)
 	return false;
 }
 
+/* Set every attribute called name in the subtree at n to value. */
+static void set_named_attr(xmlNodePtr n, const char *name, const char *value)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlHasProp(n, (const xmlChar *)name))
+			xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
+		set_named_attr(n->children, name, value);
+	}
+}
+
 static size_t count_attrs(xmlNodePtr n)
 {
 	size_t c = 0;
@@ -553,15 +565,22 @@ int ers_fuzz_values(const uint8_t *data, size_t size)
 	}
 	if (!(edits = strndup((const char *)nul + 1, size - xlen - 1)))
 		broken("out of memory");
-	/* "N=VALUE" per line: attribute N (mod their number) becomes VALUE */
+	/* "N=VALUE" per line: attribute N (mod their number) becomes VALUE;
+	 * "NAME=VALUE": every attribute called NAME does (the dictionary
+	 * holds each "name=" of the schema) */
 	for (line = strtok_r(edits, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(line, '=');
 		size_t k;
 
 		if (!eq)
 			continue;
-		k = strtoull(line, NULL, 10) % n_attrs;
-		set_nth_attr(xmlDocGetRootElement(doc), &k, eq + 1);
+		*eq = '\0';
+		if (strspn(line, "0123456789") == strlen(line)) {
+			k = strtoull(line, NULL, 10) % n_attrs;
+			set_nth_attr(xmlDocGetRootElement(doc), &k, eq + 1);
+		} else {
+			set_named_attr(xmlDocGetRootElement(doc), line, eq + 1);
+		}
 	}
 	free(edits);
 	xmlDocDumpMemory(doc, &mem, &len);
