@@ -545,6 +545,21 @@ static size_t count_attrs(xmlNodePtr n)
 	return c;
 }
 
+/* Values a line of byte pairs picks from: the limits of each kind of
+ * number the schema has, with and without units. */
+static const char *const near_limit[] = {
+	"0", "1", "-1", "-0", "255", "256", "65535", "65536", "2147483647",
+	"2147483648", "4294967295", "4294967296", "9223372036854775807",
+	"9223372036854775808", "18446744073709551615", "18446744073709551616",
+	"1e300", "NaN", "inf", "0.5", "0ns", "1ns", "1us", "1ms", "100000h",
+	"2562047h", "2562048h", "9223372036s", "9223372037s",
+	"9223372036854775807ns", "153722867min", "1e300s", "0bps", "1bps",
+	"18446744073709551615bps", "18446744073709551615kbps", "1e300Gbps",
+	"4294967295Gbps", "10.0.0.0/8", "0.0.0.0/0", "10.0.0.0/8le32",
+	"10.0.0.0/8le33", "255.255.255.255/32", "65535:65535", "4294967295:1",
+	"true", "false", "",
+};
+
 int ers_fuzz_values(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, '\0', size);
@@ -567,13 +582,23 @@ int ers_fuzz_values(const uint8_t *data, size_t size)
 		broken("out of memory");
 	/* "N=VALUE" per line: attribute N (mod their number) becomes VALUE;
 	 * "NAME=VALUE": every attribute called NAME does (the dictionary
-	 * holds each "name=" of the schema) */
+	 * holds each "name=" of the schema); a line without '=' is byte
+	 * pairs (attribute, near_limit value), which plain byte mutations
+	 * turn into other attributes and values at a high rate */
 	for (line = strtok_r(edits, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(line, '=');
 		size_t k;
 
-		if (!eq)
+		if (!eq) {
+			/* byte pairs: attribute index, near_limit index */
+			for (size_t i = 0; line[i] && line[i + 1]; i += 2) {
+				k = (unsigned char)line[i] % n_attrs;
+				set_nth_attr(xmlDocGetRootElement(doc), &k,
+					     near_limit[(unsigned char)line[i + 1] %
+							(sizeof near_limit / sizeof near_limit[0])]);
+			}
 			continue;
+		}
 		*eq = '\0';
 		if (strspn(line, "0123456789") == strlen(line)) {
 			k = strtoull(line, NULL, 10) % n_attrs;

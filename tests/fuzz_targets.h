@@ -33,7 +33,8 @@ int ers_fuzz_experiment(const uint8_t *data, size_t size);
 /* Values into a valid structure: bytes are a scenario, a NUL byte and
  * lines "N=VALUE", each setting the N-th attribute (document order,
  * modulo their number) to VALUE, or "NAME=VALUE", setting every
- * attribute called NAME; the result goes through
+ * attribute called NAME, or byte pairs (attribute index, index in a
+ * table of near-limit values); the result goes through
  * ers_fuzz_run. Mutations of the values keep the document valid, so
  * near-limit numbers reach the checks and the simulation. */
 int ers_fuzz_values(const uint8_t *data, size_t size);

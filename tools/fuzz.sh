@@ -116,7 +116,8 @@ seed() {
 		# a scenario, NUL, "N=VALUE" lines (fuzz_targets.h); attribute
 		# 0 is the scenario's name, so the seeds stay valid
 		for f in scenarios/*.xml scenarios/expressroute/*.xml; do
-			{ cat "$f"; printf '\0000=seed\n'; } > "$dir/seed-$(echo "$f" | tr / -)"
+			{ cat "$f"; printf '\0000=seed\n\001\001\n'; } \
+				> "$dir/seed-$(echo "$f" | tr / -)"
 		done ;;
 	*)
 		for f in scenarios/*.xml scenarios/expressroute/*.xml tests/*/*.xml; do
