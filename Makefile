@@ -4,7 +4,8 @@
 #   make test         build and run the Check test suite
 #   make test SAN=1   the same under AddressSanitizer + UBSan
 #   make bench        benchmarks (BENCH="internet ba" picks sections; see tools/bench.sh)
-#   make fuzz         fuzz the scenario loader for FUZZ_SECONDS (clang)
+#   make fuzz         run the fuzz targets FUZZ_TARGETS for FUZZ_SECONDS each
+#                     (clang + libFuzzer; docs/fuzzing.md)
 #   make install      install bin/ersim and man1/ersim.1 under PREFIX (default /usr/local)
 #
 # Every target first runs tools/deps.sh, which installs the Debian packages
@@ -59,7 +60,9 @@ EMBED := scenarios/ersim.rng:ers_schema_rng data/geography.xml:ers_catalog_xml \
 	scenarios/default.xml:ers_default_scenario \
 	scenarios/experiment.rng:ers_experiment_rng
 EMBED_OBJ := $(foreach e,$(EMBED),$(BUILD)/gen/$(word 2,$(subst :, ,$(e))).o)
-TEST_SRC := $(filter-out tests/fuzz_%.c,$(wildcard tests/*.c))
+# The libFuzzer harnesses are built by tools/fuzz.sh; their shared entry
+# points (fuzz_targets.c) are also in the suite, which replays regressions.
+TEST_SRC := $(filter-out tests/fuzz_%.c,$(wildcard tests/*.c)) tests/fuzz_targets.c
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
 BIN := $(BUILD)/ersim
@@ -132,8 +135,9 @@ $(BUILD)/hold_ext: $(BENCH_DIR)/hold.c bench/ext_ersim.h $(LIB)
 	  -o $@ $(BENCH_DIR)/hold.c $(LIB) -lm
 
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= load check run values result experiment
 fuzz: deps
-	tools/fuzz.sh $(FUZZ_SECONDS)
+	FUZZ_TARGETS="$(FUZZ_TARGETS)" tools/fuzz.sh $(FUZZ_SECONDS)
 
 # ersim against BIRD 2 in network namespaces (root, bird2, iproute2;
 # docs/crosscheck.md): routes and convergence, then a self-test that a
