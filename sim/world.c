@@ -118,6 +118,8 @@ static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 	s->index = w->n_speakers;
 	s->router_id = 0x0c000000u | (uint32_t)w->n_speakers;
 	s->cluster_id = s->router_id;
+	s->prefix_delay = ERS_PREFIX_DELAY_DEFAULT;
+	s->fib_delay = 0;
 	ers_map_init(&s->local);
 	ers_map_init(&s->loc);
 	w->speakers[w->n_speakers++] = s;
@@ -330,6 +332,9 @@ static int build_sites(struct ers_world *w)
 			sp->site = (int)i;
 			sp->multipath = site->multipath;
 			sp->proc_delay = rt->processing_delay;
+			if (rt->has_prefix_delay)
+				sp->prefix_delay = rt->prefix_delay;
+			sp->fib_delay = rt->fib_delay;
 			sp->router_id = rt->has_router_id ? rt->router_id
 				: 0x0a000000u | (uint32_t)(i + 1) << 8 | (uint32_t)(r + 1);
 			sp->reflector = rt->route_reflector;
