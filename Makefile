@@ -5,7 +5,7 @@
 #   make test SAN=1   the same under AddressSanitizer + UBSan
 #   make bench        benchmarks (BENCH="internet ba" picks sections; see tools/bench.sh)
 #   make fuzz         fuzz the scenario loader for FUZZ_SECONDS (clang)
-#   make install      install bin/ersim under PREFIX (default /usr/local)
+#   make install      install bin/ersim and man1/ersim.1 under PREFIX (default /usr/local)
 #
 # Every target first runs tools/deps.sh, which installs the Debian packages
 # when they are missing and we are root, and otherwise prints the command.
@@ -26,7 +26,10 @@ endif
 
 ifeq ($(SAN),1)
 BUILD ?= build-san
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# gcc's "undefined" leaves out float-cast-overflow (a double too large for
+# its integer type), which once turned a huge loss into "0 B": ask for it.
+SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined,float-cast-overflow
 OPT := -O1 -g
 else
 BUILD ?= build
@@ -146,6 +149,8 @@ crosscheck: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ersim
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/ersim.1 $(DESTDIR)$(PREFIX)/share/man/man1/ersim.1
 
 clean:
 	rm -rf build build-san build-fuzz build-mpi

@@ -898,24 +898,52 @@ static int add_location(struct ers_an_pair *p, const char *loc)
 	return 0;
 }
 
-/* Class of one set of circuits (facts 7.1): two or more peering
- * locations (a metro counts as one place) is maximum, a Metro circuit
- * high, anything else standard. */
+/* Peering locations a circuit's links land at (a Metro's two). */
+static size_t circuit_locations(const struct ers_catalog *cat, const struct ers_circuit *c,
+				const char **out)
+{
+	const struct ers_metro *m = cat ? ers_catalog_metro(cat, c->location) : NULL;
+
+	if (!m) {
+		out[0] = c->location;
+		return 1;
+	}
+	out[0] = m->locations[0];
+	out[1] = m->locations[1];
+	return 2;
+}
+
+static bool share_location(const struct ers_catalog *cat, const struct ers_circuit *a,
+			   const struct ers_circuit *b)
+{
+	const char *la[2], *lb[2];
+	size_t na = circuit_locations(cat, a, la), nb = circuit_locations(cat, b, lb);
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t k = 0; k < nb; k++)
+			if (!strcmp(la[i], lb[k]))
+				return true;
+	return false;
+}
+
+/* Class of one set of circuits, the ExpressRoute tiers of
+ * docs/analyze.md: two circuits with no peering location in common
+ * (a Metro circuit lands at two) is maximum, a Metro circuit high,
+ * anything else standard. A Metro circuit beside a circuit at one of its
+ * two locations is high, not maximum: one location takes a link of each. */
 static enum ers_an_class side_class(const struct ctx *c, const bool *used)
 {
-	const char *first = NULL;
+	const struct ers_circuit *ci = c->s->circuits;
 	bool metro = false, any = false;
 
 	for (size_t i = 0; i < c->s->n_circuits; i++) {
-		const char *loc = c->s->circuits[i].location;
-
 		if (!used[i])
 			continue;
-		if (first && strcmp(first, loc))
-			return ERS_AN_CLASS_MAXIMUM;
-		first = loc;
+		for (size_t k = 0; k < i; k++)
+			if (used[k] && !share_location(c->cat, &ci[k], &ci[i]))
+				return ERS_AN_CLASS_MAXIMUM;
 		any = true;
-		metro |= ers_catalog_metro(c->cat, loc) != NULL;
+		metro |= ers_catalog_metro(c->cat, ci[i].location) != NULL;
 	}
 	return metro ? ERS_AN_CLASS_HIGH : any ? ERS_AN_CLASS_STANDARD : ERS_AN_CLASS_NONE;
 }
@@ -1211,6 +1239,48 @@ enum ers_err ers_analyze(const struct ers_scenario *s, const struct ers_catalog 
 	}
 	*out = c.a;
 	return ERS_OK;
+}
+
+/* The class of a VNet is the weakest class among the sites that reach
+ * it over ExpressRoute: a VNet on two circuits at two locations, each
+ * reached by one site only, is standard for each site (one location
+ * outage cuts it off), so it is standard, not maximum. The classes come
+ * from classify(), the same as analyze's pairs. */
+enum ers_err ers_an_vnet_class(const struct ers_scenario *s, const struct ers_catalog *cat,
+			       size_t vnet, enum ers_an_class *out, struct ers_diag *d)
+{
+	struct ers_analysis an = { 0 };
+	struct ctx c = { .s = s, .cat = cat, .a = &an, .d = d };
+	enum ers_err rc;
+	bool any = false;
+
+	*out = ERS_AN_CLASS_NONE;
+	rc = ers_topology_build(s, cat, &c.t, d);
+	if (rc == ERS_OK)
+		rc = ctx_init(&c);
+	for (size_t i = 0; rc == ERS_OK && i < s->n_sites; i++) {
+		struct ers_an_pair p = { .kind = ERS_AN_SITE_VNET, .a = (int)i, .b = (int)vnet };
+		struct pgraph g = { 0 };
+
+		if (!s->sites[i].n_origins)	/* as analyze: no prefix, no pair */
+			continue;
+		if (build_site_vnet(&c, (int)i, (int)vnet, &g) || classify(&c, &g, &p))
+			rc = ERS_ENOMEM;
+		else if (evaluate(&c, &g).connected && p.cls != ERS_AN_CLASS_NONE &&
+			 (!any || p.cls < *out)) {
+			*out = p.cls;
+			any = true;
+		}
+		for (size_t k = 0; k < p.n_locations; k++)
+			free(p.locations[k]);
+		free(p.locations);
+		pg_release(&g);
+	}
+	ctx_release(&c);
+	if (rc == ERS_ENOMEM)
+		ers_diag_add(d, rc, s->file, 0, NULL, "out of memory classifying VNet '%s'",
+			     s->vnets[vnet].id);
+	return rc;
 }
 
 void ers_analysis_free(struct ers_analysis *a)

@@ -64,17 +64,19 @@ static bool add_random(const struct ers_failures *f, xmlNodePtr events, uint64_t
 	bool ok = true;
 
 	ers_rng_seed(&rng, ers_rng_mix(seed ^ RANDOM_STREAM));
+	/* the experiment loader bounds the expected count (check_work());
+	 * stop at the first event that cannot be added, not after the rest */
 	for (size_t i = 0; i < f->n_targets && ok; i++) {
 		t = f->at;
-		for (;;) {
+		while (ok) {
 			t += draw(&rng, f->mtbf);
 			if (t >= end)
 				break;
-			ok = ok && add_event(events, "fail", t, f->targets[i]);
+			ok = add_event(events, "fail", t, f->targets[i]);
 			t += draw(&rng, f->mttr);
-			if (t >= end)
+			if (!ok || t >= end)
 				break;
-			ok = ok && add_event(events, "restore", t, f->targets[i]);
+			ok = add_event(events, "restore", t, f->targets[i]);
 		}
 	}
 	return ok;

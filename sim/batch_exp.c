@@ -16,10 +16,12 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -84,36 +86,154 @@ static bool strv_has(char **v, size_t n, const char *s)
 }
 
 /* Read a whole file; *buf is NUL-terminated (free). */
+/*
+ * The whole file, refused beyond the scenario loader's 256 MiB (so an
+ * experiment or its scenario cannot fill memory) and when it is a device
+ * or a directory: /dev/zero never ends, /dev/tty waits for a user.
+ */
+#define MAX_FILE_SIZE ((size_t)256 << 20)
+
 static enum ers_err slurp(const char *path, char **buf, size_t *len, struct ers_diag *d)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 1 << 16, n = 0, got;
-	char *b, *nb;
+	char *b = NULL, *nb;
+	struct stat st;
+	enum ers_err rc = ERS_OK;
 
 	*buf = NULL;
 	if (!f)
 		return ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot read '%s': %s",
 				    path, strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
+					   S_ISDIR(st.st_mode))) {
+		rc = ers_diag_add(d, ERS_EINVAL, path, 0, "name an XML file",
+				  "cannot read '%s': not a regular file", path);
+		goto out;
+	}
 	b = malloc(cap);
 	while (b && (got = fread(b + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
+		if (n > MAX_FILE_SIZE) {
+			rc = ers_diag_add(d, ERS_ELIMIT, path, 0, NULL,
+					  "cannot read '%s': file too large (more than 256 MiB)", path);
+			goto out;
+		}
 		if (cap - n - 1 == 0) {
 			nb = realloc(b, cap * 2);
-			if (!nb) {
+			if (!nb)
 				free(b);
-				b = NULL;
-			}
 			b = nb;
 			cap *= 2;
 		}
 	}
-	fclose(f);
-	if (!b)
-		return ers_diag_add(d, ERS_ENOMEM, path, 0, NULL, "out of memory reading '%s'", path);
+	if (!b) {
+		rc = ers_diag_add(d, ERS_ENOMEM, path, 0, NULL, "out of memory reading '%s'", path);
+		goto out;
+	}
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
-	return ERS_OK;
+	b = NULL;
+out:
+	free(b);
+	fclose(f);
+	return rc;
+}
+
+/* ---- parsing ---- */
+
+/* Parser state: the first error is reported (libxml2 cascades), and a
+ * DOCTYPE is refused when met, before any entity in it is declared, so
+ * an entity bomb is never expanded. */
+struct pstate {
+	struct ers_diag *d;
+	const char *file;
+	bool reported;
+};
+
+static void report_parse(struct pstate *p, long line, const char *hint, const char *fmt,
+			 const char *arg)
+{
+	if (p->reported)
+		return;
+	p->reported = true;
+	ers_diag_add(p->d, ERS_EXML, p->file, line, hint, fmt, arg);
+}
+
+#if LIBXML_VERSION >= 21200
+static void parse_error(void *ctx, const xmlError *e)
+#else
+static void parse_error(void *ctx, xmlErrorPtr e)
+#endif
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct pstate *p = ctxt->_private;
+	char msg[300];
+	size_t n;
+
+	if (!e || e->level < XML_ERR_ERROR)
+		return;
+	if (e->message && strstr(e->message, "Excessive depth")) {
+		report_parse(p, e->line, "flatten the document",
+			     "elements nest too deeply (more than %s levels)", "256");
+		return;
+	}
+	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "cannot parse");
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (msg[0] >= 'A' && msg[0] <= 'Z' && !(msg[1] >= 'A' && msg[1] <= 'Z'))
+		msg[0] = (char)(msg[0] - 'A' + 'a');
+	report_parse(p, e->line, NULL, "malformed XML: %s", msg);
+}
+
+static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
+			   const xmlChar *sys)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct pstate *p = ctxt->_private;
+
+	(void)name, (void)ext, (void)sys;
+	report_parse(p, ctxt->input ? ctxt->input->line : 0,
+		     "experiment files take no DTD; remove the <!DOCTYPE ...> declaration",
+		     "%s are not allowed: entities are never expanded",
+		     "document type declarations (<!DOCTYPE>)");
+	xmlStopParser(ctxt);
+}
+
+/* bytes as a tree, or NULL with the reason at its line in d. */
+static xmlDocPtr parse_xml(const char *bytes, size_t len, const char *file,
+			   struct ers_diag *d)
+{
+	struct pstate p = { d, file, false };
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc = NULL;
+
+	if (len > (size_t)INT_MAX) {
+		ers_diag_add(d, ERS_ELIMIT, file, 0, NULL, "file too large");
+		return NULL;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		ers_diag_add(d, ERS_ENOMEM, file, 0, NULL, "out of memory");
+		return NULL;
+	}
+	ctxt->_private = &p;
+	ctxt->sax->internalSubset = refuse_doctype;
+	ctxt->sax->serror = parse_error;
+	doc = xmlCtxtReadMemory(ctxt, bytes, (int)len, file, NULL,
+				XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR |
+				XML_PARSE_NOWARNING);
+	if (doc && (p.reported || doc->intSubset)) {
+		report_parse(&p, 0, NULL, "%s are not allowed", "document type declarations");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (!doc)
+		report_parse(&p, 0, NULL, "malformed XML: %s", "cannot parse");
+	xmlFreeParserCtxt(ctxt);
+	return doc;
 }
 
 /* ---- schema ---- */
@@ -234,6 +354,46 @@ static enum ers_err vary_values(struct ers_experiment *e, struct ers_vary *v,
 	return ERS_OK;
 }
 
+/* XPath errors go here instead of libxml2's raw "XPath error" on stderr;
+ * the first is kept (lower-cased, without its newline) in ctx. */
+#if LIBXML_VERSION >= 21200
+static void xpath_error(void *ctx, const xmlError *e)
+#else
+static void xpath_error(void *ctx, xmlErrorPtr e)
+#endif
+{
+	char *why = ctx;
+	size_t n;
+
+	if (!why || why[0] || !e)
+		return;
+	snprintf(why, 128, "%s", e->message ? e->message : "invalid expression");
+	n = strlen(why);
+	while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
+		why[--n] = '\0';
+	if (why[0] >= 'A' && why[0] <= 'Z')
+		why[0] = (char)(why[0] - 'A' + 'a');
+}
+
+/* Does xpath compile? If not, why[128] says why. */
+static bool xpath_compiles(xmlDocPtr doc, const char *xpath, char *why)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathCompExprPtr c;
+
+	why[0] = '\0';
+	if (!ctx)
+		return snprintf(why, 128, "out of memory"), false;
+	ctx->error = xpath_error;
+	ctx->userData = why;
+	c = xmlXPathCtxtCompile(ctx, (const xmlChar *)xpath);
+	xmlXPathFreeCompExpr(c);
+	xmlXPathFreeContext(ctx);
+	if (!c && !why[0])
+		snprintf(why, 128, "invalid expression");
+	return c != NULL;
+}
+
 xmlXPathObjectPtr ers_batch_xpath(xmlDocPtr doc, const char *xpath, char **attr)
 {
 	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
@@ -244,6 +404,8 @@ xmlXPathObjectPtr ers_batch_xpath(xmlDocPtr doc, const char *xpath, char **attr)
 	*attr = NULL;
 	if (!ctx)
 		return NULL;
+	ctx->error = xpath_error;	/* silent: read_vary() checked the syntax */
+	ctx->userData = NULL;
 	o = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
 	if (o && o->type == XPATH_NODESET && !xmlXPathNodeSetIsEmpty(o->nodesetval))
 		goto out;
@@ -278,7 +440,7 @@ static bool xpath_usable(xmlXPathObjectPtr o, const char *attr)
 static enum ers_err read_vary(struct ers_experiment *e, xmlNodePtr n, struct ers_diag *d)
 {
 	struct ers_vary *nv = realloc(e->vary, (e->n_vary + 1) * sizeof *nv), *v;
-	char *values, *attr = NULL;
+	char *values, *attr = NULL, why[128];
 	xmlXPathObjectPtr o;
 	enum ers_err rc;
 
@@ -299,6 +461,10 @@ static enum ers_err read_vary(struct ers_experiment *e, xmlNodePtr n, struct ers
 	free(values);
 	if (rc != ERS_OK)
 		return rc;
+	if (!xpath_compiles(e->doc, v->xpath, why))
+		return ers_diag_add(d, ERS_EINVAL, e->file, v->line,
+				    "write an XPath 1.0 path such as /scenario/defaults/bfd/@interval",
+				    "invalid xpath '%s' on <vary>: %s", v->xpath, why);
 	o = ers_batch_xpath(e->doc, v->xpath, &attr);
 	if (!xpath_usable(o, attr))
 		rc = ers_diag_add(d, ERS_EINVAL, e->file, v->line,
@@ -378,6 +544,12 @@ static bool matches(const char *patterns, const char *text)
 	return hit;
 }
 
+/* The scenario's bound on timeline times (docs/scenario-format.md
+ * "Ranges"); a random model's run lasts at + horizon, which must fit too. */
+#define MAX_TIMELINE (8760LL * 3600 * ERS_S)
+/* Expected failure and repair events of one random run. */
+#define MAX_RANDOM_EVENTS 100000.0
+
 static enum ers_err parse_time_attr(struct ers_experiment *e, xmlNodePtr n,
 				    const char *name, ers_time_t *out, struct ers_diag *d)
 {
@@ -388,8 +560,41 @@ static enum ers_err parse_time_attr(struct ers_experiment *e, xmlNodePtr n,
 	if (v && ers_parse_time(v, out, &why) != ERS_OK)
 		rc = ers_diag_add(d, ERS_EINVAL, e->file, xmlGetLineNo(n), NULL,
 				  "invalid %s '%s' on <failures>: %s", name, v, why);
+	else if (v && *out > MAX_TIMELINE)
+		rc = ers_diag_add(d, ERS_EINVAL, e->file, xmlGetLineNo(n),
+				  "see \"Ranges\" in docs/scenario-format.md",
+				  "'%s' on <failures> is out of range: at most 8760h", name);
 	free(v);
 	return rc;
+}
+
+/*
+ * Bound the work of one run: the timeline must fit the scenario's range,
+ * and a random model must not ask for millions of events (mtbf="1ns"
+ * over an hour is billions). A random target fails and is repaired on
+ * average every mtbf + mttr, two events each time.
+ */
+static enum ers_err check_work(struct ers_experiment *e, struct ers_diag *d)
+{
+	const struct ers_failures *f = &e->fail;
+	double events;
+
+	if (f->at + (f->mode == ERS_FAIL_RANDOM ? f->horizon : f->restore) > MAX_TIMELINE)
+		return ers_diag_add(d, ERS_EINVAL, e->file, f->line,
+				    "see \"Ranges\" in docs/scenario-format.md",
+				    "<failures> runs past 8760h: at + %s must be at most 8760h",
+				    f->mode == ERS_FAIL_RANDOM ? "horizon" : "restore");
+	if (f->mode != ERS_FAIL_RANDOM)
+		return ERS_OK;
+	events = 2.0 * (double)f->n_targets * (double)f->horizon /
+		 ((double)f->mtbf + (double)f->mttr);
+	if (events > MAX_RANDOM_EVENTS)
+		return ers_diag_add(d, ERS_ELIMIT, e->file, f->line,
+				    "raise mtbf and mttr, shorten horizon or match fewer targets",
+				    "<failures mode=\"random\"> expects %.3g failure and repair events "
+				    "per run (%zu targets over the horizon); at most %.0f",
+				    events, f->n_targets, MAX_RANDOM_EVENTS);
+	return ERS_OK;
 }
 
 static const char *const mode_names[] = { "none", "each", "pairs", "srlg", "random" };
@@ -435,6 +640,8 @@ static enum ers_err read_failures(struct ers_experiment *e, xmlNodePtr n,
 		rc = ers_diag_add(d, ERS_EINVAL, e->file, f->line,
 				  "targets are patterns such as 'link:*' or 'circuit:er-*'",
 				  "no target of '%s' matches '%s'", e->scenario, pat);
+	if (rc == ERS_OK)
+		rc = check_work(e, d);
 out:
 	ers_strv_free(all, n_all);
 	free(mode);
@@ -624,12 +831,16 @@ static enum ers_err read_children(struct ers_experiment *e, xmlNodePtr root,
 /* Sizes of the expansion, refusing more than 2^32 runs. */
 static enum ers_err count_runs(struct ers_experiment *e, struct ers_diag *d)
 {
-	double total;
+	double total, combos = 1;
 	size_t n = e->fail.n_targets;
 
-	e->n_combos = 1;
 	for (size_t i = 0; i < e->n_vary; i++)
-		e->n_combos *= e->vary[i].n_values;
+		combos *= (double)e->vary[i].n_values;	/* no size_t wrap-around */
+	if (combos > 4294967295.0)
+		return ers_diag_add(d, ERS_ELIMIT, e->file, 0, NULL,
+				    "experiment has %.3g combinations of values (at most 4294967295)",
+				    combos);
+	e->n_combos = (size_t)combos;
 	switch (e->fail.mode) {
 	case ERS_FAIL_EACH: case ERS_FAIL_SRLG: e->n_failsets = n; break;
 	case ERS_FAIL_PAIRS: e->n_failsets = n * (n - 1) / 2; break;
@@ -666,13 +877,9 @@ enum ers_err ers_experiment_load(const char *path, struct ers_experiment **out,
 	rc = slurp(path, &ebytes, &elen, d);
 	if (rc != ERS_OK)
 		goto out;
-	doc = xmlReadMemory(ebytes, (int)elen, path, NULL,
-			    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR |
-			    XML_PARSE_NOWARNING);
-	if (!doc || doc->intSubset) {
-		rc = ers_diag_add(d, ERS_EXML, path, 0, NULL, doc ?
-				  "document type declarations are not allowed" :
-				  "not well-formed XML");
+	doc = parse_xml(ebytes, elen, path, d);
+	if (!doc) {
+		rc = ERS_EXML;
 		goto out;
 	}
 	rc = validate(doc, path, d);

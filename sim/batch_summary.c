@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "ersim/batch.h"
+#include "ersim/util.h"
 
 #define N_WORST 5
 
@@ -215,9 +216,9 @@ static bool print_combo(FILE *out, sqlite3 *db, sqlite3_stmt *row,
 	const char *params = (const char *)sqlite3_column_text(row, 1);
 	bool ok = true;
 
-	fprintf(out, "\n%s%s%lld runs, %lld failed, %lld lost reachability\n",
-		*params ? params : "", *params ? ": " : "",
-		sqlite3_column_int64(row, 2), (long long)sqlite3_column_double(row, 3),
+	fprintf(out, "\n%s%s%lld run%s, %lld failed, %lld lost reachability\n",
+		*params ? params : "", *params ? ": " : "", sqlite3_column_int64(row, 2),
+		ers_s((size_t)sqlite3_column_int64(row, 2)), (long long)sqlite3_column_double(row, 3),
 		(long long)sqlite3_column_double(row, 4));
 	fprintf(out, "  %-32s %6s %12s %12s %12s %12s %12s\n", "metric", "n", "mean", "p50",
 		"p95", "p99", "max");

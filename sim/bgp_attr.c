@@ -183,10 +183,15 @@ bool ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n)
 	return true;
 }
 
-void ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c)
+bool ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c)
 {
-	if (t->n_comms < ERS_MAX_COMMS)
-		t->comms[t->n_comms++] = c;
+	for (size_t i = 0; i < t->n_comms; i++)
+		if (t->comms[i] == c)
+			return true;	/* already there: sets hold each once */
+	if (t->n_comms >= ERS_MAX_COMMS)
+		return false;
+	t->comms[t->n_comms++] = c;
+	return true;
 }
 
 bool ers_tmpl_add_cluster(struct ers_attrs_tmpl *t, uint32_t cluster_id)

@@ -219,14 +219,14 @@ static size_t gather(struct ers_speaker *s, uint32_t prefix, struct ers_cand *c)
 	const struct ers_attrs *a = ers_map_get(&s->local, prefix);
 
 	if (a && !s->w->nodes[s->node].down)
-		c[n++] = (struct ers_cand){ a, NULL };
+		c[n++] = (struct ers_cand){ .attrs = a, .peer = NULL };
 	for (size_t i = 0; i < s->n_peers; i++) {
 		struct ers_peer *p = s->peers[i];
 		if (p->state != ERS_BGP_ESTABLISHED)
 			continue;
 		a = ers_map_get(&p->adj_in, prefix);
 		if (a)
-			c[n++] = (struct ers_cand){ a, p };
+			c[n++] = (struct ers_cand){ .attrs = a, .peer = p };
 	}
 	return n;
 }
@@ -235,16 +235,39 @@ static void explain(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		    const struct ers_cand *best, const struct ers_cand *c, size_t n)
 {
 	char pbuf[24], why[200];
-	enum ers_bgp_reason r;
 
 	ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf);
 	for (size_t i = 0; i < n; i++) {
-		if (c[i].peer == best->peer)
+		if (&c[i] == best)
 			continue;
-		ers_bgp_compare(s, best, &c[i], &r);
+		/* The route that removed this one: the best, or for MED the
+		 * lowest of its own neighbour AS. */
 		fprintf(w->opts->debug, "%.9f %s: %s %s\n", ers_time_to_s(ers_sim_now(w->sim)),
-			s->id, pbuf, ers_bgp_explain(best, &c[i], r, why, sizeof why));
+			s->id, pbuf, ers_bgp_explain(&c[c[i].lost_to], &c[i], c[i].lost,
+						     why, sizeof why));
 	}
+}
+
+/* Why best won (see struct ers_loc): the deepest step that removed a
+ * route the router does not forward over. */
+static void loc_reason(struct ers_loc *l, const struct ers_cand *c, size_t n,
+		       const struct ers_cand *best)
+{
+	const struct ers_cand *over = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		bool in_set = false;
+		if (&c[i] == best)
+			continue;
+		for (uint8_t k = 0; k < l->n_ecmp; k++)
+			in_set |= l->ecmp[k] == c[i].peer;
+		if (!in_set && (!over || c[i].lost > over->lost))
+			over = &c[i];
+	}
+	l->why = over ? (uint8_t)over->lost : ERS_WHY_ONLY;
+	l->over = over ? over->peer : NULL;
+	l->over_attrs = over ? over->attrs : NULL;
+	l->by_attrs = over ? c[over->lost_to].attrs : NULL;
 }
 
 static bool loc_equal(const struct ers_loc *l, const struct ers_cand *best,
@@ -274,7 +297,8 @@ static bool over_route_limit(struct ers_world *w, struct ers_speaker *s,
 
 static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		    struct ers_loc *l, const struct ers_cand *best,
-		    struct ers_peer *const *set, uint8_t n)
+		    struct ers_peer *const *set, uint8_t n,
+		    const struct ers_cand *c, size_t n_c)
 {
 	bool was_learned = l && l->best, is_learned = best && best->peer;
 	uint64_t delta = l ? l->state : 0;
@@ -291,6 +315,7 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		l->best = best->peer;
 		l->n_ecmp = n;
 		memcpy(l->ecmp, set, n * sizeof set[0]);
+		loc_reason(l, c, n_c, best);
 		l->state = ers_observe_loc_state(s, l);
 		delta ^= l->state;
 		if (ers_map_put(&s->loc, prefix, l)) {
@@ -310,7 +335,6 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 	struct ers_cand stack[32], *c = stack, *best = NULL;
 	struct ers_peer *set[ERS_MAX_ECMP];
 	struct ers_loc *old = ers_map_get(&s->loc, prefix);
-	enum ers_bgp_reason why;
 	uint8_t n_set = 0;
 	size_t n;
 
@@ -322,9 +346,8 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 	}
 	n = gather(s, prefix, c);
 
-	for (size_t i = 0; i < n; i++)
-		if (!best || ers_bgp_compare(s, &c[i], best, &why) < 0)
-			best = &c[i];
+	if (n)
+		best = &c[ers_bgp_select(s, c, n, old ? old->best : NULL)];
 	if (best && over_route_limit(w, s, old, best))
 		best = NULL;
 	if (best) {
@@ -333,12 +356,20 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 		if (w->opts->debug && n > 1)
 			explain(w, s, prefix, best, c, n);
 		n_set = ecmp_set(s, best, c, n, set);
-		if (old && loc_equal(old, best, set, n_set))
+		if (old && loc_equal(old, best, set, n_set)) {
+			/* Same routes, maybe another reason: flows that pass
+			 * here record why (observe.c), no UPDATE goes out. */
+			struct ers_loc was = *old;
+			loc_reason(old, c, n, best);
+			if (was.why != old->why || was.over != old->over ||
+			    was.over_attrs != old->over_attrs)
+				ers_observe_forwarding_changed(w);
 			goto out;
+		}
 	} else if (!old) {
 		goto out;
 	}
-	set_loc(w, s, prefix, old, best, set, n_set);
+	set_loc(w, s, prefix, old, best, set, n_set, c, n);
 out:
 	if (c != stack)
 		free(c);
@@ -428,14 +459,21 @@ const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 			t.med = r->med;
 		}
 		for (size_t i = 0; i < r->n_communities; i++)
-			ers_tmpl_add_comm(&t, r->communities[i]);
+			if (!ers_tmpl_add_comm(&t, r->communities[i])) {
+				ers_observe_limit(w, p, prefix, "community-limit",
+						  "more than " ERS_STR(ERS_MAX_COMMS) " communities");
+				return NULL;
+			}
 	}
 	/* A path longer than one AS_SEQUENCE segment is not sent (the
 	 * routers' "maxas-limit"): during path exploration this is what keeps
 	 * a withdrawn prefix from circling. */
 	if (!p->ibgp &&
-	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p)))
+	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p))) {
+		ers_observe_limit(w, p, prefix, "as-path-limit",
+				  "the AS path would pass " ERS_STR(ERS_MAX_PATH) " ASes");
 		return NULL;
+	}
 	return ers_attrs_intern(&w->attrs, &t);
 }
 

@@ -77,11 +77,14 @@ static struct ers_net_link *link_of(struct ers_world *w, const struct ers_sessio
 	return &w->links[ss->link];
 }
 
-/* RFC 4271 10: timers are jittered by a factor in [0.75, 1.0]. */
+/* RFC 4271 10: timers are jittered by a factor in (0.75, 1.0], on a
+ * 2^-34 grid and in integers only, so no compiler's floating-point
+ * contraction can change a run: t - t * r / 2^34 with r < 2^32. */
 static ers_time_t jitter(struct ers_world *w, ers_time_t t)
 {
-	double f = ers_rng_uniform(ers_sim_rng(w->sim), 0.75, 1.0);
-	return (ers_time_t)((double)t * f);
+	uint64_t r = ers_rng_next(ers_sim_rng(w->sim)) >> 32;
+
+	return t - (ers_time_t)(((unsigned __int128)(uint64_t)t * r) >> 34);
 }
 
 static void trace_peer(struct ers_world *w, const struct ers_peer *p,
@@ -106,10 +109,13 @@ static void free_msg(struct ers_world *w, struct ers_msg *m);
  */
 static void stream_post(struct ers_world *w, struct ers_msg *m, ers_time_t delay)
 {
+	int rc;
+
 	m->gen++;
 	m->arrived = false;
-	if (ers_sim_post(w->sim, ers_sim_now(w->sim) + delay, deliver, m, m->gen))
-		w->err = ERS_ENOMEM;
+	rc = ers_sim_post(w->sim, ers_time_after(ers_sim_now(w->sim), delay), deliver, m, m->gen);
+	if (rc)
+		w->err = rc;	/* ERS_ENOMEM, or ERS_ELIMIT past the clock */
 }
 
 static void send_msg(struct ers_world *w, struct ers_peer *from, struct ers_msg *m)
@@ -454,6 +460,7 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct ers_msg
 	ers_time_t now = ers_sim_now(w->sim);
 	size_t n_in = m->n, n = 0;
 	ers_time_t cost;
+	int rc;
 
 	ers_trace_update(w, s->id, "update-in", p->remote->self->id, m->n, 0);
 	for (size_t i = 0; i < n_in; i++)
@@ -462,9 +469,9 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct ers_msg
 	m->n = n;
 	cost = processing_time(w, s->proc_delay ? s->proc_delay : p->bgp->processing_delay) +
 	       (ers_time_t)n_in * s->prefix_delay + (ers_time_t)n * s->fib_delay;
-	s->busy_until = (s->busy_until > now ? s->busy_until : now) + cost;
-	if (ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) {
-		w->err = ERS_ENOMEM;
+	s->busy_until = ers_time_after(s->busy_until > now ? s->busy_until : now, cost);
+	if ((rc = ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) != 0) {
+		w->err = rc;	/* ERS_ENOMEM, or ERS_ELIMIT past the clock */
 		return false;
 	}
 	return true;
@@ -881,7 +888,11 @@ static void start_bfd_detection(struct ers_world *w, struct ers_session *ss)
 	ers_time_t i = ss->bfd_interval;
 	ers_time_t last_rx = ers_sim_now(w->sim) - (ers_time_t)ers_rng_below(
 		ers_sim_rng(w->sim), (uint64_t)i);
-	ers_time_t at = last_rx + (ers_time_t)ss->bfd_mult * i;
+	/* saturating: multiplier x interval once overflowed into the past,
+	 * and BFD "detected" at once (the loader now bounds the interval) */
+	ers_time_t detect = i > 0 && (ers_time_t)ss->bfd_mult > INT64_MAX / i
+				    ? INT64_MAX : (ers_time_t)ss->bfd_mult * i;
+	ers_time_t at = ers_time_after(last_rx, detect);
 
 	if (at < ers_sim_now(w->sim))
 		at = ers_sim_now(w->sim);

@@ -1074,6 +1074,89 @@ static void check_flows(struct ck *k)
 
 /* ---- entry points ----------------------------------------------------- */
 
+/* ---- router ids ------------------------------------------------------ */
+
+/* One router's id and where it comes from, for the duplicate check. */
+struct rid {
+	uint32_t id;
+	size_t order;			/* file order: the first one is named */
+	long line;
+	char what[160];
+};
+
+static int cmp_rid(const void *a, const void *b)
+{
+	const struct rid *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+static size_t circuit_rids(const struct ers_scenario *s, struct rid *v, size_t n)
+{
+	for (size_t ci = 0; ci < s->n_circuits; ci++) {
+		const struct ers_circuit *c = &s->circuits[ci];
+		bool l3 = s->providers[c->provider].model == ERS_PROVIDER_LAYER3;
+		for (int side = 0; side < 2; side++) {
+			const struct ers_link *l = &c->links[side];
+			const char *role = ers_role_str((enum ers_role)side);
+			v[n] = (struct rid){ l->has_msee_router_id ? l->msee_router_id :
+					     ers_default_router_id(12, ci, (size_t)side), n, l->line, "" };
+			snprintf(v[n++].what, sizeof v[0].what, "the MSEE of circuit '%s' %s link", c->id, role);
+			if (!l3)
+				continue;
+			v[n] = (struct rid){ l->has_pe_router_id ? l->pe_router_id :
+					     ers_default_router_id(13, ci, (size_t)side), n, l->line, "" };
+			snprintf(v[n++].what, sizeof v[0].what, "the PE of circuit '%s' %s link", c->id, role);
+		}
+	}
+	return n;
+}
+
+/* Every router id, set or default, names one router: BGP refuses a
+ * session between two equal ids, and ties broken by router id would be
+ * broken by the neighbour address instead. */
+static void check_router_ids(struct ck *k)
+{
+	const struct ers_scenario *s = k->s;
+	size_t n = 0, cap = 4 * s->n_circuits + s->n_vnets;
+	struct rid *v;
+	char a[16];
+
+	for (size_t i = 0; i < s->n_sites; i++)
+		cap += s->sites[i].n_routers;
+	if (!cap || !(v = calloc(cap, sizeof *v)))
+		return;
+	for (size_t i = 0; i < s->n_sites; i++)
+		for (size_t r = 0; r < s->sites[i].n_routers; r++) {
+			const struct ers_router *rt = &s->sites[i].routers[r];
+			v[n] = (struct rid){ rt->has_router_id ? rt->router_id :
+					     ers_default_router_id(10, i, r), n, rt->line, "" };
+			snprintf(v[n++].what, sizeof v[0].what, "router '%s'",
+				 rt->full_id ? rt->full_id : "?");
+		}
+	n = circuit_rids(s, v, n);
+	for (size_t i = 0; i < s->n_vnets; i++) {
+		const struct ers_vnet *vn = &s->vnets[i];
+		v[n] = (struct rid){ vn->has_gw_router_id ? vn->gw_router_id :
+				     ers_default_router_id(14, i, 0), n, vn->line, "" };
+		snprintf(v[n++].what, sizeof v[0].what, "the gateway of vnet '%s'", vn->id);
+	}
+	qsort(v, n, sizeof *v, cmp_rid);
+	for (size_t i = 1; i < n; i++) {
+		size_t first = i - 1;
+		if (v[i].id != v[first].id)
+			continue;
+		while (first > 0 && v[first - 1].id == v[i].id)
+			first--;
+		err(k, v[i].line, "give each router its own router-id (or leave it to the default)",
+		    "router id %s of %s is already that of %s (line %ld)",
+		    ers_ipv4_str(v[i].id, a, sizeof a), v[i].what, v[first].what, v[first].line);
+	}
+	free(v);
+}
+
 enum ers_err ers_scenario_check(const struct ers_scenario *s,
 				const struct ers_catalog *cat,
 				struct ers_diag *d)
@@ -1088,6 +1171,7 @@ enum ers_err ers_scenario_check(const struct ers_scenario *s,
 	check_srlgs(&k);
 	check_events(&k);
 	check_flows(&k);
+	check_router_ids(&k);
 	return k.n_err ? ERS_ESCENARIO : ERS_OK;
 }
 

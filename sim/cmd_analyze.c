@@ -30,7 +30,7 @@ struct analyze_args {
 
 enum { OPT_JSON = 256, OPT_VERIFY, OPT_MAX_RUNS };
 
-static const struct option longopts[] = {
+const struct option ers_analyze_options[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
@@ -53,7 +53,7 @@ static int parse_args(int argc, char **argv, struct analyze_args *a)
 	int c, rc = 0;
 
 	a->max_runs = DEFAULT_MAX_RUNS;
-	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "", ers_analyze_options);
 	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
 		switch (c) {
 		case ERS_OPT_OPERAND:

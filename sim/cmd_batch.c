@@ -20,6 +20,7 @@
 #include "ersim/cli_util.h"
 #include "ersim/cmd.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define CMD "batch"
 
@@ -125,7 +126,7 @@ static int parse_jobs(struct batch_args *a, const char *v)
 
 enum { OPT_DB = 256, OPT_CSV, OPT_REPORT, OPT_SHARD, OPT_RETRY };
 
-static const struct option longopts[] = {
+const struct option ers_batch_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "report", required_argument, NULL, OPT_REPORT },
@@ -141,7 +142,7 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 	struct ers_opts p;
 	int c, rc = 0;
 
-	ers_opts_init(&p, CMD, argc, argv, "j:q", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "j:q", ers_batch_options);
 	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
 		switch (c) {
 		case ERS_OPT_OPERAND:
@@ -243,8 +244,9 @@ static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_
 	if (!code && a->report)
 		code = ers_write_atomic(CMD, a->report, report_writer, db, d);
 	if (failed)
-		fprintf(stderr, "ersim batch: %zu runs failed; their errors are in the runs "
-			"table of '%s' (--retry-failed runs them again)\n", failed, db_path);
+		fprintf(stderr, "ersim batch: %zu run%s failed; their errors are in the runs "
+			"table of '%s' (--retry-failed runs them again)\n", failed, ers_s(failed),
+			db_path);
 	return code;
 }
 
@@ -316,9 +318,11 @@ int ers_cmd_batch(int argc, char **argv)
 		goto out;
 	}
 	if (!a.quiet)
-		fprintf(stderr, "experiment %s: %zu runs (%zu combinations x %zu failure sets x "
-			"%u repetitions)%s, database '%s'\n", e->name, e->n_runs, e->n_combos,
-			e->n_failsets, e->repetitions, a.n_shards > 1 ? ", this shard" : "", db_path);
+		fprintf(stderr, "experiment %s: %zu run%s (%zu combination%s x %zu failure set%s x "
+			"%u repetition%s)%s, database '%s'\n", e->name, e->n_runs, ers_s(e->n_runs),
+			e->n_combos, ers_s(e->n_combos), e->n_failsets, ers_s(e->n_failsets),
+			e->repetitions, ers_s(e->repetitions), a.n_shards > 1 ? ", this shard" : "",
+			db_path);
 	code = batch(&a, e, db_path, &d);
 out:
 #ifdef ERS_MPI

@@ -28,7 +28,6 @@ struct input {
 	struct ers_scenario *scn;
 	struct ers_catalog *cat;
 	struct ers_result *res;
-	FILE *debug;
 };
 
 struct compare_args {
@@ -69,7 +68,7 @@ static int add_fail_on(struct compare_args *a, const char *v)
 
 enum { OPT_JSON = 256, OPT_REPORT, OPT_FAIL_ON, OPT_ONLY_DIFF, OPT_SEED, OPT_UNTIL };
 
-static const struct option longopts[] = {
+const struct option ers_compare_options[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
@@ -88,7 +87,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		fprintf(stderr, "ersim compare: out of memory\n");
 		return 3;
 	}
-	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "", ers_compare_options);
 	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
 		switch (c) {
 		case ERS_OPT_OPERAND:
@@ -190,17 +189,11 @@ static int run_inputs(struct compare_args *a, struct input *in, struct ers_diag 
 		enum ers_err rc;
 		if (!in[i].scn)
 			continue;
-		in[i].debug = tmpfile();	/* no log, no reasons: not fatal */
-		opts.debug = in[i].debug;
 		rc = ers_run(in[i].scn, in[i].cat, &opts, &in[i].res, d);
 		if (rc != ERS_OK) {
 			fprintf(stderr, "ersim compare: running '%s' failed\n", in[i].path);
 			ers_diag_print(d, stderr);
 			return err_exit(rc);
-		}
-		if (in[i].debug && fflush(in[i].debug)) {
-			fclose(in[i].debug);
-			in[i].debug = NULL;
 		}
 	}
 	return 0;
@@ -264,8 +257,7 @@ static int report(struct compare_args *a, struct input *in, const struct ers_fai
 	int code;
 
 	for (size_t i = 0; ci && i < a->n_paths; i++)
-		ci[i] = (struct ers_cmp_input){ in[i].path, in[i].res, in[i].scn, in[i].cat,
-						in[i].debug };
+		ci[i] = (struct ers_cmp_input){ in[i].path, in[i].res, in[i].scn, in[i].cat };
 	if (ci)
 		rc = ers_compare_build(ci, a->n_paths, &c, d);
 	if (rc == ERS_OK)
@@ -319,8 +311,6 @@ int ers_cmd_compare(int argc, char **argv)
 		ers_result_free(in[i].res);
 		ers_scenario_free(in[i].scn);
 		ers_catalog_free(in[i].cat);
-		if (in[i].debug)
-			fclose(in[i].debug);
 	}
 	free(in);
 	free(f);

@@ -34,7 +34,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 enum { OPT_FORMAT = 256 };
 
-static const struct option longopts[] = {
+const struct option ers_export_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 }
@@ -45,7 +45,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 	struct ers_opts p;
 	int c;
 
-	ers_opts_init(&p, CMD, argc, argv, "o:", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "o:", ers_export_options);
 	while ((c = ers_opts_next(&p)) != ERS_OPT_END) {
 		switch (c) {
 		case ERS_OPT_OPERAND:

@@ -22,6 +22,7 @@
 #include "ersim/batch.h"
 #include "ersim/cli_util.h"
 #include "ersim/cmd.h"
+#include "ersim/util.h"
 
 #define CMD "merge"
 
@@ -32,7 +33,7 @@ struct merge_args {
 	size_t n_ins;
 };
 
-static const struct option longopts[] = {
+const struct option ers_merge_options[] = {
 	{ "csv", required_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -49,7 +50,7 @@ static int parse_args(int argc, char **argv, struct merge_args *a)
 		return 3;
 	}
 	a->n_ins = 1;
-	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "", ers_merge_options);
 	while ((c = ers_opts_next(&p)) != ERS_OPT_END) {
 		if (c == 'c')
 			a->csv = p.arg;
@@ -121,7 +122,7 @@ static int merge_into(const struct merge_args *a, const char *tmp, struct ers_di
 			continue;
 		rc = ers_batch_db_merge(db, a->ins[i], &n_new, d);
 		if (rc == ERS_OK)
-			fprintf(stderr, "merged '%s': %zu new runs\n", a->ins[i], n_new);
+			fprintf(stderr, "merged '%s': %zu new run%s\n", a->ins[i], n_new, ers_s(n_new));
 		else
 			err = ers_batch_db_os_errno(db);
 	}
@@ -154,8 +155,8 @@ static int summarize(const struct merge_args *a, struct ers_diag *d)
 	if (rc == ERS_OK) {
 		ers_batch_db_counts(db, &done, &failed, &total);
 		if (done < total)
-			fprintf(stderr, "ersim merge: '%s' holds %zu of the experiment's %zu runs"
-				" (shards missing?)\n", a->out, done, total);
+			fprintf(stderr, "ersim merge: '%s' holds %zu of the experiment's %zu run%s"
+				" (shards missing?)\n", a->out, done, total, ers_s(total));
 		rc = ers_batch_summary(db, stdout, d);
 	}
 	if (rc != ERS_OK) {

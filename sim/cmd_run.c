@@ -39,7 +39,7 @@ enum { OUT_JSON, OUT_TRACE, OUT_REPORT, N_OUT };
 enum { OPT_JSON = 256, OPT_TRACE, OPT_REPORT, OPT_RIBS, OPT_SEED, OPT_UNTIL,
        OPT_SHUFFLE, OPT_DEBUG };
 
-static const struct option longopts[] = {
+const struct option ers_run_options[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "report", required_argument, NULL, OPT_REPORT },
@@ -71,7 +71,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	struct ers_opts p;
 	int c, rc = 0;
 
-	ers_opts_init(&p, CMD, argc, argv, "", longopts);
+	ers_opts_init(&p, CMD, argc, argv, "", ers_run_options);
 	while (!rc && (c = ers_opts_next(&p)) != ERS_OPT_END) {
 		switch (c) {
 		case ERS_OPT_OPERAND:

@@ -45,7 +45,7 @@ static int validate_one(const char *path)
 	return ers_input_exit_code(rc);
 }
 
-static const struct option longopts[] = { { NULL, 0, NULL, 0 } };
+const struct option ers_validate_options[] = { { NULL, 0, NULL, 0 } };
 
 /* Every argument is checked before any file is read. */
 int ers_cmd_validate(int argc, char **argv)
@@ -59,7 +59,7 @@ int ers_cmd_validate(int argc, char **argv)
 		fprintf(stderr, "ersim validate: out of memory\n");
 		return 3;
 	}
-	ers_opts_init(&p, "validate", argc, argv, "", longopts);
+	ers_opts_init(&p, "validate", argc, argv, "", ers_validate_options);
 	while ((c = ers_opts_next(&p)) == ERS_OPT_OPERAND)
 		files[n_files++] = p.arg;
 	if (c != ERS_OPT_END) {

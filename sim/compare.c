@@ -8,9 +8,9 @@
  *
  * Where a flow's paths differ from the baseline's, the first router whose
  * choice of next hops differs is named, with the decision step that made
- * its choice, read back from the run's decision log (the lines bgp_rib.c
- * prints to opts.debug: "<time> <speaker>: <prefix> via W wins over via
- * L: <step>"). The --fail-on thresholds (ers_compare_check) are checked
+ * its choice, read from the flow's decisions in the result (what the
+ * decision process kept with each best route, observe_decision.c), so a
+ * result document explains itself as a fresh run does. The --fail-on thresholds (ers_compare_check) are checked
  * over the rows. The second half of the file writes the comparison: the
  * readable tables and the JSON document (jansson).
  */
@@ -24,9 +24,11 @@
 
 #include <jansson.h>
 
+#include "ersim/analyze.h"
 #include "ersim/compare.h"
 #include "ersim/report.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define EPS 1e-9
 
@@ -524,174 +526,40 @@ static const char *diverge_at(const struct ers_path_entry *a, size_t na,
 	return NULL;
 }
 
-/* ---- decision reasons from the run's log ------------------------------------ */
+/* ---- decision reasons from the result ------------------------------------ */
 
-/* The address a flow is sent to (as run.c picks it): the first host of
- * its destination's first prefix. False when there is none. */
-static bool flow_dest(const struct ers_scenario *s, const char *flow_id, uint32_t *addr)
-{
-	const struct ers_flow *fl = NULL;
-	struct ers_prefix p;
-	bool found = false;
-
-	for (size_t i = 0; i < s->n_flows && !fl; i++)
-		if (!strcmp(s->flows[i].id, flow_id))
-			fl = &s->flows[i];
-	if (!fl)
-		return false;
-	if (fl->to.kind == ERS_EP_VNET) {
-		const struct ers_vnet *v = &s->vnets[fl->to.index];
-		found = v->n_prefixes > 0;
-		if (found)
-			p = v->prefixes[0];
-	} else {
-		const struct ers_site *st = &s->sites[fl->to.index];
-		for (size_t i = 0; i < st->n_origins && !found; i++) {
-			const struct ers_origin *o = &st->origins[i];
-			found = fl->to.kind == ERS_EP_SITE || o->router < 0 ||
-				o->router == fl->to.router;
-			if (found)
-				p = o->first;
-		}
-	}
-	if (found)
-		*addr = p.len < 31 ? p.addr + 1 : p.addr;
-	return found;
-}
-
-/* Does speaker id name node (the node itself or one of its VRFs)? */
-static bool speaker_is(const char *speaker, size_t len, const char *node)
-{
-	size_t n = strlen(node);
-
-	return len >= n && !strncmp(speaker, node, n) && (len == n || speaker[n] == '@');
-}
-
-static bool in_set(const char *s, size_t len, const char **set, size_t n)
+static bool in_nodes(const char *x, const char **set, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (*set[i] && speaker_is(s, len, set[i]))
+		if (!strcmp(x, set[i]))
 			return true;
 	return false;
 }
 
-/* One parsed decision-log line: "<t> <speaker>: <prefix> via W wins over
- * via L: <step>". Pointers into the line; false if it is not one. */
-struct why_line {
-	double t;
-	const char *speaker, *win, *lose, *step;
-	size_t speaker_len, win_len, lose_len;
-	struct ers_prefix prefix;
-};
-
-static bool parse_why(char *line, struct why_line *w)
+/* Why router chose its next hops nh before time t: the decision the run
+ * recorded for it on this flow's paths (struct ers_decision). */
+static char *reason_from_result(const struct ers_flow_result *f, const char *router,
+				ers_time_t t, const char **nh, size_t n_nh)
 {
-	char *p, *end, *q;
-	const char *why;
+	const struct ers_decision *d = ers_flow_decision_at(f, router, t);
 
-	w->t = strtod(line, &end);
-	if (end == line || *end != ' ')
-		return false;
-	w->speaker = end + 1;
-	if (!(p = strstr(w->speaker, ": ")))
-		return false;
-	w->speaker_len = (size_t)(p - w->speaker);
-	p += 2;
-	if (!(q = strchr(p, ' ')))
-		return false;
-	*q = '\0';
-	if (ers_parse_prefix(p, &w->prefix, &why) != ERS_OK)
-		return false;
-	p = q + 1;
-	if (strncmp(p, "via ", 4) || !(q = strstr(p, " wins over via ")))
-		return false;
-	w->win = p + 4;
-	w->win_len = (size_t)(q - w->win);
-	w->lose = q + 15;
-	if (!(q = strstr(w->lose, ": ")))
-		return false;
-	w->lose_len = (size_t)(q - w->lose);
-	w->step = q + 2;
-	if ((q = strchr(q, '\n')))
-		*q = '\0';
-	return true;
-}
-
-static char *node_of(const char *speaker, size_t len)
-{
-	const char *at = memchr(speaker, '@', len);
-
-	return strndup(speaker, at ? (size_t)(at - speaker) : len);
-}
-
-/* Why router chose its next hops nh (over others, preferably one in
- * prefer) for addr before time t, from the decision log. */
-static char *reason_from_log(FILE *log, const char *router, uint32_t addr, double t,
-			     const char **nh, size_t n_nh, const char **prefer,
-			     size_t n_prefer)
-{
-	char *line = NULL, *best = NULL;
-	size_t cap = 0;
-	double best_t = -1, last_any = -1;
-	bool best_pref = false;
-	char *res;
-
-	rewind(log);
-	while (getline(&line, &cap, log) > 0) {
-		struct why_line w;
-		bool pref;
-		if (!parse_why(line, &w) || w.t >= t ||
-		    !speaker_is(w.speaker, w.speaker_len, router) ||
-		    !ers_prefix_has_addr(w.prefix, addr))
-			continue;
-		last_any = w.t;
-		if (!in_set(w.win, w.win_len, nh, n_nh))
-			continue;
-		pref = in_set(w.lose, w.lose_len, prefer, n_prefer);
-		if (w.t > best_t || (w.t == best_t && pref && !best_pref)) {
-			char *win = node_of(w.win, w.win_len), *lose = node_of(w.lose, w.lose_len);
-			free(best);
-			best = win && lose ? xprintf("%s chose %s over %s: %s", router, win,
-						     lose, w.step) : NULL;
-			free(win);
-			free(lose);
-			if (!best)
-				break;
-			best_t = w.t;
-			best_pref = pref;
-		}
-	}
-	free(line);
-	if (best && last_any <= best_t && !best_pref && n_prefer && *prefer[0]) {
-		/* The log explains changes only: a candidate that came later
-		 * and lost left no line. */
-		char *more = xprintf("%s; a route via %s, if one came later, did not replace it",
-				     best, prefer[0]);
-		free(best);
-		return more;
-	}
-	if (best && last_any <= best_t)
-		return best;
-	free(best);
-	if (ferror(log))
-		return NULL;
-	res = n_nh == 1 ? xprintf("%s took the route via %s when it had no other", router, nh[0]) :
-		xprintf("%s took these routes when it had no others", router);
-	return res;
+	if (!d || !d->chose || !in_nodes(d->chose, nh, n_nh))
+		return strdup("reason not recorded");
+	if (!d->over)
+		return n_nh == 1 ?
+			xprintf("%s took the route via %s when it had no other", router, nh[0]) :
+			xprintf("%s took these routes when it had no others", router);
+	return xprintf("%s chose %s over %s: %s", router, d->chose, d->over,
+		       d->detail ? d->detail : d->step);
 }
 
 /* The reason of column j's choice at router for a path group. */
-static char *column_reason(const struct ers_cmp_input *in, const char *flow_id,
-			   const char *router, ers_time_t t,
-			   const struct ers_path_entry *p, size_t n,
-			   const struct ers_path_entry *other, size_t n_other)
+static char *column_reason(const struct ers_flow_result *f, const char *router,
+			   ers_time_t t, const struct ers_path_entry *p, size_t n)
 {
-	const char *nh[MAX_NH], *pref[MAX_NH];
-	size_t n_nh = 0, n_pref, k;
-	uint32_t addr;
+	const char *nh[MAX_NH];
+	size_t n_nh = 0, k;
 
-	if (!in->scn)
-		return strdup("reason not available (result document)");
 	k = next_hops(p, n, router, nh, MAX_NH);
 	for (size_t i = 0; i < k; i++)
 		if (*nh[i])
@@ -704,11 +572,7 @@ static char *column_reason(const struct ers_cmp_input *in, const char *flow_id,
 		return k ? xprintf("%s is the destination", router) :
 			xprintf("%s is not on the path", router);
 	}
-	if (!in->debug || !flow_dest(in->scn, flow_id, &addr))
-		return strdup("reason not recorded");
-	n_pref = next_hops(other, n_other, router, pref, MAX_NH);
-	return reason_from_log(in->debug, router, addr, ers_time_to_s(t), nh, n_nh,
-			       pref, n_pref);
+	return reason_from_result(f, router, t, nh, n_nh);
 }
 
 /* The moments at which paths are compared: before the first shared event,
@@ -752,7 +616,8 @@ static void path_cell(struct builder *b, struct ers_cmp_cell *cell,
 }
 
 static void explain_cell(struct builder *b, struct ers_cmp_row *r, size_t j,
-			 const char *flow_id, const ers_time_t *t)
+			 const struct ers_flow_result *fa, const struct ers_flow_result *fj,
+			 const ers_time_t *t)
 {
 	struct ers_cmp_cell *a = &r->cells[0], *c = &r->cells[j];
 	const char *x = diverge_at(a->paths, a->n_paths, c->paths, c->n_paths);
@@ -760,10 +625,8 @@ static void explain_cell(struct builder *b, struct ers_cmp_row *r, size_t j,
 	if (!x)
 		return;
 	c->diverge = check(b, strdup(x));
-	c->reason = check(b, column_reason(&b->in[j], flow_id, x, t[j], c->paths,
-					   c->n_paths, a->paths, a->n_paths));
-	c->base_reason = check(b, column_reason(&b->in[0], flow_id, x, t[0], a->paths,
-						a->n_paths, c->paths, c->n_paths));
+	c->reason = check(b, column_reason(fj, x, t[j], c->paths, c->n_paths));
+	c->base_reason = check(b, column_reason(fa, x, t[0], a->paths, a->n_paths));
 }
 
 static void path_rows(struct builder *b, const struct shared *ev, const struct shared *fl)
@@ -793,7 +656,8 @@ static void path_rows(struct builder *b, const struct shared *ev, const struct s
 				}
 				if (strcmp(ca, cj)) {
 					r->differs = true;
-					explain_cell(b, r, j, id, t);
+					explain_cell(b, r, j, &b->in[0].res->flows[ix[0]],
+						     &b->in[j].res->flows[ix[j]], t);
 				}
 				free(ca);
 				free(cj);
@@ -881,47 +745,6 @@ static size_t circuit_locations(const struct ers_catalog *cat, const struct ers_
 	return 2;
 }
 
-static bool share_location(const struct ers_catalog *cat, const struct ers_circuit *a,
-			   const struct ers_circuit *b)
-{
-	const char *la[2], *lb[2];
-	size_t na = circuit_locations(cat, a, la), nb = circuit_locations(cat, b, lb);
-
-	for (size_t i = 0; i < na; i++)
-		for (size_t k = 0; k < nb; k++)
-			if (!strcmp(la[i], lb[k]))
-				return true;
-	return false;
-}
-
-const char *ers_vnet_resiliency(const struct ers_scenario *s,
-				const struct ers_catalog *cat, size_t vnet)
-{
-	const struct ers_vnet *v = &s->vnets[vnet];
-	bool metro = false;
-
-	for (size_t i = 0; i < v->n_connections; i++) {
-		const struct ers_circuit *ci = &s->circuits[v->connections[i].circuit];
-		metro = metro || (cat && ers_catalog_metro(cat, ci->location));
-		for (size_t k = i + 1; k < v->n_connections; k++)
-			if (!share_location(cat, ci, &s->circuits[v->connections[k].circuit]))
-				return "maximum";
-	}
-	if (metro)
-		return "high";
-	return v->n_connections ? "standard" : "none";
-}
-
-static double resiliency_rank(const char *cls)
-{
-	static const char *const order[] = { "none", "standard", "high", "maximum" };
-
-	for (size_t i = 0; i < 4; i++)
-		if (!strcmp(cls, order[i]))
-			return (double)i;
-	return -1;
-}
-
 static long find_vnet(const struct ers_scenario *s, const char *id)
 {
 	for (size_t i = 0; i < s->n_vnets; i++)
@@ -950,12 +773,18 @@ static void resiliency_rows(struct builder *b)
 			for (size_t p = 0; r && p < b->n; p++) {
 				const struct ers_scenario *sp = b->in[p].scn;
 				long k = sp ? find_vnet(sp, s->vnets[v].id) : -1;
-				const char *cls;
+				enum ers_an_class cls;
 				if (k < 0)
 					continue;
-				cls = ers_vnet_resiliency(sp, b->in[p].cat, (size_t)k);
-				set_num(&r->cells[p], resiliency_rank(cls));
-				r->cells[p].text = check(b, strdup(cls));
+				struct ers_diag d;
+				ers_diag_init(&d);	/* only out of memory: b->err says it */
+				if (ers_an_vnet_class(sp, b->in[p].cat, (size_t)k, &cls, &d))
+					b->err = ERS_ENOMEM;
+				ers_diag_release(&d);
+				if (b->err)
+					continue;
+				set_num(&r->cells[p], (double)cls);	/* none < ... < maximum */
+				r->cells[p].text = check(b, strdup(ers_an_class_str(cls)));
 			}
 			finish_row(b, r);
 		}
@@ -1436,7 +1265,7 @@ static const char *const section_titles[] = {
 	[ERS_CMP_FLOWS] = "flows",
 	[ERS_CMP_PATHS] = "paths (before the first event and after each)",
 	[ERS_CMP_REACH] = "reachability at the end: pairs that differ",
-	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (facts 7.1)",
+	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (as ersim analyze)",
 	[ERS_CMP_BOM] = "bill of materials (counts; no prices: list prices are not confirmed)",
 	[ERS_CMP_RUN] = "run",
 };
@@ -1612,8 +1441,8 @@ static void write_table(const struct ers_comparison *c, enum ers_cmp_section sec
 		return;
 	}
 	if (sec == ERS_CMP_REACH && !total) {
-		fprintf(out, "\nreachability at the end: the same in every column (%zu pairs)\n",
-			c->n_pairs_equal);
+		fprintf(out, "\nreachability at the end: the same in every column (%zu pair%s)\n",
+			c->n_pairs_equal, ers_s(c->n_pairs_equal));
 		return;
 	}
 	if (!n) {

@@ -526,6 +526,8 @@ int ers_sim_post(struct ers_sim *sim, ers_time_t at, ers_event_fn *fn,
 
 	if (at < sim->now || !fn)
 		return ERS_EINVAL;
+	if (at > ERS_SIM_TIME_MAX)
+		return ERS_ELIMIT;
 	if (next_seq(sim, &seq) || rec_alloc(sim, &slot))
 		return ERS_ENOMEM;
 	sim->recs[slot] = (struct rec){ fn, arg, data };
@@ -565,6 +567,8 @@ int ers_timer_set(struct ers_sim *sim, struct ers_timer *t, ers_time_t at)
 
 	if (at < sim->now)
 		return ERS_EINVAL;
+	if (at > ERS_SIM_TIME_MAX)
+		return ERS_ELIMIT;
 	if (next_seq(sim, &seq))
 		return ERS_ENOMEM;
 	t->gen++;

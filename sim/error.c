@@ -8,6 +8,10 @@
 
 #include "ersim/error.h"
 
+/* A file with thousands of errors is usually one mistake repeated (or not
+ * a scenario at all): the first 20 say what to fix, the rest are counted. */
+#define ERS_DIAG_SHOWN 20
+
 static const char *const err_names[] = {
 	[ERS_OK] = "ok",
 	[ERS_ENOMEM] = "out of memory",
@@ -81,13 +85,15 @@ enum ers_err ers_diag_vadd(struct ers_diag *d, enum ers_err code,
 			   const char *fmt, va_list ap)
 {
 	struct ers_diag_msg *m;
-	size_t limit = d->max_msgs ? d->max_msgs : 100;
+	size_t limit = d->max_msgs ? d->max_msgs : ERS_DIAG_SHOWN;
 	char buf[1024];
 
 	if (d->first == ERS_OK)
 		d->first = code;
-	if (d->n_msgs >= limit)
+	if (d->n_msgs >= limit) {
+		d->n_more++;
 		return code;
+	}
 	if (d->n_msgs == d->cap) {
 		size_t cap = d->cap ? 2 * d->cap : 8;
 		struct ers_diag_msg *v = realloc(d->msgs, cap * sizeof *v);
@@ -144,6 +150,14 @@ void ers_diag_print(const struct ers_diag *d, FILE *out)
 			print_location(m, out);
 			fprintf(out, "note: %s\n", m->hint);
 		}
+	}
+	if (d->n_more && d->n_msgs) {
+		const struct ers_diag_msg *m = &d->msgs[d->n_msgs - 1];
+
+		if (m->file)
+			fprintf(out, "%s: ", m->file);
+		fprintf(out, "note: and %zu more error%s not shown; fix the ones above first\n",
+			d->n_more, d->n_more == 1 ? "" : "s");
 	}
 }
 

@@ -6,10 +6,12 @@
  *      NOENT or DTDLOAD. A document type declaration is refused as soon as
  *      the parser meets it, before any entity in it is declared, so neither
  *      external entities nor entity-expansion bombs are ever followed.
+ *      Files over 256 MiB or 2,000,000 elements are refused.
  *   2. schema: RELAX NG validation against scenarios/ersim.rng, embedded
  *      by the Makefile. libxml2's messages are rewritten into plain words.
- *   3. build: values parsed with units.c, ids checked for duplicates and
- *      references resolved to indices, in dependency order.
+ *   3. build: values parsed with units.c and held to their ranges (so no
+ *      sum the simulator forms can overflow), ids checked for form and
+ *      duplicates, references resolved to indices, in dependency order.
  *
  * libxml2 reports a bad attribute value only as "element X failed to
  * validate attributes". So when the schema fails, the builder still runs
@@ -39,6 +41,13 @@
 #include "ersim/units.h"
 
 #define MAX_FILE_SIZE (256L << 20)	/* refuse larger files outright */
+#define MAX_ELEMENTS 2000000		/* ~0.5 GB of tree: stop parsing there */
+
+/* An id declared in the file (see seen_before()). */
+struct id_seen {
+	const char *kind, *id;		/* kind is a string literal */
+	long line;
+};
 
 /* A RELAX NG message, already rewritten for the user. */
 struct schema_msg {
@@ -54,12 +63,18 @@ struct loader {
 	const char *file;
 	xmlParserCtxtPtr ctxt;
 	bool refused;			/* DOCTYPE refused: drop libxml's echoes */
+	startElementNsSAX2Func start_element;	/* libxml2's own */
+	size_t n_elements;		/* elements parsed so far */
 	bool nomem;
 	int n_errors;			/* builder errors */
 	struct schema_msg *smsgs;	/* schema stage */
 	size_t n_smsgs, cap_smsgs;
+	size_t n_smsgs_more;		/* counted past the kept ones */
 	bool schema_internal;		/* validation itself failed */
 	size_t n_sites_total;		/* <site> elements in the file */
+	uint64_t n_prefixes;		/* originated so far (count_prefixes()) */
+	struct id_seen *seen;		/* ids declared so far (check_dup) */
+	size_t n_seen, cap_seen;
 };
 
 /* ---- small helpers ---- */
@@ -195,19 +210,69 @@ static int get_val(struct loader *L, xmlNodePtr n, const char *name, bool req,
 	return rc;
 }
 
+/*
+ * Ranges of times, rates and counts (docs/scenario-format.md "Ranges").
+ * Each is generous for ExpressRoute studies and small enough that every
+ * sum the simulator forms (an event's at + drain + duration, now + a
+ * delay, BFD's multiplier x interval, bytes lost at a rate over the run)
+ * stays far inside 64 bits.
+ */
+#define MAX_TIMELINE (8760LL * 3600 * ERS_S)	/* duration, at, drain: one year */
+#define MAX_DELAY (60 * ERS_S)		/* propagation and processing delays */
+#define MAX_BGP_TIMER (65535 * ERS_S)	/* RFC 4271: 16-bit seconds */
+#define MAX_BFD_INTERVAL (4294967295LL * ERS_US) /* RFC 5880: 32-bit us */
+#define MAX_RATE (1000ULL * 1000000000ULL)	/* 1000Gbps */
+#define MAX_BLOCK 65536			/* prefixes in one <prefix-block> */
+#define MAX_PREFIXES 1048576		/* prefixes of all blocks of a file */
+
+static void out_of_range(struct loader *L, xmlNodePtr n, const char *name,
+			 const char *max)
+{
+	ers_diag_add(L->d, ERS_ESCENARIO, L->file, line_of(n),
+		     "see \"Ranges\" in docs/scenario-format.md",
+		     "'%s' on <%s> is out of range: at most %s", name, ename(n), max);
+	L->n_errors++;
+}
+
+/* A time in 0..max (1ns..max when positive). */
 static int get_time(struct loader *L, xmlNodePtr n, const char *name, bool req,
-		    bool positive, ers_time_t *out)
+		    bool positive, ers_time_t max, ers_time_t *out)
 {
 	ers_time_t t;
 	int rc = get_val(L, n, name, req, v_time, &t);
+	char a[48];
 
 	if (rc == 1 && positive && t == 0) {
 		lerr(L, ERS_ESCENARIO, n, "'%s' on <%s> must be greater than zero",
 		     name, ename(n));
 		return -1;
 	}
+	if (rc == 1 && t > max) {
+		out_of_range(L, n, name, ers_time_str(max, a, sizeof a));
+		return -1;
+	}
 	if (rc == 1)
 		*out = t;
+	return rc;
+}
+
+/* A required rate in 1bps..MAX_RATE. */
+static int get_rate(struct loader *L, xmlNodePtr n, const char *name, ers_rate_t *out)
+{
+	ers_rate_t r;
+	int rc = get_val(L, n, name, true, v_rate, &r);
+	char a[48];
+
+	if (rc == 1 && r == 0) {
+		lerr(L, ERS_ESCENARIO, n, "'%s' on <%s> must be greater than zero", name, ename(n));
+		return -1;
+	}
+	if (rc == 1 && r > MAX_RATE) {
+		out_of_range(L, n, name, ers_rate_str(MAX_RATE, a, sizeof a));
+		return -1;
+	}
+	if (rc == 1)
+		*out = r;
 	return rc;
 }
 
@@ -251,6 +316,37 @@ static int get_str(struct loader *L, xmlNodePtr n, const char *name, bool req,
 	*out = lstrdup(L, v);
 	xmlFree(v);
 	return *out ? 1 : -1;
+}
+
+/* The schema's id: [A-Za-z][A-Za-z0-9_.-]*, ASCII only. */
+static bool id_ok(const char *v)
+{
+	if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z')))
+		return false;
+	for (v++; *v; v++)
+		if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+		      (*v >= '0' && *v <= '9') || *v == '_' || *v == '.' || *v == '-'))
+			return false;
+	return true;
+}
+
+/* A required id attribute, copied; 1 when present and well-formed. The
+ * schema only says "missing or invalid attribute": name both here. */
+static int get_id(struct loader *L, xmlNodePtr n, const char *name, char **out)
+{
+	int rc = get_str(L, n, name, true, out);
+
+	if (rc == 1 && !id_ok(*out)) {
+		ers_diag_add(L->d, ERS_ESCHEMA, L->file, line_of(n),
+			     "for example 'er-ams-1' or 'hub_weu'",
+			     "invalid %s '%s' on <%s>: an id starts with an ASCII letter and "
+			     "continues with letters, digits, '_', '.' or '-'", name, *out, ename(n));
+		L->n_errors++;
+		free(*out);
+		*out = NULL;		/* as if absent: nothing refers to it */
+		return -1;
+	}
+	return rc;
 }
 
 struct keyword {
@@ -348,14 +444,58 @@ static int find_circuit(const struct ers_scenario *s, const char *id) { FIND_ID(
 static int find_vnet(const struct ers_scenario *s, const char *id) { FIND_ID(s->vnets, s->n_vnets, id); }
 static int find_vpn(const struct ers_scenario *s, const char *id) { FIND_ID(s->vpns, s->n_vpns, id); }
 static int find_srlg(const struct ers_scenario *s, const char *id) { FIND_ID(s->srlgs, s->n_srlgs, id); }
-static int find_flow(const struct ers_scenario *s, const char *id) { FIND_ID(s->flows, s->n_flows, id); }
 static int find_router(const struct ers_site *site, const char *id) { FIND_ID(site->routers, site->n_routers, id); }
 
-/* Report id as a duplicate if find() knows it already (before adding). */
-static void check_dup(struct loader *L, xmlNodePtr n, const char *kind, int found,
-		      long first_line, const char *id)
+/*
+ * Every declared id, by kind, with the line that declared it first. A
+ * hash set, because a file may declare 100,000 flows and a linear search
+ * per declaration would make loading quadratic.
+ */
+static uint32_t hash_kind_id(const char *kind, const char *id)
 {
-	if (found >= 0)
+	uint32_t h = hash_id(id);
+
+	return (h ^ hash_id(kind)) * 16777619u;
+}
+
+/* 0 if (kind, id) is new (now recorded at line), else its first line. */
+static long seen_before(struct loader *L, const char *kind, const char *id, long line)
+{
+	size_t i;
+
+	if (2 * (L->n_seen + 1) > L->cap_seen) {
+		size_t cap = L->cap_seen ? 2 * L->cap_seen : 64;
+		struct id_seen *v = calloc(cap, sizeof *v);
+
+		if (!v)
+			return oom(L), 0;
+		for (size_t k = 0; k < L->cap_seen; k++) {
+			if (!L->seen[k].id)
+				continue;
+			i = hash_kind_id(L->seen[k].kind, L->seen[k].id) & (cap - 1);
+			while (v[i].id)
+				i = (i + 1) & (cap - 1);
+			v[i] = L->seen[k];
+		}
+		free(L->seen);
+		L->seen = v;
+		L->cap_seen = cap;
+	}
+	for (i = hash_kind_id(kind, id) & (L->cap_seen - 1); L->seen[i].id;
+	     i = (i + 1) & (L->cap_seen - 1))
+		if (!strcmp(L->seen[i].kind, kind) && !strcmp(L->seen[i].id, id))
+			return L->seen[i].line > 0 ? L->seen[i].line : 1;
+	L->seen[i] = (struct id_seen){ kind, id, line };
+	L->n_seen++;
+	return 0;
+}
+
+/* Report id as a duplicate if an earlier element of the kind has it. */
+static void check_dup(struct loader *L, xmlNodePtr n, const char *kind, const char *id)
+{
+	long first_line = seen_before(L, kind, id, line_of(n));
+
+	if (first_line > 0)
 		lerr(L, ERS_ESCENARIO, n, "duplicate %s id '%s' (first defined at line %ld)",
 		     kind, id, first_line);
 }
@@ -443,15 +583,15 @@ static const struct ers_bfd_cfg bfd_builtin = {
 static void parse_bgp(struct loader *L, xmlNodePtr n, struct ers_bgp_cfg *c)
 {
 	c->line = line_of(n);
-	if (get_time(L, n, "keepalive", false, false, &c->keepalive) == 1)
+	if (get_time(L, n, "keepalive", false, false, MAX_BGP_TIMER, &c->keepalive) == 1)
 		c->set |= ERS_SET_KEEPALIVE;
-	if (get_time(L, n, "hold", false, false, &c->hold) == 1)
+	if (get_time(L, n, "hold", false, false, MAX_BGP_TIMER, &c->hold) == 1)
 		c->set |= ERS_SET_HOLD;
-	if (get_time(L, n, "mrai", false, false, &c->mrai) == 1)
+	if (get_time(L, n, "mrai", false, false, MAX_BGP_TIMER, &c->mrai) == 1)
 		c->set |= ERS_SET_MRAI;
-	if (get_time(L, n, "processing-delay", false, false, &c->processing_delay) == 1)
+	if (get_time(L, n, "processing-delay", false, false, MAX_DELAY, &c->processing_delay) == 1)
 		c->set |= ERS_SET_PROC_DELAY;
-	if (get_time(L, n, "connect-retry", false, true, &c->connect_retry) == 1)
+	if (get_time(L, n, "connect-retry", false, true, MAX_BGP_TIMER, &c->connect_retry) == 1)
 		c->set |= ERS_SET_CONNECT_RETRY;
 	if (get_val(L, n, "mrai-withdrawals", false, v_bool, &c->mrai_withdrawals) == 1)
 		c->set |= ERS_SET_MRAI_WITHDRAWALS;
@@ -483,7 +623,7 @@ static void parse_bfd(struct loader *L, xmlNodePtr n, struct ers_bfd_cfg *c)
 	c->line = line_of(n);
 	if (get_val(L, n, "enabled", false, v_bool, &c->enabled) == 1)
 		c->set |= ERS_SET_BFD_ENABLED;
-	if (get_time(L, n, "interval", false, true, &c->interval) == 1)
+	if (get_time(L, n, "interval", false, true, MAX_BFD_INTERVAL, &c->interval) == 1)
 		c->set |= ERS_SET_BFD_INTERVAL;
 	/* RFC 5880: Detect Mult is one octet and must not be zero */
 	if (get_uint(L, n, "multiplier", false, 1, 255, &m) == 1) {
@@ -602,14 +742,33 @@ static void parse_session(struct loader *L, xmlNodePtr parent, struct ers_sessio
 		parse_bfd(L, bfd, &cfg->bfd);
 }
 
+static const struct keyword tie_breaks[] = {
+	{ "oldest", ERS_TIE_OLDEST }, { "router-id", ERS_TIE_ROUTER_ID }, { NULL, 0 },
+};
+
+/* tie-break and always-compare-med on <decision>, <site> or <router>. */
+static void parse_decision(struct loader *L, xmlNodePtr n, struct ers_decision_cfg *d)
+{
+	int tie;
+	bool always;
+
+	d->tie_break = ERS_TIE_UNSET;
+	d->always_compare_med = -1;
+	if (get_enum(L, n, "tie-break", false, tie_breaks, "'oldest' or 'router-id'", &tie) == 1)
+		d->tie_break = (enum ers_tie_break)tie;
+	if (get_val(L, n, "always-compare-med", false, v_bool, &always) == 1)
+		d->always_compare_med = always;
+}
+
 /* ---- scenario-level elements ---- */
 
 static void parse_defaults(struct loader *L, xmlNodePtr n)
 {
-	xmlNodePtr bgp = NULL, bfd = NULL;
+	xmlNodePtr bgp = NULL, bfd = NULL, dec = NULL;
 
 	FOR_EACH_ELEM(c, n) {
-		xmlNodePtr *seen = is(c, "bgp") ? &bgp : is(c, "bfd") ? &bfd : NULL;
+		xmlNodePtr *seen = is(c, "bgp") ? &bgp : is(c, "bfd") ? &bfd :
+				   is(c, "decision") ? &dec : NULL;
 
 		if (!seen)
 			continue;
@@ -625,6 +784,8 @@ static void parse_defaults(struct loader *L, xmlNodePtr n)
 	}
 	if (bfd)
 		parse_bfd(L, bfd, &L->s->bfd);
+	if (dec)
+		parse_decision(L, dec, &L->s->decision);
 }
 
 static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
@@ -633,7 +794,7 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 	int dup;
 
 	r->line = line_of(n);
-	if (get_str(L, n, "id", true, &r->id) != 1)
+	if (get_id(L, n, "id", &r->id) != 1)
 		return;
 	dup = find_router(site, r->id);
 	if (dup >= 0)
@@ -641,9 +802,10 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 		     r->id, site->id ? site->id : "?", site->routers[dup].line);
 	if (get_val(L, n, "router-id", false, v_ipv4, &r->router_id) == 1)
 		r->has_router_id = true;
-	get_time(L, n, "processing-delay", false, false, &r->processing_delay);
-	r->has_prefix_delay = get_time(L, n, "prefix-delay", false, false, &r->prefix_delay) == 1;
-	get_time(L, n, "fib-delay", false, false, &r->fib_delay);
+	get_time(L, n, "processing-delay", false, false, MAX_DELAY, &r->processing_delay);
+	r->has_prefix_delay = get_time(L, n, "prefix-delay", false, false, MAX_DELAY,
+				       &r->prefix_delay) == 1;
+	get_time(L, n, "fib-delay", false, false, MAX_DELAY, &r->fib_delay);
 	if (get_val(L, n, "route-reflector", false, v_bool, &r->route_reflector) == 1)
 		r->has_route_reflector = true;
 	if (get_val(L, n, "cluster-id", false, v_ipv4, &r->cluster_id) == 1) {
@@ -652,6 +814,7 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 			lerr(L, ERS_ESCENARIO, n, "cluster-id on router '%s' that is not a route reflector; add route-reflector=\"true\" or remove cluster-id (clients need no cluster id, RFC 4456)",
 			     r->id);
 	}
+	parse_decision(L, n, &r->decision);
 	if (site->id && r->id) {
 		size_t len = strlen(site->id) + strlen(r->id) + 2;
 
@@ -680,6 +843,18 @@ static int origin_router(struct loader *L, xmlNodePtr n, const struct ers_site *
 	return i;
 }
 
+/* Every route is simulated: bound what one file may originate. */
+static void count_prefixes(struct loader *L, xmlNodePtr n, uint64_t count)
+{
+	L->n_prefixes += count;
+	if (L->n_prefixes > MAX_PREFIXES && L->n_prefixes - count <= MAX_PREFIXES) {
+		ers_diag_add(L->d, ERS_ESCENARIO, L->file, line_of(n),
+			     "see \"Ranges\" in docs/scenario-format.md",
+			     "more than %d prefixes originated in the scenario", MAX_PREFIXES);
+		L->n_errors++;
+	}
+}
+
 static void parse_origin(struct loader *L, xmlNodePtr n, struct ers_site *site)
 {
 	struct ers_origin *o = &site->origins[site->n_origins++];
@@ -699,13 +874,15 @@ static void parse_origin(struct loader *L, xmlNodePtr n, struct ers_site *site)
 		if (ers_parse_prefix(text, &o->first, &why))
 			lerr(L, ERS_ESCHEMA, n, "invalid prefix '%s' in <prefix>: %s", text, why);
 		xmlFree(text);
+		count_prefixes(L, n, 1);
 		return;
 	}
 	if (get_val(L, n, "start", true, v_prefix, &o->first) != 1)
 		return;
-	if (get_uint(L, n, "count", true, 1, UINT32_MAX, &count) != 1)
+	if (get_uint(L, n, "count", true, 1, MAX_BLOCK, &count) != 1)
 		return;
 	o->count = (uint32_t)count;
+	count_prefixes(L, n, count);
 	if (!ers_prefix_nth(o->first, o->count - 1, &(struct ers_prefix){ 0 })) {
 		char buf[24];
 
@@ -723,17 +900,15 @@ static void parse_site(struct loader *L, xmlNodePtr n)
 	site->line = line_of(n);
 	site->multipath = true;
 	site->internal_delay = 500 * ERS_US;
-	if (get_str(L, n, "id", true, &site->id) == 1) {
-		int dup = find_site(L->s, site->id);
-
-		check_dup(L, n, "site", dup, dup >= 0 ? L->s->sites[dup].line : 0, site->id);
-	}
+	if (get_id(L, n, "id", &site->id) == 1)
+		check_dup(L, n, "site", site->id);
 	L->s->n_sites++;
 	if (site->id)
 		index_site(L, L->n_sites_total, L->s->n_sites - 1);
 	get_val(L, n, "asn", true, v_asn, &site->asn);
 	get_val(L, n, "multipath", false, v_bool, &site->multipath);
-	get_time(L, n, "internal-delay", false, false, &site->internal_delay);
+	get_time(L, n, "internal-delay", false, false, MAX_DELAY, &site->internal_delay);
+	parse_decision(L, n, &site->decision);
 	site->routers = lcalloc(L, n_routers, sizeof *site->routers);
 	site->origins = lcalloc(L, n_origins, sizeof *site->origins);
 	if (n_routers == 0)
@@ -759,11 +934,8 @@ static void parse_provider(struct loader *L, xmlNodePtr n)
 	int model = ERS_PROVIDER_LAYER2, has_asn;
 
 	p->line = line_of(n);
-	if (get_str(L, n, "id", true, &p->id) == 1) {
-		int dup = find_provider(L->s, p->id);
-
-		check_dup(L, n, "provider", dup, dup >= 0 ? L->s->providers[dup].line : 0, p->id);
-	}
+	if (get_id(L, n, "id", &p->id) == 1)
+		check_dup(L, n, "provider", p->id);
 	L->s->n_providers++;
 	if (get_enum(L, n, "model", true, provider_models,
 		     "'layer2', 'layer3' or 'direct'", &model) != 1)
@@ -806,8 +978,12 @@ static void parse_link(struct loader *L, xmlNodePtr n, struct ers_circuit *c,
 	l->line = line_of(n);
 	l->delay = ERS_MS;
 	get_router_ref(L, n, "router", &l->ce);
-	get_time(L, n, "delay", false, false, &l->delay);
+	get_time(L, n, "delay", false, false, MAX_DELAY, &l->delay);
 	get_enum(L, n, "carrier", false, carriers, "'provider' or 'interface'", &carrier);
+	if (get_val(L, n, "msee-router-id", false, v_ipv4, &l->msee_router_id) == 1)
+		l->has_msee_router_id = true;
+	if (get_val(L, n, "pe-router-id", false, v_ipv4, &l->pe_router_id) == 1)
+		l->has_pe_router_id = true;
 	l->carrier = (enum ers_carrier)carrier;
 	parse_session(L, n, &l->cfg);
 }
@@ -825,16 +1001,12 @@ static void parse_circuit(struct loader *L, xmlNodePtr n)
 	c->links[0].ce.site = c->links[0].ce.router = -1;
 	c->links[1].ce = c->links[0].ce;
 	c->links[1].role = ERS_ROLE_SECONDARY;
-	if (get_str(L, n, "id", true, &c->id) == 1) {
-		int dup = find_circuit(L->s, c->id);
-
-		check_dup(L, n, "circuit", dup, dup >= 0 ? L->s->circuits[dup].line : 0, c->id);
-	}
+	if (get_id(L, n, "id", &c->id) == 1)
+		check_dup(L, n, "circuit", c->id);
 	L->s->n_circuits++;
-	get_str(L, n, "location", true, &c->location);
+	get_str(L, n, "location", true, &c->location);	/* catalog names: check.c suggests */
 	c->provider = get_ref(L, n, "provider", "provider", find_provider);
-	if (get_val(L, n, "bandwidth", true, v_rate, &c->bandwidth) == 1 && c->bandwidth == 0)
-		lerr(L, ERS_ESCENARIO, n, "'bandwidth' on <circuit> must be greater than zero");
+	get_rate(L, n, "bandwidth", &c->bandwidth);
 	get_enum(L, n, "sku", true, skus, "'local', 'standard' or 'premium'", &sku);
 	c->sku = (enum ers_sku)sku;
 	if (get_uint(L, n, "msee-pair", false, 1, 9999, &pair) == 1)
@@ -913,13 +1085,10 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 
 	v->line = line_of(n);
 	v->gw_sku = ERS_GW_STANDARD;
-	if (get_str(L, n, "id", true, &v->id) == 1) {
-		int dup = find_vnet(L->s, v->id);
-
-		check_dup(L, n, "vnet", dup, dup >= 0 ? L->s->vnets[dup].line : 0, v->id);
-	}
+	if (get_id(L, n, "id", &v->id) == 1)
+		check_dup(L, n, "vnet", v->id);
 	L->s->n_vnets++;
-	get_str(L, n, "region", true, &v->region);
+	get_str(L, n, "region", true, &v->region);	/* as location */
 	parse_vnet_prefixes(L, n, v);
 	if (get_val(L, n, "community", false, v_comm, &v->community) == 1 &&
 	    v->community >> 16 != ERS_ASN_MICROSOFT)
@@ -938,6 +1107,8 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 		if (get_enum(L, c, "sku", false, gw_skus, "'standard', 'highperformance', "
 			     "'ultraperformance', 'ergw1az', 'ergw2az' or 'ergw3az'", &sku) == 1)
 			v->gw_sku = (enum ers_gw_sku)sku;
+		if (get_val(L, c, "router-id", false, v_ipv4, &v->gw_router_id) == 1)
+			v->has_gw_router_id = true;
 	}
 }
 
@@ -960,7 +1131,7 @@ static void parse_site_link(struct loader *L, xmlNodePtr n)
 	if (ok && sl->a.site == sl->b.site && sl->a.router == sl->b.router)
 		lerr(L, ERS_ESCENARIO, n, "<site-link> joins router '%s' to itself",
 		     L->s->sites[sl->a.site].routers[sl->a.router].full_id);
-	get_time(L, n, "delay", true, false, &sl->delay);
+	get_time(L, n, "delay", true, false, MAX_DELAY, &sl->delay);
 	get_u32(L, n, "cost", 1, UINT32_MAX, &sl->cost);
 	if (get_enum(L, n, "relationship", false, relationships,
 		     "'customer', 'provider' or 'peer'", &rel) == 1)
@@ -986,11 +1157,8 @@ static void parse_vpn(struct loader *L, xmlNodePtr n)
 	v->delay = 20 * ERS_MS;
 	v->ce.site = v->ce.router = -1;
 	v->vnet = -1;
-	if (get_str(L, n, "id", true, &v->id) == 1) {
-		int dup = find_vpn(L->s, v->id);
-
-		check_dup(L, n, "vpn", dup, dup >= 0 ? L->s->vpns[dup].line : 0, v->id);
-	}
+	if (get_id(L, n, "id", &v->id) == 1)
+		check_dup(L, n, "vpn", v->id);
 	L->s->n_vpns++;
 	v->ce.site = get_ref(L, n, "site", "site", find_site);
 	router = attr(L, n, "router", false);
@@ -1004,7 +1172,7 @@ static void parse_vpn(struct loader *L, xmlNodePtr n)
 	}
 	xmlFree(router);
 	v->vnet = get_ref(L, n, "vnet", "vnet", find_vnet);
-	get_time(L, n, "delay", false, false, &v->delay);
+	get_time(L, n, "delay", false, false, MAX_DELAY, &v->delay);
 	parse_session(L, n, &v->cfg);
 }
 
@@ -1219,11 +1387,8 @@ static void parse_srlg_id(struct loader *L, xmlNodePtr n)
 	struct ers_srlg *g = &L->s->srlgs[L->s->n_srlgs];
 
 	g->line = line_of(n);
-	if (get_str(L, n, "id", true, &g->id) == 1) {
-		int dup = find_srlg(L->s, g->id);
-
-		check_dup(L, n, "srlg", dup, dup >= 0 ? L->s->srlgs[dup].line : 0, g->id);
-	}
+	if (get_id(L, n, "id", &g->id) == 1)
+		check_dup(L, n, "srlg", g->id);
 	L->s->n_srlgs++;
 }
 
@@ -1290,16 +1455,12 @@ static void parse_flow(struct loader *L, xmlNodePtr n)
 	struct ers_flow *f = &L->s->flows[L->s->n_flows];
 
 	f->line = line_of(n);
-	if (get_str(L, n, "id", true, &f->id) == 1) {
-		int dup = find_flow(L->s, f->id);
-
-		check_dup(L, n, "flow", dup, dup >= 0 ? L->s->flows[dup].line : 0, f->id);
-	}
+	if (get_id(L, n, "id", &f->id) == 1)
+		check_dup(L, n, "flow", f->id);
 	L->s->n_flows++;
 	parse_endpoint(L, n, "from", &f->from);
 	parse_endpoint(L, n, "to", &f->to);
-	if (get_val(L, n, "rate", true, v_rate, &f->rate) == 1 && f->rate == 0)
-		lerr(L, ERS_ESCENARIO, n, "'rate' on <flow> must be greater than zero");
+	get_rate(L, n, "rate", &f->rate);
 }
 
 /* <announce>/<withdraw at router prefix>: the target text names both,
@@ -1343,7 +1504,7 @@ static void parse_event(struct loader *L, xmlNodePtr n)
 	e->drain = 60 * ERS_S;
 	e->prepend = 3;
 	e->target.a = e->target.b = -1;
-	get_time(L, n, "at", true, false, &e->at);
+	get_time(L, n, "at", true, false, MAX_TIMELINE, &e->at);
 	if (e->action == ERS_ACT_ANNOUNCE || e->action == ERS_ACT_WITHDRAW) {
 		parse_origin_event(L, n, e);
 		return;
@@ -1358,8 +1519,8 @@ static void parse_event(struct loader *L, xmlNodePtr n)
 	if (e->target.text && e->target.kind != ERS_T_LINK)
 		lerr(L, ERS_ESCENARIO, n, "<maintenance> applies to one circuit link "
 		     "(target link:CIRCUIT/primary or /secondary), not '%s'", e->target.text);
-	get_time(L, n, "drain", false, false, &e->drain);
-	get_time(L, n, "duration", true, true, &e->duration);
+	get_time(L, n, "drain", false, false, MAX_TIMELINE, &e->drain);
+	get_time(L, n, "duration", true, true, MAX_TIMELINE, &e->duration);
 	if (get_uint(L, n, "prepend", false, 0, 255, &prepend) == 1)
 		e->prepend = (unsigned)prepend;
 }
@@ -1427,7 +1588,7 @@ static void parse_head(struct loader *L, xmlNodePtr root)
 	get_str(L, root, "name", true, &s->name);
 	if (get_uint(L, root, "seed", false, 0, UINT64_MAX, &seed) == 1)
 		s->seed = seed;
-	s->has_duration = get_time(L, root, "duration", false, true, &s->duration) == 1;
+	s->has_duration = get_time(L, root, "duration", false, true, MAX_TIMELINE, &s->duration) == 1;
 	if (desc) {
 		char *text = (char *)xmlNodeGetContent(desc);
 
@@ -1590,8 +1751,10 @@ static void schema_error(void *ctx, xmlErrorPtr e)
 		size_t cap = L->cap_smsgs ? 2 * L->cap_smsgs : 16;
 		struct schema_msg *v;
 
-		if (cap > 1000)
-			return;		/* enough to show the user */
+		if (cap > 256) {
+			L->n_smsgs_more++;	/* enough to show the user */
+			return;
+		}
 		v = realloc(L->smsgs, cap * sizeof *v);
 		if (!v) {
 			oom(L);
@@ -1625,6 +1788,14 @@ static void parse_error(void *ctx, xmlErrorPtr e)
 
 	if (!e || e->level < XML_ERR_ERROR || L->refused)
 		return;
+	if (e->message && strstr(e->message, "Excessive depth")) {
+		/* libxml2 says "use XML_PARSE_HUGE", which a user cannot */
+		ers_diag_add(L->d, ERS_EXML, L->file, e->line > 0 ? e->line : 0,
+			     "a scenario nests at most a few levels deep",
+			     "elements nest too deeply (more than 256 levels)");
+		L->refused = true;
+		return;
+	}
 	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
 	len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
@@ -1650,6 +1821,28 @@ static void refuse(void *ctx, const char *what)
 			     what);
 	L->refused = true;
 	xmlStopParser(ctxt);
+}
+
+/* Count elements as they are parsed: a file of millions of unknown
+ * elements is refused before its tree fills memory. */
+static void count_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
+			  const xmlChar *uri, int n_ns, const xmlChar **ns,
+			  int n_attrs, int n_defaulted, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct loader *L = ctxt->_private;
+
+	if (++L->n_elements > MAX_ELEMENTS) {
+		if (!L->refused)
+			ers_diag_add(L->d, ERS_ELIMIT, L->file, ctxt->input ? ctxt->input->line : 0,
+				     "split the scenario or generate fewer objects",
+				     "more than %d elements: a scenario holds at most %d",
+				     MAX_ELEMENTS, MAX_ELEMENTS);
+		L->refused = true;
+		xmlStopParser(ctxt);
+		return;
+	}
+	L->start_element(ctx, name, prefix, uri, n_ns, ns, n_attrs, n_defaulted, attrs);
 }
 
 static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
@@ -1698,6 +1891,9 @@ static xmlDocPtr read_doc(struct loader *L, const char *buf, size_t len)
 	L->ctxt->_private = L;
 	L->ctxt->sax->internalSubset = refuse_doctype;
 	L->ctxt->sax->entityDecl = refuse_entity;
+	L->start_element = L->ctxt->sax->startElementNs;
+	if (L->start_element)
+		L->ctxt->sax->startElementNs = count_element;
 	doc = xmlCtxtReadMemory(L->ctxt, buf, (int)len, L->file, NULL,
 				XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	if (doc && !L->refused && (doc->intSubset || doc->extSubset))
@@ -1724,6 +1920,7 @@ static int validate(struct loader *L, xmlDocPtr doc)
 	xmlRelaxNGParserCtxtPtr pctxt;
 	xmlRelaxNGPtr schema = NULL;
 	xmlRelaxNGValidCtxtPtr vctxt = NULL;
+	const xmlChar *url;
 	int rc = -1;
 
 	pctxt = xmlRelaxNGNewMemParserCtxt((const char *)ers_schema_rng, (int)ers_schema_rng_len);
@@ -1738,7 +1935,17 @@ static int validate(struct loader *L, xmlDocPtr doc)
 	if (!vctxt)
 		goto out;
 	xmlRelaxNGSetValidStructuredErrors(vctxt, schema_error, L);
+	/*
+	 * libxml2 (2.9) walks back over every preceding sibling of the node
+	 * of each error it raises, looking for XInclude markers, but only
+	 * when the document has a URL: with one, n invalid siblings cost
+	 * O(n^2) (100,000 bad <flow>s took minutes). Messages carry L->file,
+	 * so the URL is not needed while validating.
+	 */
+	url = doc->URL;
+	doc->URL = NULL;
 	rc = xmlRelaxNGValidateDoc(vctxt, doc);
+	doc->URL = url;
 	rc = rc == 0 ? 1 : rc > 0 ? 0 : -1;
 out:
 	if (rc < 0) {
@@ -1801,8 +2008,16 @@ static void merge_schema_msgs(struct loader *L, const struct ers_diag *scratch)
 			}
 		}
 		if (!replaced && !has_line(L->d, m->line, m->text) &&
-		    !(m->vague && !m->attr[0] && has_line(L->d, m->line, NULL)))
-			ers_diag_add(L->d, ERS_ESCHEMA, L->file, m->line, NULL, "%s", m->text);
+		    !(m->vague && !m->attr[0] && has_line(L->d, m->line, NULL))) {
+			/* An experiment given to validate or run: say what reads it. */
+			char hint[600];
+			bool exp = strstr(m->text, ", not <experiment>") != NULL;
+
+			snprintf(hint, sizeof hint, "'%s' is a batch experiment: run it with "
+				 "'ersim batch %s'", L->file, L->file);
+			ers_diag_add(L->d, ERS_ESCHEMA, L->file, m->line, exp ? hint : NULL, "%s",
+				     m->text);
+		}
 	}
 }
 
@@ -1823,6 +2038,14 @@ static struct ers_scenario *new_scenario(struct loader *L, const char *name)
 	return s;
 }
 
+static bool any_vague(const struct loader *L)
+{
+	for (size_t i = 0; i < L->n_smsgs; i++)
+		if (L->smsgs[i].vague)
+			return true;
+	return false;
+}
+
 /* Build into s; when the schema failed, into scratch, merged afterwards. */
 static void build_checked(struct loader *L, xmlDocPtr doc, int valid)
 {
@@ -1839,10 +2062,13 @@ static void build_checked(struct loader *L, xmlDocPtr doc, int valid)
 	ers_diag_init(&scratch);
 	scratch.max_msgs = 1000;
 	L->d = &scratch;
-	if (root && is(root, "scenario"))
+	/* unless the builder has nothing to say better: 25 million unknown
+	 * elements need not be walked ten times */
+	if (root && is(root, "scenario") && any_vague(L))
 		build(L, root);
 	L->d = real;
 	merge_schema_msgs(L, &scratch);
+	L->d->n_more += L->n_smsgs_more;
 	if (L->nomem)
 		ers_diag_add(L->d, ERS_ENOMEM, L->file, 0, NULL, "out of memory");
 	ers_diag_release(&scratch);
@@ -1876,6 +2102,7 @@ enum ers_err ers_scenario_load_mem(const char *buf, size_t len, const char *name
 		build_checked(&L, doc, valid);
 	xmlFreeDoc(doc);
 	free(L.smsgs);
+	free(L.seen);
 	if (d->n_msgs == n_before && d->first == ERS_OK && L.n_errors == 0 && valid == 1) {
 		d->first = first_before;
 		*out = L.s;
@@ -2092,6 +2319,34 @@ uint32_t ers_circuit_max_prefix(const struct ers_circuit *c)
 	if (c->max_prefix)
 		return c->max_prefix;
 	return c->sku == ERS_SKU_PREMIUM ? 10000 : 4000;
+}
+
+uint32_t ers_default_router_id(unsigned first_octet, size_t index, size_t sub)
+{
+	return (uint32_t)first_octet << 24 | (uint32_t)(index + 1) << 8 | (uint32_t)(sub + 1);
+}
+
+static void decision_inherit(struct ers_decision_cfg *d, const struct ers_decision_cfg *from)
+{
+	if (d->tie_break == ERS_TIE_UNSET)
+		d->tie_break = from->tie_break;
+	if (d->always_compare_med < 0)
+		d->always_compare_med = from->always_compare_med;
+}
+
+struct ers_decision_cfg ers_scenario_decision(const struct ers_scenario *s, int site,
+					      int router)
+{
+	struct ers_decision_cfg d = { ERS_TIE_UNSET, -1 };
+	static const struct ers_decision_cfg builtin = { ERS_TIE_OLDEST, 0 };
+
+	if (site >= 0 && router >= 0)
+		decision_inherit(&d, &s->sites[site].routers[router].decision);
+	if (site >= 0)
+		decision_inherit(&d, &s->sites[site].decision);
+	decision_inherit(&d, &s->decision);
+	decision_inherit(&d, &builtin);
+	return d;
 }
 
 const char *ers_sku_str(enum ers_sku s)

@@ -294,9 +294,10 @@ void ers_observe_notice(struct ers_world *w, const char *kind, const char *node,
 
 /* ---- tracing one flow ---------------------------------------------- */
 
-/* Longest prefix match in s's Loc-RIB. */
+/* Longest prefix match in s's Loc-RIB; *prefix is its id. */
 static const struct ers_loc *lookup(const struct ers_world *w,
-				    const struct ers_speaker *s, uint32_t addr)
+				    const struct ers_speaker *s, uint32_t addr,
+				    uint32_t *prefix)
 {
 	for (int len = 32; len >= 0; len--) {
 		struct ers_prefix p = { len ? addr & (~(uint32_t)0 << (32 - len)) : 0,
@@ -304,8 +305,10 @@ static const struct ers_loc *lookup(const struct ers_world *w,
 		int64_t id = ers_prefix_find(&w->prefixes, p);
 		const struct ers_loc *l;
 
-		if (id >= 0 && (l = ers_map_get(&s->loc, (uint32_t)id)))
+		if (id >= 0 && (l = ers_map_get(&s->loc, (uint32_t)id))) {
+			*prefix = (uint32_t)id;
 			return l;
+		}
 	}
 	return NULL;
 }
@@ -320,6 +323,8 @@ struct walk {
 	size_t n_out, cap_out;
 	size_t *hops;			/* link index * 2 + direction, each hop taken */
 	size_t n_hops, cap_hops;
+	struct ers_hop_decision *dec;	/* each router's route (observe_decision.c) */
+	size_t n_dec, cap_dec;
 	double delivered;
 	bool oom;
 };
@@ -383,10 +388,27 @@ static void add_load(struct walk *k, struct ers_speaker *from, struct ers_net_li
 	k->hops[k->n_hops++] = (size_t)(l - k->w->links) * 2 + dir;
 }
 
+static void add_decision(struct walk *k, const struct ers_speaker *s,
+			 const struct ers_loc *l, uint32_t prefix)
+{
+	if (k->n_dec == k->cap_dec) {
+		size_t cap = k->cap_dec ? 2 * k->cap_dec : 8;
+		struct ers_hop_decision *v = realloc(k->dec, cap * sizeof *v);
+		if (!v) {
+			k->oom = true;
+			return;
+		}
+		k->dec = v;
+		k->cap_dec = cap;
+	}
+	k->dec[k->n_dec++] = (struct ers_hop_decision){ s, l, prefix };
+}
+
 static void walk_from(struct walk *k, struct ers_speaker *s, double share)
 {
 	struct ers_world *w = k->w;
 	const struct ers_loc *l;
+	uint32_t prefix = 0;
 
 	for (size_t i = 0; i < k->depth; i++)
 		if (k->stack[i] == s) {
@@ -398,7 +420,9 @@ static void walk_from(struct walk *k, struct ers_speaker *s, double share)
 		return;
 	}
 	k->stack[k->depth++] = s;
-	l = w->nodes[s->node].down ? NULL : lookup(w, s, k->f->dst_addr);
+	l = w->nodes[s->node].down ? NULL : lookup(w, s, k->f->dst_addr, &prefix);
+	if (l && l->best)
+		add_decision(k, s, l, prefix);
 	if (!l || (!l->best && !is_destination(k->f, s))) {
 		emit(k, share, ERS_PATH_BLACKHOLE);
 	} else if (!l->best) {
@@ -568,6 +592,8 @@ static void retrace(struct ers_sim *sim, void *arg, uint64_t data)
 		f->delivered = k[i].delivered;
 		update_utilization(w, f, &k[i]);
 		free(k[i].hops);
+		ers_observe_decisions(w, f, fr, k[i].dec, k[i].n_dec);
+		free(k[i].dec);
 		if (k[i].oom)
 			w->err = ERS_ENOMEM;
 		if (!same_paths(f->cur, f->n_cur, k[i].out, k[i].n_out)) {
@@ -627,6 +653,7 @@ bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
 	ok = !k.oom && k.delivered > 1.0 - 1e-9;
 	free_paths(k.out, k.n_out);
 	free(k.hops);
+	free(k.dec);
 	return ok;
 }
 
@@ -639,8 +666,10 @@ void ers_observe_release(struct ers_world *w)
 	w->watch = NULL;
 	w->recent = NULL;
 	w->n_watch = 0;
-	for (size_t i = 0; w->flows && i < w->s->n_flows; i++)
+	for (size_t i = 0; w->flows && i < w->s->n_flows; i++) {
 		free_paths(w->flows[i].cur, w->flows[i].n_cur);
+		ers_observe_decisions_release(&w->flows[i]);
+	}
 	free(w->flows);
 	w->flows = NULL;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ersim/report.h"
+#include "ersim/util.h"
 
 #define MAX_COLS 10
 
@@ -203,8 +204,9 @@ static void print_header(const struct ers_result *r, FILE *out)
 
 	fprintf(out, "scenario: %s, seed %" PRIu64 "\n",
 		r->scenario ? r->scenario : "-", r->seed);
-	fprintf(out, "topology: %zu routers, %zu links, %zu sessions\n",
-		r->n_routers, r->n_links, r->n_sessions);
+	fprintf(out, "topology: %zu router%s, %zu link%s, %zu session%s\n",
+		r->n_routers, ers_s(r->n_routers), r->n_links, ers_s(r->n_links), r->n_sessions,
+		ers_s(r->n_sessions));
 	fprintf(out, "initial convergence: %s\n",
 		ers_report_time(r->initial_convergence, t1, sizeof t1));
 	fprintf(out, "simulated until: %s\n", ers_report_time(r->end, t2, sizeof t2));

@@ -91,7 +91,39 @@ static void flow_release(struct ers_flow_result *f)
 	for (size_t i = 0; i < f->n_paths; i++)
 		ers_strv_free(f->paths[i].nodes, f->paths[i].n_nodes);
 	free(f->paths);
+	for (size_t i = 0; i < f->n_decisions; i++)
+		ers_decision_free(&f->decisions[i]);
+	free(f->decisions);
 	free(f->max_utilization_link);
+}
+
+void ers_decision_free(struct ers_decision *d)
+{
+	free(d->router);
+	free(d->prefix);
+	free(d->step);
+	free(d->chose);
+	free(d->over);
+	free(d->detail);
+}
+
+/* Does speaker id name node (the node itself or one of its VRFs)? */
+static bool speaker_on(const char *speaker, const char *node)
+{
+	size_t n = strlen(node);
+
+	return !strncmp(speaker, node, n) && (!speaker[n] || speaker[n] == '@');
+}
+
+const struct ers_decision *ers_flow_decision_at(const struct ers_flow_result *f,
+						const char *router, ers_time_t t)
+{
+	const struct ers_decision *found = NULL;
+
+	for (size_t i = 0; i < f->n_decisions && f->decisions[i].at < t; i++)
+		if (speaker_on(f->decisions[i].router, router))
+			found = &f->decisions[i];
+	return found;
 }
 
 static void rib_release(struct ers_rib_table *t)

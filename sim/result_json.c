@@ -111,10 +111,24 @@ static json_t *w_path(struct jw *w, const struct ers_path_entry *p)
 	return o;
 }
 
+static json_t *w_decision(struct jw *w, const struct ers_decision *d)
+{
+	json_t *o = json_object();
+
+	put(w, o, "at_s", j_time(d->at));
+	put(w, o, "router", j_str(d->router));
+	put(w, o, "prefix", j_str(d->prefix));
+	put(w, o, "step", j_str(d->step));
+	put(w, o, "chose", j_str(d->chose));
+	put(w, o, "over", j_str(d->over));
+	put(w, o, "detail", j_str(d->detail));
+	return o;
+}
+
 static json_t *w_flow(struct jw *w, const struct ers_flow_result *f)
 {
 	json_t *o = json_object();
-	json_t *paths = json_array();
+	json_t *paths = json_array(), *dec = json_array();
 
 	put(w, o, "id", j_str(f->id));
 	put(w, o, "from", j_str(f->from));
@@ -123,6 +137,9 @@ static json_t *w_flow(struct jw *w, const struct ers_flow_result *f)
 	for (size_t i = 0; i < f->n_paths; i++)
 		push(w, paths, w_path(w, &f->paths[i]));
 	put(w, o, "paths", paths);
+	for (size_t i = 0; i < f->n_decisions; i++)
+		push(w, dec, w_decision(w, &f->decisions[i]));
+	put(w, o, "decisions", dec);
 	put(w, o, "outage_s", j_time(f->outage));
 	put(w, o, "down_s", j_time(f->down));
 	put(w, o, "lost_bytes", j_u64(f->lost_bytes));
@@ -495,6 +512,41 @@ static bool read_path(struct jr *r, json_t *o, const char *w,
 	return true;
 }
 
+static bool read_decision(struct jr *r, json_t *o, const char *w,
+			  struct ers_decision *d)
+{
+	if (!json_is_object(o))
+		return bad(r, w, NULL, "must be an object");
+	return get_time(r, o, w, "at_s", false, &d->at) &&
+	       get_str(r, o, w, "router", false, &d->router) &&
+	       get_str(r, o, w, "prefix", false, &d->prefix) &&
+	       get_str(r, o, w, "step", false, &d->step) &&
+	       get_str(r, o, w, "chose", true, &d->chose) &&
+	       get_str(r, o, w, "over", true, &d->over) &&
+	       get_str(r, o, w, "detail", true, &d->detail);
+}
+
+/* Documents written before decisions were recorded have none. */
+static bool read_decisions(struct jr *r, json_t *o, const char *w,
+			   struct ers_flow_result *f)
+{
+	json_t *a = get_array(r, o, w, "decisions", true), *e;
+	char dw[96];
+	size_t i;
+
+	if (!a)
+		return r->err == ERS_OK;
+	if (!alloc_n(r, json_array_size(a), sizeof *f->decisions, &f->decisions))
+		return false;
+	json_array_foreach(a, i, e) {
+		snprintf(dw, sizeof dw, "%s.decisions[%zu]", w, i);
+		f->n_decisions = i + 1;
+		if (!read_decision(r, e, dw, &f->decisions[i]))
+			return false;
+	}
+	return true;
+}
+
 static bool read_flow(struct jr *r, json_t *o, const char *w, void *elem)
 {
 	struct ers_flow_result *f = elem;
@@ -517,6 +569,8 @@ static bool read_flow(struct jr *r, json_t *o, const char *w, void *elem)
 		if (!read_path(r, e, pw, &f->paths[i]))
 			return false;
 	}
+	if (!read_decisions(r, o, w, f))
+		return false;
 	link = json_object_get(o, "max_utilization_link");
 	if (link && json_is_string(link) &&
 	    !(f->max_utilization_link = strdup(json_string_value(link))))

@@ -55,6 +55,22 @@ static int mul_ok(uint64_t a, uint64_t b, uint64_t max, uint64_t *out)
 	return 1;
 }
 
+/* "1e300s": no value of 20 or more digits fits, so say so; a small
+ * exponent is only a notation this syntax does not take. */
+static const char *exponent_why(const char *e)
+{
+	int neg = *e == '-';
+	unsigned x = 0;
+
+	if (*e == '+' || *e == '-')
+		e++;
+	for (; is_digit(*e) && x < 1000; e++)
+		x = x * 10 + (unsigned)(*e - '0');
+	if (!neg && x >= 20)
+		return "number out of range (and exponent notation is not accepted)";
+	return "exponent notation is not accepted: write the number out in digits";
+}
+
 /*
  * Parse "<digits>[.<digits>]<unit>" into units[] scaled value <= max.
  * The fraction f with k significant digits (trailing zeros dropped) is
@@ -92,6 +108,9 @@ static enum ers_err parse_scaled(const char *s, const struct unit *units,
 		while (n_frac > 0 && frac[n_frac - 1] == '0')
 			n_frac--;
 	}
+	if ((*p == 'e' || *p == 'E') &&
+	    (is_digit(p[1]) || ((p[1] == '+' || p[1] == '-') && is_digit(p[2]))))
+		return *why = exponent_why(p + 1), ERS_EINVAL;
 	unit = p;
 	if (!*unit)
 		return *why = "missing unit", ERS_EINVAL;

@@ -90,6 +90,14 @@ static long add_node(struct ers_world *w, char *id, enum ers_node_kind kind)
 	return (long)w->n_nodes++;
 }
 
+/* The decision settings of a speaker (docs/model.md, "Tie-breaks"). */
+static void set_decision(struct ers_speaker *sp, struct ers_decision_cfg d)
+{
+	sp->tie_oldest = d.tie_break == ERS_TIE_OLDEST;
+	sp->always_compare_med = d.always_compare_med > 0;
+}
+
+
 static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 				       enum ers_speaker_kind kind, uint32_t asn)
 {
@@ -116,8 +124,6 @@ static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 	s->asn = asn;
 	s->circuit = s->site = s->vnet = -1;
 	s->index = w->n_speakers;
-	s->router_id = 0x0c000000u | (uint32_t)w->n_speakers;
-	s->cluster_id = s->router_id;
 	s->prefix_delay = ERS_PREFIX_DELAY_DEFAULT;
 	s->fib_delay = 0;
 	ers_map_init(&s->local);
@@ -336,10 +342,11 @@ static int build_sites(struct ers_world *w)
 				sp->prefix_delay = rt->prefix_delay;
 			sp->fib_delay = rt->fib_delay;
 			sp->router_id = rt->has_router_id ? rt->router_id
-				: 0x0a000000u | (uint32_t)(i + 1) << 8 | (uint32_t)(r + 1);
+				: ers_default_router_id(10, i, r);
 			sp->reflector = rt->route_reflector;
 			sp->cluster_id = rt->has_cluster_id ? rt->cluster_id : sp->router_id;
 			sp->rr_explicit = explicit_rr;
+			set_decision(sp, ers_scenario_decision(s, (int)i, (int)r));
 			w->site_speakers[i][r] = sp;
 		}
 	}
@@ -400,8 +407,12 @@ static struct ers_speaker *msee_vrf(struct ers_world *w, size_t ci, int side)
 		return NULL;
 	sp = add_speaker(w, n, ers_asprintf("%s@%s", w->nodes[n].id, c->id), ERS_SPK_MSEE,
 			 ERS_ASN_MICROSOFT);
-	if (sp)
+	if (sp) {
 		sp->circuit = (int)ci;
+		sp->router_id = c->links[side].has_msee_router_id ?
+			c->links[side].msee_router_id : ers_default_router_id(12, ci, side);
+		set_decision(sp, ers_scenario_decision(w->s, -1, -1));
+	}
 	return sp;
 }
 
@@ -450,6 +461,9 @@ static int build_layer3_side(struct ers_world *w, size_t ci, int side,
 
 	if (!pe)
 		return -1;
+	pe->router_id = c->links[side].has_pe_router_id ? c->links[side].pe_router_id :
+		ers_default_router_id(13, ci, side);
+	set_decision(pe, ers_scenario_decision(w->s, -1, -1));
 	access = add_link(w, ERS_LINK_ACCESS, (long)ce->node, pn, c->links[side].delay, true);
 	ss = add_session(w, ce, pe, access);
 	if (!ss || configure_end(w, &ss->end[0], &c->links[side].cfg))
@@ -552,6 +566,8 @@ static int build_vnets(struct ers_world *w)
 		if (!gw)
 			return -1;
 		gw->vnet = (int)vi;
+		gw->router_id = v->has_gw_router_id ? v->gw_router_id :
+			ers_default_router_id(14, vi, 0);
 		gw->route_limit = gateway_route_limit(v->gw_sku);
 		w->gw_speakers[vi] = gw;
 		for (size_t k = 0; k < v->n_prefixes && k < GW_ADVERTISE_LIMIT; k++)
@@ -705,6 +721,11 @@ enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
 	    build_vpns(w))
 		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL,
 				    "out of memory while building the network");
+	/* RFC 4456: a cluster id defaults to the router id (site routers
+	 * may set theirs; the others have one only now). */
+	for (size_t i = 0; i < w->n_speakers; i++)
+		if (!w->speakers[i]->cluster_id)
+			w->speakers[i]->cluster_id = w->speakers[i]->router_id;
 	for (size_t i = 0; i < s->n_vnets; i++)
 		for (size_t k = 0; k < s->vnets[i].n_prefixes; k++)
 			if (ers_prefix_id(&w->prefixes, s->vnets[i].prefixes[k]) < 0)

@@ -20,6 +20,7 @@
 #include "ersim/analyze.h"
 #include "ersim/cmd.h"
 #include "ersim/scenario.h"
+#include "test_util.h"
 
 #define DIR "tests/analyze/"
 
@@ -381,12 +382,21 @@ START_TEST(test_analyze_usage_errors)
 	char *two[] = { "analyze", DIR "metro.xml", DIR "srlg.xml", NULL };
 	char *missing[] = { "analyze", DIR "no-such-file.xml", NULL };
 
-	ck_assert_int_eq(ers_cmd_analyze(1, none), 2);
-	ck_assert_int_eq(ers_cmd_analyze(3, bad_opt), 2);
-	ck_assert_int_eq(ers_cmd_analyze(3, no_val), 2);
-	ck_assert_int_eq(ers_cmd_analyze(4, bad_runs), 2);
-	ck_assert_int_eq(ers_cmd_analyze(3, two), 2);
-	ck_assert_int_ne(ers_cmd_analyze(2, missing), 0);
+	char out[4096];
+
+	ck_assert_int_eq(tu_cmd(ers_cmd_analyze, 1, none, out, sizeof out), 2);
+	ck_assert_msg(strstr(out, "ersim analyze: no scenario file given\nusage: ersim analyze "),
+		      "%s", out);
+	ck_assert_int_eq(tu_cmd(ers_cmd_analyze, 3, bad_opt, out, sizeof out), 2);
+	ck_assert_msg(strstr(out, "unknown option '--frobnicate'"), "%s", out);
+	ck_assert_int_eq(tu_cmd(ers_cmd_analyze, 3, no_val, out, sizeof out), 2);
+	ck_assert_msg(strstr(out, "option '--json' needs a value"), "%s", out);
+	ck_assert_int_eq(tu_cmd(ers_cmd_analyze, 4, bad_runs, out, sizeof out), 2);
+	ck_assert_msg(strstr(out, "invalid --max-runs 'x'"), "%s", out);
+	ck_assert_int_eq(tu_cmd(ers_cmd_analyze, 3, two, out, sizeof out), 2);
+	ck_assert_msg(strstr(out, "more than one scenario file"), "%s", out);
+	ck_assert_int_eq(tu_cmd(ers_cmd_analyze, 2, missing, out, sizeof out), 2);
+	ck_assert_msg(strstr(out, "no-such-file.xml': No such file or directory"), "%s", out);
 }
 END_TEST
 

@@ -451,7 +451,7 @@ START_TEST(test_batch_worker_crash_costs_one_run)
 	ck_assert_int_eq(sh("batch " DIR "pairs.xml -j 2 -q --db %s/c.db", tmpdir), 0);
 	unsetenv("ERSIM_TEST_CRASH_RUN");
 	err = slurp("err");
-	ck_assert_ptr_nonnull(strstr(err, "1 runs failed"));
+	ck_assert_ptr_nonnull(strstr(err, "1 run failed"));
 	free(err);
 	/* 6 pairs: run 2 failed with the signal, the five others ran. */
 	ck_assert_int_eq(count("c.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 5);

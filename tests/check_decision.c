@@ -65,8 +65,8 @@ static struct ers_cand cand(int which, struct route_spec r)
 	t.path_len = r.path_len;
 	for (int i = 0; i < r.path_len; i++)
 		t.path[i] = i == 0 && r.first_as ? r.first_as : 64500u + (uint32_t)i;
-	return (struct ers_cand){ ers_attrs_intern(&fx.t, &t),
-				  which == 1 ? &fx.s1.end[0] : &fx.s2.end[0] };
+	return (struct ers_cand){ .attrs = ers_attrs_intern(&fx.t, &t),
+				  .peer = which == 1 ? &fx.s1.end[0] : &fx.s2.end[0] };
 }
 
 static void expect(struct ers_cand a, struct ers_cand b, int sign, enum ers_bgp_reason why)

@@ -488,6 +488,50 @@ static const struct reject rejects[] = {
 	  "cannot contain another srlg" },
 	{ SITE PROV CIRC("c") "<events><maintenance at='1s' target='circuit:c' duration='1h'/></events>\n",
 	  5, "<maintenance> applies to one circuit link" },
+	/* ranges (docs/scenario-format.md "Ranges"): each once overflowed the
+	 * clock or the result's counters, or ran without end */
+	{ "<defaults><bfd interval='100000h' multiplier='255'/></defaults>\n", 2,
+	  "'interval' on <bfd> is out of range: at most 4294.967295s" },
+	{ SITE PROV "<circuit id='c' location='x' provider='p' bandwidth='1Gbps' sku='premium'>\n"
+	  "<link role='primary' router='s/r' delay='2562047h'/><link role='secondary' router='s/q'/>"
+	  "</circuit>\n", 5, "'delay' on <link> is out of range: at most 60s" },
+	{ "<site id='s' asn='1' internal-delay='2562047h'><router id='r'/></site>\n", 2,
+	  "'internal-delay' on <site> is out of range: at most 60s" },
+	{ SITE PROV CIRC("c") "<events><maintenance at='1s' target='link:c/primary' "
+	  "drain='2562047h' duration='1h'/></events>\n", 5,
+	  "'drain' on <maintenance> is out of range: at most 8760h" },
+	{ SITE PROV CIRC("c") "<events><maintenance at='1s' target='link:c/primary' "
+	  "duration='2562047h'/></events>\n", 5,
+	  "'duration' on <maintenance> is out of range: at most 8760h" },
+	{ "<defaults><bgp processing-delay='2562047h'/></defaults>\n", 2,
+	  "'processing-delay' on <bgp> is out of range: at most 60s" },
+	{ "<site id='s' asn='1'><router id='r' processing-delay='2562047h'/></site>\n", 2,
+	  "'processing-delay' on <router> is out of range: at most 60s" },
+	{ "<defaults><bgp hold='65536s' keepalive='60s'/></defaults>\n", 2,
+	  "'hold' on <bgp> is out of range: at most 65535s" },
+	{ SITE "<flow id='f' from='s' to='s/q' rate='18446744073709551615bps'/>\n", 3,
+	  "'rate' on <flow> is out of range: at most 1000Gbps" },
+	{ SITE PROV "<circuit id='c' location='x' provider='p' bandwidth='2000Gbps' sku='premium'/>\n", 4,
+	  "'bandwidth' on <circuit> is out of range: at most 1000Gbps" },
+	{ "<site id='s' asn='1'><router id='r'/><prefix-block start='10.0.0.0/32' count='16777216'/></site>\n",
+	  2, "invalid count '16777216' on <prefix-block>: expected a whole number 1..65536" },
+	{ "<site id='s' asn='1'><router id='r'/>\n"
+	  "<prefix-block start='10.0.0.0/32' count='65536'/><prefix-block start='11.0.0.0/32' count='65536'/>"
+	  "<prefix-block start='12.0.0.0/32' count='65536'/><prefix-block start='13.0.0.0/32' count='65536'/>"
+	  "<prefix-block start='14.0.0.0/32' count='65536'/><prefix-block start='15.0.0.0/32' count='65536'/>"
+	  "<prefix-block start='16.0.0.0/32' count='65536'/><prefix-block start='17.0.0.0/32' count='65536'/>"
+	  "<prefix-block start='18.0.0.0/32' count='65536'/><prefix-block start='19.0.0.0/32' count='65536'/>"
+	  "<prefix-block start='20.0.0.0/32' count='65536'/><prefix-block start='21.0.0.0/32' count='65536'/>"
+	  "<prefix-block start='22.0.0.0/32' count='65536'/><prefix-block start='23.0.0.0/32' count='65536'/>"
+	  "<prefix-block start='24.0.0.0/32' count='65536'/><prefix-block start='25.0.0.0/32' count='65536'/>\n"
+	  "<prefix-block start='26.0.0.0/32' count='1'/></site>\n",
+	  4, "more than 1048576 prefixes originated in the scenario" },
+	{ "<events><fail at='8761h' target='site:x'/></events>\n", 2,
+	  "'at' on <fail> is out of range: at most 8760h" },
+	{ "<events><fail at='1e300s' target='site:x'/></events>\n", 2,
+	  "invalid at '1e300s' on <fail>: number out of range" },
+	{ "<defaults><bgp hold='1e300s'/></defaults>\n", 2,
+	  "invalid hold '1e300s' on <bgp>: number out of range" },
 };
 
 START_TEST(test_load_rejects)
@@ -503,6 +547,22 @@ START_TEST(test_load_rejects)
 	ck_assert_ptr_null(s);
 	ck_assert_msg(has_at(c->line, c->msg), "case %d: no '%s' at t.xml:%ld", _i, c->msg, c->line);
 	ck_assert_str_eq(diag.msgs[0].file, "t.xml");
+}
+END_TEST
+
+/* The root's own attributes: the reject table's root is fixed. */
+START_TEST(test_load_duration_range)
+{
+	struct ers_scenario *s = (void *)1;
+
+	ck_assert_int_eq(load_str("<scenario name='t' duration='9223372036s'/>\n", &s),
+			 ERS_ESCENARIO);
+	ck_assert_ptr_null(s);
+	ck_assert(has_at(1, "'duration' on <scenario> is out of range: at most 8760h"));
+	ck_assert_str_eq(diag.msgs[0].hint, "see \"Ranges\" in docs/scenario-format.md");
+	ers_diag_release(&diag);
+	ck_assert_int_eq(load_str("<scenario name='t' duration='8760h'/>\n", &s), ERS_OK);
+	ers_scenario_free(s);
 }
 END_TEST
 
@@ -655,6 +715,43 @@ START_TEST(test_load_free_null_and_strs)
 }
 END_TEST
 
+/*
+ * 100,000 <flow>s with an unknown attribute: libxml2 once spent O(n^2)
+ * walking siblings for each error (minutes), and duplicate ids were
+ * checked by linear search. Linear, this takes about a second of CPU (a
+ * few under the sanitizers); the bound is a generous watchdog on CPU
+ * time, which a loaded machine does not inflate as it does wall time,
+ * and the tcase timeout catches a hang.
+ */
+START_TEST(test_load_many_errors_fast)
+{
+	enum { N = 100000 };
+	size_t cap = 100 + (size_t)N * 80, n = 0;
+	char *xml = malloc(cap);
+	struct ers_scenario *s = (void *)1;
+
+	clock_t t0 = clock();
+
+	ck_assert_ptr_nonnull(xml);
+	n += (size_t)snprintf(xml + n, cap - n, "<scenario name='t'>\n"
+			      "<site id='s' asn='65001'><router id='r'/></site>\n");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(xml + n, cap - n,
+				      "<flow id='f%d' from='s' to='s' rate='1Mbps' bogus='1'/>\n", i);
+	snprintf(xml + n, cap - n, "</scenario>\n");
+	ck_assert_int_eq(load_str(xml, &s), ERS_ESCHEMA);
+	ck_assert_ptr_null(s);
+	ck_assert(has_at(3, "unknown attribute 'bogus' on <flow>"));
+	ck_assert(has_at(22, "unknown attribute 'bogus' on <flow>"));
+	ck_assert_uint_eq(diag.n_msgs, 20);		/* the first 20 ... */
+	ck_assert_uint_eq(diag.n_more, N - 20);	/* ... and how many more */
+	free(xml);
+	ck_assert_msg((double)(clock() - t0) / CLOCKS_PER_SEC < 60.0,
+		      "100,000 invalid elements took %.1f s of CPU",
+		      (double)(clock() - t0) / CLOCKS_PER_SEC);
+}
+END_TEST
+
 Suite *make_load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -665,6 +762,7 @@ Suite *make_load_suite(void)
 	tcase_add_test(tc, test_load_full_model);
 	tcase_add_test(tc, test_load_defaults_when_absent);
 	tcase_add_loop_test(tc, test_load_rejects, 0, (int)(sizeof rejects / sizeof rejects[0]));
+	tcase_add_test(tc, test_load_duration_range);
 	tcase_add_test(tc, test_load_wrong_root_and_malformed);
 	tcase_add_test(tc, test_load_refuses_external_entity);
 	tcase_add_test(tc, test_load_refuses_billion_laughs);
@@ -672,6 +770,11 @@ Suite *make_load_suite(void)
 	tcase_add_test(tc, test_load_fuzz_regressions);
 	tcase_add_test(tc, test_load_geography);
 	tcase_add_test(tc, test_load_free_null_and_strs);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("load-limits");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);	/* a hang, not a speed target */
+	tcase_add_test(tc, test_load_many_errors_fast);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -74,14 +74,14 @@ static void sample_flows(struct ers_result *r)
 	r->flows = xcalloc(2, sizeof *r->flows);
 	f = &r->flows[0];
 	*f = (struct ers_flow_result){ xstrdup("app"), xstrdup("ams-dc"), xstrdup("hub-weu"),
-		300000000, xcalloc(3, sizeof *f->paths), 3, 900 * ERS_MS, 0, 16875000,
+		300000000, xcalloc(3, sizeof *f->paths), 3, NULL, 0, 900 * ERS_MS, 0, 16875000,
 		true, 0.6, xstrdup("link:er-ams/secondary") };
 	set_path(&f->paths[0], 840 * ERS_MS, 0.5, ERS_PATH_DELIVERED, via_a, 3);
 	set_path(&f->paths[1], 840 * ERS_MS, 0.5, ERS_PATH_DELIVERED, via_b, 4);
 	set_path(&f->paths[2], 60900 * ERS_MS, 1.0, ERS_PATH_DELIVERED, via_b, 4);
 	f = &r->flows[1];
 	*f = (struct ers_flow_result){ xstrdup("replication"), xstrdup("ams-dc"),
-		xstrdup("dal-dc"), 100000000, xcalloc(3, sizeof *f->paths), 3,
+		xstrdup("dal-dc"), 100000000, xcalloc(3, sizeof *f->paths), 3, NULL, 0,
 		540 * ERS_S, 540 * ERS_S, 6750000000ull, false, 0.1, NULL };
 	set_path(&f->paths[0], 840 * ERS_MS, 0.5, ERS_PATH_DELIVERED, gr_a, 4);
 	set_path(&f->paths[1], 840 * ERS_MS, 0.5, ERS_PATH_DELIVERED, gr_b, 5);

@@ -20,6 +20,7 @@
 #include "ersim/cmd.h"
 #include "ersim/scenario.h"
 #include "ersim/topology.h"
+#include "test_util.h"
 
 #define DIR "tests/topology/"
 
@@ -459,6 +460,9 @@ START_TEST(test_topology_export_deterministic)
 }
 END_TEST
 
+/* Run the command in-process; what it printed is left in cmd_out. */
+static char cmd_out[8192];
+
 static int run_cmd(int (*fn)(int, char **), int argc, const char *const *argv)
 {
 	char *args[8];
@@ -467,8 +471,10 @@ static int run_cmd(int (*fn)(int, char **), int argc, const char *const *argv)
 	for (int i = 0; i < argc; i++)
 		args[i] = (char *)argv[i];
 	args[argc] = NULL;
-	return fn(argc, args);
+	return tu_cmd(fn, argc, args, cmd_out, sizeof cmd_out);
 }
+
+#define OUT_HAS(s) ck_assert_msg(strstr(cmd_out, (s)), "output lacks '%s':\n%s", (s), cmd_out)
 
 START_TEST(test_topology_validate_exit_codes)
 {
@@ -478,9 +484,13 @@ START_TEST(test_topology_validate_exit_codes)
 	const char *opt[] = { "validate", "--bogus", DIR "two-sites.xml" };
 
 	ck_assert_int_eq(run_cmd(ers_cmd_validate, 3, good), 0);
+	OUT_HAS(DIR "layer3.xml: ok\n");
 	ck_assert_int_eq(run_cmd(ers_cmd_validate, 3, bad), 2);
+	OUT_HAS(DIR "bad-reference.xml:9: error: unknown circuit 'er-missing'");
 	ck_assert_int_eq(run_cmd(ers_cmd_validate, 1, none), 2);
+	OUT_HAS("ersim validate: no scenario file given\nusage: ersim validate SCENARIO.xml...\n");
 	ck_assert_int_eq(run_cmd(ers_cmd_validate, 3, opt), 2);
+	OUT_HAS("ersim validate: unknown option '--bogus'");
 }
 END_TEST
 
@@ -491,8 +501,11 @@ START_TEST(test_topology_export_usage_errors)
 	const char *noval[] = { "export", DIR "two-sites.xml", "-o" };
 
 	ck_assert_int_eq(run_cmd(ers_cmd_export, 4, fmt), 2);
+	OUT_HAS("ersim export: unknown format 'svg' (expected dot, graphml or json)");
 	ck_assert_int_eq(run_cmd(ers_cmd_export, 3, two), 2);
+	OUT_HAS("ersim export: more than one scenario file");
 	ck_assert_int_eq(run_cmd(ers_cmd_export, 3, noval), 2);
+	OUT_HAS("ersim export: option '-o' needs a value");
 }
 END_TEST
 

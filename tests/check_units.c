@@ -34,6 +34,10 @@ static const struct time_case time_cases[] = {
 	{ "9223372036854775808ns", -1, "too large" },
 	{ "9223372037s", -1, "too large" },
 	{ "99999999999999999999999s", -1, "too large" },
+	{ "1e300s", -1, "number out of range" },
+	{ "1.5E+40ms", -1, "number out of range" },
+	{ "1e3s", -1, "exponent notation is not accepted" },
+	{ "1e-3s", -1, "exponent notation is not accepted" },
 	{ "0.0000000001s", -1, "finer than a nanosecond" },
 	{ "1.5ns", -1, "finer than a nanosecond" },
 	{ "0.00000000001min", -1, "finer than a nanosecond" },
@@ -48,7 +52,7 @@ static const struct time_case time_cases[] = {
 	{ "1.s", -1, "digits after" },
 	{ ".5s", -1, "number" },
 	{ "+1s", -1, "number" },
-	{ "1e3s", -1, "unit" },
+	{ "1e3s", -1, "exponent" },
 };
 
 START_TEST(test_units_time_table)

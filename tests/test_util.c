@@ -2,7 +2,9 @@
  * test_util.c - helpers shared by the end-to-end suites (test_util.h).
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -56,4 +58,33 @@ bool tu_reach(const struct ers_result *r, const char *from, const char *to)
 		;
 	ck_assert_msg(i < r->n_endpoints && j < r->n_endpoints, "no endpoint %s or %s", from, to);
 	return r->reach[i * r->n_endpoints + j];
+}
+
+int tu_cmd(int (*fn)(int, char **), int argc, char **argv, char *out, size_t n)
+{
+	FILE *f = tmpfile();
+	int saved[2], code;
+	size_t got;
+
+	ck_assert_ptr_nonnull(f);
+	fflush(stdout);
+	fflush(stderr);
+	saved[0] = dup(1);
+	saved[1] = dup(2);
+	ck_assert_int_ge(saved[0], 0);
+	ck_assert_int_ge(saved[1], 0);
+	dup2(fileno(f), 1);
+	dup2(fileno(f), 2);
+	code = fn(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved[0], 1);
+	dup2(saved[1], 2);
+	close(saved[0]);
+	close(saved[1]);
+	rewind(f);
+	got = fread(out, 1, n - 1, f);
+	out[got] = '\0';
+	fclose(f);
+	return code;
 }

@@ -18,4 +18,10 @@ const struct ers_rib_route *tu_route(const struct ers_result *r, const char *rou
 /* The final reachability matrix entry from -> to. */
 bool tu_reach(const struct ers_result *r, const char *from, const char *to);
 
+/* Run a command (ers_cmd_*) in this process with what it prints on
+ * stdout and stderr captured into out (n bytes, NUL-terminated,
+ * truncated), so that the messages a test provokes on purpose are
+ * checked there instead of cluttering `make test`. Its exit code. */
+int tu_cmd(int (*fn)(int, char **), int argc, char **argv, char *out, size_t n);
+
 #endif

@@ -90,6 +90,13 @@ void ers_analysis_free(struct ers_analysis *a);		/* NULL-safe */
 
 const char *ers_an_class_str(enum ers_an_class c);
 
+/* The resiliency class of s's VNet number vnet: the weakest class of
+ * the sites that reach it over ExpressRoute (each as analyze classes the
+ * site's pair), ERS_AN_CLASS_NONE when none does. The one definition
+ * analyze and compare share. ERS_ENOMEM (in d) or ERS_OK. */
+enum ers_err ers_an_vnet_class(const struct ers_scenario *s, const struct ers_catalog *cat,
+			       size_t vnet, enum ers_an_class *out, struct ers_diag *d);
+
 /* A claim the simulation did not confirm. */
 struct ers_an_disagreement {
 	char *target;			/* "(none)" for the intact design */

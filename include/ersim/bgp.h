@@ -33,29 +33,50 @@ enum ers_bgp_reason {
 	ERS_WHY_MED,
 	ERS_WHY_EBGP,
 	ERS_WHY_IGP_COST,
+	ERS_WHY_OLDEST,			/* both eBGP: the route already selected */
 	ERS_WHY_ROUTER_ID,		/* or ORIGINATOR_ID (RFC 4456 9) */
 	ERS_WHY_CLUSTER_LIST,		/* RFC 4456 9: shorter CLUSTER_LIST */
 	ERS_WHY_PEER_ADDR,
 };
 const char *ers_bgp_reason_str(enum ers_bgp_reason r);
+/* Steps that decide by luck (router id, neighbour address, route age):
+ * what the tie-break notice reports. */
+bool ers_bgp_reason_is_tie(enum ers_bgp_reason r);
 
 /* A candidate route at a speaker: attributes and where they came from
  * (peer NULL = originated locally). */
 struct ers_cand {
 	const struct ers_attrs *attrs;
 	struct ers_peer *peer;
+	/* Filled by ers_bgp_select: the step at which this route lost to
+	 * the best one (ERS_WHY_NONE for the best), and for MED the route of
+	 * its own neighbour AS that eliminated it (else the best). */
+	enum ers_bgp_reason lost;
+	size_t lost_to;
 };
 
 /* <0 if a is preferred, >0 if b is; *why names the deciding step.
- * Gateways use ExpressRoute's order (ER over VPN, weight, AS path). */
+ * Gateways use ExpressRoute's order (ER over VPN, weight, AS path).
+ * Pairwise, so MED is compared only when both come from the same
+ * neighbour AS: selecting among several routes is ers_bgp_select's job. */
 int ers_bgp_compare(const struct ers_speaker *s, const struct ers_cand *a,
 		    const struct ers_cand *b, enum ers_bgp_reason *why);
+/* The best of c[0..n) (n > 0) by RFC 4271 9.1.2.2 with MED eliminated
+ * per neighbour AS (or across all with always-compare-med), so the
+ * result never depends on the order of c; incumbent is the peer of the
+ * route selected until now (NULL: none or local), for the "oldest" step.
+ * Sets c[i].lost and c[i].lost_to for every candidate. */
+size_t ers_bgp_select(const struct ers_speaker *s, struct ers_cand *c, size_t n,
+		      const struct ers_peer *incumbent);
 /* May b share forwarding with the best route a (ECMP)? */
 bool ers_bgp_multipath_ok(const struct ers_speaker *s, const struct ers_cand *a,
 			  const struct ers_cand *b);
-/* "as-path 1 < 3" style explanation into buf. */
+/* "via W wins over via L: as-path 1 < 3" into buf. */
 char *ers_bgp_explain(const struct ers_cand *win, const struct ers_cand *lose,
 		      enum ers_bgp_reason why, char *buf, size_t n);
+/* The step alone with its values, "as-path 1 < 3", into buf. */
+char *ers_bgp_step_detail(const struct ers_cand *win, const struct ers_cand *lose,
+			  enum ers_bgp_reason why, char *buf, size_t n);
 
 /* bgp_session.c */
 void ers_bgp_start(struct ers_world *w);
@@ -114,6 +135,25 @@ void ers_observe_finish(struct ers_world *w);
 bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
 			   uint32_t dst_addr, int dst_site, int dst_vnet);
 void ers_observe_release(struct ers_world *w);
+/* observe_decision.c: a router a flow passes and the Loc-RIB entry it
+ * follows there. */
+struct ers_hop_decision {
+	const struct ers_speaker *s;
+	const struct ers_loc *l;
+	uint32_t prefix;
+};
+/* Record in fr what changed in why the routers on its paths chose their
+ * routes, and a tie-break notice for a choice made by luck. */
+struct ers_flow_rec;
+void ers_observe_decisions(struct ers_world *w, struct ers_flow_rec *f,
+			   struct ers_flow_result *fr, const struct ers_hop_decision *d, size_t n);
+/* Free what ers_observe_decisions keeps per flow. */
+void ers_observe_decisions_release(struct ers_flow_rec *f);
+/* A route s does not send to p because a limit of the model would be
+ * passed (kind "as-path-limit", "community-limit"): one notice per
+ * router, neighbour and kind. */
+void ers_observe_limit(struct ers_world *w, const struct ers_peer *p, uint32_t prefix,
+		       const char *kind, const char *what);
 void ers_observe_notice(struct ers_world *w, const char *kind,
 			const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -41,6 +41,8 @@ struct ers_attrs {
 #define ERS_MAX_PATH 255		/* one AS_SEQUENCE segment */
 #define ERS_MAX_COMMS 32
 #define ERS_MAX_CLUSTERS 255		/* a route reflected more often is not sent */
+#define ERS_XSTR(x) #x
+#define ERS_STR(x) ERS_XSTR(x)		/* "255": limits in messages */
 struct ers_attrs_tmpl {
 	uint8_t origin;
 	bool has_med;
@@ -71,7 +73,9 @@ void ers_attrs_to_tmpl(const struct ers_attrs *a, struct ers_attrs_tmpl *out);
 /* Put asn in front n times; false (t unchanged) if the path would exceed
  * ERS_MAX_PATH: the route must not be sent then. */
 bool ers_tmpl_prepend(struct ers_attrs_tmpl *t, uint32_t asn, unsigned n);
-void ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c);
+/* false (t unchanged) when t already holds ERS_MAX_COMMS: the route must
+ * not be sent then (and the caller says so: never dropped silently). */
+bool ers_tmpl_add_comm(struct ers_attrs_tmpl *t, ers_community_t c);
 /* Put cluster id in front of CLUSTER_LIST; false if it is full. */
 bool ers_tmpl_add_cluster(struct ers_attrs_tmpl *t, uint32_t cluster_id);
 bool ers_attrs_has_cluster(const struct ers_attrs *a, uint32_t cluster_id);

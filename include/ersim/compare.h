@@ -4,7 +4,7 @@
  *
  * A comparison is built from two or more columns, each a result (from a
  * run or read back from a result document) with, when it came from a
- * scenario, the scenario and its decision log. Column 0 (A) is the
+ * scenario, the scenario; decision reasons come from the result (flows' decisions). Column 0 (A) is the
  * baseline: every difference is that of a column against A. The
  * comparison is a list of rows (one metric of one subject: an event, a
  * flow, a pair of endpoints, a VNet, a bill-of-materials item, the run),
@@ -28,8 +28,6 @@ struct ers_cmp_input {
 	const struct ers_result *res;
 	const struct ers_scenario *scn;	/* NULL for a result document */
 	const struct ers_catalog *cat;	/* the scenario's merged catalog, or NULL */
-	FILE *debug;			/* the run's opts.debug output (rewound and
-					 * read), or NULL: no decision reasons */
 };
 
 enum ers_cmp_section {
@@ -115,8 +113,7 @@ struct ers_comparison {
  * and time (the k-th occurrence with the k-th), flows by id, reachability
  * pairs by endpoint names. On success *out is a new comparison
  * (ers_comparison_free). ERS_EINVAL with a message in d when n < 2 or a
- * column shares nothing (no event, flow or endpoint) with A; ERS_ENOMEM;
- * ERS_EIO when a decision log cannot be read. */
+ * column shares nothing (no event, flow or endpoint) with A; ERS_ENOMEM. */
 enum ers_err ers_compare_build(const struct ers_cmp_input *in, size_t n,
 			       struct ers_comparison **out, struct ers_diag *d);
 void ers_comparison_free(struct ers_comparison *c);	/* NULL-safe */
@@ -163,10 +160,5 @@ enum ers_err ers_fail_on_parse(const char *expr, struct ers_fail_on *out,
 enum ers_err ers_compare_check(struct ers_comparison *c,
 			       const struct ers_fail_on *f, size_t n);
 
-/* Resiliency class of a VNet per facts §7.1: "maximum" (two circuits
- * with no peering location in common), "high" (a Metro circuit),
- * "standard" (circuits at one location), "none" (no circuit). */
-const char *ers_vnet_resiliency(const struct ers_scenario *s,
-				const struct ers_catalog *cat, size_t vnet);
 
 #endif

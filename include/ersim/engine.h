@@ -46,14 +46,31 @@ void ers_sim_set_shuffle_ties(struct ers_sim *sim, bool on);
 ers_time_t ers_sim_now(const struct ers_sim *sim);
 struct ers_rng *ers_sim_rng(struct ers_sim *sim);
 
-/* Post a one-shot event at absolute time at (>= now). Cannot be
- * cancelled. Returns ERS_ENOMEM only if the queue cannot grow. */
+/*
+ * The latest time an event may be posted for: half the 64-bit clock
+ * (about 146 years), so that a posted time plus any delay the scenario
+ * format allows still fits. Posting later returns ERS_ELIMIT, posting
+ * before now ERS_EINVAL; neither is "out of memory".
+ */
+#define ERS_SIM_TIME_MAX (INT64_MAX / 2)
+
+/* t + d, or INT64_MAX where that would overflow (then refused by the
+ * engine with ERS_ELIMIT instead of wrapping into the past). */
+static inline ers_time_t ers_time_after(ers_time_t t, ers_time_t d)
+{
+	return d > 0 && t > INT64_MAX - d ? INT64_MAX : t + d;
+}
+
+/* Post a one-shot event at absolute time at (now..ERS_SIM_TIME_MAX).
+ * Cannot be cancelled. Returns ERS_EINVAL (in the past), ERS_ELIMIT
+ * (past ERS_SIM_TIME_MAX) or ERS_ENOMEM (the queue cannot grow). */
 int ers_sim_post(struct ers_sim *sim, ers_time_t at, ers_event_fn *fn,
 		 void *arg, uint64_t data);
 
 void ers_timer_init(struct ers_timer *t, ers_event_fn *fn, void *arg,
 		    uint64_t data);
-/* Arm or re-arm t to fire at absolute time at (>= now). */
+/* Arm or re-arm t to fire at absolute time at (now..ERS_SIM_TIME_MAX);
+ * errors as ers_sim_post(). */
 int ers_timer_set(struct ers_sim *sim, struct ers_timer *t, ers_time_t at);
 /* Disarm t. Afterwards the engine never touches t again, so its owner may
  * free it; an armed timer must be cancelled before its memory goes. */

@@ -47,7 +47,8 @@ struct ers_diag {
 	struct ers_diag_msg *msgs;
 	size_t n_msgs, cap;
 	enum ers_err first;		/* code of the first message, or ERS_OK */
-	size_t max_msgs;		/* stop collecting after this many (0: 100) */
+	size_t max_msgs;		/* stop collecting after this many (0: 20) */
+	size_t n_more;			/* messages past max_msgs, counted, not kept */
 };
 
 void ers_diag_init(struct ers_diag *d);
@@ -65,7 +66,7 @@ enum ers_err ers_diag_vadd(struct ers_diag *d, enum ers_err code,
 			   const char *fmt, va_list ap);
 
 /* Print every message as "file:line: error: text" plus a "note:" line for
- * the hint. */
+ * the hint, then "and K more errors not shown" when n_more is not 0. */
 void ers_diag_print(const struct ers_diag *d, FILE *out);
 
 /* True if any recorded message contains needle (for tests). */

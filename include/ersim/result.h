@@ -29,11 +29,26 @@ struct ers_path_entry {
 	enum ers_path_status status;
 };
 
+/* Why a router on a flow's path chose its route, from a moment on (the
+ * deciding step the decision process kept with the best route): one
+ * record each time it changes for a router on the flow's paths. */
+struct ers_decision {
+	ers_time_t at;
+	char *router;			/* speaker: "ams-dc/ce1", "amsterdam-1/a@er-ams" */
+	char *prefix;			/* the route the flow follows there */
+	char *step;			/* "only route", "as-path", "router id", ... */
+	char *chose;			/* node of the best route's next hop; NULL: local */
+	char *over;			/* node of the strongest route not used; NULL: none */
+	char *detail;			/* "as-path 1 < 3"; NULL with no competitor */
+};
+
 struct ers_flow_result {
 	char *id, *from, *to;
 	ers_rate_t rate;
 	struct ers_path_entry *paths;	/* in time order */
 	size_t n_paths;
+	struct ers_decision *decisions;	/* in time order */
+	size_t n_decisions;
 	ers_time_t outage;		/* any share undelivered */
 	ers_time_t down;		/* no share delivered */
 	uint64_t lost_bytes;
@@ -115,6 +130,11 @@ struct ers_result {
 };
 
 void ers_result_free(struct ers_result *r);	/* NULL-safe */
+void ers_decision_free(struct ers_decision *d);	/* the strings only */
+/* The decision in force at router (a node id: the node or one of its
+ * VRFs) for flow f just before t, or NULL. */
+const struct ers_decision *ers_flow_decision_at(const struct ers_flow_result *f,
+						const char *router, ers_time_t t);
 
 /* Helpers for code that builds results (run.c, result_json.c, tests). */
 

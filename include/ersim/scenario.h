@@ -80,6 +80,16 @@ struct ers_session_cfg {
 	struct ers_bfd_cfg bfd;
 };
 
+/* The decision process's own choices (see docs/model.md): which step
+ * breaks a tie after the IGP cost, and whether MED counts across
+ * neighbour ASes. Unset fields inherit: router, site, <defaults>, built-in
+ * (oldest, false). */
+enum ers_tie_break { ERS_TIE_UNSET, ERS_TIE_OLDEST, ERS_TIE_ROUTER_ID };
+struct ers_decision_cfg {
+	enum ers_tie_break tie_break;
+	int always_compare_med;		/* -1 unset, 0, 1 */
+};
+
 struct ers_router {
 	char *id;			/* "ce1" */
 	char *full_id;			/* "ams-dc/ce1" */
@@ -95,6 +105,7 @@ struct ers_router {
 	bool has_route_reflector, route_reflector;
 	bool has_cluster_id;
 	uint32_t cluster_id;
+	struct ers_decision_cfg decision;
 	long line;
 };
 
@@ -111,6 +122,7 @@ struct ers_site {
 	uint32_t asn;
 	bool multipath;			/* default true */
 	ers_time_t internal_delay;	/* default 0.5ms */
+	struct ers_decision_cfg decision;
 	struct ers_router *routers;
 	size_t n_routers;
 	struct ers_origin *origins;
@@ -165,6 +177,9 @@ struct ers_link {
 	ers_time_t delay;		/* default 1ms */
 	enum ers_carrier carrier;
 	struct ers_session_cfg cfg;
+	bool has_msee_router_id, has_pe_router_id;
+	uint32_t msee_router_id;	/* the MSEE VRF at this link's end */
+	uint32_t pe_router_id;		/* layer 3: the provider's PE */
 	long line;
 };
 
@@ -203,6 +218,8 @@ struct ers_vnet {
 	size_t n_prefixes;
 	ers_community_t community;	/* 0 = none */
 	enum ers_gw_sku gw_sku;
+	bool has_gw_router_id;
+	uint32_t gw_router_id;
 	struct ers_connection *connections;
 	size_t n_connections;
 	long line;
@@ -302,6 +319,7 @@ struct ers_scenario {
 
 	struct ers_bgp_cfg bgp;		/* defaults, complete */
 	struct ers_bfd_cfg bfd;
+	struct ers_decision_cfg decision; /* <defaults><decision>, may be unset */
 
 	struct ers_catalog geography;	/* <geography> additions and overrides */
 
@@ -332,6 +350,14 @@ enum ers_err ers_scenario_load_mem(const char *buf, size_t len,
 				   struct ers_scenario **out,
 				   struct ers_diag *d);
 void ers_scenario_free(struct ers_scenario *s);
+/* Default router ids (docs/model.md): first.<index + 1 in two octets>.
+ * <sub + 1>: site routers 10 (site, router), MSEE VRFs 12 and layer-3 PEs
+ * 13 (circuit, side), gateways 14 (vnet, 0). */
+uint32_t ers_default_router_id(unsigned first_octet, size_t index, size_t sub);
+/* The effective decision settings of site router r (r < 0: of a router
+ * outside any site: MSEE, PE). */
+struct ers_decision_cfg ers_scenario_decision(const struct ers_scenario *s, int site,
+					      int router);
 
 /* Semantic checks against the catalog (with s->geography merged in). */
 enum ers_err ers_scenario_check(const struct ers_scenario *s,

@@ -1,6 +1,6 @@
 /*
- * util.h - small helpers several modules need: formatted allocation and
- * the FNV-1a hash (fingerprints, keys, seeds).
+ * util.h - small helpers several modules need: formatted allocation, the
+ * plural of a count, and the FNV-1a hash (fingerprints, keys, seeds).
  */
 #ifndef ERSIM_UTIL_H
 #define ERSIM_UTIL_H
@@ -10,6 +10,12 @@
 
 /* A new string formatted like printf; NULL when out of memory. */
 char *ers_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "s" unless n is 1, for counts in text: "%zu run%s", n, ers_s(n). */
+static inline const char *ers_s(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
 
 #define ERS_FNV64_INIT 0xcbf29ce484222325ULL
 

@@ -134,6 +134,13 @@ struct ers_loc {
 	uint8_t n_ecmp;
 	uint64_t state;			/* hash of the above (observe.c): the
 					 * prefix's network state XORs them */
+	/* Why (as FRR keeps its selection reason): the step that decided
+	 * against the strongest route outside the forwarding set (over, with
+	 * its attributes; beaten at that step by a route with attributes
+	 * by_attrs, the best one's except for MED), or ERS_WHY_ONLY. */
+	uint8_t why;			/* enum ers_bgp_reason */
+	struct ers_peer *over;
+	const struct ers_attrs *over_attrs, *by_attrs;
 };
 
 struct ers_world;
@@ -155,6 +162,8 @@ struct ers_speaker {
 	int circuit;			/* MSEE VRF: its circuit; else -1 */
 	int site, vnet;			/* owning site / vnet or -1 */
 	bool multipath;
+	bool tie_oldest;		/* prefer the selected eBGP route over router id */
+	bool always_compare_med;	/* MED across neighbour ASes */
 	uint32_t route_limit;		/* gateway: routes it can learn (0 = none) */
 	ers_time_t proc_delay;		/* the router's own, else each session's */
 	ers_time_t prefix_delay;	/* per prefix an UPDATE carries */
@@ -194,6 +203,9 @@ struct ers_flow_rec {
 	struct ers_path_entry *cur;
 	size_t n_cur;
 	bool history_coalesced;		/* path-history notice given */
+	bool decisions_coalesced;	/* the same for its decision history */
+	/* speaker index -> its last recorded choice (observe_decision.c) */
+	struct ers_map last_choice;
 };
 
 struct ers_world {

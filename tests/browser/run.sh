@@ -6,8 +6,8 @@
 #   - no external URL anywhere (xmlns attributes aside): nothing to fetch;
 #   - Debian's chromium, headless, dumps the DOM after the page's own
 #     script checked every picture (present, drawn, non-empty, inside the
-#     page, not cut off) and we require "pictures ok: N" with N the
-#     number of figures in the file;
+#     page, not cut off) and we require <html data-pictures="pictures ok: N">
+#     (an attribute, invisible to readers) with N the number of figures;
 #   - a 1280-pixel-wide screenshot that must not be blank (check_png.py).
 # Needs chromium, graphviz and gnuplot (installed by .ci/run).
 #
@@ -59,7 +59,7 @@ for page in "${pages[@]}"; do
 		fail=1
 	fi
 	want=$(grep -o '<figure class="pic"' "$page" | wc -l)
-	status=$(chrome --dump-dom "file://$page" | grep -o 'id="pic-status">[^<]*' | sed 's/.*>//')
+	status=$(chrome --dump-dom "file://$page" | grep -o 'data-pictures="[^"]*"' | sed 's/^[^"]*"//; s/"$//')
 	if [ "$want" -lt 1 ] || [ "$status" != "pictures ok: $want" ]; then
 		echo "FAIL $name: expected 'pictures ok: $want', the page says '$status'" >&2
 		fail=1

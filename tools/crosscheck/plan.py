@@ -108,7 +108,7 @@ class Speaker:
     def __init__(self, sid, kind, node, asn, index):
         self.id, self.kind, self.node, self.asn = sid, kind, node, asn
         self.index = index
-        self.router_id = "12.0.%d.%d" % (index >> 8 & 255, index & 255)
+        self.router_id = None  # set by build(), as sim/world.c does
         self.prefixes = []
         self.multipath = False
         self.reflector = False          # route-reflector="true"
@@ -182,6 +182,12 @@ def msee_landings(topo):
             if kinds.get(end) == "msee":
                 out[(e["circuit"], e["role"])] = end
     return out
+
+
+def default_router_id(first, index, side):
+    """sim/world.c's default_router_id: first.<index+1 as 16 bits>.<side+1>."""
+    n = (index + 1) << 8 | (side + 1)
+    return "%d.%d.%d.%d" % (first, n >> 16 & 255, n >> 8 & 255, n & 255)
 
 
 def build(path, ersim, catalog):
@@ -260,6 +266,7 @@ def build(path, ersim, catalog):
             ce = p.speakers[lk.get("router")]
             node = landing[(cid, role)]
             msee = add_speaker("%s@%s" % (node, cid), "msee", node, MSEE_ASN)
+            msee.router_id = lk.get("msee-router-id") or default_router_id(12, ci, side)
             msee_vrf[(cid, side)] = msee
             carrier = lk.get("carrier") or ("interface" if model == "direct" else "provider")
             cbgp = bgp0.merged(lk.find("bgp"))
@@ -268,6 +275,7 @@ def build(path, ersim, catalog):
             if model == "layer3":
                 pe = add_speaker("%s/pe-%s" % (cid, role), "pe", "%s/pe-%s" % (cid, role),
                                  int(pv.get("asn")))
+                pe.router_id = lk.get("pe-router-id") or default_router_id(13, ci, side)
                 acc = add_link("access", End(ce, cbgp), End(pe, bgp0), True)
                 set_policy(acc.ends[0], lk)
                 near = pe
@@ -291,6 +299,8 @@ def build(path, ersim, catalog):
 
     for vi, v in enumerate(root.findall("vnet")):
         gw = add_speaker("%s/gw" % v.get("id"), "gw", "%s/gw" % v.get("id"), GW_ASN)
+        g = v.find("gateway")
+        gw.router_id = (g.get("router-id") if g is not None else None) or default_router_id(14, vi, 0)
         gw.multipath = True
         gw.prefixes = v.get("prefix").split()[:1000]
         gw.region = v.get("region")
@@ -425,6 +435,21 @@ def short_timer_copy(path, out_path, keepalive="1s", hold="3s", bfd_interval="10
     if d is None:
         d = ET.Element("defaults")
         root.insert(0 if root.find("description") is None else 1, d)
+    # BIRD breaks ties by router id: so does every router of the copy
+    # (ersim's default is the oldest route, as Cisco, Juniper and FRR).
+    for el in list(root.iter("site")) + list(root.iter("router")):
+        if el.get("tie-break") == "oldest":
+            raise Unsupported("tie-break=\"oldest\" on <%s %s>: BIRD breaks ties by router id"
+                              % (el.tag, el.get("id")))
+        if el.get("always-compare-med") == "true":
+            raise Unsupported("always-compare-med on <%s %s> is not built in BIRD"
+                              % (el.tag, el.get("id")))
+    dec = d.find("decision")
+    if dec is None:
+        dec = ET.SubElement(d, "decision")
+    if dec.get("always-compare-med") == "true":
+        raise Unsupported("always-compare-med in <defaults> is not built in BIRD")
+    dec.set("tie-break", "router-id")
     b = d.find("bgp")
     if b is None:
         b = ET.SubElement(d, "bgp")
