@@ -133,8 +133,11 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 	return ers_attrs_intern(&w->attrs, &t);
 }
 
-void ers_rib_receive(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
-		     const struct ers_attrs *raw)
+/* An UPDATE entry enters Adj-RIB-In as it is read off the connection;
+ * the decision process runs later (bgp_session.c). Returns whether
+ * Adj-RIB-In changed, i.e. whether prefix needs a decision. */
+bool ers_rib_store(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
+		   const struct ers_attrs *raw)
 {
 	const struct ers_attrs *a = raw ? import(w, p, prefix, raw) : NULL;
 	const struct ers_attrs *old;
@@ -142,19 +145,19 @@ void ers_rib_receive(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
 	old = a ? ers_map_get(&p->adj_in, prefix) : ers_map_del(&p->adj_in, prefix);
 	if (a) {
 		if (old == a)
-			return;
+			return false;
 		if (ers_map_put(&p->adj_in, prefix, (void *)a)) {
 			w->err = ERS_ENOMEM;
-			return;
+			return false;
 		}
 		if (!old)
 			p->n_accepted++;
 	} else {
 		if (!old)
-			return;
+			return false;
 		p->n_accepted--;
 	}
-	ers_rib_decide(w, p->self, prefix);
+	return true;
 }
 
 /* ---- decision ---------------------------------------------------- */

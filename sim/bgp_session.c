@@ -17,8 +17,14 @@
  *    session's BFD detection fires at last_rx + multiplier x interval, with
  *    last_rx drawn uniformly in the last interval before the failure, which
  *    gives RFC 5880's detection window [(m-1)i, mi];
- *  - UPDATEs go through the receiver's decision process one batch at a
- *    time, each batch taking the router's processing delay.
+ *  - an UPDATE enters Adj-RIB-In when it arrives; the decision process
+ *    runs on its prefixes once the router has worked through it (a time
+ *    per message plus one per prefix, and the optional FIB install time
+ *    per changed prefix), and output waits until the router's queued
+ *    input is done;
+ *  - UPDATEs are packed as real ones are: one attribute set per message,
+ *    withdrawals on their own, at most RFC 4271's 4,096 bytes from the
+ *    encoded sizes of the attributes and prefixes.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -441,17 +447,28 @@ static ers_time_t processing_time(struct ers_world *w, ers_time_t d)
 	return d / 2 + (ers_time_t)ers_rng_below(ers_sim_rng(w->sim), (uint64_t)d + 1);
 }
 
-/* The decision process handles one batch at a time, each taking the
- * router's processing time. Returns false if it could not be queued. */
+/* An UPDATE read off the connection enters Adj-RIB-In at once, as in
+ * FRR (bgp_update, then the work queue) and SimBGP; the decision process
+ * runs on what changed once the router has worked through the message:
+ * its time per message (drawn around processing-delay), per prefix
+ * carried, and per changed prefix to install in the FIB. Messages queue
+ * behind each other. m keeps only the changed prefixes. Returns false if
+ * the decision could not be queued. */
 static bool queue_update(struct ers_world *w, struct ers_peer *p, struct ers_msg *m)
 {
 	struct ers_speaker *s = p->self;
 	ers_time_t now = ers_sim_now(w->sim);
-
-	ers_time_t cost = processing_time(w, s->proc_delay ? s->proc_delay
-							  : p->bgp->processing_delay);
+	size_t n_in = m->n, n = 0;
+	ers_time_t cost;
 	int rc;
 
+	ers_trace_update(w, s->id, "update-in", p->remote->self->id, m->n, 0);
+	for (size_t i = 0; i < n_in; i++)
+		if (ers_rib_store(w, p, m->e[i].prefix, m->e[i].attrs))
+			m->e[n++] = m->e[i];
+	m->n = n;
+	cost = processing_time(w, s->proc_delay ? s->proc_delay : p->bgp->processing_delay) +
+	       (ers_time_t)n_in * s->prefix_delay + (ers_time_t)n * s->fib_delay;
 	s->busy_until = ers_time_after(s->busy_until > now ? s->busy_until : now, cost);
 	if ((rc = ers_sim_post(w->sim, s->busy_until, process_update, m, 0)) != 0) {
 		w->err = rc;	/* ERS_ENOMEM, or ERS_ELIMIT past the clock */
@@ -542,11 +559,12 @@ static void process_update(struct ers_sim *sim, void *arg, uint64_t data)
 	struct ers_peer *p = m->to;
 	struct ers_world *w = world_of(p);
 
+	/* On a connection since left, the routes went with it (peer_down
+	 * already decided without them). */
 	if (p->conn == m->conn && p->state == ERS_BGP_ESTABLISHED &&
 	    !w->nodes[p->self->node].down) {
-		ers_trace_update(w, p->self->id, "update-in", p->remote->self->id, m->n, 0);
 		for (size_t i = 0; i < m->n; i++)
-			ers_rib_receive(w, p, m->e[i].prefix, m->e[i].attrs);
+			ers_rib_decide(w, p->self, m->e[i].prefix);
 		check_prefix_limit(w, p);
 	}
 	free_msg(w, m);
@@ -670,6 +688,110 @@ static void apply_sent(struct ers_world *w, struct ers_peer *p, const struct ers
 	}
 }
 
+/* ---- packing UPDATEs (RFC 4271 4.3) --------------------------------- */
+
+#define MSG_MAX 4096		/* RFC 4271 4.1: the largest message */
+#define UPDATE_FIXED 23		/* header 19, two length fields of 2 */
+
+/* One path attribute: flags, type, length (2 octets once over 255). */
+static size_t attr_len(size_t value)
+{
+	return (value > 255 ? 4 : 3) + value;
+}
+
+/* The encoded path attributes of a, as sent to p: ORIGIN, AS_PATH
+ * (4-octet ASNs, segments of at most 255), NEXT_HOP, then MED,
+ * LOCAL_PREF (iBGP), COMMUNITIES, ORIGINATOR_ID and CLUSTER_LIST when
+ * present. */
+static size_t attrs_size(const struct ers_peer *p, const struct ers_attrs *a)
+{
+	size_t segs = (a->path_len + 254) / 255;
+	size_t n = attr_len(1) + attr_len(2 * segs + 4 * (size_t)a->path_len) + attr_len(4);
+
+	if (a->has_med)
+		n += attr_len(4);
+	if (p->ibgp)
+		n += attr_len(4);
+	if (a->n_comms)
+		n += attr_len(4 * (size_t)a->n_comms);
+	if (a->originator_id)
+		n += attr_len(4);
+	if (a->cluster_len)
+		n += attr_len(4 * (size_t)a->cluster_len);
+	return n;
+}
+
+/* A prefix in NLRI or withdrawn routes: length octet, then the octets
+ * the length covers. */
+static size_t prefix_size(struct ers_world *w, uint32_t prefix)
+{
+	return 1 + (w->prefixes.prefixes[prefix].len + 7u) / 8;
+}
+
+/* Withdrawals first, then announcements grouped by attribute set; the
+ * hash orders the groups and the collection order breaks ties, so the
+ * messages come out the same in every run. */
+struct pack_key {
+	struct update_entry e;
+	uint32_t group;
+	size_t order;
+};
+
+static int pack_cmp(const void *x, const void *y)
+{
+	const struct pack_key *a = x, *b = y;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static uint32_t pack_group(const struct ers_attrs *a)
+{
+	return a ? (a->hash >> 1) + 1 : 0;	/* 0: withdrawals */
+}
+
+/* Send the entries e[from..to), all withdrawals or all with one
+ * attribute set, as one UPDATE. */
+static void send_update(struct ers_world *w, struct ers_peer *p,
+			const struct pack_key *k, size_t from, size_t to)
+{
+	size_t n = to - from, n_withdrawn = k[from].e.attrs ? 0 : n;
+	struct ers_msg *m = new_msg(w, MSG_UPDATE, n);
+
+	if (!m)
+		return;
+	for (size_t i = 0; i < n; i++)
+		m->e[i] = k[from + i].e;
+	w->updates++;
+	ers_observe_update_sent(w, n_withdrawn);
+	ers_trace_update(w, p->self->id, "update-out", p->remote->self->id,
+			 n - n_withdrawn, n_withdrawn);
+	send_msg(w, p, m);
+}
+
+/* Split the sorted entries into UPDATEs: a message ends when the
+ * attribute set changes or the next prefix would pass 4,096 bytes. */
+static void send_packed(struct ers_world *w, struct ers_peer *p, struct pack_key *k, size_t n)
+{
+	size_t from = 0, used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ers_attrs *a = k[i].e.attrs;
+		size_t sz = prefix_size(w, k[i].e.prefix);
+
+		if (i > from && (a != k[from].e.attrs || used + sz > MSG_MAX)) {
+			send_update(w, p, k, from, i);
+			from = i;
+		}
+		if (i == from)
+			used = UPDATE_FIXED + (a ? attrs_size(p, a) : 0);
+		used += sz;
+	}
+	if (n)
+		send_update(w, p, k, from, n);
+}
+
 static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 {
 	struct ers_peer *p = arg;
@@ -677,6 +799,7 @@ static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 	bool mrai_running = p->mrai_timer && ers_timer_armed(p->mrai_timer);
 	size_t n_withdrawn = 0, n;
 	struct ers_msg *m;
+	struct pack_key *k;
 
 	if (p->state != ERS_BGP_ESTABLISHED || !p->pending.n)
 		return;
@@ -688,17 +811,20 @@ static void flush(struct ers_sim *sim, void *arg, uint64_t data)
 	apply_sent(w, p, m);
 	if (!mrai_running)
 		ers_map_clear(&p->pending);
-	if (!n) {
+	if (!n || !(k = malloc(n * sizeof *k))) {
+		if (n)
+			w->err = ERS_ENOMEM;
 		free_msg(w, m);
 		return;
 	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct pack_key){ m->e[i], pack_group(m->e[i].attrs), i };
+	free_msg(w, m);
+	qsort(k, n, sizeof *k, pack_cmp);
 	if ((n > n_withdrawn || p->bgp->mrai_withdrawals) && p->mrai_timer)
 		ers_timer_set(sim, p->mrai_timer, ers_sim_now(sim) + jitter(w, p->bgp->mrai));
-	w->updates++;
-	ers_observe_update_sent(w, n_withdrawn);
-	ers_trace_update(w, p->self->id, "update-out", p->remote->self->id,
-			 n - n_withdrawn, n_withdrawn);
-	send_msg(w, p, m);
+	send_packed(w, p, k, n);
+	free(k);
 }
 
 static void on_mrai(struct ers_sim *sim, void *arg, uint64_t data)

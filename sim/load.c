@@ -803,6 +803,9 @@ static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
 	if (get_val(L, n, "router-id", false, v_ipv4, &r->router_id) == 1)
 		r->has_router_id = true;
 	get_time(L, n, "processing-delay", false, false, MAX_DELAY, &r->processing_delay);
+	r->has_prefix_delay = get_time(L, n, "prefix-delay", false, false, MAX_DELAY,
+				       &r->prefix_delay) == 1;
+	get_time(L, n, "fib-delay", false, false, MAX_DELAY, &r->fib_delay);
 	if (get_val(L, n, "route-reflector", false, v_bool, &r->route_reflector) == 1)
 		r->has_route_reflector = true;
 	if (get_val(L, n, "cluster-id", false, v_ipv4, &r->cluster_id) == 1) {

@@ -124,6 +124,8 @@ static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 	s->asn = asn;
 	s->circuit = s->site = s->vnet = -1;
 	s->index = w->n_speakers;
+	s->prefix_delay = ERS_PREFIX_DELAY_DEFAULT;
+	s->fib_delay = 0;
 	ers_map_init(&s->local);
 	ers_map_init(&s->loc);
 	w->speakers[w->n_speakers++] = s;
@@ -336,6 +338,9 @@ static int build_sites(struct ers_world *w)
 			sp->site = (int)i;
 			sp->multipath = site->multipath;
 			sp->proc_delay = rt->processing_delay;
+			if (rt->has_prefix_delay)
+				sp->prefix_delay = rt->prefix_delay;
+			sp->fib_delay = rt->fib_delay;
 			sp->router_id = rt->has_router_id ? rt->router_id
 				: ers_default_router_id(10, i, r);
 			sp->reflector = rt->route_reflector;

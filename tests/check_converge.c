@@ -3,7 +3,9 @@
  * reported, never silent. A symmetric wedgie settles for every seed
  * (processing times vary, output waits for queued input), BAD GADGET is
  * reported as an oscillation and as not converged, and its flow's path
- * history stays bounded however long it flaps.
+ * history stays bounded however long it flaps. Timing follows what the
+ * routers do: a withdrawal in a clique explores the longer paths, one MRAI
+ * round at a time, and a bigger table takes longer to withdraw.
  */
 #include <check.h>
 #include <stdio.h>
@@ -196,6 +198,77 @@ START_TEST(test_converge_compare_fail_on)
 }
 END_TEST
 
+/* Withdrawal in a clique of n = 6 (10 ms links, MRAI 30 s): routers try
+ * the longer paths through each other before giving up, so convergence
+ * takes MRAI rounds, at most about (n - 3) x MRAI (Labovitz et al.,
+ * "Delayed Internet routing convergence", 2000). It took 0.05 s, with no
+ * path exploration, while every queued UPDATE was acted on and its
+ * output sent before the next was read. */
+START_TEST(test_converge_clique_explores_paths)
+{
+	struct ers_run_opts o = { .has_seed = true, .seed = (uint64_t)_i + 1 };
+	struct ers_result *r = tu_run("tests/run/clique6.xml", &o);
+	const struct ers_event_result *e;
+	ers_time_t took;
+
+	ck_assert_uint_eq(r->n_events, 1);
+	e = &r->events[0];
+	took = e->converged - e->at;
+	/* At least one MRAI round (jittered to no less than 0.75 x 30 s);
+	 * at most (n - 3) x MRAI = 90 s. */
+	ck_assert_msg(took >= 22500 * ERS_MS && took <= 90 * ERS_S,
+		      "seed %d: withdrawal converged in %.3f s", _i + 1, ers_time_to_s(took));
+	/* Exploring means announcing the longer paths, not only withdrawing. */
+	ck_assert_uint_gt(e->updates, e->withdrawals);
+	ers_result_free(r);
+}
+END_TEST
+
+/* The same failover with 10 and 4,000 prefixes: the gateway hears the
+ * primary MSEE withdraw the whole table. It took 1 ms both ways (one
+ * UPDATE of any size, one processing delay); now 4,000 prefixes pack
+ * into 4 UPDATEs of at most 4,096 bytes and each prefix costs 10 us. */
+static ers_time_t failover_time(const char *path)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r = tu_run(path, &o);
+	ers_time_t took;
+
+	ck_assert_uint_eq(r->n_events, 1);
+	ck_assert(tu_reach(r, "hub", "hq"));
+	took = r->events[0].converged - r->events[0].at;
+	ers_result_free(r);
+	return took;
+}
+
+START_TEST(test_converge_table_size_costs_time)
+{
+	ers_time_t small = failover_time("tests/run/table-10.xml");
+	ers_time_t large = failover_time("tests/run/table-4000.xml");
+
+	ck_assert_msg(small < 5 * ERS_MS, "10 prefixes: %.3f s", ers_time_to_s(small));
+	/* 4,000 x 10 us of per-prefix work alone is 40 ms. */
+	ck_assert_msg(large >= 40 * ERS_MS && large >= small + 30 * ERS_MS,
+		      "4,000 prefixes: %.3f s, 10 prefixes: %.3f s",
+		      ers_time_to_s(large), ers_time_to_s(small));
+}
+END_TEST
+
+/* A router's own per-prefix times: with fib-delay 50 us and no time per
+ * prefix carried, learning 4,000 prefixes takes at least 200 ms (0.049 s
+ * with the defaults). */
+START_TEST(test_converge_fib_delay_per_prefix)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r = tu_run("tests/run/table-fib.xml", &o);
+
+	ck_assert_msg(r->initial_convergence >= 200 * ERS_MS &&
+		      r->initial_convergence < 400 * ERS_MS,
+		      "initial convergence %.3f s", ers_time_to_s(r->initial_convergence));
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_converge_suite(void)
 {
 	Suite *s = suite_create("converge");
@@ -207,6 +280,9 @@ Suite *make_converge_suite(void)
 	tcase_add_test(tc, test_converge_history_bounded);
 	tcase_add_test(tc, test_converge_oscillation_stops_run_without_duration);
 	tcase_add_test(tc, test_converge_compare_fail_on);
+	tcase_add_loop_test(tc, test_converge_clique_explores_paths, 0, 4);
+	tcase_add_test(tc, test_converge_table_size_costs_time);
+	tcase_add_test(tc, test_converge_fib_delay_per_prefix);
 	suite_add_tcase(s, tc);
 	return s;
 }

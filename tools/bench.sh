@@ -136,6 +136,45 @@ bench_ba() {
 	done
 }
 
+# BGP dynamics against independent figures: one prefix withdrawn at 100 s
+# in cliques of 10, 20 and 30 ASes (10 ms links, processing delay 5 ms
+# per UPDATE, drawn in [2.5, 7.5] ms; MRAI 30 s) and in Barabasi-Albert
+# graphs of 50 (MRAI 0) and 200 ASes (MRAI 30 s), seed 1. Path
+# exploration makes a clique take MRAI rounds, at most about (n - 3) x
+# MRAI (Labovitz et al. 2000). Each line checks the withdrawal's
+# convergence time (and the UPDATEs it took) against the range measured
+# for ersim on seeds 1-3 with some room, beside SimBGP's figures on the
+# same graph (docs/bench.md); a result outside the range fails the section.
+dyn_check() {	# name xml min_s max_s max_updates
+	line=$("$BUILD/ersim" run "$2" | awk '$2 == "s" && $3 == "withdraw" { print $10, $12 }')
+	set -- "$1" "$2" "$3" "$4" "$5" $line
+	if [ $# -lt 7 ]; then
+		echo "$1: no withdrawal result"
+		status=3
+		return
+	fi
+	verdict=$(awk -v t="$6" -v u="$7" -v lo="$3" -v hi="$4" -v mu="$5" \
+	    'BEGIN { print (t >= lo && t <= hi && u <= mu) ? "ok" : "OUT OF RANGE" }')
+	printf '%-6s converged after %9.3f s (expected %s-%s s), %6d UPDATEs (at most %s)  %s\n' \
+	    "$1" "$6" "$3" "$4" "$7" "$5" "$verdict"
+	[ "$verdict" = ok ] || status=3
+}
+
+bench_dynamics() {
+	section "BGP dynamics: withdrawal convergence (cliques, Barabasi-Albert)"
+	for n in 10 20 30; do
+		python3 tools/gen_ba.py --clique --n $n --link-delay 10ms --proc-delay 5ms \
+		    >"$RAW/k$n.xml"
+	done
+	python3 tools/gen_ba.py --n 50 --seed 1 --mrai 0s --proc-delay 5ms >"$RAW/ba50.xml"
+	python3 tools/gen_ba.py --n 200 --seed 1 --proc-delay 5ms >"$RAW/ba200.xml"
+	dyn_check k10 "$RAW/k10.xml" 60 210 1000
+	dyn_check k20 "$RAW/k20.xml" 250 510 10000
+	dyn_check k30 "$RAW/k30.xml" 450 810 40000
+	dyn_check ba50 "$RAW/ba50.xml" 0.5 10 10000
+	dyn_check ba200 "$RAW/ba200.xml" 400 900 40000
+}
+
 # ExpressRoute-shaped scale from tools/gen_scenario.py. "large": 200
 # sites, 100 circuits at 25 locations, 50 VNets, 100,000 on-premises
 # prefixes, 20 Global Reach pairs, 20 failures and restores (targets 10 s,
@@ -167,9 +206,9 @@ bench_table() {
 }
 
 # Sections: all by default, or those named on the command line
-# (tools/bench.sh build hold internet ba expressroute batch).
+# (tools/bench.sh build hold internet ba dynamics expressroute batch).
 shift
-sections=${*:-"hold_check hold internet ba expressroute batch"}
+sections=${*:-"hold_check hold internet ba dynamics expressroute batch"}
 for b in $sections; do
 	case $b in
 	batch) [ -x tools/bench_batch.sh ] && tools/bench_batch.sh "$BUILD" || true ;;

@@ -96,9 +96,10 @@ void ers_peer_refresh(struct ers_world *w, struct ers_peer *p);
 bool ers_peer_established(const struct ers_peer *p);
 
 /* bgp_rib.c */
-/* Apply an UPDATE entry from p: attrs NULL = withdraw. */
-void ers_rib_receive(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
-		     const struct ers_attrs *attrs);
+/* Store an UPDATE entry from p in Adj-RIB-In (attrs NULL = withdraw);
+ * true if it changed, and prefix then needs ers_rib_decide. */
+bool ers_rib_store(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
+		   const struct ers_attrs *attrs);
 /* Run the decision process for prefix at s; notify on change. */
 void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix);
 /* What s would send to p for prefix now (NULL = nothing / withdraw). */

@@ -96,6 +96,9 @@ struct ers_router {
 	bool has_router_id;
 	uint32_t router_id;		/* dotted quad in file, host order */
 	ers_time_t processing_delay;	/* overrides the sessions' when > 0 */
+	bool has_prefix_delay;
+	ers_time_t prefix_delay;	/* per prefix of an UPDATE (default ERS_PREFIX_DELAY_DEFAULT) */
+	ers_time_t fib_delay;		/* per changed prefix installed (default 0) */
 	/* RFC 4456: route-reflector="true|false" given (the AS's iBGP design
 	 * is then explicit, docs/model.md), and the cluster id (default: the
 	 * router id). */

@@ -145,6 +145,10 @@ struct ers_loc {
 
 struct ers_world;
 
+/* A router's time per prefix an UPDATE carries, on top of its time per
+ * message (docs/model.md gives the sources). */
+#define ERS_PREFIX_DELAY_DEFAULT ((ers_time_t)10000)	/* 10 us */
+
 struct ers_speaker {
 	struct ers_world *w;
 	char *id;			/* router id for output: node id, or "msee@circuit" */
@@ -162,6 +166,8 @@ struct ers_speaker {
 	bool always_compare_med;	/* MED across neighbour ASes */
 	uint32_t route_limit;		/* gateway: routes it can learn (0 = none) */
 	ers_time_t proc_delay;		/* the router's own, else each session's */
+	ers_time_t prefix_delay;	/* per prefix an UPDATE carries */
+	ers_time_t fib_delay;		/* per changed prefix installed */
 	ers_time_t busy_until;		/* decision process is busy until */
 	struct ers_peer **peers;
 	size_t n_peers;
