@@ -515,11 +515,8 @@ static void coalesce_history(struct ers_world *w, size_t flow, struct ers_flow_r
 		start--;
 	if (start == 0 || fr->paths[start - 1].from == fr->paths[0].from)
 		return;		/* keep the first paths */
-	for (size_t i = start; i < fr->n_paths; i++) {
-		for (size_t j = 0; j < fr->paths[i].n_nodes; j++)
-			free(fr->paths[i].nodes[j]);
-		free(fr->paths[i].nodes);
-	}
+	for (size_t i = start; i < fr->n_paths; i++)
+		ers_path_entry_release(&fr->paths[i]);
 	fr->n_paths = start;
 	if (!w->flows[flow].history_coalesced && w->cur_event >= 0) {
 		w->flows[flow].history_coalesced = true;

@@ -605,11 +605,11 @@ START_TEST(test_paths_default_timeline)
 	assert_has_line(text, "      0.006-60.000 s     100%  ams-dc/ce1 > ExpressRoute > amsterdam-1/a"
 			" > connection > hub-weu/gw");
 	assert_has_line(text, "      60.000-229.767 s   100%  ams-dc/ce1 (no route)");
-	assert_has_line(text, "      229.767-303.759 s  100%  ams-dc/ce1 > internal > ams-dc/ce2"
+	assert_has_line(text, "      229.767-303.760 s  100%  ams-dc/ce1 > internal > ams-dc/ce2"
 			" > ExpressRoute > amsterdam-1/b > connection > hub-weu/gw");
-	assert_has_line(text, "      303.759-600.000 s  100%  ams-dc/ce1 > ExpressRoute > amsterdam-1/a"
+	assert_has_line(text, "      303.760-600.000 s  100%  ams-dc/ce1 > ExpressRoute > amsterdam-1/a"
 			" > connection > hub-weu/gw");
-	assert_has_line(text, "      229.767-303.759 s  100%  ams-dc/ce1 > internal > ams-dc/ce2"
+	assert_has_line(text, "      229.767-303.760 s  100%  ams-dc/ce1 > internal > ams-dc/ce2"
 			" > ExpressRoute > amsterdam-1/b > Global Reach > dallas-1/b"
 			" > ExpressRoute > dal-dc/ce1");
 	ck_assert_ptr_null(strstr(text, "same as before"));
@@ -636,12 +636,12 @@ START_TEST(test_paths_vpn_backup_hop)
 	const struct ers_flow_result *f = tu_flow(r, "from-hub");
 	char *text = report_text(r, 0);
 
-	assert_has_line(text, "      0.009-20.000 s    50%  hub/gw > connection > amsterdam-1/a"
+	assert_has_line(text, "      0.008-20.000 s    50%  hub/gw > connection > amsterdam-1/a"
 			" > ExpressRoute > hq/ce1");
 	assert_has_line(text, "      20.000-20.001 s   50%  hub/gw > connection > amsterdam-1/a (no route)");
-	assert_has_line(text, "      20.002-60.000 s  100%  hub/gw > VPN > hq/ce1");
+	assert_has_line(text, "      20.001-60.000 s  100%  hub/gw > VPN > hq/ce1");
 	ck_assert_int_eq(f->paths[f->n_paths - 1].hops[0], ERS_HOP_VPN);
-	ck_assert_int_eq((f->paths[f->n_paths - 1].from + ERS_MS / 2) / ERS_MS, 20002);
+	ck_assert_int_eq((f->paths[f->n_paths - 1].from + ERS_MS / 2) / ERS_MS, 20001);
 	free(text);
 	ers_result_free(r);
 }
