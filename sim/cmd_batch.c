@@ -4,10 +4,12 @@
  * with forked workers (batch_pool.c) or MPI ranks (batch_mpi.c, make
  * MPI=1), then print the summary (batch_summary.c) and write the CSV.
  *
- * This is the only batch file that reads the wall clock: for the
- * progress bar's rate and ETA, never for anything stored. SIGINT, SIGTERM
- * and SIGHUP stop the batch between runs; every run already committed
- * stays, and the next start continues from there.
+ * This file reads the wall clock for the progress bar's rate and ETA,
+ * never for anything stored (batch_pool.c reads it for --run-timeout).
+ * SIGINT, SIGTERM and SIGHUP stop the batch at once, whatever it is
+ * doing (the pool kills its workers, a database write in progress is
+ * rolled back); every run already committed stays, and the same command
+ * continues from there.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include "ersim/units.h"
 
 #define CMD "batch"
+#define DEFAULT_RUN_TIMEOUT (3600 * ERS_S)	/* generous: a run is seconds to minutes */
 
 struct batch_args {
 	const char *experiment;
@@ -30,6 +33,7 @@ struct batch_args {
 	const char *report;		/* --report FILE.html */
 	unsigned jobs;
 	unsigned shard, n_shards;	/* 0-based shard */
+	ers_time_t run_timeout;		/* 0: none */
 	bool retry_failed;
 	bool quiet;
 };
@@ -127,6 +131,11 @@ static int parse_value(struct batch_args *a, const char *opt, const char *v)
 		a->report = v;
 	} else if (!strcmp(opt, "--shard")) {
 		return parse_shard(a, v);
+	} else if (!strcmp(opt, "--run-timeout")) {
+		if (strcmp(v, "0") && ers_parse_time(v, &a->run_timeout, &why) != ERS_OK)
+			return ers_usage_error(CMD, "bad --run-timeout '%s': %s", v, why);
+		if (!strcmp(v, "0"))
+			a->run_timeout = 0;
 	} else {
 		if (ers_parse_uint(v, 1, 1024, &n, &why) != ERS_OK)
 			return ers_usage_error(CMD, "bad -j '%s': %s (1 to 1024)", v, why);
@@ -138,7 +147,8 @@ static int parse_value(struct batch_args *a, const char *opt, const char *v)
 static int parse_args(int argc, char **argv, struct batch_args *a)
 {
 	static const char *const valued[] = { "--db", "--csv", "--shard", "--jobs", "-j",
-					      "--report" };
+					      "--report", "--run-timeout" };
+	const size_t n_valued = sizeof valued / sizeof valued[0];
 	size_t k;
 	int rc;
 
@@ -155,9 +165,9 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 		} else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
 			a->quiet = true;
 		} else {
-			for (k = 0; k < 6 && !ers_opt_is(arg, valued[k]); k++)
+			for (k = 0; k < n_valued && !ers_opt_is(arg, valued[k]); k++)
 				;
-			if (k == 6)
+			if (k == n_valued)
 				return ers_usage_error(CMD, "unknown option '%s'", arg);
 			rc = parse_value(a, valued[k], ers_opt_value(argc, argv, &i, valued[k]));
 			if (rc)
@@ -169,15 +179,21 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 	return 0;
 }
 
-/* EXP.xml -> EXP.db (EXP-K-of-N.db for a shard), next to the experiment. */
+/* DIR/EXP.xml -> EXP.db (EXP-K-of-N.db for a shard) in the current
+ * directory: where the user is, not next to the experiment, which may
+ * be in a checkout or a read-only place. */
 static char *default_db(const struct batch_args *a)
 {
-	size_t n = strlen(a->experiment);
-	char *p = malloc(n + 48);
+	const char *base = strrchr(a->experiment, '/');
+	size_t n;
+	char *p;
 
+	base = base ? base + 1 : a->experiment;
+	n = strlen(base);
+	p = malloc(n + 48);
 	if (!p)
 		return NULL;
-	memcpy(p, a->experiment, n + 1);
+	memcpy(p, base, n + 1);
 	if (n > 4 && !strcmp(p + n - 4, ".xml"))
 		p[n - 4] = '\0';
 	if (a->n_shards > 1)
@@ -208,6 +224,16 @@ static enum ers_err execute(struct ers_experiment *e, struct ers_batch_db *db,
 	return ers_batch_pool_run(e, db, o, n_run, d);
 }
 
+/* The summary's last line: where the results are, as an absolute path
+ * (the default database lands in the current directory). */
+static void print_where(const char *db_path)
+{
+	char *abs = realpath(db_path, NULL);
+
+	printf("\nresults: %s\n", abs ? abs : db_path);
+	free(abs);
+}
+
 static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_path,
 		  size_t n_run, struct ers_diag *d)
 {
@@ -225,6 +251,8 @@ static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_
 		ers_diag_print(d, stderr);
 		code = 3;
 	}
+	if (!code)
+		print_where(db_path);
 	if (!code && a->csv)
 		code = ers_write_atomic(CMD, a->csv, csv_writer, db, d);
 	if (!code && a->report)
@@ -239,8 +267,10 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 		 struct ers_diag *d)
 {
 	struct progress pr = { isatty(2), a->quiet, wall_seconds(), 0, 0 };
-	struct ers_batch_opts o = { a->jobs, a->shard, a->n_shards, show_progress, &pr,
-				    &stop_flag };
+	struct ers_batch_opts o = { .jobs = a->jobs, .shard = a->shard,
+				    .n_shards = a->n_shards, .progress = show_progress,
+				    .progress_ctx = &pr, .stop = &stop_flag,
+				    .run_timeout = a->run_timeout };
 	struct ers_batch_db *db = NULL;
 	size_t n_run = 0, n_forgot;
 	enum ers_err rc;
@@ -253,6 +283,7 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 		ers_diag_print(d, stderr);
 		return ers_err_exit_code(rc);
 	}
+	ers_batch_db_set_stop(db, &stop_flag);
 	ers_catch_stop_signals(on_signal);
 	rc = execute(e, db, &o, &n_run, d);
 	if (rc != ERS_OK) {
@@ -267,7 +298,7 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 
 int ers_cmd_batch(int argc, char **argv)
 {
-	struct batch_args a = { .n_shards = 1 };
+	struct batch_args a = { .n_shards = 1, .run_timeout = DEFAULT_RUN_TIMEOUT };
 	struct ers_experiment *e = NULL;
 	struct ers_diag d;
 	char *db_path = NULL;

@@ -22,7 +22,7 @@ const struct ers_command ers_commands[] = {
 	  "ersim compare A B [C ...] [--json FILE] [--report FILE.html] [--fail-on EXPR] [--only-diff] [--seed N] [--until T]",
 	  "failover results of scenarios or result documents side by side" },
 	{ "batch", ers_cmd_batch,
-	  "ersim batch EXPERIMENT.xml [-j N] [--db FILE] [--csv FILE] [--report FILE.html] [--shard K/N] [--retry-failed] [-q]",
+	  "ersim batch EXPERIMENT.xml [-j N] [--db FILE] [--csv FILE] [--report FILE.html] [--shard K/N] [--run-timeout T] [--retry-failed] [-q]",
 	  "parameter sweeps and failure studies, in parallel, into SQLite" },
 	{ "merge", ers_cmd_merge, "ersim merge OUT.db IN.db... [--csv FILE]",
 	  "combine the databases of batch shards" },
