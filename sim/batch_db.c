@@ -22,8 +22,9 @@
  *
  * A stop (Ctrl-C) must not wait on the database: once the flag given to
  * ers_batch_db_set_stop is set, waiting for a lock held by another
- * connection ends at once, and so does storing a run (SQLite's progress
- * handler interrupts it; the run is rolled back and runs next time).
+ * connection ends at once, and so does any statement (SQLite's progress
+ * handler interrupts it): a run being stored is rolled back and runs
+ * next time, a summary or CSV being read ends with an error.
  */
 #define _GNU_SOURCE		/* F_OFD_SETLK (Linux 3.15) */
 #include <errno.h>
@@ -88,7 +89,6 @@ struct ers_batch_db {
 	size_t pending;			/* runs stored since the last commit */
 	int lock_fd;			/* holds the writer's lock; -1: none */
 	volatile int *stop;		/* see ers_batch_db_set_stop */
-	bool storing;			/* a run is being stored: interruptible */
 };
 
 static enum ers_err db_err(struct ers_batch_db *db, struct ers_diag *d, const char *what)
@@ -200,12 +200,10 @@ static int busy(void *ctx, int n)
 	return 1;
 }
 
-/* SQLite's progress handler: abandon the run being stored on a stop. */
+/* SQLite's progress handler: abandon the statement on a stop. */
 static int progress(void *ctx)
 {
-	struct ers_batch_db *db = ctx;
-
-	return db->storing && stopping(db);
+	return stopping(ctx);
 }
 
 void ers_batch_db_set_stop(struct ers_batch_db *db, volatile int *stop)
@@ -489,12 +487,10 @@ enum ers_err ers_batch_db_store(struct ers_batch_db *db, const struct ers_experi
 		error = why;
 	}
 	ers_diag_release(&jd);
-	db->storing = true;
 	ok = (db->pending || exec(db, "BEGIN IMMEDIATE")) && exec(db, "SAVEPOINT run");
 	ok = ok && put_run(db, e, r, res, error) && put_params(db, e, r->combo);
 	ok = ok && (!res || (put_events(db, r->id, res) && put_flows(db, r->id, res)));
 	ok = ok && exec(db, "RELEASE run");
-	db->storing = false;
 	ers_result_free(res);
 	if (ok) {
 		db->pending++;

@@ -221,6 +221,8 @@ static enum ers_err execute(struct ers_experiment *e, struct ers_batch_db *db,
 	if (ers_batch_mpi_size() > 1)
 		return ers_batch_mpi_run(e, db, o, n_run, d);
 #endif
+	/* MPI stores the results its ranks send after a stop; the pool drops them */
+	ers_batch_db_set_stop(db, &stop_flag);
 	return ers_batch_pool_run(e, db, o, n_run, d);
 }
 
@@ -234,20 +236,34 @@ static void print_where(const char *db_path)
 	free(abs);
 }
 
+/* After a stop: what is in the database and how to continue. */
+static int interrupted(struct ers_batch_db *db, const char *db_path, size_t n_run)
+{
+	size_t done, failed, total;
+
+	ers_batch_db_set_stop(db, NULL);	/* these counts are quick */
+	ers_batch_db_counts(db, &done, &failed, &total);
+	ers_batch_db_set_stop(db, &stop_flag);	/* closing must not wait either */
+	fprintf(stderr, "ersim batch: interrupted after %zu runs; %zu of %zu are in "
+		"'%s', run the same command again to continue\n", n_run, done, total,
+		db_path);
+	return 3;
+}
+
+/* A stop while the summary, CSV or report is read interrupts their
+ * queries (ers_batch_db_set_stop): nothing waits for them to end. */
 static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_path,
 		  size_t n_run, struct ers_diag *d)
 {
 	size_t done, failed, total;
 	int code = 0;
 
+	if (stop_flag)
+		return interrupted(db, db_path, n_run);
 	ers_batch_db_counts(db, &done, &failed, &total);
-	if (stop_flag) {
-		fprintf(stderr, "ersim batch: interrupted after %zu runs; %zu of %zu are in "
-			"'%s', run the same command again to continue\n", n_run, done, total,
-			db_path);
-		return 3;
-	}
 	if (ers_batch_summary(db, stdout, d) != ERS_OK) {
+		if (stop_flag)
+			return interrupted(db, db_path, n_run);
 		ers_diag_print(d, stderr);
 		code = 3;
 	}
@@ -257,6 +273,8 @@ static int finish(struct batch_args *a, struct ers_batch_db *db, const char *db_
 		code = ers_write_atomic(CMD, a->csv, csv_writer, db, d);
 	if (!code && a->report)
 		code = ers_write_atomic(CMD, a->report, report_writer, db, d);
+	if (stop_flag)
+		return interrupted(db, db_path, n_run);
 	if (failed)
 		fprintf(stderr, "ersim batch: %zu runs failed; their errors are in the runs "
 			"table of '%s' (--retry-failed runs them again)\n", failed, db_path);
@@ -283,7 +301,6 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 		ers_diag_print(d, stderr);
 		return ers_err_exit_code(rc);
 	}
-	ers_batch_db_set_stop(db, &stop_flag);
 	ers_catch_stop_signals(on_signal);
 	rc = execute(e, db, &o, &n_run, d);
 	if (rc != ERS_OK) {

@@ -663,6 +663,7 @@ END_TEST
  * runs on a new one. */
 START_TEST(test_batch_run_timeout)
 {
+	char *err;
 	double took;
 	pid_t pid;
 	int code;
@@ -680,7 +681,9 @@ START_TEST(test_batch_run_timeout)
 			       "'run timed out: still running after 1s (--run-timeout); "
 			       "worker killed'"), 1);
 	ck_assert_int_eq(sh("batch " DIR "pairs.xml --run-timeout 5"), 2);
-	ck_assert_ptr_nonnull(strstr(slurp("err"), "bad --run-timeout '5': expected a unit"));
+	err = slurp("err");
+	ck_assert_msg(strstr(err, "bad --run-timeout '5': expected a unit"), "%s", err);
+	free(err);
 	remove_tmp();
 }
 END_TEST

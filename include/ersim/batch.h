@@ -140,8 +140,9 @@ struct ers_batch_db;
  * per database, held until ers_batch_db_close or the process ends. */
 enum ers_err ers_batch_db_open(const char *path, const struct ers_experiment *e,
 			       struct ers_batch_db **out, struct ers_diag *d);
-/* Give up waiting, and abandon a run being stored (rolled back), as soon
- * as *stop is set; NULL: wait as long as SQLite's busy timeout (10 s). */
+/* Once *stop is set, give up waiting for another connection's lock and
+ * interrupt every statement (a run being stored is rolled back; reads
+ * fail). NULL: no stop; waits last up to 10 s. */
 void ers_batch_db_set_stop(struct ers_batch_db *db, volatile int *stop);
 void ers_batch_db_close(struct ers_batch_db *db);	/* NULL-safe */
 /* True if run id is recorded (of any status). */
