@@ -68,6 +68,11 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 BIN := $(BUILD)/ersim
 LIB := $(BUILD)/libersim.a
 TESTBIN := $(BUILD)/check_ersim
+# The release binary with the batch pool's test hooks (ERSIM_TEST_*:
+# make a worker crash, hang, send garbage or large results); only the
+# tests run it, release builds have no such code.
+HOOKBIN := $(BUILD)/ersim-test
+HOOK_OBJ := $(BUILD)/hooks/batch_pool.o
 
 .PHONY: all deps run test bench fuzz install clean crosscheck
 all: deps $(BIN)
@@ -113,15 +118,23 @@ $(LIB): $(LIB_OBJ) $(EMBED_OBJ)
 $(BIN): $(BUILD)/sim/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(HOOK_OBJ): sim/batch_pool.c | $(BUILD)/gen/embed.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DERS_TEST_HOOKS $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# HOOK_OBJ comes first: the archive's batch_pool.o is then not linked.
+$(HOOKBIN): $(BUILD)/sim/main.o $(HOOK_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(TESTBIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 run: all
 	./$(BIN) run
 
-test: deps $(TESTBIN) $(BIN)
+test: deps $(TESTBIN) $(BIN) $(HOOKBIN)
 	tools/check-determinism.sh
-	ERSIM=$(abspath $(BIN)) ./$(TESTBIN)
+	ERSIM=$(abspath $(BIN)) ERSIM_HOOKS=$(abspath $(HOOKBIN)) ./$(TESTBIN)
 
 BENCH_DIR ?= ../shared/bench
 bench: deps $(BIN) $(BUILD)/hold_ext $(BUILD)/bench_run
@@ -159,4 +172,4 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz build-mpi
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d $(HOOK_OBJ:.o=.d)

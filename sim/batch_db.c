@@ -15,13 +15,26 @@
  *
  * The meta table ties a database to one experiment (a hash of the
  * experiment file and its base scenario): resuming or merging results of
- * a different experiment is refused rather than mixed.
+ * a different experiment is refused rather than mixed. A lock ties it to
+ * one writer: a second batch on the same file is refused when it opens
+ * it, with the first one's pid, instead of failing later on a duplicate
+ * run.
+ *
+ * A stop (Ctrl-C) must not wait on the database: once the flag given to
+ * ers_batch_db_set_stop is set, waiting for a lock held by another
+ * connection ends at once, and so does any statement (SQLite's progress
+ * handler interrupts it): a run being stored is rolled back and runs
+ * next time, a summary or CSV being read ends with an error.
  */
+#define _GNU_SOURCE		/* F_OFD_SETLK (Linux 3.15) */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -29,6 +42,11 @@
 #include "ersim/result_json.h"
 
 #define DB_FORMAT "ersim-batch/1"
+/* The writer's lock: one byte of the database file that SQLite never
+ * locks (its locks are PENDING_BYTE, 0x40000000, and the 512 bytes
+ * after it). */
+#define LOCK_BYTE 0x40000800
+#define BUSY_TRIES 1000			/* x 10 ms: wait up to 10 s for a lock */
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -69,6 +87,8 @@ struct ers_batch_db {
 	char *path;
 	sqlite3_stmt *st[N_ST];
 	size_t pending;			/* runs stored since the last commit */
+	int lock_fd;			/* holds the writer's lock; -1: none */
+	volatile int *stop;		/* see ers_batch_db_set_stop */
 };
 
 static enum ers_err db_err(struct ers_batch_db *db, struct ers_diag *d, const char *what)
@@ -163,6 +183,80 @@ static enum ers_err check_identity(struct ers_batch_db *db, const struct ers_exp
 	return rc;
 }
 
+static bool stopping(const struct ers_batch_db *db)
+{
+	return db->stop && *db->stop;
+}
+
+/* SQLite's busy handler: wait for another connection's lock in 10 ms
+ * steps, up to 10 s, and not at all once the batch is stopping. */
+static int busy(void *ctx, int n)
+{
+	struct ers_batch_db *db = ctx;
+
+	if (stopping(db) || n >= BUSY_TRIES)
+		return 0;
+	usleep(10000);
+	return 1;
+}
+
+/* SQLite's progress handler: abandon the statement on a stop. */
+static int progress(void *ctx)
+{
+	return stopping(ctx);
+}
+
+void ers_batch_db_set_stop(struct ers_batch_db *db, volatile int *stop)
+{
+	db->stop = stop;
+}
+
+/* Take the writer's lock, without waiting: true if we hold it, false
+ * with errno EWOULDBLOCK if another holds it. On Linux an
+ * open-file-description lock on one byte: SQLite's own locks are
+ * per-process POSIX locks, and SQLite unlocks the whole file with them
+ * (which would drop a POSIX lock of ours), but it cannot touch a lock
+ * held by a file description. Elsewhere flock(), which is separate
+ * from POSIX locks on the BSDs and macOS. Either goes away with the
+ * last descriptor, so a batch killed with -9 leaves no stale lock (its
+ * workers, which share the descriptor, die with it). */
+static bool try_lock(int fd)
+{
+#ifdef F_OFD_SETLK
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = LOCK_BYTE,
+			    .l_len = 1 };
+
+	if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+		return true;
+	if (errno == EACCES || errno == EAGAIN)
+		errno = EWOULDBLOCK;
+	return false;
+#else
+	return flock(fd, LOCK_EX | LOCK_NB) == 0;
+#endif
+}
+
+static enum ers_err take_lock(struct ers_batch_db *db, struct ers_diag *d)
+{
+	int err;
+
+	db->lock_fd = open(db->path, O_RDWR | O_CLOEXEC);
+	if (db->lock_fd < 0)
+		return ers_diag_add(d, ERS_EIO, db->path, 0, NULL, "cannot open '%s': %s",
+				    db->path, strerror(errno));
+	if (try_lock(db->lock_fd))
+		return ERS_OK;
+	err = errno;
+	close(db->lock_fd);
+	db->lock_fd = -1;
+	if (err != EWOULDBLOCK)
+		return ers_diag_add(d, ERS_EIO, db->path, 0, NULL, "cannot lock '%s': %s",
+				    db->path, strerror(err));
+	return ers_diag_add(d, ERS_EIO, db->path, 0,
+			    "wait until it ends (or stop it), or use another database",
+			    "'%s' is in use by another ersim batch or merge", db->path);
+}
+
 enum ers_err ers_batch_db_open(const char *path, const struct ers_experiment *e,
 			       struct ers_batch_db **out, struct ers_diag *d)
 {
@@ -174,12 +268,17 @@ enum ers_err ers_batch_db_open(const char *path, const struct ers_experiment *e,
 		free(db);
 		return ers_diag_add(d, ERS_ENOMEM, path, 0, NULL, "out of memory");
 	}
+	db->lock_fd = -1;
 	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
 	    != SQLITE_OK) {
 		rc = db_err(db, d, "open");
 		goto out;
 	}
-	sqlite3_busy_timeout(db->db, 10000);
+	rc = take_lock(db, d);
+	if (rc != ERS_OK)
+		goto out;
+	sqlite3_busy_handler(db->db, busy, db);
+	sqlite3_progress_handler(db->db, 100, progress, db);
 	if (!exec(db, "PRAGMA journal_mode=WAL") || !exec(db, "PRAGMA synchronous=NORMAL") ||
 	    !exec(db, schema_sql)) {
 		rc = db_err(db, d, "create the tables of");
@@ -205,11 +304,15 @@ void ers_batch_db_close(struct ers_batch_db *db)
 		return;
 	if (db->pending)
 		exec(db, "COMMIT");
-	/* Sync the log into the database file: done runs survive power loss. */
-	exec(db, "PRAGMA wal_checkpoint(FULL)");
+	/* Sync the log into the database file: done runs survive power loss
+	 * (not when the file is another writer's). */
+	if (db->lock_fd >= 0)
+		exec(db, "PRAGMA wal_checkpoint(FULL)");
 	for (int i = 0; i < N_ST; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->db);
+	if (db->lock_fd >= 0)
+		close(db->lock_fd);
 	free(db->path);
 	free(db);
 }
@@ -397,6 +500,8 @@ enum ers_err ers_batch_db_store(struct ers_batch_db *db, const struct ers_experi
 		     r->id, db->path, sqlite3_errmsg(db->db));
 	exec(db, "ROLLBACK TO run");
 	exec(db, "RELEASE run");
+	if (sqlite3_get_autocommit(db->db))
+		db->pending = 0;	/* SQLite rolled the whole transaction back */
 	return ERS_EIO;
 }
 

@@ -4,10 +4,12 @@
  * with forked workers (batch_pool.c) or MPI ranks (batch_mpi.c, make
  * MPI=1), then print the summary (batch_summary.c) and write the CSV.
  *
- * This is the only batch file that reads the wall clock: for the
- * progress bar's rate and ETA, never for anything stored. SIGINT, SIGTERM
- * and SIGHUP stop the batch between runs; every run already committed
- * stays, and the next start continues from there.
+ * This file reads the wall clock for the progress bar's rate and ETA,
+ * never for anything stored (batch_pool.c reads it for --run-timeout).
+ * SIGINT, SIGTERM and SIGHUP stop the batch at once, whatever it is
+ * doing (the pool kills its workers, a database write in progress is
+ * rolled back); every run already committed stays, and the same command
+ * continues from there.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include "ersim/util.h"
 
 #define CMD "batch"
+#define DEFAULT_RUN_TIMEOUT (3600 * ERS_S)	/* generous: a run is seconds to minutes */
 
 struct batch_args {
 	const char *experiment;
@@ -32,6 +35,7 @@ struct batch_args {
 	size_t report_worst;		/* --report-runs worst:N; 0 = none */
 	unsigned jobs;
 	unsigned shard, n_shards;	/* 0-based shard */
+	ers_time_t run_timeout;		/* 0: none */
 	bool retry_failed;
 	bool quiet;
 };
@@ -139,13 +143,30 @@ static int parse_jobs(struct batch_args *a, const char *v)
 	return 0;
 }
 
-enum { OPT_DB = 256, OPT_CSV, OPT_REPORT, OPT_SHARD, OPT_RETRY, OPT_REPORT_RUNS };
+/* --run-timeout T: a run longer than T is killed and recorded as failed;
+ * 0 means no limit. */
+static int parse_run_timeout(struct batch_args *a, const char *v)
+{
+	const char *why = NULL;
+
+	if (!strcmp(v, "0")) {
+		a->run_timeout = 0;
+		return 0;
+	}
+	if (ers_parse_time(v, &a->run_timeout, &why) != ERS_OK)
+		return ers_usage_error(CMD, "bad --run-timeout '%s': %s", v, why);
+	return 0;
+}
+
+enum { OPT_DB = 256, OPT_CSV, OPT_REPORT, OPT_SHARD, OPT_RETRY, OPT_REPORT_RUNS,
+       OPT_RUN_TIMEOUT };
 
 const struct option ers_batch_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "report-runs", required_argument, NULL, OPT_REPORT_RUNS },
+	{ "run-timeout", required_argument, NULL, OPT_RUN_TIMEOUT },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "retry-failed", no_argument, NULL, OPT_RETRY },
@@ -182,6 +203,9 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 		case OPT_REPORT_RUNS:
 			rc = parse_report_runs(a, p.arg);
 			break;
+		case OPT_RUN_TIMEOUT:
+			rc = parse_run_timeout(a, p.arg);
+			break;
 		case 'j':
 			rc = parse_jobs(a, p.arg);
 			break;
@@ -204,15 +228,21 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 	return 0;
 }
 
-/* EXP.xml -> EXP.db (EXP-K-of-N.db for a shard), next to the experiment. */
+/* DIR/EXP.xml -> EXP.db (EXP-K-of-N.db for a shard) in the current
+ * directory: where the user is, not next to the experiment, which may
+ * be in a checkout or a read-only place. */
 static char *default_db(const struct batch_args *a)
 {
-	size_t n = strlen(a->experiment);
-	char *p = malloc(n + 48);
+	const char *base = strrchr(a->experiment, '/');
+	size_t n;
+	char *p;
 
+	base = base ? base + 1 : a->experiment;
+	n = strlen(base);
+	p = malloc(n + 48);
 	if (!p)
 		return NULL;
-	memcpy(p, a->experiment, n + 1);
+	memcpy(p, base, n + 1);
 	if (n > 4 && !strcmp(p + n - 4, ".xml"))
 		p[n - 4] = '\0';
 	if (a->n_shards > 1)
@@ -275,30 +305,60 @@ static enum ers_err execute(struct ers_experiment *e, struct ers_batch_db *db,
 	if (ers_batch_mpi_size() > 1)
 		return ers_batch_mpi_run(e, db, o, n_run, d);
 #endif
+	/* MPI stores the results its ranks send after a stop; the pool drops them */
+	ers_batch_db_set_stop(db, &stop_flag);
 	return ers_batch_pool_run(e, db, o, n_run, d);
 }
 
+/* The summary's last line: where the results are, as an absolute path
+ * (the default database lands in the current directory). */
+static void print_where(const char *db_path)
+{
+	char *abs = realpath(db_path, NULL);
+
+	printf("\nresults: %s\n", abs ? abs : db_path);
+	free(abs);
+}
+
+/* After a stop: what is in the database and how to continue. */
+static int interrupted(struct ers_batch_db *db, const char *db_path, size_t n_run)
+{
+	size_t done, failed, total;
+
+	ers_batch_db_set_stop(db, NULL);	/* these counts are quick */
+	ers_batch_db_counts(db, &done, &failed, &total);
+	ers_batch_db_set_stop(db, &stop_flag);	/* closing must not wait either */
+	fprintf(stderr, "ersim batch: interrupted after %zu runs; %zu of %zu are in "
+		"'%s', run the same command again to continue\n", n_run, done, total,
+		db_path);
+	return 3;
+}
+
+/* A stop while the summary, CSV or report is read interrupts their
+ * queries (ers_batch_db_set_stop): nothing waits for them to end. */
 static int finish(struct batch_args *a, const struct ers_experiment *e,
 		  struct ers_batch_db *db, const char *db_path, size_t n_run, struct ers_diag *d)
 {
 	size_t done, failed, total;
 	int code = 0;
 
+	if (stop_flag)
+		return interrupted(db, db_path, n_run);
 	ers_batch_db_counts(db, &done, &failed, &total);
-	if (stop_flag) {
-		fprintf(stderr, "ersim batch: interrupted after %zu runs; %zu of %zu are in "
-			"'%s', run the same command again to continue\n", n_run, done, total,
-			db_path);
-		return 3;
-	}
 	if (ers_batch_summary(db, stdout, d) != ERS_OK) {
+		if (stop_flag)
+			return interrupted(db, db_path, n_run);
 		ers_diag_print(d, stderr);
 		code = 3;
 	}
+	if (!code)
+		print_where(db_path);
 	if (!code && a->csv)
 		code = ers_write_atomic(CMD, a->csv, csv_writer, db, d);
 	if (!code && a->report)
 		code = write_report(a, e, db, d);
+	if (stop_flag)
+		return interrupted(db, db_path, n_run);
 	if (failed)
 		fprintf(stderr, "ersim batch: %zu run%s failed; their errors are in the runs "
 			"table of '%s' (--retry-failed runs them again)\n", failed, ers_s(failed),
@@ -310,8 +370,10 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 		 struct ers_diag *d)
 {
 	struct progress pr = { isatty(2), a->quiet, wall_seconds(), 0, 0 };
-	struct ers_batch_opts o = { a->jobs, a->shard, a->n_shards, show_progress, &pr,
-				    &stop_flag };
+	struct ers_batch_opts o = { .jobs = a->jobs, .shard = a->shard,
+				    .n_shards = a->n_shards, .progress = show_progress,
+				    .progress_ctx = &pr, .stop = &stop_flag,
+				    .run_timeout = a->run_timeout };
 	struct ers_batch_db *db = NULL;
 	size_t n_run = 0, n_forgot;
 	enum ers_err rc;
@@ -338,7 +400,7 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 
 int ers_cmd_batch(int argc, char **argv)
 {
-	struct batch_args a = { .n_shards = 1 };
+	struct batch_args a = { .n_shards = 1, .run_timeout = DEFAULT_RUN_TIMEOUT };
 	struct ers_experiment *e = NULL;
 	struct ers_diag d;
 	char *db_path = NULL;

@@ -169,9 +169,29 @@ static int summarize(const struct merge_args *a, struct ers_diag *d)
 	return code;
 }
 
+/* An existing OUT.db is replaced at the end: hold its writer's lock from
+ * before it is read until after the rename, so a batch still writing it
+ * is refused up front (instead of losing the runs it stores meanwhile
+ * into the file the rename replaces), and no batch starts on it. */
+static int lock_out(const struct merge_args *a, struct ers_batch_db **guard,
+		    struct ers_diag *d)
+{
+	struct stat st;
+	enum ers_err rc;
+
+	if (stat(a->out, &st) || !S_ISREG(st.st_mode))
+		return 0;	/* nothing to guard; a directory fails at the rename */
+	rc = ers_batch_db_open(a->out, NULL, guard, d);
+	if (rc == ERS_OK)
+		return 0;
+	ers_diag_print(d, stderr);
+	return ers_err_exit_code(rc);
+}
+
 int ers_cmd_merge(int argc, char **argv)
 {
 	struct merge_args a = { 0 };
+	struct ers_batch_db *guard = NULL;
 	struct ers_diag d;
 	char *tmp = NULL;
 	int code;
@@ -180,6 +200,8 @@ int ers_cmd_merge(int argc, char **argv)
 	code = parse_args(argc, argv, &a);
 	if (!code)
 		code = check_inputs(&a, &d);
+	if (!code)
+		code = lock_out(&a, &guard, &d);
 	if (!code && ers_tmp_create(CMD, a.out, &tmp) != ERS_OK)
 		code = 3;
 	if (!code)
@@ -189,6 +211,7 @@ int ers_cmd_merge(int argc, char **argv)
 		tmp = NULL;	/* renamed, or removed by the commit */
 	}
 	ers_tmp_discard(tmp);
+	ers_batch_db_close(guard);
 	if (!code)
 		code = summarize(&a, &d);
 	free(a.ins);

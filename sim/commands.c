@@ -77,8 +77,8 @@ static const struct ers_opt_help compare_opts[] = {
 static const struct ers_opt_help batch_opts[] = {
 	{ "jobs", 'j', "N", "worker processes, 1 to 1024 (default: the number of "
 	  "online cores)", "-j 8", false },
-	{ "db", 0, "FILE", "the SQLite database (default: EXPERIMENT.db next to "
-	  "the experiment, EXPERIMENT-K-of-N.db for a shard)", "--db results.db", false },
+	{ "db", 0, "FILE", "the SQLite database (default: EXPERIMENT.db in the "
+	  "current directory, EXPERIMENT-K-of-N.db for a shard)", "--db results.db", false },
 	{ "csv", 0, "FILE", "also write every run as a flat CSV table to FILE "
 	  "(times in seconds, lost traffic in bytes)", "--csv runs.csv", false },
 	{ "report", 0, "FILE.html", "write a self-contained HTML page of the "
@@ -88,6 +88,8 @@ static const struct ers_opt_help batch_opts[] = {
 	  "from the page, 1 <= N <= 1000", "--report batch.html --report-runs worst:3", false },
 	{ "shard", 0, "K/N", "run only slice K of N (1 <= K <= N): the runs with "
 	  "id mod N = K - 1; combine the shards with 'ersim merge'", "--shard 3/10", false },
+	{ "run-timeout", 0, "T", "kill a run that takes longer than T and record "
+	  "it as failed with the reason (default 1h; 0: no limit)", "--run-timeout 10min", false },
 	{ "retry-failed", 0, NULL, "first forget the runs that failed, so they run "
 	  "again", "--retry-failed", false },
 	{ "quiet", 'q', NULL, "no progress on stderr", "-q", false },

@@ -6,15 +6,28 @@
  * export and the refusal to mix experiments. The command tests run the
  * binary named by $ERSIM (default build/ersim) on the small scenario
  * tests/batch/two-circuits.xml, whose runs take milliseconds.
+ *
+ * The pool tests check that a batch cannot hang: the bundled experiments
+ * and one with 8 MB results at -j 1, 2 and 8 under a watchdog; a worker
+ * that crashes, hangs (--run-timeout) or sends garbage costs its run
+ * only; SIGINT, SIGTERM and SIGHUP end a batch within 2 s whether it
+ * waits for workers, for the database or for a run that never ends; a
+ * second batch on a database is refused. Those that need a misbehaving
+ * worker run $ERSIM_HOOKS (default build/ersim-test), the same program
+ * built with the pool's test hooks (ERSIM_TEST_* variables).
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -42,6 +55,13 @@ static const char *ersim(void)
 	const char *b = getenv("ERSIM");
 
 	return b ? b : "build/ersim";
+}
+
+static const char *hooks(void)
+{
+	const char *b = getenv("ERSIM_HOOKS");
+
+	return b ? b : "build/ersim-test";
 }
 
 /* A fresh temporary directory for one test's databases. */
@@ -148,6 +168,165 @@ static long count(const char *name, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return n;
+}
+
+/* The summary without its last line, "results: PATH", which names the
+ * database (batch prints it, merge does not). */
+static char *summary_only(char *out)
+{
+	char *where = strstr(out, "\nresults: ");
+
+	if (where)
+		where[0] = '\0';
+	return out;
+}
+
+/* ---- processes under a watchdog ---- */
+
+/* tmpdir/name, in one of four static buffers. */
+static const char *tp(const char *name)
+{
+	static char buf[4][160];
+	static unsigned k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+	return buf[k];
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Start `bin args...` (NULL-terminated) in a process group of its own,
+ * stdout and stderr to tmpdir/bg.out and tmpdir/bg.err. */
+static pid_t spawn(const char *bin, ...)
+{
+	const char *argv[32] = { bin };
+	char path[128];
+	va_list ap;
+	size_t n = 1;
+	pid_t pid;
+
+	va_start(ap, bin);
+	while (n < 31 && (argv[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		snprintf(path, sizeof path, "%s/bg.out", tmpdir);
+		dup2(open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+		snprintf(path, sizeof path, "%s/bg.err", tmpdir);
+		dup2(open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	return pid;
+}
+
+/* Wait at most limit seconds for pid: its exit code, 128 + the signal
+ * that killed it, or -1 when the watchdog had to kill its whole process
+ * group (it hung). *took: the seconds waited. */
+static int watch(pid_t pid, double limit, double *took)
+{
+	double start = mono();
+	int st;
+
+	for (;;) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+		if (mono() - start > limit) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			*took = mono() - start;
+			return -1;
+		}
+		usleep(2000);
+	}
+	*took = mono() - start;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Is pid a live process (not gone, not a zombie)? */
+static bool alive(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* "pid (comm) S ..." */
+	return p && p[1] == ' ' && p[2] != 'Z';
+}
+
+/* The children of pid (the batch's workers), at most max of them. */
+static size_t children(pid_t pid, pid_t *out, size_t max)
+{
+	char path[64];
+	size_t n = 0;
+	FILE *f;
+	int c;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (n < max && fscanf(f, "%d", &c) == 1)
+		out[n++] = c;
+	fclose(f);
+	return n;
+}
+
+/* Wait up to limit seconds for the database tmpdir/name to hold at
+ * least n runs; the number it holds. */
+static long wait_runs(const char *name, long n, double limit)
+{
+	double start = mono();
+	long have = -1;
+
+	while ((have = count(name, "SELECT count(*) FROM runs")) < n && mono() - start < limit)
+		usleep(5000);
+	return have;
+}
+
+/* Send sig to the batch pid (to its whole process group, as Ctrl-C on a
+ * terminal does, when group): it must end within 2 s, with exit code 3,
+ * saying how to continue, its workers gone. */
+static void assert_stops(pid_t pid, int sig, bool group)
+{
+	pid_t kids[64];
+	size_t n = children(pid, kids, 64);
+	double took;
+	char *err;
+	int code;
+
+	ck_assert_msg(n > 0, "the batch has no workers");
+	kill(group ? -pid : pid, sig);
+	code = watch(pid, 20, &took);
+	ck_assert_msg(took < 2.0, "%s%s: the batch stopped after %.2f s", strsignal(sig),
+		      group ? " to the group" : "", took);
+	ck_assert_msg(code == 3, "%s: exit code %d", strsignal(sig), code);
+	err = slurp("bg.err");
+	ck_assert_msg(strstr(err, "run the same command again to continue"), "%s", err);
+	free(err);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(!alive(kids[i]), "%s: worker %d outlived the batch", strsignal(sig),
+			      (int)kids[i]);
 }
 
 /* ---- expansion ---- */
@@ -335,10 +514,10 @@ START_TEST(test_batch_jobs_give_identical_results)
 	make_tmp();
 	ck_assert_int_eq(sh("batch " DIR "pairs.xml --db %s/j1.db -j 1 --csv %s/j1.csv",
 			    tmpdir, tmpdir), 0);
-	sa = slurp("out");
+	sa = summary_only(slurp("out"));
 	ck_assert_int_eq(sh("batch " DIR "pairs.xml --db %s/j2.db -j 2 --csv %s/j2.csv",
 			    tmpdir, tmpdir), 0);
-	sb = slurp("out");
+	sb = summary_only(slurp("out"));
 	a = dump("j1.db");
 	b = dump("j2.db");
 	ck_assert_int_eq(count("j1.db", "SELECT count(*) FROM runs"), 6);
@@ -363,7 +542,7 @@ START_TEST(test_batch_shards_merge_to_single_run)
 
 	make_tmp();
 	ck_assert_int_eq(sh("batch " DIR "sweep.xml --db %s/all.db -j 2", tmpdir), 0);
-	sa = slurp("out");
+	sa = summary_only(slurp("out"));
 	for (int k = 1; k <= 3; k++)
 		ck_assert_int_eq(sh("batch " DIR "sweep.xml --db %s/s%d.db --shard %d/3 -j 1",
 				    tmpdir, k, k), 0);
@@ -441,22 +620,309 @@ START_TEST(test_batch_refuses_other_experiment_db)
 END_TEST
 
 /* A run that crashes its worker is recorded as failed; the run queued
- * behind it on the same worker, and every other run, still run. */
+ * behind it on the same worker (run 4, with -j 2), and every other run,
+ * still run. */
 START_TEST(test_batch_worker_crash_costs_one_run)
 {
 	char *err;
+	pid_t pid;
+	double took;
 
 	make_tmp();
 	setenv("ERSIM_TEST_CRASH_RUN", "2", 1);
-	ck_assert_int_eq(sh("batch " DIR "pairs.xml -j 2 -q --db %s/c.db", tmpdir), 0);
+	pid = spawn(hooks(), "batch", DIR "pairs.xml", "-j", "2", "-q", "--db", tp("c.db"), NULL);
 	unsetenv("ERSIM_TEST_CRASH_RUN");
-	err = slurp("err");
+	ck_assert_int_eq(watch(pid, 60, &took), 0);
+	err = slurp("bg.err");
 	ck_assert_ptr_nonnull(strstr(err, "1 run failed"));
 	free(err);
 	/* 6 pairs: run 2 failed with the signal, the five others ran. */
 	ck_assert_int_eq(count("c.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 5);
 	ck_assert_int_eq(count("c.db", "SELECT count(*) FROM runs WHERE id = 2 AND error = "
 			       "'worker killed by signal 9 (Killed)'"), 1);
+	remove_tmp();
+}
+END_TEST
+
+/* The test hooks are not in the release binary: the variable does nothing. */
+START_TEST(test_batch_release_has_no_test_hooks)
+{
+	make_tmp();
+	setenv("ERSIM_TEST_CRASH_RUN", "2", 1);
+	setenv("ERSIM_TEST_HANG_RUN", "3", 1);
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -j 2 -q --db %s/r.db", tmpdir), 0);
+	unsetenv("ERSIM_TEST_CRASH_RUN");
+	unsetenv("ERSIM_TEST_HANG_RUN");
+	ck_assert_int_eq(count("r.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 6);
+	remove_tmp();
+}
+END_TEST
+
+/* A run that never ends is killed after --run-timeout and recorded as
+ * failed, saying so; the run queued behind it on that worker (run 2)
+ * runs on a new one. */
+START_TEST(test_batch_run_timeout)
+{
+	char *err;
+	double took;
+	pid_t pid;
+	int code;
+
+	make_tmp();
+	setenv("ERSIM_TEST_HANG_RUN", "0", 1);
+	pid = spawn(hooks(), "batch", DIR "pairs.xml", "-j", "2", "-q", "--run-timeout", "1s",
+		    "--db", tp("t.db"), NULL);
+	unsetenv("ERSIM_TEST_HANG_RUN");
+	code = watch(pid, 60, &took);
+	ck_assert_int_eq(code, 0);
+	ck_assert_msg(took >= 1.0 && took < 10.0, "took %.2f s", took);
+	ck_assert_int_eq(count("t.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 5);
+	ck_assert_int_eq(count("t.db", "SELECT count(*) FROM runs WHERE id = 0 AND error = "
+			       "'run timed out: still running after 1s (--run-timeout); "
+			       "worker killed'"), 1);
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml --run-timeout 5"), 2);
+	err = slurp("err");
+	ck_assert_msg(strstr(err, "bad --run-timeout '5': expected a unit"), "%s", err);
+	free(err);
+	remove_tmp();
+}
+END_TEST
+
+/* A worker that writes something that is not an answer is killed; its
+ * run is recorded as failed, the others run. */
+START_TEST(test_batch_worker_garbage_costs_one_run)
+{
+	double took;
+	pid_t pid;
+
+	make_tmp();
+	setenv("ERSIM_TEST_GARBAGE_RUN", "2", 1);
+	pid = spawn(hooks(), "batch", DIR "pairs.xml", "-j", "2", "-q", "--db", tp("g.db"), NULL);
+	unsetenv("ERSIM_TEST_GARBAGE_RUN");
+	ck_assert_int_eq(watch(pid, 60, &took), 0);
+	ck_assert_int_eq(count("g.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 5);
+	ck_assert_int_eq(count("g.db", "SELECT count(*) FROM runs WHERE id = 2 AND error LIKE "
+			       "'worker sent a malformed answer (type 0x74, %'"), 1);
+	remove_tmp();
+}
+END_TEST
+
+/* Without --db the database goes to the current directory, named after
+ * the experiment file, and the summary ends with where it is. */
+START_TEST(test_batch_default_db_in_current_dir)
+{
+	char exp[PATH_MAX], bin[PATH_MAX], dir[PATH_MAX], cmd[6 * PATH_MAX];
+	char want[PATH_MAX + 64];
+	struct stat st;
+	bool had = stat(DIR "pairs.db", &st) == 0;
+	char *out;
+
+	make_tmp();
+	ck_assert_ptr_nonnull(realpath(DIR "pairs.xml", exp));
+	ck_assert_ptr_nonnull(realpath(ersim(), bin));
+	ck_assert_ptr_nonnull(realpath(tmpdir, dir));
+	snprintf(cmd, sizeof cmd, "cd %s && %s batch %s -q >out 2>err && "
+		 "%s batch %s -q --shard 2/3 >out3 2>err3", dir, bin, exp, bin, exp);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(count("pairs.db", "SELECT count(*) FROM runs"), 6);
+	ck_assert_int_eq(count("pairs-2-of-3.db", "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(stat(DIR "pairs.db", &st) == 0, had);	/* nothing next to it */
+	out = slurp("out");
+	snprintf(want, sizeof want, "\nresults: %s/pairs.db\n", dir);
+	ck_assert_msg(strstr(out, want), "%s", out);
+	free(out);
+	out = slurp("out3");
+	snprintf(want, sizeof want, "\nresults: %s/pairs-2-of-3.db\n", dir);
+	ck_assert_msg(strstr(out, want), "%s", out);
+	free(out);
+	remove_tmp();
+}
+END_TEST
+
+/* A second batch (or a merge) on a database a batch is writing is
+ * refused up front; once the first is gone (even killed with -9, its
+ * workers with it), the database opens again. */
+START_TEST(test_batch_refuses_second_writer)
+{
+	pid_t pid, kids[8];
+	size_t n;
+	double took;
+	char *err;
+
+	make_tmp();
+	setenv("ERSIM_TEST_HANG_RUN", "0", 1);
+	pid = spawn(hooks(), "batch", DIR "pairs.xml", "-j", "2", "-q", "--db", tp("l.db"), NULL);
+	unsetenv("ERSIM_TEST_HANG_RUN");
+	ck_assert_int_eq(wait_runs("l.db", 4, 30), 4);
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/l.db", tmpdir), 3);
+	err = slurp("err");
+	ck_assert_msg(strstr(err, "error: '") && strstr(err, "l.db' is in use by another ersim "
+							 "batch or merge"), "%s", err);
+	free(err);
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/m.db", tmpdir), 0);
+	ck_assert_int_eq(sh("merge %s/l.db %s/m.db", tmpdir, tmpdir), 3);
+	ck_assert_int_eq(count("l.db", "SELECT count(*) FROM runs"), 4);
+	n = children(pid, kids, 8);
+	ck_assert_uint_eq(n, 2);
+	kill(pid, SIGKILL);
+	watch(pid, 10, &took);
+	for (int i = 0; i < 200 && (alive(kids[0]) || alive(kids[1])); i++)
+		usleep(10000);
+	ck_assert_msg(!alive(kids[0]) && !alive(kids[1]), "a worker outlived its batch");
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/l.db", tmpdir), 0);
+	ck_assert_int_eq(count("l.db", "SELECT count(*) FROM runs WHERE status = 'ok'"), 6);
+	remove_tmp();
+}
+END_TEST
+
+/* The bundled experiments, and two synthetic ones, at -j 1, 2 and 8:
+ * every run finishes. Each batch has a watchdog, so a pool that
+ * deadlocks (its parent blocked reading one worker while the others
+ * wait for work) fails the test instead of hanging the suite.
+ * random-links runs one shard in 40 (10 runs with results of ~30 KB,
+ * which stalled the old pool now and then). The synthetic ones are
+ * resume.xml's 60 runs of a few ms with results padded by 20 KB (the
+ * parent falls behind and answers pile up in the pipes, which stalled
+ * the old pool within a few runs every time) and pairs.xml's with
+ * results of 5 MB; padding is ignored when reading, so their databases
+ * must equal the plain ones. */
+START_TEST(test_batch_pool_never_deadlocks)
+{
+	static const struct {
+		const char *exp, *shard;
+		long runs;
+		const char *pad;	/* ERSIM_TEST_RESULT_PAD */
+		const char *plain;	/* the database it must equal */
+	} cases[] = {
+		{ "scenarios/experiments/random-links.xml", "1/40", 10, NULL, NULL },
+		{ "scenarios/experiments/n1-bfd.xml", "1/1", 4, NULL, NULL },
+		{ "scenarios/experiments/n2-default.xml", "1/1", 28, NULL, NULL },
+		{ DIR "resume.xml", "1/1", 60, "20000", "resume.db" },
+		{ DIR "pairs.xml", "1/1", 6, "5000000", "pairs.db" },
+	};
+	static const char *const jobs[] = { "1", "2", "8" };
+	char name[64], *plain, *got;
+	double took;
+	pid_t pid;
+	int code;
+
+	make_tmp();
+	ck_assert_int_eq(sh("batch " DIR "resume.xml -q --db %s/resume.db", tmpdir), 0);
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/pairs.db", tmpdir), 0);
+	for (size_t j = 0; j < 3; j++) {
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			snprintf(name, sizeof name, "s%zu-j%s.db", i, jobs[j]);
+			if (cases[i].pad)
+				setenv("ERSIM_TEST_RESULT_PAD", cases[i].pad, 1);
+			pid = spawn(cases[i].pad ? hooks() : ersim(), "batch", cases[i].exp,
+				    "--shard", cases[i].shard, "-j", jobs[j], "-q", "--db", tp(name),
+				    NULL);
+			unsetenv("ERSIM_TEST_RESULT_PAD");
+			code = watch(pid, 60, &took);
+			ck_assert_msg(code != -1, "batch %s -j %s still running after 60 s: the "
+				      "pool is stuck", cases[i].exp, jobs[j]);
+			ck_assert_msg(code == 0, "batch %s -j %s: exit code %d", cases[i].exp,
+				      jobs[j], code);
+			ck_assert_int_eq(count(name, "SELECT count(*) FROM runs WHERE status = "
+					       "'ok'"), cases[i].runs);
+			if (!cases[i].plain)
+				continue;
+			plain = dump(cases[i].plain);
+			got = dump(name);
+			ck_assert_msg(!strcmp(got, plain), "%s -j %s with results padded by %s "
+				      "bytes: database differs", cases[i].exp, jobs[j], cases[i].pad);
+			free(plain);
+			free(got);
+		}
+	}
+	remove_tmp();
+}
+END_TEST
+
+/* Signals while the parent waits for workers busy with ordinary runs:
+ * each stops the batch at once; the runs stored stay, none is recorded
+ * as failed because of the stop. */
+START_TEST(test_batch_signal_while_waiting_for_workers)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	char name[32];
+	pid_t pid;
+	long n;
+
+	make_tmp();
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(name, sizeof name, "w%zu.db", i);
+		pid = spawn(ersim(), "batch", "scenarios/experiments/random-links.xml", "--shard",
+			    "1/10", "-j", "2", "--db", tp(name), NULL);
+		ck_assert_int_ge(wait_runs(name, 2, 30), 2);
+		assert_stops(pid, sigs[i], false);
+		n = count(name, "SELECT count(*) FROM runs");
+		ck_assert_msg(n >= 2 && n < 40, "%ld runs", n);
+		ck_assert_int_eq(count(name, "SELECT count(*) FROM runs WHERE status != 'ok'"), 0);
+	}
+	remove_tmp();
+}
+END_TEST
+
+/* Signals while a worker is in a run that does not end (run 0 hangs;
+ * the other worker has finished runs 1, 3, 4 and 5): to the batch, and
+ * Ctrl-C to its process group. Four runs stay, run 0 is not recorded,
+ * and the resumed batch equals an uninterrupted one. */
+START_TEST(test_batch_signal_during_long_run)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGINT };
+	char name[32], *a, *b;
+	pid_t pid;
+
+	make_tmp();
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "h%zu.db", i);
+		setenv("ERSIM_TEST_HANG_RUN", "0", 1);
+		pid = spawn(hooks(), "batch", DIR "pairs.xml", "-j", "2", "--db", tp(name), NULL);
+		unsetenv("ERSIM_TEST_HANG_RUN");
+		ck_assert_int_eq(wait_runs(name, 4, 30), 4);
+		usleep(100000);
+		assert_stops(pid, sigs[i], i == 3);
+		ck_assert_int_eq(count(name, "SELECT count(*) FROM runs WHERE status = 'ok'"), 4);
+		ck_assert_int_eq(count(name, "SELECT count(*) FROM runs WHERE id = 0"), 0);
+	}
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/h3.db", tmpdir), 0);
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/full.db", tmpdir), 0);
+	a = dump("h3.db");
+	b = dump("full.db");
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	remove_tmp();
+}
+END_TEST
+
+/* A signal while the batch waits to write its database (another
+ * connection holds the write lock, as a long query or a slow disk
+ * would make it wait): the batch gives up the write and stops at once;
+ * the runs stored before stay. */
+START_TEST(test_batch_signal_while_writing)
+{
+	char path[128];
+	sqlite3 *db;
+	pid_t pid;
+	long n;
+
+	make_tmp();
+	pid = spawn(ersim(), "batch", "scenarios/experiments/random-links.xml", "--shard", "1/10",
+		    "-j", "2", "--db", tp("w.db"), NULL);
+	ck_assert_int_ge(wait_runs("w.db", 2, 30), 2);
+	snprintf(path, sizeof path, "%s/w.db", tmpdir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	n = count("w.db", "SELECT count(*) FROM runs");
+	usleep(500000);	/* runs take ~80 ms: the batch now waits to store one */
+	assert_stops(pid, SIGTERM, false);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	ck_assert_int_eq(count("w.db", "SELECT count(*) FROM runs"), n);
+	ck_assert_int_eq(count("w.db", "SELECT count(*) FROM runs WHERE status != 'ok'"), 0);
 	remove_tmp();
 }
 END_TEST
@@ -481,6 +947,7 @@ Suite *make_batch_suite(void)
 	Suite *s = suite_create("batch");
 	TCase *t = tcase_create("expand");
 	TCase *c = tcase_create("command");
+	TCase *pool = tcase_create("pool");
 
 	tcase_add_test(t, test_batch_sweep_is_a_cross_product);
 	tcase_add_test(t, test_batch_variant_scenario);
@@ -496,8 +963,19 @@ Suite *make_batch_suite(void)
 	tcase_add_test(c, test_batch_shards_merge_to_single_run);
 	tcase_add_test(c, test_batch_resume_after_kill);
 	tcase_add_test(c, test_batch_refuses_other_experiment_db);
-	tcase_add_test(c, test_batch_worker_crash_costs_one_run);
 	tcase_add_test(c, test_batch_usage_errors);
+	tcase_add_test(c, test_batch_default_db_in_current_dir);
 	suite_add_tcase(s, c);
+	tcase_set_timeout(pool, 300);	/* the tests' own watchdogs are shorter */
+	tcase_add_test(pool, test_batch_worker_crash_costs_one_run);
+	tcase_add_test(pool, test_batch_release_has_no_test_hooks);
+	tcase_add_test(pool, test_batch_run_timeout);
+	tcase_add_test(pool, test_batch_worker_garbage_costs_one_run);
+	tcase_add_test(pool, test_batch_refuses_second_writer);
+	tcase_add_test(pool, test_batch_pool_never_deadlocks);
+	tcase_add_test(pool, test_batch_signal_while_waiting_for_workers);
+	tcase_add_test(pool, test_batch_signal_during_long_run);
+	tcase_add_test(pool, test_batch_signal_while_writing);
+	suite_add_tcase(s, pool);
 	return s;
 }

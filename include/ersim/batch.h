@@ -10,7 +10,7 @@
  *
  *   batch_exp.c    experiment file -> struct ers_experiment, expansion
  *   batch_exec.c   one run: scenario variant + failure set -> result JSON
- *   batch_pool.c   forked workers, one per run in flight
+ *   batch_pool.c   forked workers polled by one parent, per-run timeout
  *   batch_db.c     SQLite schema, store, resume, merge, CSV
  *   batch_summary.c the summary table
  *   batch_mpi.c    the same pool over MPI ranks (make MPI=1)
@@ -135,9 +135,15 @@ struct ers_batch_db;
 
 /* Open or create the database at path for experiment e (NULL: merge
  * output, takes the experiment of the first input). A database of a
- * different experiment is refused (ERS_EINVAL). */
+ * different experiment is refused (ERS_EINVAL), and so is one that
+ * another process has open through this function (ERS_EIO): one writer
+ * per database, held until ers_batch_db_close or the process ends. */
 enum ers_err ers_batch_db_open(const char *path, const struct ers_experiment *e,
 			       struct ers_batch_db **out, struct ers_diag *d);
+/* Once *stop is set, give up waiting for another connection's lock and
+ * interrupt every statement (a run being stored is rolled back; reads
+ * fail). NULL: no stop; waits last up to 10 s. */
+void ers_batch_db_set_stop(struct ers_batch_db *db, volatile int *stop);
 void ers_batch_db_close(struct ers_batch_db *db);	/* NULL-safe */
 /* True if run id is recorded (of any status). */
 bool ers_batch_db_has(struct ers_batch_db *db, size_t id);
@@ -210,13 +216,17 @@ struct ers_batch_opts {
 	unsigned shard, n_shards;	/* run ids with id % n_shards == shard */
 	ers_batch_progress_fn *progress;	/* called after each run and on ticks */
 	void *progress_ctx;
-	volatile int *stop;		/* set by a signal handler: stop handing out */
+	volatile int *stop;		/* set by a signal handler: stop at once */
+	ers_time_t run_timeout;		/* kill a run still going after this; 0: never
+					 * (forked workers only, not MPI ranks) */
 };
 
 /* Execute every run of the shard not yet in db, with opts->jobs forked
- * workers; store each as it finishes. A run that fails or crashes is
- * stored with its error. Returns ERS_OK, or the error that stopped it
- * (database writes). *n_run: runs executed now. */
+ * workers; store each as it finishes. A run that fails, crashes its
+ * worker, times out or gets a malformed answer is stored with its
+ * error. When *opts->stop is set the workers are killed and it returns
+ * ERS_OK at once, runs in flight not stored. Returns ERS_OK, or the
+ * error that stopped it (database writes, fork). *n_run: runs stored now. */
 enum ers_err ers_batch_pool_run(const struct ers_experiment *e, struct ers_batch_db *db,
 				const struct ers_batch_opts *opts, size_t *n_run,
 				struct ers_diag *d);
