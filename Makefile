@@ -132,6 +132,14 @@ $(TESTBIN): $(TEST_OBJ) $(LIB)
 run: all
 	./$(BIN) run
 
+# Sanitized code runs several times slower: Check's per-test time limits
+# stretch with it (CK_TIMEOUT_MULTIPLIER), instead of each test guessing.
+ifeq ($(SAN),1)
+CK_TIMEOUT_MULTIPLIER ?= 4
+endif
+CK_TIMEOUT_MULTIPLIER ?= 1
+export CK_TIMEOUT_MULTIPLIER
+
 test: deps $(TESTBIN) $(BIN) $(HOOKBIN)
 	tools/check-determinism.sh
 	ERSIM=$(abspath $(BIN)) ERSIM_HOOKS=$(abspath $(HOOKBIN)) ./$(TESTBIN)
