@@ -481,10 +481,14 @@ uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p)
 	uint32_t n = 0, key;
 	void *val;
 
-	/* Count as if the session were up. */
+	/* Count as if the session were up, and only what the remote would
+	 * accept: a route whose path holds the remote's AS it drops as a loop
+	 * (import), so it never counts against its prefix limit. */
 	p->state = ERS_BGP_ESTABLISHED;
-	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);)
-		n += ers_rib_export(w, p, key) != NULL;
+	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);) {
+		const struct ers_attrs *a = ers_rib_export(w, p, key);
+		n += a && (p->ibgp || !ers_attrs_has_asn(a, p->remote->self->asn));
+	}
 	p->state = saved;
 	return n;
 }

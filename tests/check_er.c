@@ -59,6 +59,32 @@ START_TEST(test_er_prefix_limit_drops_and_restores_session)
 }
 END_TEST
 
+/* A customer at exactly the limit is not over it (facts 3.1): the session
+ * torn down at 4,010 comes back once ce3's 10 are gone and stays up, on
+ * both links, though each link's ce1 would also send the other link's
+ * VNet route (which the MSEE refuses as an AS loop, so it does not count). */
+START_TEST(test_er_prefix_limit_restores_at_exactly_the_limit)
+{
+	struct ers_result *r = run_er("prefix-limit-boundary", false);
+	const struct ers_flow_result *f = tu_flow(r, "app");
+	size_t first;
+
+	ck_assert_int_eq(r->n_notices, 2);
+	for (size_t i = 0; i < r->n_notices; i++) {
+		ck_assert_str_eq(r->notices[i].kind, "prefix-limit");
+		ck_assert(strstr(r->notices[i].detail, "4010 prefixes"));
+	}
+	ck_assert_int_eq(f->paths[0].status, ERS_PATH_BLACKHOLE);
+	ck_assert(ers_time_to_s(f->down) > 59.0 && ers_time_to_s(f->down) < 66.0);
+	/* Back on both links (two paths), not torn down again. */
+	ck_assert_int_eq(final_paths(f, &first), 2);
+	ck_assert_int_eq(f->paths[first].status, ERS_PATH_DELIVERED);
+	ck_assert_int_eq(f->paths[first + 1].status, ERS_PATH_DELIVERED);
+	ck_assert(f->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
 START_TEST(test_er_region_community_steers_with_local_pref)
 {
 	struct ers_result *r = run_er("communities", true);
@@ -296,6 +322,7 @@ Suite *make_er_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_er_prefix_limit_drops_and_restores_session);
+	tcase_add_test(tc, test_er_prefix_limit_restores_at_exactly_the_limit);
 	tcase_add_test(tc, test_er_region_community_steers_with_local_pref);
 	tcase_add_test(tc, test_er_microsoft_ignores_customer_communities);
 	tcase_add_test(tc, test_er_gateway_prefers_expressroute_over_vpn);
