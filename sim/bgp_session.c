@@ -531,7 +531,8 @@ static void check_prefix_limit(struct ers_world *w, struct ers_peer *p)
 {
 	if (!p->max_prefix || p->n_accepted <= p->max_prefix)
 		return;
-	ers_observe_notice(w, "prefix-limit", p->self->id,
+	ers_observe_notice(w, p->role == ERS_PEER_GATEWAY ? "gateway-prefix-limit" : "prefix-limit",
+			   p->self->id,
 			   "%s advertised %u prefixes, over the limit of %u: session torn down (NOTIFICATION Cease, maximum number of prefixes reached)",
 			   p->remote->self->id, p->n_accepted, p->max_prefix);
 	p->prefix_limited = true;

@@ -628,12 +628,30 @@ static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 	}
 }
 
+/* More VNet prefixes than a connection carries is valid Azure config, but
+ * every ExpressRoute connection of the gateway goes down (facts 3.1):
+ * a warning, since a what-if study may want exactly that. */
+static void check_vnet_prefix_count(struct ck *k, const struct ers_vnet *v)
+{
+	char hint[160];
+
+	if (v->n_prefixes <= ERS_GW_MAX_PREFIX || !v->n_connections)
+		return;
+	snprintf(hint, sizeof hint,
+		 "a gateway advertises at most %d prefixes per connection; summarise the VNet's address space",
+		 ERS_GW_MAX_PREFIX);
+	ers_diag_warn(k->d, k->s->file, v->line, hint,
+		      "vnet '%s' has %zu prefixes, over %d: its ExpressRoute connections go down",
+		      v->id, v->n_prefixes, ERS_GW_MAX_PREFIX);
+}
+
 static void check_vnets(struct ck *k)
 {
 	for (size_t i = 0; i < k->s->n_vnets; i++) {
 		const struct ers_vnet *v = &k->s->vnets[i];
 
 		check_vnet_region(k, v);
+		check_vnet_prefix_count(k, v);
 		for (size_t j = 0; j < v->n_connections; j++)
 			if (!conn_is_repeat(v, j))
 				check_reach(k, v, &v->connections[j]);

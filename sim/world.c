@@ -25,7 +25,6 @@
 #define MSEE_KEEPALIVE (60 * ERS_S)
 #define MSEE_HOLD (180 * ERS_S)
 #define MSEE_BFD_INTERVAL (300 * ERS_MS)
-#define GW_ADVERTISE_LIMIT 1000	/* prefixes a gateway advertises per connection */
 
 /* Grow a dynamic array *v of *cap elements to hold n + 1. */
 static int reserve(void **v, size_t *cap, size_t n, size_t elem)
@@ -539,6 +538,9 @@ static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_spe
 		if (!ss || !w->links[li].name)
 			return -1;
 		ss->end[0].role = ERS_PEER_GATEWAY;
+		/* More VNet prefixes than a connection carries take it down
+		 * (facts 3.1): the MSEE's prefix limit does that. */
+		ss->end[0].max_prefix = ERS_GW_MAX_PREFIX;
 		ss->end[0].bgp = ss->end[1].bgp = msee_cfg(w, ss->end[0].bgp);
 		if (!ss->end[0].bgp)
 			return -1;
@@ -565,7 +567,7 @@ static int build_vnets(struct ers_world *w)
 			ers_default_router_id(14, vi, 0);
 		gw->route_limit = gateway_route_limit(v->gw_sku);
 		w->gw_speakers[vi] = gw;
-		for (size_t k = 0; k < v->n_prefixes && k < GW_ADVERTISE_LIMIT; k++)
+		for (size_t k = 0; k < v->n_prefixes; k++)
 			if (ers_world_originate(w, gw, v->prefixes[k]))
 				return -1;
 		for (size_t k = 0; k < v->n_connections; k++)

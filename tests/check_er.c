@@ -85,6 +85,26 @@ START_TEST(test_er_prefix_limit_restores_at_exactly_the_limit)
 }
 END_TEST
 
+/* A VNet with 1,001 prefixes, one over what a gateway advertises per
+ * connection (facts 3.1): the connection goes down (both MSEEs tear the
+ * session down with a notice), not the first 1,000 advertised; the other
+ * VNet on the same circuit is untouched. */
+START_TEST(test_er_gateway_over_1000_prefixes_takes_connection_down)
+{
+	struct ers_result *r = run_er("gw-prefix-limit", false);
+
+	ck_assert_int_eq(r->n_notices, 2);
+	for (size_t i = 0; i < r->n_notices; i++) {
+		ck_assert_str_eq(r->notices[i].kind, "gateway-prefix-limit");
+		ck_assert(strstr(r->notices[i].detail, "big/gw advertised 1001 prefixes, over the limit of 1000"));
+	}
+	ck_assert(!tu_flow(r, "to-big")->final_reachable);
+	ck_assert(tu_flow(r, "to-hub")->final_reachable);
+	ck_assert(ers_time_to_s(tu_flow(r, "to-hub")->down) < 0.001);
+	ers_result_free(r);
+}
+END_TEST
+
 START_TEST(test_er_region_community_steers_with_local_pref)
 {
 	struct ers_result *r = run_er("communities", true);
@@ -323,6 +343,7 @@ Suite *make_er_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_er_prefix_limit_drops_and_restores_session);
 	tcase_add_test(tc, test_er_prefix_limit_restores_at_exactly_the_limit);
+	tcase_add_test(tc, test_er_gateway_over_1000_prefixes_takes_connection_down);
 	tcase_add_test(tc, test_er_region_community_steers_with_local_pref);
 	tcase_add_test(tc, test_er_microsoft_ignores_customer_communities);
 	tcase_add_test(tc, test_er_gateway_prefers_expressroute_over_vpn);

@@ -380,6 +380,9 @@ enum ers_carrier ers_link_carrier(const struct ers_scenario *s,
 
 /* Prefix limit the MSEE applies to routes from the customer. */
 uint32_t ers_circuit_max_prefix(const struct ers_circuit *c);
+/* VNet prefixes a gateway may advertise over one ExpressRoute connection
+ * (facts 3.1): above it the connection goes down. */
+#define ERS_GW_MAX_PREFIX 1000
 
 const char *ers_sku_str(enum ers_sku s);
 const char *ers_gw_sku_str(enum ers_gw_sku s);
