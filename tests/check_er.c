@@ -305,6 +305,30 @@ START_TEST(test_er_gateway_route_limit_reported)
 }
 END_TEST
 
+/* Routes refused at the gateway's limit are reconsidered when room frees:
+ * site b's 100 prefixes arrive at a gateway full of site a's 4,000 and
+ * are refused; when er-a fails at 15 s they are installed at once. */
+START_TEST(test_er_gateway_route_limit_reconsidered_when_room_frees)
+{
+	struct ers_result *r = run_er("route-limit-recovery", true);
+	const struct ers_flow_result *f = tu_flow(r, "to-b");
+	size_t n = 0, first;
+
+	ck_assert_int_eq(r->n_notices, 1);
+	ck_assert_str_eq(r->notices[0].kind, "gateway-route-limit");
+	ck_assert_int_eq(f->paths[0].status, ERS_PATH_BLACKHOLE);
+	ck_assert(f->final_reachable);
+	ck_assert_int_eq(final_paths(f, &first), 2);
+	ck_assert(ers_time_to_s(f->paths[first].from) > 15.0 &&
+		  ers_time_to_s(f->paths[first].from) < 15.1);
+	for (size_t i = 0; i < r->n_ribs; i++)
+		if (!strcmp(r->ribs[i].router, "hub/gw"))
+			n = r->ribs[i].n_routes;
+	ck_assert_int_eq(n, 100 + 1);	/* all of b's, plus its own prefix */
+	ers_result_free(r);
+}
+END_TEST
+
 /* Every kind of failure target takes something down and its restore
  * brings it back: detection at once over interface carriers (the VPN,
  * over the internet, waits for the hold timer), routing converges within
@@ -356,6 +380,7 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_layer3_paths_cross_provider_edges);
 	tcase_add_test(tc, test_er_gateway_ecmp_at_most_four_circuits);
 	tcase_add_test(tc, test_er_gateway_route_limit_reported);
+	tcase_add_test(tc, test_er_gateway_route_limit_reconsidered_when_room_frees);
 	tcase_add_test(tc, test_er_every_target_kind);
 	suite_add_tcase(s, tc);
 	return s;
