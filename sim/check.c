@@ -1042,6 +1042,38 @@ static void check_maintenance(struct ck *k, const struct ers_event *e)
 		    "maintenance drain must not be negative");
 }
 
+/* Microsoft maintains the two links of a circuit separately (facts 10):
+ * maintenance windows, drain included, on both links of one circuit
+ * at once would leave it no link; reported at the later event. */
+static ers_time_t maint_end(const struct ers_event *e)
+{
+	return e->at + e->drain + e->duration;	/* each is range-checked by load.c */
+}
+
+static void check_maintenance_overlap(struct ck *k, size_t i)
+{
+	const struct ers_event *e = &k->s->events[i];
+	char at[32], end[32], hint[200];
+
+	for (size_t j = 0; j < i; j++) {
+		const struct ers_event *o = &k->s->events[j];
+
+		if (o->action != ERS_ACT_MAINTENANCE || o->target.kind != ERS_T_LINK ||
+		    o->target.a != e->target.a || o->target.b == e->target.b)
+			continue;
+		if (e->at >= maint_end(o) || o->at >= maint_end(e))
+			continue;
+		snprintf(hint, sizeof hint,
+			 "maintain one link at a time: start this one at or after %s, when the maintenance at line %ld ends",
+			 ers_time_str(maint_end(o), end, sizeof end), o->line);
+		err(k, e->line, hint,
+		    "maintenance of '%s' at %s overlaps the maintenance of '%s' (line %ld): both links of circuit '%s' would be out",
+		    e->target.text, ers_time_str(e->at, at, sizeof at), o->target.text, o->line,
+		    k->s->circuits[e->target.a].id);
+		return;
+	}
+}
+
 /* A restore of something that is up is allowed (a no-op), so timelines
  * can be written without tracking state; see docs/validation.md. */
 static void check_events(struct ck *k)
@@ -1060,8 +1092,11 @@ static void check_events(struct ck *k)
 			err(k, e->line, hint, "%s at %s is after the scenario's duration %s",
 			    ers_action_str(e->action), ers_time_str(e->at, at, sizeof at), dur);
 		}
-		if (e->action == ERS_ACT_MAINTENANCE)
+		if (e->action == ERS_ACT_MAINTENANCE) {
 			check_maintenance(k, e);
+			if (e->target.kind == ERS_T_LINK)
+				check_maintenance_overlap(k, i);
+		}
 		check_target(k, &e->target, e->line);
 	}
 }
