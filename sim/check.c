@@ -739,6 +739,25 @@ static bool check_gr_duplicate(struct ck *k, size_t i)
 	return false;
 }
 
+/* ---- site-to-site VPN (facts 2, 6.6) ----------------------------------- */
+
+/* The facts list BFD for ExpressRoute private and Microsoft peering only
+ * (section 2); nothing says a VPN gateway's BGP runs it. A scenario that
+ * asks for it would detect a VPN failure faster than Azure can. */
+static void check_vpns(struct ck *k)
+{
+	for (size_t i = 0; i < k->s->n_vpns; i++) {
+		const struct ers_vpn *v = &k->s->vpns[i];
+		const struct ers_bfd_cfg *b = &v->cfg.bfd;
+
+		if ((b->set & ERS_SET_BFD_ENABLED) && b->enabled)
+			err(k, b->line ? b->line : v->line,
+			    "drop <bfd> from the <vpn>; a shorter <bgp hold> is how a VPN detects failure sooner",
+			    "vpn '%s': BFD is not available on a site-to-site VPN (Azure documents BFD for ExpressRoute peerings only)",
+			    v->id);
+	}
+}
+
 static void check_global_reach(struct ck *k)
 {
 	for (size_t i = 0; i < k->s->n_global_reach; i++) {
@@ -1220,6 +1239,7 @@ enum ers_err ers_scenario_check(const struct ers_scenario *s,
 	check_asns(&k);
 	check_vnets(&k);
 	check_global_reach(&k);
+	check_vpns(&k);
 	check_prefixes(&k);
 	check_srlgs(&k);
 	check_events(&k);

@@ -681,7 +681,8 @@ static int build_vpns(struct ers_world *w)
 			return -1;
 		ss->end[1].role = ERS_PEER_VPN;
 		ss->end[1].vpn = true;
-		enable_bfd(w, ss, &v->cfg, 0);
+		/* No BFD, even when <defaults> enable it: the facts give BFD
+		 * for ExpressRoute peerings only (check.c refuses it here). */
 	}
 	return 0;
 }

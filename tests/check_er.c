@@ -329,6 +329,23 @@ START_TEST(test_er_gateway_route_limit_reconsidered_when_room_frees)
 }
 END_TEST
 
+/* <defaults> BFD reaches the circuit's sessions but not the VPN: the VPN's
+ * failure at 10 s is seen by its hold timer (9 s, keepalive 3 s: between
+ * 16 and 19 s), the primary link's at 25 s by BFD (under 1 s). */
+START_TEST(test_er_vpn_runs_without_bfd)
+{
+	struct ers_result *r = run_er("vpn-no-bfd", false);
+
+	ck_assert_int_eq(r->n_events, 2);
+	ck_assert_str_eq(r->events[0].target, "vpn:backup");
+	ck_assert(ers_time_to_s(r->events[0].detected) >= 16.0 &&
+		  ers_time_to_s(r->events[0].detected) <= 19.0);
+	ck_assert(ers_time_to_s(r->events[1].detected) > 25.0 &&
+		  ers_time_to_s(r->events[1].detected) < 26.0);
+	ers_result_free(r);
+}
+END_TEST
+
 /* Every kind of failure target takes something down and its restore
  * brings it back: detection at once over interface carriers (the VPN,
  * over the internet, waits for the hold timer), routing converges within
@@ -381,6 +398,7 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_gateway_ecmp_at_most_four_circuits);
 	tcase_add_test(tc, test_er_gateway_route_limit_reported);
 	tcase_add_test(tc, test_er_gateway_route_limit_reconsidered_when_room_frees);
+	tcase_add_test(tc, test_er_vpn_runs_without_bfd);
 	tcase_add_test(tc, test_er_every_target_kind);
 	suite_add_tcase(s, tc);
 	return s;
