@@ -519,6 +519,7 @@ static void coalesce_history(struct ers_world *w, size_t flow, struct ers_flow_r
 		for (size_t j = 0; j < fr->paths[i].n_nodes; j++)
 			free(fr->paths[i].nodes[j]);
 		free(fr->paths[i].nodes);
+		free(fr->paths[i].hops);
 	}
 	fr->n_paths = start;
 	if (!w->flows[flow].history_coalesced && w->cur_event >= 0) {
