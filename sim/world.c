@@ -639,7 +639,8 @@ static int build_site_links(struct ers_world *w)
 		const struct ers_site_link *sl = &w->s->site_links[i];
 		struct ers_speaker *a = w->site_speakers[sl->a.site][sl->a.router];
 		struct ers_speaker *b = w->site_speakers[sl->b.site][sl->b.router];
-		long li = add_link(w, ERS_LINK_SITE, (long)a->node, (long)b->node, sl->delay, true);
+		long li = add_link(w, ERS_LINK_SITE, (long)a->node, (long)b->node, sl->delay,
+				   ers_site_link_carrier(w->s, sl) == ERS_CARRIER_INTERFACE);
 		struct ers_session *ss = add_session(w, a, b, li);
 
 		if (!ss)

@@ -346,6 +346,21 @@ START_TEST(test_er_vpn_runs_without_bfd)
 }
 END_TEST
 
+/* A site-link carried by a layer-2 provider is a WAN circuit: its break
+ * inside the provider is seen by the hold timer (9 s after the last
+ * keepalive, 16 to 19 s), not at once as an interface down. */
+START_TEST(test_er_site_link_carrier_follows_provider)
+{
+	struct ers_result *r = run_er("site-link-wan", false);
+
+	ck_assert_int_eq(r->n_events, 1);
+	ck_assert(ers_time_to_s(r->events[0].detected) >= 16.0 &&
+		  ers_time_to_s(r->events[0].detected) <= 19.0);
+	ck_assert(!tu_flow(r, "dc-to-dc")->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
 /* Every kind of failure target takes something down and its restore
  * brings it back: detection at once over interface carriers (the VPN,
  * over the internet, waits for the hold timer), routing converges within
@@ -399,6 +414,7 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_gateway_route_limit_reported);
 	tcase_add_test(tc, test_er_gateway_route_limit_reconsidered_when_room_frees);
 	tcase_add_test(tc, test_er_vpn_runs_without_bfd);
+	tcase_add_test(tc, test_er_site_link_carrier_follows_provider);
 	tcase_add_test(tc, test_er_every_target_kind);
 	suite_add_tcase(s, tc);
 	return s;
