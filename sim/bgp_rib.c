@@ -15,7 +15,8 @@
  *    third circuit: Global Reach is not transitive); routes from gateways
  *    and Global Reach go to the customer; each circuit is its own VRF;
  *  - a gateway applies the connection weight on import, advertises only
- *    its own VNet prefixes, and learns at most its SKU's route limit.
+ *    its own VNet prefixes, and learns at most its SKU's route limit
+ *    (routes refused at the limit are decided again when room frees).
  * The decision itself is in bgp_decision.c; sessions in bgp_session.c.
  */
 #include <stdlib.h>
@@ -286,6 +287,7 @@ static bool over_route_limit(struct ers_world *w, struct ers_speaker *s,
 		return false;
 	if (s->n_learned < s->route_limit)
 		return false;
+	s->limit_refused = true;
 	if (!s->over_limit_reported) {
 		s->over_limit_reported = true;
 		ers_observe_notice(w, "gateway-route-limit", s->id,
@@ -293,6 +295,36 @@ static bool over_route_limit(struct ers_world *w, struct ers_speaker *s,
 				   s->route_limit);
 	}
 	return true;
+}
+
+/* Routes refused at the limit stay in the Adj-RIBs-In: once the gateway
+ * has room again, decide them anew. Deferred to an event at the same
+ * instant so a session going down frees all its routes first and one pass
+ * fills the room, in prefix order. */
+static void reconsider_refused(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_speaker *s = arg;
+	struct ers_world *w = s->w;
+	uint32_t key;
+	void *val;
+
+	s->reconsider_posted = false;
+	if (!s->limit_refused || w->nodes[s->node].down)
+		return;
+	s->limit_refused = false;
+	for (size_t i = 0; i < s->n_peers; i++)
+		for (size_t j = 0; ers_map_next(&s->peers[i]->adj_in, &j, &key, &val);)
+			if (!ers_map_get(&s->loc, key))
+				ers_rib_decide(w, s, key);
+}
+
+static void room_freed(struct ers_world *w, struct ers_speaker *s)
+{
+	if (!s->limit_refused || s->reconsider_posted)
+		return;
+	s->reconsider_posted = true;
+	if (ers_sim_post(w->sim, ers_sim_now(w->sim), reconsider_refused, s, 0))
+		w->err = ERS_ENOMEM;
 }
 
 static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
@@ -325,6 +357,8 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		}
 	}
 	s->n_learned += (uint32_t)is_learned - (uint32_t)was_learned;
+	if (was_learned && !is_learned)
+		room_freed(w, s);
 	ers_observe_route_change(w, s, prefix, delta);
 	for (size_t i = 0; i < s->n_peers; i++)
 		ers_peer_want_send(w, s->peers[i], prefix);
@@ -484,10 +518,14 @@ uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p)
 	uint32_t n = 0, key;
 	void *val;
 
-	/* Count as if the session were up. */
+	/* Count as if the session were up, and only what the remote would
+	 * accept: a route whose path holds the remote's AS it drops as a loop
+	 * (import), so it never counts against its prefix limit. */
 	p->state = ERS_BGP_ESTABLISHED;
-	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);)
-		n += ers_rib_export(w, p, key) != NULL;
+	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);) {
+		const struct ers_attrs *a = ers_rib_export(w, p, key);
+		n += a && (p->ibgp || !ers_attrs_has_asn(a, p->remote->self->asn));
+	}
 	p->state = saved;
 	return n;
 }
@@ -532,6 +570,7 @@ void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s)
 	ers_map_clear(&s->loc);
 	s->n_learned = 0;
 	s->over_limit_reported = false;
+	s->limit_refused = false;
 }
 
 void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s)

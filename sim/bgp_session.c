@@ -343,15 +343,17 @@ static bool endpoints_up(struct ers_world *w, const struct ers_session *ss)
 	       !w->nodes[ss->end[1].self->node].down;
 }
 
-/* An MSEE keeps a session it tore down for the prefix limit down until
- * the customer would advertise fewer prefixes than the limit. */
+/* An MSEE keeps a session it tore down for the prefix limit down while
+ * the customer would still advertise more than the limit (facts 3.1: the
+ * session drops when the limit is exceeded, so a customer at exactly the
+ * limit is within it; check_prefix_limit tears down at the same bound). */
 static bool prefix_limit_holds(struct ers_world *w, struct ers_session *ss)
 {
 	for (int i = 0; i < 2; i++) {
 		struct ers_peer *p = &ss->end[i];
 		if (!p->prefix_limited)
 			continue;
-		if (ers_rib_count_exportable(w, p->remote) >= p->max_prefix)
+		if (ers_rib_count_exportable(w, p->remote) > p->max_prefix)
 			return true;
 		p->prefix_limited = false;
 	}
@@ -546,7 +548,8 @@ static void check_prefix_limit(struct ers_world *w, struct ers_peer *p)
 {
 	if (!p->max_prefix || p->n_accepted <= p->max_prefix)
 		return;
-	ers_observe_notice(w, "prefix-limit", p->self->id,
+	ers_observe_notice(w, p->role == ERS_PEER_GATEWAY ? "gateway-prefix-limit" : "prefix-limit",
+			   p->self->id,
 			   "%s advertised %u prefixes, over the limit of %u: session torn down (NOTIFICATION Cease, maximum number of prefixes reached)",
 			   p->remote->self->id, p->n_accepted, p->max_prefix);
 	p->prefix_limited = true;

@@ -628,12 +628,30 @@ static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 	}
 }
 
+/* More VNet prefixes than a connection carries is valid Azure config, but
+ * every ExpressRoute connection of the gateway goes down (facts 3.1):
+ * a warning, since a what-if study may want exactly that. */
+static void check_vnet_prefix_count(struct ck *k, const struct ers_vnet *v)
+{
+	char hint[160];
+
+	if (v->n_prefixes <= ERS_GW_MAX_PREFIX || !v->n_connections)
+		return;
+	snprintf(hint, sizeof hint,
+		 "a gateway advertises at most %d prefixes per connection; summarise the VNet's address space",
+		 ERS_GW_MAX_PREFIX);
+	ers_diag_warn(k->d, k->s->file, v->line, hint,
+		      "vnet '%s' has %zu prefixes, over %d: its ExpressRoute connections go down",
+		      v->id, v->n_prefixes, ERS_GW_MAX_PREFIX);
+}
+
 static void check_vnets(struct ck *k)
 {
 	for (size_t i = 0; i < k->s->n_vnets; i++) {
 		const struct ers_vnet *v = &k->s->vnets[i];
 
 		check_vnet_region(k, v);
+		check_vnet_prefix_count(k, v);
 		for (size_t j = 0; j < v->n_connections; j++)
 			if (!conn_is_repeat(v, j))
 				check_reach(k, v, &v->connections[j]);
@@ -719,6 +737,25 @@ static bool check_gr_duplicate(struct ck *k, size_t i)
 		}
 	}
 	return false;
+}
+
+/* ---- site-to-site VPN (facts 2, 6.6) ----------------------------------- */
+
+/* The facts list BFD for ExpressRoute private and Microsoft peering only
+ * (section 2); nothing says a VPN gateway's BGP runs it. A scenario that
+ * asks for it would detect a VPN failure faster than Azure can. */
+static void check_vpns(struct ck *k)
+{
+	for (size_t i = 0; i < k->s->n_vpns; i++) {
+		const struct ers_vpn *v = &k->s->vpns[i];
+		const struct ers_bfd_cfg *b = &v->cfg.bfd;
+
+		if ((b->set & ERS_SET_BFD_ENABLED) && b->enabled)
+			err(k, b->line ? b->line : v->line,
+			    "drop <bfd> from the <vpn>; a shorter <bgp hold> is how a VPN detects failure sooner",
+			    "vpn '%s': BFD is not available on a site-to-site VPN (Azure documents BFD for ExpressRoute peerings only)",
+			    v->id);
+	}
 }
 
 static void check_global_reach(struct ck *k)
@@ -1024,6 +1061,38 @@ static void check_maintenance(struct ck *k, const struct ers_event *e)
 		    "maintenance drain must not be negative");
 }
 
+/* Microsoft maintains the two links of a circuit separately (facts 10):
+ * maintenance windows, drain included, on both links of one circuit
+ * at once would leave it no link; reported at the later event. */
+static ers_time_t maint_end(const struct ers_event *e)
+{
+	return e->at + e->drain + e->duration;	/* each is range-checked by load.c */
+}
+
+static void check_maintenance_overlap(struct ck *k, size_t i)
+{
+	const struct ers_event *e = &k->s->events[i];
+	char at[32], end[32], hint[200];
+
+	for (size_t j = 0; j < i; j++) {
+		const struct ers_event *o = &k->s->events[j];
+
+		if (o->action != ERS_ACT_MAINTENANCE || o->target.kind != ERS_T_LINK ||
+		    o->target.a != e->target.a || o->target.b == e->target.b)
+			continue;
+		if (e->at >= maint_end(o) || o->at >= maint_end(e))
+			continue;
+		snprintf(hint, sizeof hint,
+			 "maintain one link at a time: start this one at or after %s, when the maintenance at line %ld ends",
+			 ers_time_str(maint_end(o), end, sizeof end), o->line);
+		err(k, e->line, hint,
+		    "maintenance of '%s' at %s overlaps the maintenance of '%s' (line %ld): both links of circuit '%s' would be out",
+		    e->target.text, ers_time_str(e->at, at, sizeof at), o->target.text, o->line,
+		    k->s->circuits[e->target.a].id);
+		return;
+	}
+}
+
 /* A restore of something that is up is allowed (a no-op), so timelines
  * can be written without tracking state; see docs/validation.md. */
 static void check_events(struct ck *k)
@@ -1042,8 +1111,11 @@ static void check_events(struct ck *k)
 			err(k, e->line, hint, "%s at %s is after the scenario's duration %s",
 			    ers_action_str(e->action), ers_time_str(e->at, at, sizeof at), dur);
 		}
-		if (e->action == ERS_ACT_MAINTENANCE)
+		if (e->action == ERS_ACT_MAINTENANCE) {
 			check_maintenance(k, e);
+			if (e->target.kind == ERS_T_LINK)
+				check_maintenance_overlap(k, i);
+		}
 		check_target(k, &e->target, e->line);
 	}
 }
@@ -1167,6 +1239,7 @@ enum ers_err ers_scenario_check(const struct ers_scenario *s,
 	check_asns(&k);
 	check_vnets(&k);
 	check_global_reach(&k);
+	check_vpns(&k);
 	check_prefixes(&k);
 	check_srlgs(&k);
 	check_events(&k);

@@ -2,8 +2,8 @@
  * cmd_validate.c - `ersim validate FILE...`: load each scenario, check its
  * meaning against the catalog (ers_scenario_open) and build its topology,
  * which is everything `run` does before simulating. Prints "FILE: ok" on
- * stdout for each valid file and every diagnostic of an invalid one on
- * stderr; the exit code is the worst over all files (2 invalid input,
+ * stdout for each valid file (after its warnings, on stderr) and every
+ * diagnostic of an invalid one on stderr; the exit code is the worst over all files (2 invalid input,
  * including a file that is missing, unreadable or a directory; 3 runtime
  * failure such as no memory).
  */
@@ -32,6 +32,7 @@ static int validate_one(const char *path)
 	if (rc == ERS_OK)
 		rc = ers_topology_build(s, cat, &topo, &d);
 	if (rc == ERS_OK) {
+		ers_diag_print(&d, stderr);	/* warnings, if any */
 		printf("%s: ok\n", path);
 	} else {
 		if (!d.n_msgs)

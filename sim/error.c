@@ -110,6 +110,7 @@ enum ers_err ers_diag_vadd(struct ers_diag *d, enum ers_err code,
 	m->line = line;
 	m->text = strdup(buf);
 	m->hint = hint ? strdup(hint) : NULL;
+	m->warning = false;
 	if (!m->text) {
 		free(m->file);
 		free(m->hint);
@@ -131,6 +132,19 @@ enum ers_err ers_diag_add(struct ers_diag *d, enum ers_err code,
 	return code;
 }
 
+void ers_diag_warn(struct ers_diag *d, const char *file, long line,
+		   const char *hint, const char *fmt, ...)
+{
+	size_t n = d->n_msgs;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ers_diag_vadd(d, ERS_OK, file, line, hint, fmt, ap);
+	va_end(ap);
+	if (d->n_msgs > n)
+		d->msgs[n].warning = true;
+}
+
 static void print_location(const struct ers_diag_msg *m, FILE *out)
 {
 	if (m->file && m->line > 0)
@@ -145,7 +159,7 @@ void ers_diag_print(const struct ers_diag *d, FILE *out)
 		const struct ers_diag_msg *m = &d->msgs[i];
 
 		print_location(m, out);
-		fprintf(out, "error: %s\n", m->text);
+		fprintf(out, "%s: %s\n", m->warning ? "warning" : "error", m->text);
 		if (m->hint) {
 			print_location(m, out);
 			fprintf(out, "note: %s\n", m->hint);

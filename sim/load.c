@@ -1119,13 +1119,18 @@ static const struct keyword relationships[] = {
 
 static void parse_site_link(struct loader *L, xmlNodePtr n)
 {
-	int rel;
+	int rel, carrier = ERS_CARRIER_DEFAULT;
 
 	struct ers_site_link *sl = &L->s->site_links[L->s->n_site_links++];
 	bool ok;
 
 	sl->line = line_of(n);
 	sl->cost = 1;
+	sl->provider = -1;
+	if (xmlHasProp(n, BAD_CAST "provider"))
+		sl->provider = get_ref(L, n, "provider", "provider", find_provider);
+	get_enum(L, n, "carrier", false, carriers, "'provider' or 'interface'", &carrier);
+	sl->carrier = (enum ers_carrier)carrier;
 	ok = get_router_ref(L, n, "a", &sl->a);
 	ok = get_router_ref(L, n, "b", &sl->b) && ok;
 	if (ok && sl->a.site == sl->b.site && sl->a.router == sl->b.router)
@@ -2312,6 +2317,17 @@ enum ers_carrier ers_link_carrier(const struct ers_scenario *s,
 		return ERS_CARRIER_INTERFACE;
 	/* layer2 and layer3: the break is inside the provider's network */
 	return ERS_CARRIER_PROVIDER;
+}
+
+enum ers_carrier ers_site_link_carrier(const struct ers_scenario *s,
+				       const struct ers_site_link *sl)
+{
+	if (sl->carrier != ERS_CARRIER_DEFAULT)
+		return sl->carrier;
+	if (sl->provider >= 0 && (size_t)sl->provider < s->n_providers &&
+	    s->providers[sl->provider].model != ERS_PROVIDER_DIRECT)
+		return ERS_CARRIER_PROVIDER;
+	return ERS_CARRIER_INTERFACE;
 }
 
 uint32_t ers_circuit_max_prefix(const struct ers_circuit *c)

@@ -25,7 +25,6 @@
 #define MSEE_KEEPALIVE (60 * ERS_S)
 #define MSEE_HOLD (180 * ERS_S)
 #define MSEE_BFD_INTERVAL (300 * ERS_MS)
-#define GW_ADVERTISE_LIMIT 1000	/* prefixes a gateway advertises per connection */
 
 /* Grow a dynamic array *v of *cap elements to hold n + 1. */
 static int reserve(void **v, size_t *cap, size_t n, size_t elem)
@@ -544,6 +543,9 @@ static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_spe
 		if (!ss || !w->links[li].name)
 			return -1;
 		ss->end[0].role = ERS_PEER_GATEWAY;
+		/* More VNet prefixes than a connection carries take it down
+		 * (facts 3.1): the MSEE's prefix limit does that. */
+		ss->end[0].max_prefix = ERS_GW_MAX_PREFIX;
 		ss->end[0].bgp = ss->end[1].bgp = msee_cfg(w, ss->end[0].bgp);
 		if (!ss->end[0].bgp)
 			return -1;
@@ -570,7 +572,7 @@ static int build_vnets(struct ers_world *w)
 			ers_default_router_id(14, vi, 0);
 		gw->route_limit = gateway_route_limit(v->gw_sku);
 		w->gw_speakers[vi] = gw;
-		for (size_t k = 0; k < v->n_prefixes && k < GW_ADVERTISE_LIMIT; k++)
+		for (size_t k = 0; k < v->n_prefixes; k++)
 			if (ers_world_originate(w, gw, v->prefixes[k]))
 				return -1;
 		for (size_t k = 0; k < v->n_connections; k++)
@@ -642,7 +644,8 @@ static int build_site_links(struct ers_world *w)
 		const struct ers_site_link *sl = &w->s->site_links[i];
 		struct ers_speaker *a = w->site_speakers[sl->a.site][sl->a.router];
 		struct ers_speaker *b = w->site_speakers[sl->b.site][sl->b.router];
-		long li = add_link(w, ERS_LINK_SITE, (long)a->node, (long)b->node, sl->delay, true);
+		long li = add_link(w, ERS_LINK_SITE, (long)a->node, (long)b->node, sl->delay,
+				   ers_site_link_carrier(w->s, sl) == ERS_CARRIER_INTERFACE);
 		struct ers_session *ss = add_session(w, a, b, li);
 
 		if (!ss)
@@ -684,7 +687,8 @@ static int build_vpns(struct ers_world *w)
 			return -1;
 		ss->end[1].role = ERS_PEER_VPN;
 		ss->end[1].vpn = true;
-		enable_bfd(w, ss, &v->cfg, 0);
+		/* No BFD, even when <defaults> enable it: the facts give BFD
+		 * for ExpressRoute peerings only (check.c refuses it here). */
 	}
 	return 0;
 }

@@ -647,6 +647,22 @@ START_TEST(test_cli_double_dash)
 }
 END_TEST
 
+/* A VNet over the gateway's 1,000 prefixes per connection is valid but
+ * takes its connections down: validate warns at the <vnet> line with a
+ * hint, and still says ok (exit 0). */
+START_TEST(test_cli_validate_warns_gateway_prefix_limit)
+{
+	const char *args[] = { "validate", "scenarios/expressroute/gw-prefix-limit.xml", NULL };
+
+	make_tmp();
+	ck_assert_int_eq(run(args), 0);
+	assert_err_has("validate", "gw-prefix-limit.xml:21: warning: vnet 'big' has 1001 prefixes, over 1000: its ExpressRoute connections go down");
+	assert_err_has("validate", "gw-prefix-limit.xml:21: note: a gateway advertises at most 1000 prefixes per connection");
+	ck_assert_msg(!strstr(err, "error:"), "validate: an error:\n%s", err);
+	remove_tmp();
+}
+END_TEST
+
 Suite *make_cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -672,6 +688,7 @@ Suite *make_cli_suite(void)
 	tcase_add_loop_test(opt, test_cli_usage_errors, 0,
 			    sizeof usage_cases / sizeof usage_cases[0]);
 	tcase_add_test(opt, test_cli_double_dash);
+	tcase_add_test(opt, test_cli_validate_warns_gateway_prefix_limit);
 	suite_add_tcase(s, opt);
 	return s;
 }

@@ -59,6 +59,52 @@ START_TEST(test_er_prefix_limit_drops_and_restores_session)
 }
 END_TEST
 
+/* A customer at exactly the limit is not over it (facts 3.1): the session
+ * torn down at 4,010 comes back once ce3's 10 are gone and stays up, on
+ * both links, though each link's ce1 would also send the other link's
+ * VNet route (which the MSEE refuses as an AS loop, so it does not count). */
+START_TEST(test_er_prefix_limit_restores_at_exactly_the_limit)
+{
+	struct ers_result *r = run_er("prefix-limit-boundary", false);
+	const struct ers_flow_result *f = tu_flow(r, "app");
+	size_t first;
+
+	ck_assert_int_eq(r->n_notices, 2);
+	for (size_t i = 0; i < r->n_notices; i++) {
+		ck_assert_str_eq(r->notices[i].kind, "prefix-limit");
+		ck_assert(strstr(r->notices[i].detail, "4010 prefixes"));
+	}
+	ck_assert_int_eq(f->paths[0].status, ERS_PATH_BLACKHOLE);
+	ck_assert(ers_time_to_s(f->down) > 59.0 && ers_time_to_s(f->down) < 66.0);
+	/* Back on both links (two paths), not torn down again. */
+	ck_assert_int_eq(final_paths(f, &first), 2);
+	ck_assert_int_eq(f->paths[first].status, ERS_PATH_DELIVERED);
+	ck_assert_int_eq(f->paths[first + 1].status, ERS_PATH_DELIVERED);
+	ck_assert(f->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
+/* A VNet with 1,001 prefixes, one over what a gateway advertises per
+ * connection (facts 3.1): the connection goes down (both MSEEs tear the
+ * session down with a notice), not the first 1,000 advertised; the other
+ * VNet on the same circuit is untouched. */
+START_TEST(test_er_gateway_over_1000_prefixes_takes_connection_down)
+{
+	struct ers_result *r = run_er("gw-prefix-limit", false);
+
+	ck_assert_int_eq(r->n_notices, 2);
+	for (size_t i = 0; i < r->n_notices; i++) {
+		ck_assert_str_eq(r->notices[i].kind, "gateway-prefix-limit");
+		ck_assert(strstr(r->notices[i].detail, "big/gw advertised 1001 prefixes, over the limit of 1000"));
+	}
+	ck_assert(!tu_flow(r, "to-big")->final_reachable);
+	ck_assert(tu_flow(r, "to-hub")->final_reachable);
+	ck_assert(ers_time_to_s(tu_flow(r, "to-hub")->down) < 0.001);
+	ers_result_free(r);
+}
+END_TEST
+
 START_TEST(test_er_region_community_steers_with_local_pref)
 {
 	struct ers_result *r = run_er("communities", true);
@@ -259,6 +305,62 @@ START_TEST(test_er_gateway_route_limit_reported)
 }
 END_TEST
 
+/* Routes refused at the gateway's limit are reconsidered when room frees:
+ * site b's 100 prefixes arrive at a gateway full of site a's 4,000 and
+ * are refused; when er-a fails at 15 s they are installed at once. */
+START_TEST(test_er_gateway_route_limit_reconsidered_when_room_frees)
+{
+	struct ers_result *r = run_er("route-limit-recovery", true);
+	const struct ers_flow_result *f = tu_flow(r, "to-b");
+	size_t n = 0, first;
+
+	ck_assert_int_eq(r->n_notices, 1);
+	ck_assert_str_eq(r->notices[0].kind, "gateway-route-limit");
+	ck_assert_int_eq(f->paths[0].status, ERS_PATH_BLACKHOLE);
+	ck_assert(f->final_reachable);
+	ck_assert_int_eq(final_paths(f, &first), 2);
+	ck_assert(ers_time_to_s(f->paths[first].from) > 15.0 &&
+		  ers_time_to_s(f->paths[first].from) < 15.1);
+	for (size_t i = 0; i < r->n_ribs; i++)
+		if (!strcmp(r->ribs[i].router, "hub/gw"))
+			n = r->ribs[i].n_routes;
+	ck_assert_int_eq(n, 100 + 1);	/* all of b's, plus its own prefix */
+	ers_result_free(r);
+}
+END_TEST
+
+/* <defaults> BFD reaches the circuit's sessions but not the VPN: the VPN's
+ * failure at 10 s is seen by its hold timer (9 s, keepalive 3 s: between
+ * 16 and 19 s), the primary link's at 25 s by BFD (under 1 s). */
+START_TEST(test_er_vpn_runs_without_bfd)
+{
+	struct ers_result *r = run_er("vpn-no-bfd", false);
+
+	ck_assert_int_eq(r->n_events, 2);
+	ck_assert_str_eq(r->events[0].target, "vpn:backup");
+	ck_assert(ers_time_to_s(r->events[0].detected) >= 16.0 &&
+		  ers_time_to_s(r->events[0].detected) <= 19.0);
+	ck_assert(ers_time_to_s(r->events[1].detected) > 25.0 &&
+		  ers_time_to_s(r->events[1].detected) < 26.0);
+	ers_result_free(r);
+}
+END_TEST
+
+/* A site-link carried by a layer-2 provider is a WAN circuit: its break
+ * inside the provider is seen by the hold timer (9 s after the last
+ * keepalive, 16 to 19 s), not at once as an interface down. */
+START_TEST(test_er_site_link_carrier_follows_provider)
+{
+	struct ers_result *r = run_er("site-link-wan", false);
+
+	ck_assert_int_eq(r->n_events, 1);
+	ck_assert(ers_time_to_s(r->events[0].detected) >= 16.0 &&
+		  ers_time_to_s(r->events[0].detected) <= 19.0);
+	ck_assert(!tu_flow(r, "dc-to-dc")->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
 /* Every kind of failure target takes something down and its restore
  * brings it back: detection at once over interface carriers (the VPN,
  * over the internet, waits for the hold timer), routing converges within
@@ -296,6 +398,8 @@ Suite *make_er_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_er_prefix_limit_drops_and_restores_session);
+	tcase_add_test(tc, test_er_prefix_limit_restores_at_exactly_the_limit);
+	tcase_add_test(tc, test_er_gateway_over_1000_prefixes_takes_connection_down);
 	tcase_add_test(tc, test_er_region_community_steers_with_local_pref);
 	tcase_add_test(tc, test_er_microsoft_ignores_customer_communities);
 	tcase_add_test(tc, test_er_gateway_prefers_expressroute_over_vpn);
@@ -308,6 +412,9 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_layer3_paths_cross_provider_edges);
 	tcase_add_test(tc, test_er_gateway_ecmp_at_most_four_circuits);
 	tcase_add_test(tc, test_er_gateway_route_limit_reported);
+	tcase_add_test(tc, test_er_gateway_route_limit_reconsidered_when_room_frees);
+	tcase_add_test(tc, test_er_vpn_runs_without_bfd);
+	tcase_add_test(tc, test_er_site_link_carrier_follows_provider);
 	tcase_add_test(tc, test_er_every_target_kind);
 	suite_add_tcase(s, tc);
 	return s;

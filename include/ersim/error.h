@@ -15,6 +15,7 @@
 #define ERSIM_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 enum ers_err {
@@ -41,6 +42,7 @@ struct ers_diag_msg {
 	long line;			/* 0 when unknown */
 	char *text;
 	char *hint;			/* may be NULL */
+	bool warning;			/* valid but suspect: does not fail */
 };
 
 struct ers_diag {
@@ -65,7 +67,13 @@ enum ers_err ers_diag_vadd(struct ers_diag *d, enum ers_err code,
 			   const char *file, long line, const char *hint,
 			   const char *fmt, va_list ap);
 
-/* Print every message as "file:line: error: text" plus a "note:" line for
+/* Record a warning: printed like an error but as "warning:", and it
+ * leaves d->first alone, so the input stays valid. */
+void ers_diag_warn(struct ers_diag *d, const char *file, long line,
+		   const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Print every message as "file:line: error: text" (or "warning:") plus a "note:" line for
  * the hint, then "and K more errors not shown" when n_more is not 0. */
 void ers_diag_print(const struct ers_diag *d, FILE *out);
 

@@ -144,11 +144,19 @@ enum ers_relationship {
 	ERS_REL_PEER,			/* settlement-free peers */
 };
 
+enum ers_carrier {
+	ERS_CARRIER_DEFAULT,		/* from the provider model */
+	ERS_CARRIER_PROVIDER,		/* only BFD or hold timer notice */
+	ERS_CARRIER_INTERFACE,		/* interface down, seen at once */
+};
+
 struct ers_site_link {
 	struct ers_router_ref a, b;
 	enum ers_relationship rel;
 	ers_time_t delay;		/* required */
 	uint32_t cost;			/* IGP cost, default 1 */
+	int provider;			/* index, or -1: the routers' own cable */
+	enum ers_carrier carrier;	/* as written; see ers_site_link_carrier */
 	struct ers_session_cfg cfg;
 	long line;
 };
@@ -165,12 +173,6 @@ struct ers_provider {
 enum ers_sku { ERS_SKU_LOCAL, ERS_SKU_STANDARD, ERS_SKU_PREMIUM };
 enum ers_role { ERS_ROLE_PRIMARY = 0, ERS_ROLE_SECONDARY = 1 };
 /* Failure visibility: what the two ends of a link see when it breaks. */
-enum ers_carrier {
-	ERS_CARRIER_DEFAULT,		/* from the provider model */
-	ERS_CARRIER_PROVIDER,		/* only BFD or hold timer notice */
-	ERS_CARRIER_INTERFACE,		/* interface down, seen at once */
-};
-
 struct ers_link {
 	enum ers_role role;
 	struct ers_router_ref ce;
@@ -376,6 +378,13 @@ struct ers_bgp_cfg ers_bgp_cfg_merge(const struct ers_bgp_cfg *defaults,
 struct ers_bfd_cfg ers_bfd_cfg_merge(const struct ers_bfd_cfg *defaults,
 				     const struct ers_bfd_cfg *over);
 
+/* Effective carrier of a site-link: a WAN circuit of a layer2 or layer3
+ * provider breaks inside the provider's network (BFD or the hold timer
+ * notice), a direct provider's or the routers' own cable drops the
+ * interface. */
+enum ers_carrier ers_site_link_carrier(const struct ers_scenario *s,
+				       const struct ers_site_link *sl);
+
 /* Effective carrier of a circuit link. */
 enum ers_carrier ers_link_carrier(const struct ers_scenario *s,
 				  const struct ers_circuit *c,
@@ -383,6 +392,9 @@ enum ers_carrier ers_link_carrier(const struct ers_scenario *s,
 
 /* Prefix limit the MSEE applies to routes from the customer. */
 uint32_t ers_circuit_max_prefix(const struct ers_circuit *c);
+/* VNet prefixes a gateway may advertise over one ExpressRoute connection
+ * (facts 3.1): above it the connection goes down. */
+#define ERS_GW_MAX_PREFIX 1000
 
 const char *ers_sku_str(enum ers_sku s);
 const char *ers_gw_sku_str(enum ers_gw_sku s);

@@ -179,6 +179,8 @@ struct ers_speaker {
 	struct ers_map loc;		/* prefix id -> struct ers_loc * */
 	uint32_t n_learned;		/* gateway: routes in loc learned */
 	bool over_limit_reported;
+	bool limit_refused;		/* gateway: a route was refused at the limit */
+	bool reconsider_posted;		/* gateway: reconsideration is scheduled */
 	size_t index;
 };
 

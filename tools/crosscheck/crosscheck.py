@@ -299,7 +299,7 @@ def check_scenario(path, args):
         final = ersim_ribs(args.ersim, short_xml)
         states.append(final)
         for n in final.get("notices", []):
-            if n["kind"] in ("prefix-limit", "gateway-route-limit"):
+            if n["kind"] in ("prefix-limit", "gateway-prefix-limit", "gateway-route-limit"):
                 report["exclusions"].add("%s at %s: ersim's %s behaviour is not configured "
                                          "in BIRD; routes of this router may differ"
                                          % (n["kind"], n["node"], n["kind"]))
