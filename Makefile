@@ -74,7 +74,7 @@ TESTBIN := $(BUILD)/check_ersim
 HOOKBIN := $(BUILD)/ersim-test
 HOOK_OBJ := $(BUILD)/hooks/batch_pool.o
 
-.PHONY: all deps run test bench fuzz install clean crosscheck
+.PHONY: all deps run test bench fuzz install clean crosscheck crosscheck-fuzz
 all: deps $(BIN)
 
 deps:
@@ -170,6 +170,16 @@ crosscheck: all
 	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only \
 	  scenarios/one-circuit.xml
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --seeds $(CROSSCHECK_CI_SEEDS)
+
+# Random designs of tools/crosscheck/gen_random.py (docs/crosscheck.md):
+# the fixed CI set above, or any range: make crosscheck-fuzz SEEDS=1-500.
+# Seed 13 is left out: a design with two stable states of which ersim's
+# start-up order always reaches the other one (docs/crosscheck.md, Findings).
+CROSSCHECK_CI_SEEDS = 1-12,14-20
+SEEDS = 1-50
+crosscheck-fuzz: all
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --seeds $(SEEDS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
