@@ -174,9 +174,10 @@ crosscheck: all
 
 # Random designs of tools/crosscheck/gen_random.py (docs/crosscheck.md):
 # the fixed CI set above, or any range: make crosscheck-fuzz SEEDS=1-500.
-# Seed 13 is left out: a design with two stable states of which ersim's
-# start-up order always reaches the other one (docs/crosscheck.md, Findings).
-CROSSCHECK_CI_SEEDS = 1-12,14-20
+# Twelve seeds keep CI's share near two minutes; seed 13 is a design with
+# two stable states of which ersim's start-up order always reaches the
+# other one (docs/crosscheck.md, Findings).
+CROSSCHECK_CI_SEEDS = 1-12
 SEEDS = 1-50
 crosscheck-fuzz: all
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --seeds $(SEEDS)
