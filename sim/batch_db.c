@@ -16,9 +16,9 @@
  * The meta table ties a database to one experiment (a hash of the
  * experiment file and its base scenario): resuming or merging results of
  * a different experiment is refused rather than mixed. A lock ties it to
- * one writer: a second batch on the same file is refused when it opens
- * it, with the first one's pid, instead of failing later on a duplicate
- * run.
+ * one writer: a second batch (or a merge into the file) is refused when
+ * it opens it, instead of failing later on a duplicate run. The lock is
+ * on an open file description, so it cannot name the holder's pid.
  *
  * A stop (Ctrl-C) must not wait on the database: once the flag given to
  * ers_batch_db_set_stop is set, waiting for a lock held by another
