@@ -2,6 +2,7 @@
  * test_util.c - helpers shared by the end-to-end suites (test_util.h).
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -87,4 +88,22 @@ int tu_cmd(int (*fn)(int, char **), int argc, char **argv, char *out, size_t n)
 	out[got] = '\0';
 	fclose(f);
 	return code;
+}
+
+bool tu_temp_left(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096], prefix[512];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	snprintf(prefix, sizeof prefix, "%s.tmp", slash ? slash + 1 : path);
+	if (!(d = opendir(dir)))
+		return false;	/* no directory, no temporary */
+	while (!found && (e = readdir(d)))
+		found = !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return found;
 }

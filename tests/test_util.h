@@ -24,4 +24,8 @@ bool tu_reach(const struct ers_result *r, const char *from, const char *to);
  * checked there instead of cluttering `make test`. Its exit code. */
 int tu_cmd(int (*fn)(int, char **), int argc, char **argv, char *out, size_t n);
 
+/* Is a temporary of the atomic writer (PATH.tmpXXXXXX, cli_util.c) left
+ * beside path? */
+bool tu_temp_left(const char *path);
+
 #endif
