@@ -28,6 +28,7 @@
 
 #include "ersim/analyze.h"
 #include "ersim/run.h"
+#include "ersim/target.h"
 #include "ersim/topology.h"
 #include "ersim/util.h"
 
@@ -149,73 +150,44 @@ static int link_elements(const struct ctx *c, int circuit, int r, struct ivec *o
 	return pe >= 0 ? push_unique(out, pe) : 0;
 }
 
-/* MSEE vertices matching a msee / msee-pair / location target. */
-static int msee_elements(const struct ctx *c, const struct ers_target *tg, struct ivec *out)
+/* The elements one part of a target (target.h) removes. */
+static int part_elements(const struct ctx *c, const struct ers_part *p, struct ivec *out)
 {
-	char pfx[256];
-
-	snprintf(pfx, sizeof pfx, "%s-%d/", tg->location, tg->pair);
-	for (size_t v = 0; v < c->nv; v++) {
-		const char *id = ers_topology_node_id(c->t, (int)v);
-
-		if (ers_topology_node_kind(c->t, (int)v) != ERS_TOPO_NODE_MSEE ||
-		    strcmp(ers_topology_node_location(c->t, (int)v), tg->location))
-			continue;
-		if (tg->kind != ERS_T_LOCATION && strncmp(id, pfx, strlen(pfx)))
-			continue;
-		if (tg->kind == ERS_T_MSEE && ers_topology_node_role(c->t, (int)v) != tg->side)
-			continue;
-		if (push_unique(out, (int)v))
-			return -1;
+	switch (p->kind) {
+	case ERS_PART_LINK:
+		return link_elements(c, p->a, p->b, out);
+	case ERS_PART_MSEE:
+		return push_unique(out, ers_topology_circuit_msee(c->t, p->a, p->b));
+	case ERS_PART_ROUTER:
+		return push_unique(out, ers_topology_router_vertex(c->t, p->a, p->b));
+	case ERS_PART_GATEWAY:
+		return push_unique(out, ers_topology_gateway_vertex(c->t, p->a));
+	case ERS_PART_CONNECTION:
+		return push_unique(out, el_conn(c, p->a, p->b));
+	case ERS_PART_SITE_LINK:
+		return push_unique(out, el_edge(c, ers_topology_site_link_edge(c->t, p->a)));
+	case ERS_PART_VPN:
+		return push_unique(out, el_edge(c, ers_topology_vpn_edge(c->t, p->a)));
+	case ERS_PART_GLOBAL_REACH:
+		return push_unique(out, el_edge(c, ers_topology_global_reach_edge(c->t, p->a, 0))) ||
+		       push_unique(out, el_edge(c, ers_topology_global_reach_edge(c->t, p->a, 1)));
 	}
 	return 0;
 }
 
-/* What the simulator takes down for tg (sim/run.c resolve()), as elements. */
-static int target_elements(const struct ctx *c, const struct ers_target *tg, struct ivec *out)
+/* What the simulator takes down for a target (or, provider >= 0, for
+ * every circuit of that provider), as elements. */
+static int target_elements(const struct ctx *c, const struct ers_target *tg, int provider,
+			   struct ivec *out)
 {
-	const struct ers_scenario *s = c->s;
+	struct ers_parts parts = { 0 };
+	int rc = provider >= 0 ? (int)ers_target_resolve_provider(c->s, provider, &parts) :
+				 (int)ers_target_resolve(c->s, c->cat, tg, &parts);
 
-	switch (tg->kind) {
-	case ERS_T_LINK:
-		return link_elements(c, tg->a, tg->b, out);
-	case ERS_T_CIRCUIT:
-		return link_elements(c, tg->a, 0, out) || link_elements(c, tg->a, 1, out);
-	case ERS_T_MSEE:
-	case ERS_T_MSEE_PAIR:
-	case ERS_T_LOCATION:
-		return msee_elements(c, tg, out);
-	case ERS_T_ROUTER:
-		return push_unique(out, ers_topology_router_vertex(c->t, tg->a, tg->b));
-	case ERS_T_SITE:
-		for (size_t r = 0; r < s->sites[tg->a].n_routers; r++)
-			if (push_unique(out, ers_topology_router_vertex(c->t, tg->a, (int)r)))
-				return -1;
-		return 0;
-	case ERS_T_GATEWAY:
-		return push_unique(out, ers_topology_gateway_vertex(c->t, tg->a));
-	case ERS_T_REGION:
-		for (size_t v = 0; v < s->n_vnets; v++)
-			if (!strcmp(s->vnets[v].region, tg->location) &&
-			    push_unique(out, ers_topology_gateway_vertex(c->t, (int)v)))
-				return -1;
-		return 0;
-	case ERS_T_CONNECTION:
-		return push_unique(out, el_conn(c, tg->a, tg->b));
-	case ERS_T_SITE_LINK:
-		return push_unique(out, el_edge(c, ers_topology_site_link_edge(c->t, tg->a)));
-	case ERS_T_VPN:
-		return push_unique(out, el_edge(c, ers_topology_vpn_edge(c->t, tg->a)));
-	case ERS_T_GLOBAL_REACH:
-		return push_unique(out, el_edge(c, ers_topology_global_reach_edge(c->t, tg->a, 0))) ||
-		       push_unique(out, el_edge(c, ers_topology_global_reach_edge(c->t, tg->a, 1)));
-	case ERS_T_SRLG:
-		for (size_t i = 0; i < s->srlgs[tg->a].n_members; i++)
-			if (target_elements(c, &s->srlgs[tg->a].members[i], out))
-				return -1;
-		return 0;
-	}
-	return 0;
+	for (size_t i = 0; i < parts.n && !rc; i++)
+		rc = part_elements(c, &parts.v[i], out);
+	ers_parts_free(&parts);
+	return rc ? -1 : 0;
 }
 
 /* Append a target; name is taken over (freed on failure). */
@@ -243,14 +215,7 @@ static int add_target(struct ctx *c, char *name, struct ers_target tg, int provi
 					   tg.kind == ERS_T_REGION, tg, provider };
 	if (tg.location && !(x->target.location = strdup(tg.location)))
 		return -1;
-	if (provider < 0)
-		return target_elements(c, &x->target, &el[a->n_targets - 1]);
-	for (size_t i = 0; i < c->s->n_circuits; i++)
-		if (c->s->circuits[i].provider == provider &&
-		    (link_elements(c, (int)i, 0, &el[a->n_targets - 1]) ||
-		     link_elements(c, (int)i, 1, &el[a->n_targets - 1])))
-			return -1;
-	return 0;
+	return target_elements(c, &x->target, provider, &el[a->n_targets - 1]);
 }
 
 static int circuit_targets(struct ctx *c)
@@ -287,22 +252,27 @@ static int msee_targets(struct ctx *c)
 
 	for (size_t v = 0; v < c->nv; v++) {
 		const char *id = ers_topology_node_id(c->t, (int)v);
-		const char *loc = ers_topology_node_location(c->t, (int)v);
-		struct ers_target tg = { .kind = ERS_T_MSEE, .location = (char *)loc };
+		struct ers_target tg = { .kind = ERS_T_MSEE };
+		char *loc;
 		size_t len;
+		int rc;
 
 		if (ers_topology_node_kind(c->t, (int)v) != ERS_TOPO_NODE_MSEE)
 			continue;
-		len = (size_t)(strchr(id, '/') - id);	/* "<location>-<pair>/<side>" */
-		tg.pair = atoi(id + strlen(loc) + 1);
-		tg.side = ers_topology_node_role(c->t, (int)v);
-		if (add_target(c, ers_asprintf("msee:%s", id), tg, -1))
+		if (ers_msee_id_parse(id, true, &loc, &tg.pair, &tg.side))
+			return -1;
+		len = (size_t)(strchr(id, '/') - id);	/* the pair's id */
+		tg.location = loc;
+		rc = add_target(c, ers_asprintf("msee:%s", id), tg, -1);
+		free(loc);
+		if (rc)
 			return -1;
 		if (prev_pair && prev_len == len && !strncmp(prev_pair, id, len))
 			continue;
 		prev_pair = id;
 		prev_len = len;
 		tg.kind = ERS_T_MSEE_PAIR;
+		tg.location = (char *)ers_topology_node_location(c->t, (int)v);
 		if (add_target(c, ers_asprintf("msee-pair:%.*s", (int)len, id), tg, -1))
 			return -1;
 	}

@@ -22,6 +22,7 @@
 #include "ersim/html_report.h"
 #include "ersim/plot.h"
 #include "ersim/report.h"
+#include "ersim/target.h"
 #include "ersim/topology.h"
 
 #define MAX_ZOOM 4			/* zoom panels per timeline */
@@ -589,65 +590,64 @@ static void fail_at(double *slot, double at)
 		*slot = at;
 }
 
-static void fail_msee(const struct ers_topology *t, struct failures *fl,
-		      const struct ers_target *g, int side, double at)
+/* Paint one part of a target (target.h): a circuit link's edges, an
+ * MSEE, a router, a gateway, a site link, a VPN, a Global Reach peering
+ * (a connection has no edge of its own in the drawing). */
+static void fail_part(const struct ers_topology *t, struct failures *fl,
+		      const struct ers_part *p, double at)
 {
-	char id[256];
-	int v;
-
-	snprintf(id, sizeof id, "%s-%d/%c", g->location, g->pair, side ? 'b' : 'a');
-	v = ers_topology_find(t, id);
-	if (v >= 0)
-		fail_at(&fl->vertex[v], at);
+	switch (p->kind) {
+	case ERS_PART_LINK:
+		fail_at(&fl->edge[ers_topology_circuit_ce_edge(t, p->a, p->b)], at);
+		fail_at(&fl->edge[ers_topology_circuit_msee_edge(t, p->a, p->b)], at);
+		break;
+	case ERS_PART_MSEE: fail_at(&fl->vertex[ers_topology_circuit_msee(t, p->a, p->b)], at); break;
+	case ERS_PART_ROUTER: fail_at(&fl->vertex[ers_topology_router_vertex(t, p->a, p->b)], at); break;
+	case ERS_PART_GATEWAY: fail_at(&fl->vertex[ers_topology_gateway_vertex(t, p->a)], at); break;
+	case ERS_PART_SITE_LINK: fail_at(&fl->edge[ers_topology_site_link_edge(t, p->a)], at); break;
+	case ERS_PART_VPN: fail_at(&fl->edge[ers_topology_vpn_edge(t, p->a)], at); break;
+	case ERS_PART_GLOBAL_REACH:
+		for (int r = 0; r < 2; r++)
+			fail_at(&fl->edge[ers_topology_global_reach_edge(t, p->a, r)], at);
+		break;
+	case ERS_PART_CONNECTION:
+		break;
+	}
 }
 
-static void fail_link(const struct ers_topology *t, struct failures *fl, int c,
-		      int role, double at)
-{
-	fail_at(&fl->edge[ers_topology_circuit_ce_edge(t, c, role)], at);
-	fail_at(&fl->edge[ers_topology_circuit_msee_edge(t, c, role)], at);
-}
-
-static void fail_target(const struct ers_topology *t, struct failures *fl,
-			const struct ers_target *g, double at)
+/* A location or region fails as the cluster drawn for it; anything else
+ * as the parts it takes down. */
+static bool fail_target(const struct ers_topology *t, const struct ers_catalog *cat,
+			struct failures *fl, const struct ers_target *g, double at)
 {
 	const struct ers_scenario *s = ers_topology_scenario(t);
+	struct ers_parts parts = { 0 };
+	bool ok = true;
 
 	switch (g->kind) {
-	case ERS_T_LINK: fail_link(t, fl, g->a, g->b, at); break;
-	case ERS_T_CIRCUIT: fail_link(t, fl, g->a, 0, at); fail_link(t, fl, g->a, 1, at); break;
-	case ERS_T_MSEE: fail_msee(t, fl, g, g->side, at); break;
-	case ERS_T_MSEE_PAIR: fail_msee(t, fl, g, 0, at); fail_msee(t, fl, g, 1, at); break;
-	case ERS_T_ROUTER: fail_at(&fl->vertex[ers_topology_router_vertex(t, g->a, g->b)], at); break;
-	case ERS_T_SITE:
-		for (size_t i = 0; i < s->sites[g->a].n_routers; i++)
-			fail_at(&fl->vertex[ers_topology_router_vertex(t, g->a, (int)i)], at);
-		break;
-	case ERS_T_GATEWAY: fail_at(&fl->vertex[ers_topology_gateway_vertex(t, g->a)], at); break;
-	case ERS_T_SITE_LINK: fail_at(&fl->edge[ers_topology_site_link_edge(t, g->a)], at); break;
-	case ERS_T_VPN: fail_at(&fl->edge[ers_topology_vpn_edge(t, g->a)], at); break;
-	case ERS_T_GLOBAL_REACH:
-		for (int r = 0; r < 2; r++)
-			fail_at(&fl->edge[ers_topology_global_reach_edge(t, g->a, r)], at);
-		break;
 	case ERS_T_LOCATION:
 	case ERS_T_REGION:
 		if (fl->n_places < 32) {
 			fl->places[fl->n_places] = g->location;
 			fl->place_at[fl->n_places++] = at;
 		}
-		break;
+		return true;
 	case ERS_T_SRLG:
-		for (size_t i = 0; i < s->srlgs[g->a].n_members; i++)
-			if (s->srlgs[g->a].members[i].kind != ERS_T_SRLG)
-				fail_target(t, fl, &s->srlgs[g->a].members[i], at);
-		break;
+		for (size_t i = 0; i < s->srlgs[g->a].n_members && ok; i++)
+			ok = fail_target(t, cat, fl, &s->srlgs[g->a].members[i], at);
+		return ok;
 	default:
 		break;
 	}
+	ok = ers_target_resolve(s, cat, g, &parts) == ERS_OK;
+	for (size_t i = 0; ok && i < parts.n; i++)
+		fail_part(t, fl, &parts.v[i], at);
+	ers_parts_free(&parts);
+	return ok;
 }
 
-static bool failures_find(const struct ers_topology *t, struct failures *fl)
+static bool failures_find(const struct ers_topology *t, const struct ers_catalog *cat,
+			  struct failures *fl)
 {
 	const struct ers_scenario *s = ers_topology_scenario(t);
 	size_t nv = ers_topology_n_nodes(t), ne = ers_topology_n_edges(t);
@@ -662,8 +662,9 @@ static bool failures_find(const struct ers_topology *t, struct failures *fl)
 	for (size_t i = 0; i < ne; i++)
 		fl->edge[i] = NAN;
 	for (size_t i = 0; i < s->n_events; i++)
-		if (s->events[i].action != ERS_ACT_RESTORE)
-			fail_target(t, fl, &s->events[i].target, secs(s->events[i].at));
+		if (s->events[i].action != ERS_ACT_RESTORE &&
+		    !fail_target(t, cat, fl, &s->events[i].target, secs(s->events[i].at)))
+			return false;
 	return true;
 }
 
@@ -967,7 +968,7 @@ char *ers_html_topology_dot(const struct ers_scenario *s, const struct ers_catal
 
 	ers_diag_init(&d);
 	memset(&fl, 0, sizeof fl);
-	if (ers_topology_build(s, cat, &t, &d) == ERS_OK && failures_find(t, &fl))
+	if (ers_topology_build(s, cat, &t, &d) == ERS_OK && failures_find(t, cat, &fl))
 		dot = dot_text(t, cat, &fl);
 	free(fl.vertex);
 	free(fl.edge);

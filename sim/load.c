@@ -38,6 +38,7 @@
 #include "catalog_xml.h"
 #include "embed.h"
 #include "ersim/scenario.h"
+#include "ersim/target.h"
 #include "ersim/units.h"
 
 #define MAX_FILE_SIZE (256L << 20)	/* refuse larger files outright */
@@ -1205,18 +1206,15 @@ static bool split_last(char *buf, int sep, char **left, char **right)
 	return true;
 }
 
-/* "<location>-<pair>" into t->location and t->pair. */
-static bool target_pair(struct loader *L, char *name, struct ers_target *t)
+/* An MSEE ("<location>-<pair>/<a|b>") or MSEE pair ("<location>-<pair>")
+ * into t; 1 when read, -1 when malformed, -3 when out of memory. */
+static int target_msee(struct loader *L, const char *name, bool side, struct ers_target *t)
 {
-	char *loc, *num;
-	uint64_t pair;
-	const char *why;
+	enum ers_err rc = ers_msee_id_parse(name, side, &t->location, &t->pair, &t->side);
 
-	if (!split_last(name, '-', &loc, &num) || ers_parse_uint(num, 1, 9999, &pair, &why))
-		return false;
-	t->pair = (int)pair;
-	t->location = lstrdup(L, loc);
-	return t->location != NULL;
+	if (rc == ERS_ENOMEM)
+		oom(L);
+	return rc == ERS_OK ? 1 : rc == ERS_ENOMEM ? -3 : -1;
 }
 
 static int find_site_link(struct loader *L, xmlNodePtr n, char *name)
@@ -1291,12 +1289,8 @@ static int resolve_target(struct loader *L, xmlNodePtr n, char *name, struct ers
 	case ERS_T_CIRCUIT:
 		return (t->a = find_circuit(L->s, name)) >= 0;
 	case ERS_T_MSEE:
-		if (!split_last(name, '/', &x, &y) || strlen(y) != 1 || (*y != 'a' && *y != 'b'))
-			return -1;
-		t->side = *y == 'b';
-		return target_pair(L, x, t) ? 1 : -1;
 	case ERS_T_MSEE_PAIR:
-		return target_pair(L, name, t) ? 1 : -1;
+		return target_msee(L, name, t->kind == ERS_T_MSEE, t);
 	case ERS_T_LOCATION:
 	case ERS_T_REGION:
 		t->location = lstrdup(L, name);

@@ -16,6 +16,7 @@
 
 #include "ersim/bgp.h"
 #include "ersim/run.h"
+#include "ersim/target.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
 
@@ -93,44 +94,6 @@ static int add_to(size_t **v, size_t *n, size_t x)
 	return 0;
 }
 
-static int add_node_if(struct ers_world *w, struct target_set *t, bool (*fits)(
-	const struct ers_world *, const struct ers_node *, const struct ers_target *),
-	const struct ers_target *tg)
-{
-	for (size_t i = 0; i < w->n_nodes; i++)
-		if (fits(w, &w->nodes[i], tg) && add_to(&t->nodes, &t->n_nodes, i))
-			return -1;
-	return 0;
-}
-
-/* "<location>-<pair>/a": does MSEE node n belong to the target? */
-static bool msee_fits(const struct ers_world *w, const struct ers_node *n,
-		      const struct ers_target *tg)
-{
-	size_t len = strlen(tg->location);
-	char rest[32];
-
-	if (n->kind != ERS_NODE_MSEE || strncmp(n->id, tg->location, len) || n->id[len] != '-')
-		return false;
-	if (tg->kind == ERS_T_LOCATION)
-		return true;
-	snprintf(rest, sizeof rest, "%d/", tg->pair);
-	if (strncmp(n->id + len + 1, rest, strlen(rest)))
-		return false;
-	return tg->kind == ERS_T_MSEE_PAIR ||
-	       n->id[len + 1 + strlen(rest)] == (tg->side ? 'b' : 'a');
-}
-
-static bool region_fits(const struct ers_world *w, const struct ers_node *n,
-			const struct ers_target *tg)
-{
-	for (size_t v = 0; v < w->s->n_vnets; v++)
-		if (w->gw_speakers[v]->node == (size_t)(n - w->nodes) &&
-		    !strcmp(w->s->vnets[v].region, tg->location))
-			return true;
-	return false;
-}
-
 static int links_of(struct ers_world *w, struct target_set *t, enum ers_link_kind kind,
 		    int circuit, int role, int obj, int obj2)
 {
@@ -144,45 +107,39 @@ static int links_of(struct ers_world *w, struct target_set *t, enum ers_link_kin
 	return 0;
 }
 
-static int resolve(struct ers_world *w, const struct ers_target *tg, struct target_set *t)
+/* The world's nodes and links of one part of a target (target.h). */
+static int part_of(struct ers_world *w, const struct ers_part *p, struct target_set *t)
 {
-	const struct ers_scenario *s = w->s;
-
-	switch (tg->kind) {
-	case ERS_T_LINK:
-		return links_of(w, t, ERS_LINK_CIRCUIT, tg->a, tg->b, -1, -1);
-	case ERS_T_CIRCUIT:
-		return links_of(w, t, ERS_LINK_CIRCUIT, tg->a, -1, -1, -1);
-	case ERS_T_MSEE:
-	case ERS_T_MSEE_PAIR:
-	case ERS_T_LOCATION:
-		return add_node_if(w, t, msee_fits, tg);
-	case ERS_T_REGION:
-		return add_node_if(w, t, region_fits, tg);
-	case ERS_T_ROUTER:
-		return add_to(&t->nodes, &t->n_nodes, w->site_speakers[tg->a][tg->b]->node);
-	case ERS_T_SITE:
-		for (size_t r = 0; r < s->sites[tg->a].n_routers; r++)
-			if (add_to(&t->nodes, &t->n_nodes, w->site_speakers[tg->a][r]->node))
-				return -1;
-		return 0;
-	case ERS_T_GATEWAY:
-		return add_to(&t->nodes, &t->n_nodes, w->gw_speakers[tg->a]->node);
-	case ERS_T_CONNECTION:
-		return links_of(w, t, ERS_LINK_BACKBONE, -1, -1, tg->a, tg->b);
-	case ERS_T_SITE_LINK:
-		return links_of(w, t, ERS_LINK_SITE, -1, -1, tg->a, -1);
-	case ERS_T_VPN:
-		return links_of(w, t, ERS_LINK_VPN, -1, -1, tg->a, -1);
-	case ERS_T_GLOBAL_REACH:
-		return links_of(w, t, ERS_LINK_GLOBAL_REACH, -1, -1, tg->a, -1);
-	case ERS_T_SRLG:
-		for (size_t i = 0; i < s->srlgs[tg->a].n_members; i++)
-			if (resolve(w, &s->srlgs[tg->a].members[i], t))
-				return -1;
-		return 0;
+	switch (p->kind) {
+	case ERS_PART_LINK:
+		return links_of(w, t, ERS_LINK_CIRCUIT, p->a, p->b, -1, -1);
+	case ERS_PART_MSEE:
+		return add_to(&t->nodes, &t->n_nodes, w->msee_vrfs[2 * p->a + p->b]->node);
+	case ERS_PART_ROUTER:
+		return add_to(&t->nodes, &t->n_nodes, w->site_speakers[p->a][p->b]->node);
+	case ERS_PART_GATEWAY:
+		return add_to(&t->nodes, &t->n_nodes, w->gw_speakers[p->a]->node);
+	case ERS_PART_CONNECTION:
+		return links_of(w, t, ERS_LINK_BACKBONE, -1, -1, p->a, p->b);
+	case ERS_PART_SITE_LINK:
+		return links_of(w, t, ERS_LINK_SITE, -1, -1, p->a, -1);
+	case ERS_PART_VPN:
+		return links_of(w, t, ERS_LINK_VPN, -1, -1, p->a, -1);
+	case ERS_PART_GLOBAL_REACH:
+		return links_of(w, t, ERS_LINK_GLOBAL_REACH, -1, -1, p->a, -1);
 	}
 	return 0;
+}
+
+static int resolve(struct ers_world *w, const struct ers_target *tg, struct target_set *t)
+{
+	struct ers_parts parts = { 0 };
+	int rc = ers_target_resolve(w->s, w->cat, tg, &parts) ? -1 : 0;
+
+	for (size_t i = 0; i < parts.n && !rc; i++)
+		rc = part_of(w, &parts.v[i], t);
+	ers_parts_free(&parts);
+	return rc;
 }
 
 /* Take the target's links and nodes down (delta +1) or up (-1). Failures
