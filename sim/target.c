@@ -4,7 +4,7 @@
  * module says what that target takes down, as parts named by scenario
  * indices (a circuit link, an MSEE, a router, a gateway, ...). The
  * simulator (run.c) maps each part to its world nodes and links, the
- * analysis (analyze.c) to topology elements, the HTML report to
+ * analysis (analyze_targets.c) to topology elements, the HTML report to
  * the vertices and edges it paints red, so all three agree by
  * construction on what "location:X" or "srlg:Y" means.
  *
