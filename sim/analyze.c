@@ -492,6 +492,7 @@ void ers_analysis_free(struct ers_analysis *a)
 		free(p->verdict);
 	}
 	ers_strv_free(a->notes, a->n_notes);
+	ers_an_index_release(a);
 	free(a->targets);
 	free(a->pairs);
 	free(a->cuts);

@@ -7,6 +7,8 @@
  *   analyze_domain.c   a pair's routing domain and whether it still connects
  *   analyze_cut.c      single failures, minimum cuts, disjoint paths (igraph)
  *   analyze_verify.c   the claims checked by simulation (--verify)
+ *   analyze_index.c    Azure's resiliency index per gateway and its
+ *                      Resiliency Validation test, simulated
  *   analyze_output.c   the text report and the JSON document
  *
  * An element is what a target can take down: a topology vertex, a
@@ -94,6 +96,9 @@ bool ers_an_edge_up(const struct ers_an_ctx *c, const struct ers_an_edge *e);
 bool ers_an_crosses(const struct ers_an_ctx *c, const struct ers_an_edge *e);
 struct ers_an_state ers_an_evaluate(const struct ers_an_ctx *c, const struct ers_an_graph *g);
 void ers_an_apply(struct ers_an_ctx *c, size_t target, int delta);
+
+/* analyze_index.c: free a->index. */
+void ers_an_index_release(struct ers_analysis *a);
 
 /* analyze_cut.c */
 int ers_an_single_failures(struct ers_an_ctx *c, const struct ers_an_graph *g, size_t pi);

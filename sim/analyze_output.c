@@ -122,6 +122,67 @@ static void report_verify(FILE *out, const struct ers_analysis *a,
 	}
 }
 
+/* ---- resiliency index ------------------------------------------------ */
+
+static void report_test(FILE *out, const struct ers_an_validation *t)
+{
+	fprintf(out, "    %s (", t->location);
+	for (size_t i = 0; i < t->n_connections; i++)
+		fprintf(out, "%s%s", i ? ", " : "", t->connections[i]);
+	fprintf(out, "): ");
+	if (!t->recovered)
+		fprintf(out, "NO FAILOVER: traffic is not delivered while the test runs\n");
+	else if (t->slowest_flow)
+		fprintf(out, "failover %.3f s (flow %s)", ers_time_to_s(t->failover), t->slowest_flow);
+	else if (t->failover)
+		fprintf(out, "failover %.3f s", ers_time_to_s(t->failover));
+	else
+		fprintf(out, "no flow interrupted");
+	if (!t->recovered)
+		return;
+	if (t->probes)
+		fprintf(out, "; capacity not judged (no flow to this VNet)\n");
+	else
+		fprintf(out, "; backup capacity %s: peak %.1f%% of %s\n",
+			t->enough ? "enough" : "NOT ENOUGH", 100 * t->peak_utilization,
+			t->busiest_link ? t->busiest_link : "no circuit link");
+}
+
+static void report_index(FILE *out, const struct ers_analysis *a)
+{
+	if (!a->n_index)
+		return;
+	fprintf(out, "\nresiliency index (Azure Resiliency Insights, computed for the design)\n");
+	for (size_t i = 0; i < a->n_index; i++) {
+		const struct ers_an_index *x = &a->index[i];
+
+		fprintf(out, "  %s: %d of 100", x->gateway, x->score_tested);
+		if (x->testable)
+			fprintf(out, " once the validation test has run at each location within "
+				"30 days (%d untested)", x->score_untested);
+		fprintf(out, "\n    route resiliency: %d of 20 (%s:", x->route_points,
+			x->route_class == ERS_AN_CLASS_NONE ? "no ExpressRoute route" :
+			x->route_class == ERS_AN_CLASS_MAXIMUM ? "two distinct peering locations" :
+			x->route_class == ERS_AN_CLASS_HIGH ? "Metro" : "one peering location");
+		for (size_t k = 0; k < x->n_locations; k++)
+			fprintf(out, "%s %s", k ? "," : "", x->locations[k]);
+		fprintf(out, ") x%d %s\n", x->multiplier, x->testable ? "once tested" :
+			x->route_class == ERS_AN_CLASS_HIGH ?
+			"(Azure's validation test does not run on Metro yet)" :
+			"(Azure's validation test needs circuits at two distinct locations)");
+		fprintf(out, "    zone-redundant gateway: %d of 10 (%s%s)\n", x->zone_points,
+			ers_gw_sku_str(x->sku), x->zone_points == 10 ? ", zone-redundant" : "");
+		fprintf(out, "    advisor recommendations: %d of 10 (assumed: none open)\n",
+			x->advisor_points);
+		if (!x->tests_run)
+			continue;
+		fprintf(out, "  resiliency validation test (simulated): %s's connections at one "
+			"location disconnected\n", x->gateway);
+		for (size_t k = 0; k < x->n_tests; k++)
+			report_test(out, &x->tests[k]);
+	}
+}
+
 void ers_analysis_report(FILE *out, const struct ers_analysis *a,
 			 const struct ers_an_verification *v)
 {
@@ -136,6 +197,7 @@ void ers_analysis_report(FILE *out, const struct ers_analysis *a,
 	if (a->n_notes)
 		fputc('\n', out);
 	report_spofs(out, a);
+	report_index(out, a);
 	if (v)
 		report_verify(out, a, v);
 }
@@ -251,6 +313,64 @@ static json_t *verify_json(const struct ers_analysis *a, const struct ers_an_ver
 			 "disagreements", dis);
 }
 
+static json_t *strs_json(char *const *v, size_t n)
+{
+	json_t *x = json_array();
+
+	for (size_t i = 0; x && i < n; i++)
+		json_array_append_new(x, json_string(v[i]));
+	return x;
+}
+
+static json_t *opt_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *test_json(const struct ers_an_validation *t)
+{
+	return json_pack("{s:s,s:o,s:I,s:b,s:b,s:o,s:o,s:f,s:o,s:o}", "location", t->location,
+			 "connections", strs_json(t->connections, t->n_connections),
+			 "flows", (json_int_t)t->n_flows, "probes", t->probes,
+			 "recovered", t->recovered,
+			 "failover_s", t->recovered ? json_real(ers_time_to_s(t->failover)) :
+						       json_null(),
+			 "slowest_flow", opt_str(t->slowest_flow),
+			 "peak_utilization", t->peak_utilization,
+			 "busiest_link", opt_str(t->busiest_link),
+			 "capacity_enough", t->recovered && !t->probes ? json_boolean(t->enough) :
+								       json_null());
+}
+
+static json_t *index_json(const struct ers_analysis *a)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; v && i < a->n_index; i++) {
+		const struct ers_an_index *x = &a->index[i];
+		json_t *tests = x->tests_run ? json_array() : json_null();
+
+		for (size_t k = 0; tests && k < x->n_tests; k++)
+			json_array_append_new(tests, test_json(&x->tests[k]));
+		json_array_append_new(v, json_pack(
+			"{s:s,s:I,s:I,s:{s:I,s:I,s:s,s:o},s:{s:I,s:I,s:s},s:{s:I,s:I,s:b},"
+			"s:{s:b,s:I},s:o}",
+			"gateway", x->gateway, "score_tested", (json_int_t)x->score_tested,
+			"score_untested", (json_int_t)x->score_untested,
+			"route", "points", (json_int_t)x->route_points, "max", (json_int_t)20,
+			"class", ers_an_class_str(x->route_class),
+			"locations", strs_json(x->locations, x->n_locations),
+			"zone_redundant_gateway", "points", (json_int_t)x->zone_points,
+			"max", (json_int_t)10, "sku", ers_gw_sku_str(x->sku),
+			"advisor", "points", (json_int_t)x->advisor_points, "max", (json_int_t)10,
+			"assumed", true,
+			"validation_multiplier", "azure_test_possible", x->testable,
+			"value", (json_int_t)x->multiplier,
+			"validation_tests", tests));
+	}
+	return v;
+}
+
 enum ers_err ers_analysis_write_json(FILE *out, const struct ers_analysis *a,
 				     const struct ers_an_verification *v,
 				     struct ers_diag *d)
@@ -266,10 +386,10 @@ enum ers_err ers_analysis_write_json(FILE *out, const struct ers_analysis *a,
 		bad |= json_array_append_new(targets, json_pack("{s:s,s:b}", "name",
 								a->targets[i].name, "endpoint",
 								a->targets[i].inherent));
-	doc = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "format", "ersim-analysis/1",
+	doc = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "format", "ersim-analysis/1",
 			"scenario", a->scenario, "targets", targets, "pairs", pairs,
 			"single_points_of_failure", spofs_json(a), "notes", notes,
-			"verification", verify_json(a, v));
+			"resiliency_index", index_json(a), "verification", verify_json(a, v));
 	if (!doc || bad) {
 		json_decref(doc);
 		return ers_diag_add(d, ERS_ENOMEM, NULL, 0, NULL, "out of memory building JSON");

@@ -120,7 +120,7 @@ static int part_of(struct ers_world *w, const struct ers_part *p, struct target_
 	case ERS_PART_GATEWAY:
 		return add_to(&t->nodes, &t->n_nodes, w->gw_speakers[p->a]->node);
 	case ERS_PART_CONNECTION:
-		return links_of(w, t, ERS_LINK_BACKBONE, -1, -1, p->a, p->b);
+		return links_of(w, t, ERS_LINK_BACKBONE, -1, p->side, p->a, p->b);
 	case ERS_PART_SITE_LINK:
 		return links_of(w, t, ERS_LINK_SITE, -1, -1, p->a, -1);
 	case ERS_PART_VPN:

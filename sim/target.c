@@ -23,10 +23,12 @@
 #include "ersim/units.h"
 #include "ersim/util.h"
 
-static enum ers_err push(struct ers_parts *out, enum ers_part_kind kind, int a, int b)
+static enum ers_err push_side(struct ers_parts *out, enum ers_part_kind kind, int a, int b,
+			      int side)
 {
 	for (size_t i = 0; i < out->n; i++)
-		if (out->v[i].kind == kind && out->v[i].a == a && out->v[i].b == b)
+		if (out->v[i].kind == kind && out->v[i].a == a && out->v[i].b == b &&
+		    out->v[i].side == side)
 			return ERS_OK;
 	if (out->n == out->cap) {
 		size_t cap = out->cap ? 2 * out->cap : 8;
@@ -37,8 +39,13 @@ static enum ers_err push(struct ers_parts *out, enum ers_part_kind kind, int a, 
 		out->v = p;
 		out->cap = cap;
 	}
-	out->v[out->n++] = (struct ers_part){ kind, a, b };
+	out->v[out->n++] = (struct ers_part){ kind, a, b, side };
 	return ERS_OK;
+}
+
+static enum ers_err push(struct ers_parts *out, enum ers_part_kind kind, int a, int b)
+{
+	return push_side(out, kind, a, b, -1);
 }
 
 void ers_parts_free(struct ers_parts *p)
@@ -134,6 +141,26 @@ static enum ers_err resolve_msees(const struct ers_scenario *s, const struct ers
 	return ERS_OK;
 }
 
+/* A connection, or with a location only its sides that land there. */
+static enum ers_err resolve_connection(const struct ers_scenario *s,
+				       const struct ers_catalog *cat,
+				       const struct ers_target *tg, struct ers_parts *out)
+{
+	const struct ers_circuit *c = &s->circuits[s->vnets[tg->a].connections[tg->b].circuit];
+	bool at[2];
+
+	if (!tg->location)
+		return push(out, ERS_PART_CONNECTION, tg->a, tg->b);
+	for (int side = 0; side < 2; side++)
+		at[side] = same_str(ers_circuit_side_location(cat, c, side), tg->location);
+	if (at[0] && at[1])
+		return push(out, ERS_PART_CONNECTION, tg->a, tg->b);
+	for (int side = 0; side < 2; side++)
+		if (at[side] && push_side(out, ERS_PART_CONNECTION, tg->a, tg->b, side))
+			return ERS_ENOMEM;
+	return ERS_OK;
+}
+
 static enum ers_err resolve_circuit(int circuit, struct ers_parts *out)
 {
 	if (push(out, ERS_PART_LINK, circuit, 0) || push(out, ERS_PART_LINK, circuit, 1))
@@ -178,7 +205,7 @@ enum ers_err ers_target_resolve(const struct ers_scenario *s, const struct ers_c
 				rc = push(out, ERS_PART_GATEWAY, (int)v, -1);
 		return rc;
 	case ERS_T_CONNECTION:
-		return push(out, ERS_PART_CONNECTION, tg->a, tg->b);
+		return resolve_connection(s, cat, tg, out);
 	case ERS_T_SITE_LINK:
 		return push(out, ERS_PART_SITE_LINK, tg->a, -1);
 	case ERS_T_VPN:

@@ -262,7 +262,8 @@ struct ers_target {
 	enum ers_target_kind kind;
 	char *text;			/* as written: "link:er-ams/primary" */
 	int a, b;
-	char *location;			/* MSEE, MSEE_PAIR, LOCATION, REGION */
+	char *location;			/* MSEE, MSEE_PAIR, LOCATION, REGION; CONNECTION
+					 * at one location (target.h), else NULL */
 	int pair;
 	int side;
 };

@@ -28,7 +28,7 @@ enum ers_part_kind {
 	ERS_PART_MSEE,			/* a = first circuit landing on it, b = its side */
 	ERS_PART_ROUTER,		/* a = site, b = router */
 	ERS_PART_GATEWAY,		/* a = vnet */
-	ERS_PART_CONNECTION,		/* a = vnet, b = connection */
+	ERS_PART_CONNECTION,		/* a = vnet, b = connection, side: -1 both */
 	ERS_PART_SITE_LINK,		/* a = site link */
 	ERS_PART_VPN,			/* a = vpn */
 	ERS_PART_GLOBAL_REACH,		/* a = global reach peering (both sides) */
@@ -37,6 +37,7 @@ enum ers_part_kind {
 struct ers_part {
 	enum ers_part_kind kind;
 	int a, b;
+	int side;			/* CONNECTION: the circuit side, -1 both; else -1 */
 };
 
 /* The parts of one or more targets, each once, in a fixed order: the
@@ -47,7 +48,12 @@ struct ers_parts {
 	size_t n, cap;
 };
 
-/* Append the parts tg takes down to out (those already there are not
+/* A connection target with a location (set by `analyze`'s Resiliency
+ * Validation test, never by the loader) takes only the sides of the
+ * connection whose circuit link lands there: the gateway's connection at
+ * one peering location (facts 7.3).
+ *
+ * Append the parts tg takes down to out (those already there are not
  * added again). s and cat are the scenario and catalog it was checked
  * against; a target naming nothing (an MSEE no circuit lands on) adds
  * nothing. ERS_ENOMEM or ERS_OK. */
