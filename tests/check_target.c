@@ -3,7 +3,8 @@
  * on every target kind of scenarios/expressroute/targets.xml, MSEEs shared
  * by circuits on one pair, a Metro circuit's two locations, a location
  * whose id starts another's (location:chicago is not chicago-gov, in the
- * resolver and in a run); the MSEE id format and parser; and the errors
+ * resolver and in a run), a connection at one location (analyze's
+ * Resiliency Validation test); the MSEE id format and parser; and the errors
  * for targets that name nothing, with file:line, as `validate` prints them.
  */
 #include <check.h>
@@ -72,8 +73,9 @@ static void describe(const struct fixture *f, const struct ers_parts *p, char *b
 			snprintf(one, sizeof one, "gateway %s", s->vnets[x->a].id);
 			break;
 		case ERS_PART_CONNECTION:
-			snprintf(one, sizeof one, "connection %s+%s", s->vnets[x->a].id,
-				 s->circuits[s->vnets[x->a].connections[x->b].circuit].id);
+			snprintf(one, sizeof one, "connection %s+%s%s", s->vnets[x->a].id,
+				 s->circuits[s->vnets[x->a].connections[x->b].circuit].id,
+				 x->side < 0 ? "" : x->side ? " secondary" : " primary");
 			break;
 		case ERS_PART_SITE_LINK:
 			snprintf(one, sizeof one, "site-link %d", x->a);
@@ -154,6 +156,9 @@ START_TEST(shared_pair)
 		     "msee amsterdam-1/a, msee amsterdam-1/b, msee amsterdam-2/a, msee amsterdam-2/b");
 	expect_parts(&f, &(struct ers_target){ .kind = ERS_T_MSEE, .location = "amsterdam",
 					       .pair = 2, .side = 1 }, "msee amsterdam-2/b");
+	/* a circuit whose links both land at the location: the whole connection */
+	expect_parts(&f, &(struct ers_target){ .kind = ERS_T_CONNECTION, .a = 2, .b = 0,
+					       .location = "amsterdam" }, "connection vc+er-c");
 	/* an MSEE no circuit lands on: nothing */
 	expect_parts(&f, &(struct ers_target){ .kind = ERS_T_MSEE_PAIR, .location = "amsterdam",
 					       .pair = 3 }, "");
@@ -176,6 +181,14 @@ START_TEST(metro_sides)
 	expect_parts(&f, event_target(&f, "location:amsterdam"), "msee amsterdam-1/a");
 	expect_parts(&f, &(struct ers_target){ .kind = ERS_T_LOCATION, .location = "amsterdam2" },
 		     "msee amsterdam2-1/b");
+	/* the gateway's connection at one location (analyze's validation
+	 * test): a Metro circuit's side landing there */
+	expect_parts(&f, &(struct ers_target){ .kind = ERS_T_CONNECTION, .a = 0, .b = 0,
+					       .location = "amsterdam2" }, "connection hub+er secondary");
+	expect_parts(&f, &(struct ers_target){ .kind = ERS_T_CONNECTION, .a = 0, .b = 0 },
+		     "connection hub+er");
+	expect_parts(&f, &(struct ers_target){ .kind = ERS_T_CONNECTION, .a = 0, .b = 0,
+					       .location = "london" }, "");
 	close_scenario(&f);
 }
 END_TEST
