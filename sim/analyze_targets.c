@@ -48,7 +48,8 @@ static int part_elements(const struct ers_an_ctx *c, const struct ers_part *p, s
 		return push_unique(out, ers_topology_router_vertex(c->t, p->a, p->b));
 	case ERS_PART_GATEWAY:
 		return push_unique(out, ers_topology_gateway_vertex(c->t, p->a));
-	case ERS_PART_CONNECTION:
+	case ERS_PART_CONNECTION:	/* one element for both sides: the analysis
+					 * never restricts a connection to a location */
 		return push_unique(out, el_conn(c, p->a, p->b));
 	case ERS_PART_SITE_LINK:
 		return push_unique(out, el_edge(c, ers_topology_site_link_edge(c->t, p->a)));

@@ -72,6 +72,10 @@ static const struct ers_an_validation *test_at(const struct ers_an_index *x, con
 	return NULL;
 }
 
+/* Failover times are bounded loosely (the gateway's own convergence may
+ * take up to a minute, sources 10); failover_matches_run checks the exact
+ * value against a plain run. */
+
 /* Two distinct locations: 20 x 4 + zone-redundant 10 + advisor 10. */
 START_TEST(two_locations)
 {
@@ -102,7 +106,7 @@ START_TEST(two_locations)
 	ck_assert(!ams->probes);
 	ck_assert_int_eq(ams->n_flows, 1);
 	ck_assert(ams->recovered);
-	ck_assert_msg(ams->failover > 0 && ams->failover <= 60 * ERS_S, "failover %lld ns",
+	ck_assert_msg(ams->failover > 0 && ams->failover <= 120 * ERS_S, "failover %lld ns",
 		      (long long)ams->failover);
 	ck_assert_str_eq(ams->slowest_flow, "to-dual");
 	ck_assert_str_eq(ams->busiest_link, "link:er-lon/primary");
@@ -200,7 +204,7 @@ START_TEST(metro)
 		snprintf(want, sizeof want, "metro+er-metro@%s", t->location);
 		ck_assert_str_eq(t->connections[0], want);
 		ck_assert(t->recovered);
-		ck_assert_msg(t->failover > 0 && t->failover <= 60 * ERS_S, "%s: failover %lld ns",
+		ck_assert_msg(t->failover > 0 && t->failover <= 120 * ERS_S, "%s: failover %lld ns",
 			      t->location, (long long)t->failover);
 		ck_assert_str_eq(t->busiest_link, i ? "link:er-metro/primary" :
 						      "link:er-metro/secondary");
