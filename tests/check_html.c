@@ -1,5 +1,5 @@
 /*
- * check_html.c - the HTML reports (html_report.c) and the renderer
+ * check_html.c - the HTML reports (sim/html_*.c) and the renderer
  * plumbing under them (plot.c): the run page of a hand-made result has
  * the tables, one timeline per flow, the event bars, no external URL,
  * and a visible note for each picture whose renderer is missing; the

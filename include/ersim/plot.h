@@ -1,7 +1,7 @@
 /*
  * plot.h - running an external renderer (Graphviz `dot`, `gnuplot`) on a
  * script and collecting the SVG it prints, for the HTML reports
- * (html_report.c). The renderer is looked up on PATH and started with
+ * (html_*.c). The renderer is looked up on PATH and started with
  * posix_spawn (no shell), its stdin fed and its stdout read through pipes.
  * A renderer that is not installed is not an error of the report: the
  * caller gets ERS_EIO with a reason such as "Graphviz 'dot' not found"
