@@ -109,6 +109,11 @@ static const char style[] =
 	"td.p-none{background:#eaf6ea}td.p-short{background:#fff3b0}td.p-long{background:#ffc680}\n"
 	"td.p-severe{background:#f08070}td.p-cut{background:#a01010;color:#fff;font-weight:bold}\n"
 	"table.pairs td{font-size:.85em;white-space:nowrap}div.scroll{overflow-x:auto}\n"
+	"td.better,span.better{background:#eaf6ea;color:#1a6b1a;font-weight:bold}\n"
+	"td.worse,span.worse{background:#fdecea;color:#a01010;font-weight:bold}\n"
+	"tr.differs>td:first-child{color:#a01010;font-weight:bold}\n"
+	"td.window{font-family:monospace;font-size:.9em;white-space:pre-wrap;word-break:break-word}\n"
+	"tr.why ul{margin:0;padding-left:18px}li.diverge{margin:2px 0}span.why{font-weight:bold}\n"
 	"footer{margin-top:30px;color:#777;font-size:.8em}\n";
 
 /* Runs in the browser when the page is laid out: every figure.pic must
@@ -135,7 +140,8 @@ static const char check_script[] =
 	" if(vb&&vb.width>0&&(b.x<vb.x-2||b.y<vb.y-2||b.x+b.width>vb.x+vb.width+2||"
 	"b.y+b.height>vb.y+vb.height+2)){bad.push(name+': cut off');return;}\n"
 	" ok++;});\n"
-	"document.querySelectorAll('table.paths,table.ranked,table.pairs').forEach(function(t){\n"
+	"document.querySelectorAll('table.paths,table.ranked,table.pairs,table.cmp,"
+	"table.cmp-paths,table.verdicts').forEach(function(t){\n"
 	" var r=t.getBoundingClientRect();\n"
 	" if(r.width<10||r.height<10){bad.push('table '+t.className+': empty');return;}\n"
 	" if(!t.closest('.scroll')&&(r.left<-1||r.right>W+1))"

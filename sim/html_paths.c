@@ -259,3 +259,22 @@ void ers_html_paths_section(struct ers_html_page *p, const struct ers_result *r)
 		path_hist_release(&h);
 	}
 }
+
+void ers_html_path_figure(struct ers_html_page *p, const char *name,
+			  const struct ers_result *r, const struct ers_flow_result *fl,
+			  const char *caption)
+{
+	struct path_hist h;
+
+	if (!path_hist_build(&h, fl)) {
+		p->err = ERS_ENOMEM;
+	} else if (h.n) {
+		fputs("<figure class=\"pic paths\" data-name=\"", p->out);
+		ers_html_esc(p->out, name);
+		fputs("\">\n", p->out);
+		path_svg(p->out, r, fl, &h);
+		ers_html_elem(p->out, "<figcaption>", caption, "</figcaption>\n");
+		fputs("</figure>\n", p->out);
+	}
+	path_hist_release(&h);
+}

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ersim/compare.h"
 #include "ersim/html_report.h"
 #include "ersim/plot.h"
 #include "ersim/result.h"
@@ -417,33 +418,52 @@ static void keep_sample(const struct page *p, const char *name)
 START_TEST(test_html_compare)
 {
 	struct ers_result *r[2] = { sample("no-bfd", 175 * ERS_S), sample("bfd", 900 * ERS_MS) };
-	static const char *const names[] = { "hold timer", "BFD" };
+	const struct ers_cmp_input in[2] = { { "no-bfd.json", r[0], NULL, NULL },
+					     { "bfd.json", r[1], NULL, NULL } };
+	struct ers_comparison *c = NULL;
+	struct ers_diag d;
 	struct page p = { 0 };
 	FILE *f = open_memstream(&p.text, &p.len);
 	const char *metrics;
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(ers_html_write_compare(f, (const struct ers_result *const *)r, names, 2,
-						NULL, NULL, 0), ERS_OK);
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_compare_build(in, 2, &c, &d), ERS_OK);
+	ck_assert_int_eq(ers_html_write_compare(f, c, in, 0), ERS_OK);
 	fclose(f);
+	/* designs labelled by letter and scenario name */
+	ck_assert(strstr(p.text, "<title>ersim comparison: A no-bfd, B bfd</title>"));
 	metrics = strstr(p.text, "<table class=\"metrics\">");
 	ck_assert_ptr_nonnull(metrics);
-	ck_assert(strstr(metrics, "<tr><th>metric</th><th>hold timer</th><th>BFD</th></tr>"));
+	ck_assert(strstr(metrics, "<tr><th>metric</th><th>A no-bfd</th><th>B bfd</th></tr>"));
 	/* side by side, the better design marked */
 	ck_assert(strstr(metrics, "<tr><th>worst convergence after an event</th>"
 			 "<td class=\"n\">176.000 s</td><td class=\"n best\">1.900 s</td></tr>"));
 	ck_assert(strstr(metrics, "<tr><th>outage of app</th>"
 			 "<td class=\"n\">175.000 s</td><td class=\"n best\">0.900 s</td></tr>"));
 	ck_assert(strstr(metrics, "<tr><th>routers</th><td class=\"n\">8</td><td class=\"n\">8</td></tr>"));
-	/* one timeline picture per flow id, with a panel per design */
+	/* B against A, with the direction */
+	ck_assert(strstr(p.text, "<td>outage_s</td><td class=\"n\">175.000 s</td>"
+			 "<td class=\"n\">0.900 s</td><td class=\"n better\">-174.100 s (better)</td>"));
+	/* result documents: the design is unknown, not equal */
+	ck_assert_uint_eq(count(p.text, "<p>Unknown: a result document has no scenario"), 2);
+	/* no threshold given */
+	ck_assert(strstr(p.text, "<h2>Verdicts (--fail-on)</h2>\n<p class=\"sub\">No --fail-on "
+			 "threshold given.</p>"));
+	/* one timeline picture per flow id, with a panel per design, and
+	 * each design's path bar per flow */
 	need("gnuplot", "gnuplot-nox");
 	ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 2);
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic paths\""), 4);
 	ck_assert(strstr(p.text, "data-name=\"timelines of flow app\""));
-	ck_assert(strstr(p.text, "hold timer: flow app"));
-	ck_assert(strstr(p.text, "BFD: flow app"));
+	ck_assert(strstr(p.text, "data-name=\"paths of flow app in B bfd\""));
+	ck_assert(strstr(p.text, "A no-bfd: flow app"));
+	ck_assert(strstr(p.text, "B bfd: flow app"));
 	assert_no_urls(p.text);
 	keep_sample(&p, "sample-compare.html");
 	page_free(&p);
+	ers_comparison_free(c);
+	ers_diag_release(&d);
 	ers_result_free(r[0]);
 	ers_result_free(r[1]);
 }
@@ -687,6 +707,90 @@ START_TEST(test_cli_run_report)
 }
 END_TEST
 
+/* The compare page has everything the text has: for one location
+ * against two (B loses the location's outage and a resiliency class),
+ * the verdicts of --fail-on, each row with B against A and better or
+ * worse, the resiliency classes, the bill of materials, the paths and
+ * where and why they diverge; designs by scenario name, not path. For
+ * connection weight against AS-path prepending, the deciding step. */
+START_TEST(test_cli_compare_report)
+{
+	char page[128], page2[128], *html, *h;
+	const char *args[] = { "compare", "tests/compare/two-locations.xml",
+			       "tests/compare/one-location.xml", "--fail-on", "outage_s>1",
+			       "--fail-on", "resiliency-lower", "--fail-on", "messages>1000",
+			       "--report", page, NULL };
+	const char *args2[] = { "compare", "tests/compare/weight.xml", "tests/compare/prepend.xml",
+				"--report", page2, NULL };
+
+	need("dot", "graphviz");
+	need("gnuplot", "gnuplot-nox");
+	make_dir();
+	snprintf(page, sizeof page, "%s/cmp.html", tmpdir);
+	snprintf(page2, sizeof page2, "%s/cmp2.html", tmpdir);
+	ck_assert_int_eq(run_ersim_to(args, "/dev/null"), 1);
+	html = slurp(page);
+	ck_assert(strstr(html, "<title>ersim comparison: A two-locations, B one-location</title>"));
+	/* labels by scenario name; the file path only in the designs table
+	 * and in the verdicts' messages, which the text prints too */
+	ck_assert(strstr(html, "<tr><td><b>A</b></td><td>two-locations</td>"
+			 "<td class=\"path\">tests/compare/two-locations.xml</td>"));
+	ck_assert(strstr(html, "<h3>B one-location</h3>"));
+	ck_assert_ptr_null(strstr(html, "<h3>tests/"));
+	ck_assert_ptr_null(strstr(html, "<th>tests/"));
+	/* verdicts: two crossed, one passed */
+	ck_assert(strstr(html, "<b>FAIL</b><span>2 of 3 thresholds crossed</span>"));
+	ck_assert(strstr(html, "<tr><td class=\"path\">outage_s&gt;1</td><td class=\"no\">crossed: "
+			 "flow &#39;app&#39; outage_s 10 &gt; 1 (B: tests/compare/one-location.xml)</td></tr>"));
+	ck_assert(strstr(html, "<td class=\"no\">crossed: VNet &#39;hub-weu&#39; resiliency maximum "
+			 "in A, standard in B"));
+	ck_assert(strstr(html, "<tr><td class=\"path\">messages&gt;1000</td>"
+			 "<td class=\"yes\">passed</td></tr>"));
+	/* B against A, better and worse */
+	ck_assert(strstr(html, "<tr class=\"differs\"><td>*</td><td>app</td><td>outage_s</td>"
+			 "<td class=\"n\">0.000 s</td><td class=\"n\">10.000 s</td>"
+			 "<td class=\"n worse\">+10.000 s (worse)</td></tr>"));
+	ck_assert(strstr(html, "<td>lost_bytes</td><td class=\"n\">0 B</td>"
+			 "<td class=\"n\">125.0 MB</td><td class=\"n worse\">+125.0 MB (worse)</td>"));
+	/* resiliency classes and the bill of materials */
+	h = strstr(html, "data-section=\"resiliency\"");
+	ck_assert_ptr_nonnull(h);
+	ck_assert(strstr(h, "<td>hub-weu</td><td>class</td><td>maximum</td><td>standard</td>"
+			 "<td class=\"n worse\">worse</td>"));
+	h = strstr(html, "data-section=\"bill_of_materials\"");
+	ck_assert_ptr_nonnull(h);
+	ck_assert(strstr(h, "<td>circuits</td><td>count</td><td class=\"n\">2</td>"
+			 "<td class=\"n\">1</td><td class=\"n better\">-1 (better)</td>"));
+	ck_assert(strstr(h, "<td>circuit standard 10Gbps, zone 1, Direct</td>"));
+	/* paths: each design's bar, the windows, where and why they diverge */
+	ck_assert(strstr(html, "<figure class=\"pic paths\" data-name=\"paths of flow app in "
+			 "A two-locations\">"));
+	ck_assert(strstr(html, "<figure class=\"pic paths\" data-name=\"paths of flow app in "
+			 "B one-location\">"));
+	h = strstr(html, "<td>after 5.000 s fail location:amsterdam</td>");
+	ck_assert_ptr_nonnull(h);
+	ck_assert(strstr(h, "100%  contoso-dc/ce1 &gt; contoso-dc/ce2 (loop)"));
+	ck_assert(strstr(h, "B diverges from A at <b>contoso-dc/ce1</b><br>A: contoso-dc/ce1 chose "
+			 "london-1/a over contoso-dc/ce2: eBGP over iBGP<br>B: <span class=\"why\">"
+			 "contoso-dc/ce1 had no route</span>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h2>Flows over time</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h2>Topologies</h2>"));
+	ck_assert_ptr_null(strstr(html, "class=\"note pic-missing\""));
+	assert_no_urls(html);
+	free(html);
+	/* the decision step that makes B's path differ */
+	ck_assert_int_eq(run_ersim_to(args2, "/dev/null"), 0);
+	html = slurp(page2);
+	ck_assert(strstr(html, "<b>hub-weu/gw</b><br>A: hub-weu/gw chose frankfurt-1/a over "
+			 "amsterdam-1/a: weight 100 &gt; 0<br>B: <span class=\"why\">hub-weu/gw chose "
+			 "amsterdam-1/a over frankfurt-1/a: as-path 2 &lt; 3</span>"));
+	ck_assert(strstr(html, "B: same paths as A at the end; the paths on the way or how long "
+			 "they held differ"));
+	free(html);
+	rm_dir();
+}
+END_TEST
+
 /* The N-2 batch of the bundled default scenario restores every pair
  * after five minutes, so every run ends reachable: the page must still
  * show which pairs cut the traffic while they were down and for how long,
@@ -767,6 +871,7 @@ Suite *make_html_suite(void)
 	tcase_add_test(tc, test_plot_run_missing_program);
 	tcase_add_test(tc, test_plot_run_pipes_large_input);
 	tcase_add_test(tc, test_cli_run_report);
+	tcase_add_test(tc, test_cli_compare_report);
 	tcase_add_test(tc, test_cli_batch_report_runs);
 	suite_add_tcase(s, tc);
 	return s;
