@@ -163,7 +163,7 @@ static void path_svg(FILE *f, const struct ers_result *r, const struct ers_flow_
 	char a[32], b[32];
 
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d 64\" "
-		"width=\"%d\" height=\"64\" font-family=\"sans-serif\" font-size=\"12\">\n",
+		"width=\"%d\" height=\"64\" font-family=\"sans-serif\" font-size=\"13\">\n",
 		ERS_HTML_WIDTH, ERS_HTML_WIDTH);
 	fprintf(f, "<rect x=\"%.1f\" y=\"8\" width=\"%.1f\" height=\"26\" fill=\"#f0f0f0\" "
 		"stroke=\"#999\"/>\n", PT_LEFT, PT_WIDTH);

@@ -29,6 +29,7 @@
 #include "ersim/html_report.h"
 #include "ersim/plot.h"
 #include "ersim/result.h"
+#include "ersim/run.h"
 #include "test_util.h"
 
 static char *xstrdup(const char *s)
@@ -566,6 +567,132 @@ END_TEST
 
 /* ---- plot.c ---- */
 
+/* ---- report visuals (issue 16.7) ---- */
+
+/* A zoomed panel draws only the markers and bands inside its x range:
+ * gnuplot does not clip arrows and rectangles to the frame, so the
+ * others were drawn beside the panel. Maintenance is not restore's blue. */
+START_TEST(test_plot_zoom_keeps_markers_inside)
+{
+	static const struct ers_plot_marker m[] = { { 5, ERS_PLOT_MARK_FAIL },
+		{ 15, ERS_PLOT_MARK_RESTORE }, { 16, ERS_PLOT_MARK_MAINTENANCE },
+		{ 25, ERS_PLOT_MARK_CONVERGED } };
+	static const struct ers_plot_band b[] = { { 2, 4 }, { 8, 12 }, { 18, 30 } };
+	static const double x[] = { 0, 30 }, y[] = { 1, 1 };
+	const struct ers_plot_series ser = { "delivered", x, y, 2, true, true };
+	const struct ers_plot_chart ch = { "zoom", "s", "rate", 10, 20, 0, 2, false, true,
+					   &ser, 1, m, 4, b, 3 };
+	char *script = ers_plot_script(&ch, 1, ERS_PLOT_STACK, 800, 300);
+
+	ck_assert_ptr_nonnull(script);
+	ck_assert_uint_eq(count(script, "set arrow from"), 2);
+	ck_assert_ptr_null(strstr(script, "set arrow from 5,"));
+	ck_assert_ptr_null(strstr(script, "set arrow from 25,"));
+	ck_assert(strstr(script, "set arrow from 15, graph 0 to 15, graph 1 nohead front "
+			 "lc rgb '#3030a0' lw 1.5 dt 1"));
+	ck_assert(strstr(script, "set arrow from 16, graph 0 to 16, graph 1 nohead front "
+			 "lc rgb '#8c564b' lw 1.5 dt 4"));
+	/* bands cut to the range, those outside left out */
+	ck_assert_uint_eq(count(script, "rect from"), 2);
+	ck_assert(strstr(script, "rect from 10, graph 0 to 12, graph 1"));
+	ck_assert(strstr(script, "rect from 18, graph 0 to 20, graph 1"));
+	/* text readable at 100%: 13-pixel font */
+	ck_assert(strstr(script, "font 'sans,13'"));
+	free(script);
+}
+END_TEST
+
+/* A detection at the instant of the event has a bar of zero length,
+ * invisible on a logarithmic axis: it is drawn a little long, labelled
+ * with its true value. */
+START_TEST(test_plot_bars_zero_visible)
+{
+	static const char *const labels[] = { "1. fail a", "2. fail b" };
+	static const char *const names[] = { "detection", "convergence" };
+	static const double det[] = { 0, 0.05 }, conv[] = { 0.1, 100 };
+	const double *values[2] = { det, conv };
+	char *script = ers_plot_bars_script("bars", "s", labels, 2, values, names, 800, 200);
+	double mid, y, lo, hi;
+	char *line;
+
+	ck_assert_ptr_nonnull(script);
+	ck_assert(strstr(script, "set logscale x"));
+	line = strstr(script, "$b0 << EOD\n");
+	ck_assert_ptr_nonnull(line);
+	ck_assert_int_eq(sscanf(line + strlen("$b0 << EOD\n"), "%lf %lf %lf %lf", &mid, &y, &lo,
+				&hi), 4);
+	ck_assert_msg(hi > lo * 1.05, "zero-length bar from %g to %g", lo, hi);
+	ck_assert(strstr(line, "\"0.000 s\"\n"));
+	free(script);
+}
+END_TEST
+
+/* A failed link is red and dashed, not blue (DOT keeps the last colour
+ * given); Global Reach is a node east of the peering locations joined to
+ * the MSEEs of both circuits, not a curve between MSEEs that crossed the
+ * sites and the circuit labels. */
+START_TEST(test_html_topology_failed_link_and_global_reach)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_diag d;
+	char *dot;
+	const char *l;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/global-reach.xml", &s, &cat, &d), ERS_OK);
+	dot = ers_html_topology_dot(s, cat);
+	ck_assert_ptr_nonnull(dot);
+	l = strstr(dot, "[label=\"er-ams primary\\n");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_msg(!strncmp(strchr(l, ']') - strlen("color=\"#d62728\", fontcolor=\"#d62728\", "
+			       "penwidth=3, style=dashed"),
+			       "color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, style=dashed",
+			       strlen("color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, "
+				      "style=dashed")), "%.200s", l);
+	ck_assert(strstr(dot, "  gr0 [id=\"global-reach-0\", label=\"Global Reach\\ner-ams - er-lon\""));
+	ck_assert_uint_eq(count(dot, " -> gr0 [color=\"#d62728\", penwidth=3, style=dashed];"), 4);
+	ck_assert_uint_eq(count(dot, "gr0 [xlabel=\"fails at 240 s\""), 1);
+	ck_assert_ptr_null(strstr(dot, "label=\"Global Reach\", "));
+	free(dot);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	ers_diag_release(&d);
+}
+END_TEST
+
+/* The run page lists the VPNs, with how their failure is seen. */
+START_TEST(test_html_vpn_table)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_result *r = NULL;
+	struct ers_run_opts opts = { 0 };
+	struct ers_diag d;
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+
+	ck_assert_ptr_nonnull(f);
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/vpn-backup.xml", &s, &cat, &d),
+			 ERS_OK);
+	ck_assert_int_eq(ers_run(s, cat, &opts, &r, &d), ERS_OK);
+	ck_assert_int_eq(ers_html_write_run(f, r, s, cat,
+					    ERS_HTML_NO_DOT | ERS_HTML_NO_GNUPLOT), ERS_OK);
+	fclose(f);
+	ck_assert_msg(strstr(p.text, "<h3>VPNs</h3>\n<table class=\"vpns\">\n<tr><th>VPN</th>"
+			     "<th>site router</th><th>VNet</th><th>delay</th><th>failure detection</th>"
+			     "</tr>\n<tr><td>backup</td><td>hq/ce1</td><td>hub</td>"
+			     "<td class=\"n\">0.020 s</td><td>no BFD, hold "), "%s",
+		      strstr(p.text, "<h3>VPNs") ? strstr(p.text, "<h3>VPNs") : "no VPN table");
+	page_free(&p);
+	ers_result_free(r);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	ers_diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_plot_svg_inline_prefixes_ids)
 {
 	static const char svg[] =
@@ -692,7 +819,7 @@ START_TEST(test_cli_run_report)
 	html = slurp(report);
 	ck_assert(strstr(html, "<title>ersim report: max-resiliency</title>"));
 	ck_assert(strstr(html, "<td>location:amsterdam</td>"));
-	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"topology picture\">\n<svg"));
+	ck_assert(strstr(html, "<div class=\"scroll\"><figure class=\"pic wide\" data-name=\"topology picture\">\n<svg"));
 	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-azure\">\n<svg"));
 	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-dc\">\n<svg"));
 	ck_assert_ptr_null(strstr(html, "class=\"note pic-missing\""));
@@ -867,6 +994,10 @@ Suite *make_html_suite(void)
 	tcase_add_test(tc, test_html_paths_vpn_backup);
 	tcase_add_test(tc, test_html_compare);
 	tcase_add_test(tc, test_html_batch);
+	tcase_add_test(tc, test_plot_zoom_keeps_markers_inside);
+	tcase_add_test(tc, test_plot_bars_zero_visible);
+	tcase_add_test(tc, test_html_topology_failed_link_and_global_reach);
+	tcase_add_test(tc, test_html_vpn_table);
 	tcase_add_test(tc, test_plot_svg_inline_prefixes_ids);
 	tcase_add_test(tc, test_plot_run_missing_program);
 	tcase_add_test(tc, test_plot_run_pipes_large_input);

@@ -48,7 +48,7 @@ chrome() {
 }
 
 pages=()
-for s in max-resiliency global-reach expressroute/vpn-backup; do
+for s in max-resiliency global-reach expressroute/vpn-backup expressroute/maintenance; do
 	name=$(basename "$s")
 	"$ersim" run "scenarios/$s.xml" --report "$out/$name.html" >/dev/null
 	pages+=("$out/$name.html")
@@ -96,6 +96,30 @@ check_sections() {
 	if [ "$name" = vpn-backup ] && ! grep -q '<span class="hop vpn">VPN</span>' "$page"; then
 		echo "FAIL $name: no VPN hop in the paths" >&2
 		return 1
+	fi
+	# report visuals (issue 16.7); the page's script checks in the browser
+	# that chart text is at least 12 px and that Global Reach is drawn
+	# east of the peering locations, not over the circuit links
+	if [ "$name" = vpn-backup ] && ! grep -q '<table class="vpns">' "$page"; then
+		echo "FAIL $name: no VPN table" >&2
+		return 1
+	fi
+	if [ "$name" = global-reach ] && ! grep -q 'id="p1-global-reach-0"' "$page"; then
+		echo "FAIL $name: no Global Reach in the topology" >&2
+		return 1
+	fi
+	if [ "$name" = global-reach ] &&
+	   ! grep -Eq 'stroke="#d62728" stroke-width="3" stroke-dasharray' "$page"; then
+		echo "FAIL $name: the failed link is not drawn red and dashed" >&2
+		return 1
+	fi
+	if [ "$name" = maintenance ]; then
+		# the maintenance marker's colour (brown) is not restore's (blue)
+		if ! grep -q "stroke='rgb(140,  86,  75)'" "$page" ||
+		   grep -q "stroke='rgb(148, 103, 189)'" "$page"; then
+			echo "FAIL $name: maintenance not drawn in its own colour" >&2
+			return 1
+		fi
 	fi
 	if grep -q '<h1>ersim comparison' "$page"; then
 		# everything the text has: verdicts, B against A with better or
@@ -158,7 +182,7 @@ for page in "${pages[@]}"; do
 		fail=1
 	fi
 	want=$(grep -Eo '<figure class="pic[" ]' "$page" | wc -l)
-	status=$(chrome --dump-dom "file://$page" | grep -o 'data-pictures="[^"]*"' | sed 's/^[^"]*"//; s/"$//')
+	status=$(chrome --window-size=1280,4000 --dump-dom "file://$page" | grep -o 'data-pictures="[^"]*"' | sed 's/^[^"]*"//; s/"$//')
 	if [ "$want" -lt 1 ] || [ "$status" != "pictures ok: $want" ]; then
 		echo "FAIL $name: expected 'pictures ok: $want', the page says '$status'" >&2
 		fail=1
