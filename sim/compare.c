@@ -1079,6 +1079,7 @@ void ers_comparison_free(struct ers_comparison *c)
 		free(c->violations[i].msg);
 	}
 	free(c->violations);
+	ers_strv_free(c->checked, c->n_checked);
 	free(c->unshared);
 	free(c->rows);
 	free(c->cols);

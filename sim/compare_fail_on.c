@@ -200,6 +200,16 @@ static char *loss_msg(const struct ers_comparison *c, const struct ers_fail_on *
 enum ers_err ers_compare_check(struct ers_comparison *c, const struct ers_fail_on *f,
 			       size_t n)
 {
+	for (size_t k = 0; k < n; k++) {
+		char **v = realloc(c->checked, (c->n_checked + 1) * sizeof *v);
+
+		if (!v)
+			return ERS_ENOMEM;
+		c->checked = v;
+		if (!(v[c->n_checked] = strdup(f[k].expr)))
+			return ERS_ENOMEM;
+		c->n_checked++;
+	}
 	for (size_t k = 0; k < n; k++)
 		for (size_t i = 0; i < c->n_rows; i++) {
 			const struct ers_cmp_row *r = &c->rows[i];

@@ -107,10 +107,10 @@ static void zoom_window(const struct ers_event_result *e, double t_end, double *
 }
 
 /* "3. fail link:er-ams/primary", cut to what fits a panel of 1/n of
- * the width (about 7 pixels a character). */
+ * the width (about 8 pixels a character of the 13-pixel font). */
 static void zoom_title(char *buf, const struct ers_event_result *e, size_t i, size_t n)
 {
-	size_t fit = (size_t)(ERS_HTML_WIDTH / (int)n / 7) - 4, len;
+	size_t fit = (size_t)(ERS_HTML_WIDTH / (int)n / 8) - 4, len;
 
 	snprintf(buf, 320, "%zu. %s %s", i + 1, e->action, e->target);
 	len = strlen(buf);

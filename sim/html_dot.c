@@ -287,9 +287,13 @@ static void dot_edge(FILE *f, int a, int b, const char *label, const char *attrs
 		dot_fails(f, fails);
 		fprintf(f, "\", ");
 	}
+	/* after the edge's own attributes: in DOT the last one wins, and a
+	 * failing link must not keep its blue */
+	fprintf(f, "%s", attrs);
 	if (!isnan(fails))
-		fprintf(f, "color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, ");
-	fprintf(f, "%s];\n", attrs);
+		fprintf(f, ", color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, "
+			"style=dashed");
+	fprintf(f, "];\n");
 }
 
 static void circuit_label(const struct ers_scenario *s, int c, int role, char *buf, size_t n)
@@ -305,6 +309,33 @@ static void circuit_label(const struct ers_scenario *s, int c, int role, char *b
 		snprintf(buf, n, "%s primary\n%s (%s), %g %s %s", ci->id, p->id,
 			 ers_provider_model_str(p->model), (double)ci->bandwidth / d, u,
 			 ers_sku_str(ci->sku));
+}
+
+/* Global Reach as a node of its own east of the peering locations, to
+ * which the MSEEs of its two circuits connect: drawn as an edge between
+ * the MSEEs, which sit in one column, it curved west across the sites
+ * and the circuit labels. Each side's line turns red when it fails. */
+static void dot_global_reach(FILE *f, const struct ers_scenario *s, int ref, int role,
+			     int a, int b, double fails)
+{
+	const struct ers_global_reach *g = &s->global_reach[ref];
+
+	if (role == 0) {
+		fprintf(f, "  gr%d [id=\"global-reach-%d\", label=\"Global Reach\\n", ref, ref);
+		dot_esc(f, s->circuits[g->a].id);
+		fputs(" - ", f);
+		dot_esc(f, s->circuits[g->b].id);
+		fputs("\", shape=ellipse, style=filled, fillcolor=\"#f3ecf8\", "
+		      "color=\"#9467bd\", fontcolor=\"#5b2d7a\"];\n", f);
+	}
+	for (int end = 0; end < 2; end++) {
+		fprintf(f, "  n%d -> gr%d [color=\"%s\", penwidth=%s%s];\n", end ? b : a, ref,
+			isnan(fails) ? "#9467bd" : "#d62728", isnan(fails) ? "2.5" : "3",
+			isnan(fails) ? "" : ", style=dashed");
+		if (!isnan(fails) && end == 0 && role == 0)
+			fprintf(f, "  gr%d [xlabel=\"fails at %g s\", fontcolor=\"#d62728\"];\n",
+				ref, fails);
+	}
 }
 
 static void dot_edges(FILE *f, const struct ers_topology *t, const struct failures *fl)
@@ -332,8 +363,7 @@ static void dot_edges(FILE *f, const struct ers_topology *t, const struct failur
 				 "color=\"#1f77b4\", penwidth=2", fails);
 			break;
 		case ERS_TOPO_EDGE_GLOBAL_REACH:
-			dot_edge(f, a, b, role ? NULL : "Global Reach", "color=\"#9467bd\", "
-				 "fontcolor=\"#9467bd\", penwidth=2.5, constraint=false", fails);
+			dot_global_reach(f, s, ref, role, a, b, fails);
 			break;
 		case ERS_TOPO_EDGE_SITE_LINK:
 			snprintf(label, sizeof label, "site link, cost %" PRIu32, s->site_links[ref].cost);
@@ -382,10 +412,10 @@ static char *dot_text(const struct ers_topology *t, const struct ers_catalog *ca
 	if (!f)
 		return NULL;
 	fprintf(f, "digraph topology {\n"
-		"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, nodesep=0.35, "
+		"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=14, nodesep=0.35, "
 		"ranksep=1.3, bgcolor=\"white\", pad=0.3];\n"
-		"  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
-		"  edge [fontname=\"Helvetica\", fontsize=9, dir=none];\n");
+		"  node [fontname=\"Helvetica\", fontsize=12, style=filled];\n"
+		"  edge [fontname=\"Helvetica\", fontsize=11, dir=none];\n");
 	dot_sites(f, t, fl);
 	dot_locations(f, t, cat, fl);
 	dot_regions(f, t, cat, fl);
@@ -422,8 +452,9 @@ char *ers_html_topology_dot(const struct ers_scenario *s, const struct ers_catal
 static const char topo_caption[] =
 	"Sites (blue) reach MSEE pairs at peering locations (grey) over circuit links "
 	"(blue: primary, cyan: secondary); MSEEs reach the VNet gateways of Azure regions "
-	"(green) over Microsoft's backbone (grey). Purple: Global Reach; brown: site links; "
-	"dashed: VPN. Red: what the timeline fails, and when.";
+	"(green) over Microsoft's backbone (grey). Purple: Global Reach, joining the MSEEs of "
+	"its two circuits; brown: site links; "
+	"dashed: VPN. Red (dashed for a line): what the timeline fails, and when.";
 
 void ers_html_topology_section(struct ers_html_page *p, const char *name, const struct ers_scenario *s,
 			     const struct ers_catalog *cat)

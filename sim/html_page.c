@@ -104,16 +104,23 @@ static const char style[] =
 	"span.hop.global-reach{color:#7b3fa0;font-weight:bold}\n"
 	"span.sw{display:inline-block;width:12px;height:12px;vertical-align:middle;border:1px solid #666}\n"
 	"figure.pic{margin:8px 0 16px}figure.pic svg{display:block;max-width:100%;height:auto}\n"
+	"figure.pic.wide svg{max-width:none}\n"
 	"figcaption{color:#555;font-size:.85em;margin-top:4px}\n"
 	"p.note{border-left:4px solid #e0a000;background:#fff6dd;padding:8px 12px;margin:8px 0}\n"
 	"td.p-none{background:#eaf6ea}td.p-short{background:#fff3b0}td.p-long{background:#ffc680}\n"
 	"td.p-severe{background:#f08070}td.p-cut{background:#a01010;color:#fff;font-weight:bold}\n"
 	"table.pairs td{font-size:.85em;white-space:nowrap}div.scroll{overflow-x:auto}\n"
+	"td.better,span.better{background:#eaf6ea;color:#1a6b1a;font-weight:bold}\n"
+	"td.worse,span.worse{background:#fdecea;color:#a01010;font-weight:bold}\n"
+	"tr.differs>td:first-child{color:#a01010;font-weight:bold}\n"
+	"td.window{font-family:monospace;font-size:.9em;white-space:pre-wrap;word-break:break-word}\n"
+	"tr.why ul{margin:0;padding-left:18px}li.diverge{margin:2px 0}span.why{font-weight:bold}\n"
 	"footer{margin-top:30px;color:#777;font-size:.8em}\n";
 
 /* Runs in the browser when the page is laid out: every figure.pic must
- * hold an svg with drawing elements, of a real size, inside the page,
- * whose content stays inside its own viewBox (not cut off); the path,
+ * hold an svg with drawing elements, of a real size, inside the page (or
+ * in a box that scrolls), whose content stays inside its own viewBox (not
+ * cut off) and whose text is at least 12 px on screen; the path,
  * ranking and pair tables must not be empty nor run past the page's
  * edge (a wide pair matrix sits in a scrolling box instead). The verdict
  * goes into <html data-pictures="..."> for tests/browser/run.sh, out of
@@ -128,18 +135,35 @@ static const char check_script[] =
 	" if(!svg){bad.push(name+': missing');return;}\n"
 	" var r=svg.getBoundingClientRect();\n"
 	" if(r.width<40||r.height<40){bad.push(name+': empty '+r.width+'x'+r.height);return;}\n"
-	" if(r.left<-1||r.right>W+1){bad.push(name+': wider than the page');return;}\n"
+	" if(!f.closest('.scroll')&&(r.left<-1||r.right>W+1)){bad.push(name+': wider than the page');return;}\n"
 	" if(svg.querySelectorAll('path,polygon,polyline,line,rect,circle,ellipse,text').length<3)"
 	"{bad.push(name+': nothing drawn');return;}\n"
 	" var vb=svg.viewBox.baseVal,b=svg.getBBox();\n"
 	" if(vb&&vb.width>0&&(b.x<vb.x-2||b.y<vb.y-2||b.x+b.width>vb.x+vb.width+2||"
 	"b.y+b.height>vb.y+vb.height+2)){bad.push(name+': cut off');return;}\n"
+	/* text as large on screen as it is shown: its size times the scale */
+	" var sc=vb&&vb.width>0?r.width/vb.width:1,small=99;\n"
+	" svg.querySelectorAll('text').forEach(function(t){"
+	"var px=parseFloat(getComputedStyle(t).fontSize)*sc;if(px<small)small=px;});\n"
+	" if(small<12){bad.push(name+': text of '+small.toFixed(1)+' px');return;}\n"
 	" ok++;});\n"
-	"document.querySelectorAll('table.paths,table.ranked,table.pairs').forEach(function(t){\n"
+	"document.querySelectorAll('table.paths,table.ranked,table.pairs,table.cmp,"
+	"table.cmp-paths,table.verdicts').forEach(function(t){\n"
 	" var r=t.getBoundingClientRect();\n"
 	" if(r.width<10||r.height<10){bad.push('table '+t.className+': empty');return;}\n"
 	" if(!t.closest('.scroll')&&(r.left<-1||r.right>W+1))"
 	"bad.push('table '+t.className+': wider than the page');});\n"
+	/* Global Reach (a node and its lines, html_dot.c) stays east of the
+	 * peering locations' west edge: drawn as a curve between MSEEs it
+	 * swung west over the circuit links and their labels */
+	"document.querySelectorAll('figure.pic svg').forEach(function(svg){\n"
+	" var west=Infinity,name=svg.closest('figure').getAttribute('data-name');\n"
+	" svg.querySelectorAll('g.cluster').forEach(function(g){var t=g.querySelector('title');"
+	"if(t&&t.textContent.indexOf('cluster_loc_')==0)west=Math.min(west,g.getBBox().x);});\n"
+	" svg.querySelectorAll('g.node,g.edge').forEach(function(g){var t=g.querySelector('title');"
+	"if(!t||!(/(^|>)gr[0-9]+$/.test(t.textContent)||/Global Reach/.test(g.textContent)))return;\n"
+	"  if(g.getBBox().x<west-1)bad.push(name+': Global Reach drawn over the circuit links');"
+	"});});\n"
 	"var msg=bad.length?'pictures FAILED: '+bad.join('; '):'pictures ok: '+ok;\n"
 	"document.documentElement.setAttribute('data-pictures',msg);\n"	/* for the test, not shown */
 	"})();\n</script>\n";
@@ -236,12 +260,18 @@ static void put_picture(struct ers_html_page *p, const char *name, enum ers_err 
 		ers_html_note_missing(p, name, why ? why : "out of memory");
 		warn_missing(p, name, why ? why : "out of memory", r);
 	} else {
-		fputs("<figure class=\"pic\" data-name=\"", p->out);
+		/* A topology is drawn at its own size, in a box that scrolls when
+		 * it is wider than the page: shrunk to fit, its labels would be
+		 * too small to read. */
+		bool wide = r == ERS_HTML_DOT;
+
+		fputs(wide ? "<div class=\"scroll\"><figure class=\"pic wide\" data-name=\"" :
+		      "<figure class=\"pic\" data-name=\"", p->out);
 		ers_html_esc(p->out, name);
 		fprintf(p->out, "\">\n%s\n", svg);
 		if (caption)
 			ers_html_elem(p->out, "<figcaption>", caption, "</figcaption>\n");
-		fputs("</figure>\n", p->out);
+		fputs(wide ? "</figure></div>\n" : "</figure>\n", p->out);
 	}
 	free(svg);
 	free(why);

@@ -109,6 +109,11 @@ char *ers_html_event_bars_script(const struct ers_result *r);
 
 /* Two cells: the share, and the route with the kind of each hop. */
 void ers_html_path_cell(FILE *f, const struct ers_path_entry *p);
+/* Flow fl of r as a coloured bar over r's run, one colour per path
+ * (nothing when fl has no path). */
+void ers_html_path_figure(struct ers_html_page *p, const char *name,
+			  const struct ers_result *r, const struct ers_flow_result *fl,
+			  const char *caption);
 /* Per flow of r: its paths as a coloured bar over the run, and the
  * table of every interval. */
 void ers_html_paths_section(struct ers_html_page *p, const struct ers_result *r);

@@ -163,7 +163,7 @@ static void path_svg(FILE *f, const struct ers_result *r, const struct ers_flow_
 	char a[32], b[32];
 
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d 64\" "
-		"width=\"%d\" height=\"64\" font-family=\"sans-serif\" font-size=\"12\">\n",
+		"width=\"%d\" height=\"64\" font-family=\"sans-serif\" font-size=\"13\">\n",
 		ERS_HTML_WIDTH, ERS_HTML_WIDTH);
 	fprintf(f, "<rect x=\"%.1f\" y=\"8\" width=\"%.1f\" height=\"26\" fill=\"#f0f0f0\" "
 		"stroke=\"#999\"/>\n", PT_LEFT, PT_WIDTH);
@@ -258,4 +258,23 @@ void ers_html_paths_section(struct ers_html_page *p, const struct ers_result *r)
 		fputs("</table>\n", p->out);
 		path_hist_release(&h);
 	}
+}
+
+void ers_html_path_figure(struct ers_html_page *p, const char *name,
+			  const struct ers_result *r, const struct ers_flow_result *fl,
+			  const char *caption)
+{
+	struct path_hist h;
+
+	if (!path_hist_build(&h, fl)) {
+		p->err = ERS_ENOMEM;
+	} else if (h.n) {
+		fputs("<figure class=\"pic paths\" data-name=\"", p->out);
+		ers_html_esc(p->out, name);
+		fputs("\">\n", p->out);
+		path_svg(p->out, r, fl, &h);
+		ers_html_elem(p->out, "<figcaption>", caption, "</figcaption>\n");
+		fputs("</figure>\n", p->out);
+	}
+	path_hist_release(&h);
 }

@@ -273,6 +273,60 @@ static void vnets_table(FILE *f, const struct ers_scenario *s, const struct ers_
 	fputs("</table>\n", f);
 }
 
+/* Site-to-site VPNs: which router reaches which VNet over the internet,
+ * and how a failure is seen (the hold timer: no BFD on a VPN). */
+static void vpns_table(FILE *f, const struct ers_scenario *s)
+{
+	static const char *const cols[] = { "VPN", "site router", "VNet", "delay",
+		"failure detection" };
+	char b[2][64];
+
+	fputs("<table class=\"vpns\">\n", f);
+	ers_html_th_row(f, cols, 5);
+	for (size_t i = 0; i < s->n_vpns; i++) {
+		const struct ers_vpn *v = &s->vpns[i];
+		struct ers_bgp_cfg g = ers_bgp_cfg_merge(&s->bgp, &v->cfg.bgp);
+
+		fputs("<tr>", f);
+		ers_html_td(f, NULL, v->id);
+		ers_html_td(f, NULL, s->sites[v->ce.site].routers[v->ce.router].full_id);
+		ers_html_td(f, NULL, s->vnets[v->vnet].id);
+		ers_html_td(f, "n", ers_html_time(v->delay, b[0]));
+		snprintf(b[1], sizeof b[1], "no BFD, hold %g s", ers_time_to_s(g.hold));
+		ers_html_td(f, NULL, b[1]);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* Links between site routers: a WAN of the customer's own, or carried
+ * by a provider. */
+static void site_links_table(FILE *f, const struct ers_scenario *s)
+{
+	static const char *const cols[] = { "site link", "relationship", "IGP cost", "delay",
+		"carried by" };
+	char b[2][64];
+
+	fputs("<table class=\"site-links\">\n", f);
+	ers_html_th_row(f, cols, 5);
+	for (size_t i = 0; i < s->n_site_links; i++) {
+		const struct ers_site_link *l = &s->site_links[i];
+
+		fputs("<tr>", f);
+		ers_html_elem(f, "<td>", s->sites[l->a.site].routers[l->a.router].full_id,
+			      " &harr; ");
+		ers_html_elem(f, "", s->sites[l->b.site].routers[l->b.router].full_id, "</td>");
+		ers_html_td(f, NULL, ers_relationship_str(l->rel));
+		snprintf(b[0], sizeof b[0], "%" PRIu32, l->cost);
+		ers_html_td(f, "n", b[0]);
+		ers_html_td(f, "n", ers_html_time(l->delay, b[1]));
+		ers_html_td(f, NULL, l->provider >= 0 ? s->providers[l->provider].id :
+			    "the routers' own cable");
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 static void inventory(FILE *f, const struct ers_scenario *s, const struct ers_catalog *cat)
 {
 	fputs("<h3>Circuits</h3>\n", f);
@@ -286,6 +340,14 @@ static void inventory(FILE *f, const struct ers_scenario *s, const struct ers_ca
 			ers_html_elem(f, "", s->circuits[s->global_reach[i].b].id, "</li>\n");
 		}
 		fputs("</ul>\n", f);
+	}
+	if (s->n_vpns) {
+		fputs("<h3>VPNs</h3>\n", f);
+		vpns_table(f, s);
+	}
+	if (s->n_site_links) {
+		fputs("<h3>Site links</h3>\n", f);
+		site_links_table(f, s);
 	}
 }
 
@@ -306,8 +368,9 @@ static void timelines_section(struct ers_html_page *p, const struct ers_result *
 			script = ers_html_timeline_script(r, i, ers_html_secs(r->end), true);
 		ers_html_picture(p, name, ERS_HTML_GNUPLOT, script,
 			"Delivered rate against simulated time; below, a zoom on each event. "
-			"Red line: failure, blue: restore, orange dashed: first detection, "
-			"green dotted: convergence; shaded: part of the flow not delivered.");
+			"Red line: failure, blue: restore, brown dash-dotted: maintenance, "
+			"orange dashed: first detection, green dotted: convergence; shaded: "
+			"part of the flow not delivered.");
 		free(script);
 	}
 }

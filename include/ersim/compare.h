@@ -107,6 +107,8 @@ struct ers_comparison {
 	size_t n_pairs_equal;		/* reachability pairs equal in every column */
 	struct ers_cmp_violation *violations;
 	size_t n_violations;
+	char **checked;			/* every --fail-on expression checked, in order */
+	size_t n_checked;
 };
 
 /* Two numbers closer than this (relative, at least absolute) are equal,
@@ -173,7 +175,8 @@ struct ers_fail_on {
 enum ers_err ers_fail_on_parse(const char *expr, struct ers_fail_on *out,
 			       const char **why);
 /* Check every column but A against each threshold and append what is
- * crossed to c->violations. ERS_ENOMEM or ERS_OK. */
+ * crossed to c->violations, and each expression to c->checked (so a
+ * page can say which passed). ERS_ENOMEM or ERS_OK. */
 enum ers_err ers_compare_check(struct ers_comparison *c,
 			       const struct ers_fail_on *f, size_t n);
 

@@ -46,7 +46,7 @@ char *ers_plot_svg_inline(const char *svg, const char *prefix);
 enum ers_plot_mark {
 	ERS_PLOT_MARK_FAIL,		/* red, solid */
 	ERS_PLOT_MARK_RESTORE,		/* blue, solid */
-	ERS_PLOT_MARK_MAINTENANCE,	/* purple, solid */
+	ERS_PLOT_MARK_MAINTENANCE,	/* brown, dash-dotted */
 	ERS_PLOT_MARK_DETECTED,		/* orange, dashed */
 	ERS_PLOT_MARK_CONVERGED,	/* green, dotted */
 };
