@@ -27,6 +27,22 @@
 
 #define LOCAL_WEIGHT 32768u	/* originated routes: Cisco/FRR's default */
 
+/* Tell the watchers (bgp.h): each hook may be missing. */
+#define HOOK(w, name, ...) \
+	do { \
+		if ((w)->hooks && (w)->hooks->name) \
+			(w)->hooks->name((w)->hooks_ctx, __VA_ARGS__); \
+	} while (0)
+
+/* The observer's tag for a Loc-RIB entry (0 when nobody watches). */
+static uint64_t best_changed(struct ers_world *w, const struct ers_speaker *s,
+			     uint32_t prefix, uint64_t was, const struct ers_loc *now)
+{
+	if (!w->hooks || !w->hooks->best_changed)
+		return 0;
+	return w->hooks->best_changed(w->hooks_ctx, s, prefix, was, now);
+}
+
 static bool rule_fits(const struct ers_rule *r, struct ers_prefix p,
 		      const struct ers_attrs_tmpl *t)
 {
@@ -232,23 +248,6 @@ static size_t gather(struct ers_speaker *s, uint32_t prefix, struct ers_cand *c)
 	return n;
 }
 
-static void explain(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
-		    const struct ers_cand *best, const struct ers_cand *c, size_t n)
-{
-	char pbuf[24], why[200];
-
-	ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf);
-	for (size_t i = 0; i < n; i++) {
-		if (&c[i] == best)
-			continue;
-		/* The route that removed this one: the best, or for MED the
-		 * lowest of its own neighbour AS. */
-		fprintf(w->opts->debug, "%.9f %s: %s %s\n", ers_time_to_s(ers_sim_now(w->sim)),
-			s->id, pbuf, ers_bgp_explain(&c[c[i].lost_to], &c[i], c[i].lost,
-						     why, sizeof why));
-	}
-}
-
 /* Why best won (see struct ers_loc): the deepest step that removed a
  * route the router does not forward over. */
 static void loc_reason(struct ers_loc *l, const struct ers_cand *c, size_t n,
@@ -289,10 +288,12 @@ static bool over_route_limit(struct ers_world *w, struct ers_speaker *s,
 		return false;
 	s->limit_refused = true;
 	if (!s->over_limit_reported) {
+		char detail[512];
 		s->over_limit_reported = true;
-		ers_observe_notice(w, "gateway-route-limit", s->id,
-				   "gateway learned %u routes, its SKU's limit; further prefixes are not installed",
-				   s->route_limit);
+		snprintf(detail, sizeof detail,
+			 "gateway learned %u routes, its SKU's limit; further prefixes are not installed",
+			 s->route_limit);
+		HOOK(w, notice, "gateway-route-limit", s->id, detail);
 	}
 	return true;
 }
@@ -333,11 +334,12 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		    const struct ers_cand *c, size_t n_c)
 {
 	bool was_learned = l && l->best, is_learned = best && best->peer;
-	uint64_t delta = l ? l->state : 0;
+	uint64_t was = l ? l->state : 0;
 
 	if (!best) {
 		ers_map_del(&s->loc, prefix);
 		free(l);
+		l = NULL;
 	} else {
 		if (!l && !(l = malloc(sizeof *l))) {
 			w->err = ERS_ENOMEM;
@@ -348,8 +350,6 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 		l->n_ecmp = n;
 		memcpy(l->ecmp, set, n * sizeof set[0]);
 		loc_reason(l, c, n_c, best);
-		l->state = ers_observe_loc_state(s, l);
-		delta ^= l->state;
 		if (ers_map_put(&s->loc, prefix, l)) {
 			w->err = ERS_ENOMEM;
 			free(l);
@@ -359,7 +359,10 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 	s->n_learned += (uint32_t)is_learned - (uint32_t)was_learned;
 	if (was_learned && !is_learned)
 		room_freed(w, s);
-	ers_observe_route_change(w, s, prefix, delta);
+	if (l)
+		l->state = best_changed(w, s, prefix, was, l);
+	else
+		best_changed(w, s, prefix, was, NULL);
 	for (size_t i = 0; i < s->n_peers; i++)
 		ers_peer_want_send(w, s->peers[i], prefix);
 }
@@ -387,8 +390,8 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 	if (best) {
 		/* Explain every decision among several routes, also when the
 		 * best one stays: compare reads why a newcomer lost. */
-		if (w->opts->debug && n > 1)
-			explain(w, s, prefix, best, c, n);
+		if (n > 1)
+			HOOK(w, decided, s, prefix, c, n, (size_t)(best - c));
 		n_set = ecmp_set(s, best, c, n, set);
 		if (old && loc_equal(old, best, set, n_set)) {
 			/* Same routes, maybe another reason: flows that pass
@@ -397,7 +400,7 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 			loc_reason(old, c, n, best);
 			if (was.why != old->why || was.over != old->over ||
 			    was.over_attrs != old->over_attrs)
-				ers_observe_forwarding_changed(w);
+				HOOK(w, reason_changed, s, prefix);
 			goto out;
 		}
 	} else if (!old) {
@@ -460,15 +463,16 @@ static unsigned export_prepends(const struct ers_peer *p)
 	return p->self->kind == ERS_SPK_MSEE ? p->maintenance_prepend : 0;
 }
 
-const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
-				       uint32_t prefix)
+/* What s would send to p for prefix, whose Loc-RIB entry is l, were the
+ * session up: the route kind's rules, then the link's export policy. */
+static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer *p,
+					    uint32_t prefix, const struct ers_loc *l)
 {
 	struct ers_speaker *s = p->self;
-	const struct ers_loc *l = ers_map_get(&s->loc, prefix);
 	struct ers_attrs_tmpl t;
 	const struct ers_rule *r;
 
-	if (!l || !ers_peer_established(p) || !may_export(s, l, p))
+	if (!may_export(s, l, p))
 		return NULL;
 	ers_attrs_to_tmpl(l->attrs, &t);
 	t.weight = 0;
@@ -494,8 +498,8 @@ const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 		}
 		for (size_t i = 0; i < r->n_communities; i++)
 			if (!ers_tmpl_add_comm(&t, r->communities[i])) {
-				ers_observe_limit(w, p, prefix, "community-limit",
-						  "more than " ERS_STR(ERS_MAX_COMMS) " communities");
+				HOOK(w, limit, p, prefix, "community-limit",
+				     "more than " ERS_STR(ERS_MAX_COMMS) " communities");
 				return NULL;
 			}
 	}
@@ -504,29 +508,35 @@ const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 	 * a withdrawn prefix from circling. */
 	if (!p->ibgp &&
 	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p))) {
-		ers_observe_limit(w, p, prefix, "as-path-limit",
-				  "the AS path would pass " ERS_STR(ERS_MAX_PATH) " ASes");
+		HOOK(w, limit, p, prefix, "as-path-limit",
+		     "the AS path would pass " ERS_STR(ERS_MAX_PATH) " ASes");
 		return NULL;
 	}
 	return ers_attrs_intern(&w->attrs, &t);
 }
 
+const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
+				       uint32_t prefix)
+{
+	const struct ers_loc *l = ers_map_get(&p->self->loc, prefix);
+
+	if (!l || !ers_peer_established(p))
+		return NULL;
+	return export_route(w, p, prefix, l);
+}
+
 uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p)
 {
-	struct ers_speaker *s = p->self;
-	int saved = p->state;
 	uint32_t n = 0, key;
 	void *val;
 
-	/* Count as if the session were up, and only what the remote would
-	 * accept: a route whose path holds the remote's AS it drops as a loop
-	 * (import), so it never counts against its prefix limit. */
-	p->state = ERS_BGP_ESTABLISHED;
-	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);) {
-		const struct ers_attrs *a = ers_rib_export(w, p, key);
+	/* Count what would go out were the session up, and only what the
+	 * remote would accept: a route whose path holds the remote's AS it
+	 * drops as a loop (import), so it never counts against its limit. */
+	for (size_t i = 0; ers_map_next(&p->self->loc, &i, &key, &val);) {
+		const struct ers_attrs *a = export_route(w, p, key, val);
 		n += a && (p->ibgp || !ers_attrs_has_asn(a, p->remote->self->asn));
 	}
-	p->state = saved;
 	return n;
 }
 
@@ -563,9 +573,9 @@ void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s)
 	void *val;
 
 	for (size_t i = 0; ers_map_next(&s->loc, &i, &key, &val);) {
-		uint64_t state = ((struct ers_loc *)val)->state;
+		uint64_t was = ((struct ers_loc *)val)->state;
 		free(val);
-		ers_observe_route_change(w, s, key, state);
+		best_changed(w, s, key, was, NULL);
 	}
 	ers_map_clear(&s->loc);
 	s->n_learned = 0;

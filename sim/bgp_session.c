@@ -27,6 +27,7 @@
  *    encoded sizes of the attributes and prefixes.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,11 +88,12 @@ static ers_time_t jitter(struct ers_world *w, ers_time_t t)
 	return t - (ers_time_t)(((unsigned __int128)(uint64_t)t * r) >> 34);
 }
 
-static void trace_peer(struct ers_world *w, const struct ers_peer *p,
-		       const char *kind, const char *detail)
-{
-	ers_trace(w, p->self->id, kind, "%s %s", p->remote->self->id, detail);
-}
+/* Tell the watchers (bgp.h): each hook may be missing. */
+#define HOOK(w, name, ...) \
+	do { \
+		if ((w)->hooks && (w)->hooks->name) \
+			(w)->hooks->name((w)->hooks_ctx, __VA_ARGS__); \
+	} while (0)
 
 /* ---- sending ----------------------------------------------------- */
 
@@ -296,12 +298,11 @@ static void peer_down(struct ers_world *w, struct ers_peer *p, const char *why)
 
 	if (p->state == ERS_BGP_IDLE)
 		return;
-	trace_peer(w, p, "session-down", why);
 	stop_timers(w, p);
 	p->state = ERS_BGP_IDLE;
 	if (p->conn == p->session->epoch)
 		p->session->epoch++;
-	ers_observe_detect(w);
+	HOOK(w, session_down, p, why);
 	if (was_up)
 		ers_rib_peer_down(w, p);
 	else {
@@ -329,8 +330,7 @@ void ers_session_reset(struct ers_world *w, struct ers_session *ss, const char *
 static void established(struct ers_world *w, struct ers_peer *p)
 {
 	p->state = ERS_BGP_ESTABLISHED;
-	trace_peer(w, p, "session-up", "Established");
-	ers_observe_detect(w);
+	HOOK(w, session_up, p);
 	ers_rib_peer_up(w, p);
 }
 
@@ -464,7 +464,7 @@ static bool queue_update(struct ers_world *w, struct ers_peer *p, struct ers_msg
 	ers_time_t cost;
 	int rc;
 
-	ers_trace_update(w, s->id, "update-in", p->remote->self->id, m->n, 0);
+	HOOK(w, update_in, p, m->n);
 	for (size_t i = 0; i < n_in; i++)
 		if (ers_rib_store(w, p, m->e[i].prefix, m->e[i].attrs))
 			m->e[n++] = m->e[i];
@@ -546,12 +546,15 @@ static void deliver(struct ers_sim *sim, void *arg, uint64_t data)
 
 static void check_prefix_limit(struct ers_world *w, struct ers_peer *p)
 {
+	char detail[512];
+
 	if (!p->max_prefix || p->n_accepted <= p->max_prefix)
 		return;
-	ers_observe_notice(w, p->role == ERS_PEER_GATEWAY ? "gateway-prefix-limit" : "prefix-limit",
-			   p->self->id,
-			   "%s advertised %u prefixes, over the limit of %u: session torn down (NOTIFICATION Cease, maximum number of prefixes reached)",
-			   p->remote->self->id, p->n_accepted, p->max_prefix);
+	snprintf(detail, sizeof detail,
+		 "%s advertised %u prefixes, over the limit of %u: session torn down (NOTIFICATION Cease, maximum number of prefixes reached)",
+		 p->remote->self->id, p->n_accepted, p->max_prefix);
+	HOOK(w, notice, p->role == ERS_PEER_GATEWAY ? "gateway-prefix-limit" : "prefix-limit",
+	     p->self->id, detail);
 	p->prefix_limited = true;
 	notify_and_down(w, p, "Cease: maximum number of prefixes reached");
 }
@@ -767,9 +770,7 @@ static void send_update(struct ers_world *w, struct ers_peer *p,
 	for (size_t i = 0; i < n; i++)
 		m->e[i] = k[from + i].e;
 	w->updates++;
-	ers_observe_update_sent(w, n_withdrawn);
-	ers_trace_update(w, p->self->id, "update-out", p->remote->self->id,
-			 n - n_withdrawn, n_withdrawn);
+	HOOK(w, update_out, p, n - n_withdrawn, n_withdrawn);
 	send_msg(w, p, m);
 }
 
@@ -915,7 +916,7 @@ void ers_link_went_down(struct ers_world *w, struct ers_net_link *l)
 			start_bfd_detection(w, ss);
 		/* else: only the hold timer will notice */
 	}
-	ers_observe_forwarding_changed(w);
+	HOOK(w, link_changed, l);
 }
 
 void ers_link_came_up(struct ers_world *w, struct ers_net_link *l)
@@ -932,7 +933,7 @@ void ers_link_came_up(struct ers_world *w, struct ers_net_link *l)
 		    ss->end[1].state == ERS_BGP_IDLE)
 			schedule_connect(w, ss, 0);
 	}
-	ers_observe_forwarding_changed(w);
+	HOOK(w, link_changed, l);
 }
 
 /* A dead router's end: what it had not sent is lost with it. It leaves

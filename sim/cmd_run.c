@@ -2,7 +2,7 @@
  * cmd_run.c - `ersim run`: load one scenario (or the bundled default),
  * simulate it with ers_run() (run.c), print the readable report
  * (report.c) on stdout and optionally write the result document
- * (result_json.c), the event trace and the HTML report (html_report.c).
+ * (result_json.c), the event trace and the HTML report (html_run.c).
  *
  * Output files go through cli_util.c's temporaries: created before the
  * simulation (an unwritable path fails at once, not after a long run),

@@ -1,7 +1,8 @@
 /*
- * run.c - one simulation run (run.h): builds the world, schedules the
- * scenario's timeline on the engine, runs it, and turns what the observers
- * recorded into a result. Also the event trace: every simulation event
+ * run.c - one simulation run (run.h): builds the world, connects the
+ * observers to the BGP core (run_hooks.c), schedules the scenario's
+ * timeline on the engine, runs it, and turns what the observers recorded
+ * into a result. Also the event trace: every simulation event
  * feeds the run's fingerprint and, with --trace, a JSON Lines file.
  *
  * When the scenario gives no duration the run ends once the network is
@@ -14,8 +15,9 @@
 
 #include <jansson.h>
 
-#include "ersim/bgp.h"
+#include "ersim/observe.h"
 #include "ersim/run.h"
+#include "ersim/run_hooks.h"
 #include "ersim/target.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
@@ -634,6 +636,7 @@ static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_
 	ers_sim_set_shuffle_ties(w->sim, o->shuffle_ties);
 	for (size_t i = 0; i < w->s->n_events; i++)
 		w->ev[i].detected = w->ev[i].converged = ERS_TIME_NEVER;
+	ers_run_hooks_install(w);
 	return 0;
 }
 
@@ -673,6 +676,7 @@ out:
 	free(w.ev);
 	free(w.cur_group);
 	ers_sim_free(w.sim);
+	ers_bgp_release(&w);
 	ers_world_release(&w);
 	if (rc) {
 		ers_result_free(r);

@@ -781,7 +781,6 @@ void ers_world_release(struct ers_world *w)
 	free(w->speakers);
 	free(w->nodes);
 	free(w->links);
-	ers_bgp_release(w);
 	ers_attr_table_release(&w->attrs);
 	ers_prefix_table_release(&w->prefixes);
 }

@@ -3,9 +3,10 @@
  * speakers (one routing instance each: a CE, a PE, a gateway, or one
  * circuit's VRF on an MSEE), sessions between speakers over links, and the
  * observers' records. Built from a scenario by world.c; driven by the
- * engine through bgp_session.c (FSM, timers, BFD, messages), bgp_rib.c
- * (RIBs, import/export, decision) and observe.c (forwarding, flows,
- * convergence). Private to the simulation: commands see only result.h.
+ * engine through bgp_session.c (FSM, timers, BFD, messages) and bgp_rib.c
+ * (RIBs, import/export, decision), which report to observe.c (forwarding,
+ * flows, convergence) only through the hooks run.c installs (bgp.h).
+ * Private to the simulation: commands see only result.h.
  */
 #ifndef ERSIM_WORLD_H
 #define ERSIM_WORLD_H
@@ -77,6 +78,7 @@ struct ers_speaker;
 struct ers_session;
 struct ers_msg;				/* bgp_session.c */
 struct ers_change;			/* observe.c */
+struct ers_bgp_hooks;			/* bgp.h */
 struct ers_watch;			/* observe.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
@@ -226,6 +228,10 @@ struct ers_world {
 	struct ers_speaker ***site_speakers;
 	struct ers_speaker **gw_speakers;	/* by vnet */
 	struct ers_speaker **msee_vrfs;	/* [2 * circuit + side] */
+
+	/* who watches the BGP core (bgp.h; NULL: nobody), and their context */
+	const struct ers_bgp_hooks *hooks;
+	void *hooks_ctx;
 
 	/* observers */
 	struct ers_event_rec *ev;	/* per scenario event */
