@@ -321,7 +321,7 @@ static void dot_global_reach(FILE *f, const struct ers_scenario *s, int ref, int
 	const struct ers_global_reach *g = &s->global_reach[ref];
 
 	if (role == 0) {
-		fprintf(f, "  gr%d [id=\"global-reach-%d\", label=\"Global Reach\\n", ref, ref);
+		fprintf(f, "  gr%d [id=\"global_reach_%d\", label=\"Global Reach\\n", ref, ref);
 		dot_esc(f, s->circuits[g->a].id);
 		fputs(" - ", f);
 		dot_esc(f, s->circuits[g->b].id);
