@@ -415,7 +415,8 @@ static char *dot_text(const struct ers_topology *t, const struct ers_catalog *ca
 		"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=14, nodesep=0.35, "
 		"ranksep=1.3, bgcolor=\"white\", pad=0.3];\n"
 		"  node [fontname=\"Helvetica\", fontsize=12, style=filled];\n"
-		"  edge [fontname=\"Helvetica\", fontsize=11, dir=none];\n");
+		"  edge [fontname=\"Helvetica\", fontsize=%d, dir=none];\n",
+		ERS_HTML_DOT_MIN_FONT_PT);
 	dot_sites(f, t, fl);
 	dot_locations(f, t, cat, fl);
 	dot_regions(f, t, cat, fl);
