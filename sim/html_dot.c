@@ -322,7 +322,7 @@ static void dot_global_reach(FILE *f, const struct ers_scenario *s, int ref, int
 	const struct ers_global_reach *g = &s->global_reach[ref];
 
 	if (role == 0) {
-		fprintf(f, "  gr%d [id=\"global-reach-%d\", label=\"Global Reach\\n", ref, ref);
+		fprintf(f, "  gr%d [id=\"global_reach_%d\", label=\"Global Reach\\n", ref, ref);
 		dot_esc(f, s->circuits[g->a].id);
 		fputs(" - ", f);
 		dot_esc(f, s->circuits[g->b].id);
@@ -416,7 +416,8 @@ static char *dot_text(const struct ers_topology *t, const struct ers_catalog *ca
 		"  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=14, nodesep=0.35, "
 		"ranksep=1.3, bgcolor=\"white\", pad=0.3];\n"
 		"  node [fontname=\"Helvetica\", fontsize=12, style=filled];\n"
-		"  edge [fontname=\"Helvetica\", fontsize=11, dir=none];\n");
+		"  edge [fontname=\"Helvetica\", fontsize=%d, dir=none];\n",
+		ERS_HTML_DOT_MIN_FONT_PT);
 	dot_sites(f, t, fl);
 	dot_locations(f, t, cat, fl);
 	dot_regions(f, t, cat, fl);

@@ -104,7 +104,7 @@ static const char style[] =
 	"span.hop.global-reach{color:#7b3fa0;font-weight:bold}\n"
 	"span.sw{display:inline-block;width:12px;height:12px;vertical-align:middle;border:1px solid #666}\n"
 	"figure.pic{margin:8px 0 16px}figure.pic svg{display:block;max-width:100%;height:auto}\n"
-	"figure.pic.wide svg{max-width:none}\n"
+
 	"figcaption{color:#555;font-size:.85em;margin-top:4px}\n"
 	"p.note{border-left:4px solid #e0a000;background:#fff6dd;padding:8px 12px;margin:8px 0}\n"
 	"td.p-none{background:#eaf6ea}td.p-short{background:#fff3b0}td.p-long{background:#ffc680}\n"
@@ -260,15 +260,20 @@ static void put_picture(struct ers_html_page *p, const char *name, enum ers_err 
 		ers_html_note_missing(p, name, why ? why : "out of memory");
 		warn_missing(p, name, why ? why : "out of memory", r);
 	} else {
-		/* A topology is drawn at its own size, in a box that scrolls when
-		 * it is wider than the page: shrunk to fit, its labels would be
-		 * too small to read. */
+		/* A topology shrinks to the page only as far as keeps its
+		 * smallest text readable; wider, it sits in a box that scrolls. */
 		bool wide = r == ERS_HTML_DOT;
+		double pt;
 
 		fputs(wide ? "<div class=\"scroll\"><figure class=\"pic wide\" data-name=\"" :
 		      "<figure class=\"pic\" data-name=\"", p->out);
 		ers_html_esc(p->out, name);
-		fprintf(p->out, "\">\n%s\n", svg);
+		fputs("\">\n", p->out);
+		if (wide && !strncmp(svg, "<svg width=\"", 12) && sscanf(svg + 12, "%lfpt", &pt) == 1)
+			fprintf(p->out, "<svg style=\"min-width:%.0fpx\"%s\n", pt * ERS_HTML_MIN_TEXT_PX /
+				ERS_HTML_DOT_MIN_FONT_PT, svg + 4);
+		else
+			fprintf(p->out, "%s\n", svg);
 		if (caption)
 			ers_html_elem(p->out, "<figcaption>", caption, "</figcaption>\n");
 		fputs(wide ? "</figure></div>\n" : "</figure>\n", p->out);

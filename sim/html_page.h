@@ -26,6 +26,8 @@
 
 #define ERS_HTML_MAX_ZOOM 4		/* zoom panels per timeline */
 #define ERS_HTML_WIDTH 1100		/* pixels of a full-width picture */
+#define ERS_HTML_MIN_TEXT_PX 12		/* smallest text on screen (the page's check) */
+#define ERS_HTML_DOT_MIN_FONT_PT 11	/* smallest font of the topology (edge labels) */
 
 enum ers_html_renderer { ERS_HTML_DOT, ERS_HTML_GNUPLOT };
 

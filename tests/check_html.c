@@ -650,7 +650,7 @@ START_TEST(test_html_topology_failed_link_and_global_reach)
 			       "color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, style=dashed",
 			       strlen("color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, "
 				      "style=dashed")), "%.200s", l);
-	ck_assert(strstr(dot, "  gr0 [id=\"global-reach-0\", label=\"Global Reach\\ner-ams - er-lon\""));
+	ck_assert(strstr(dot, "  gr0 [id=\"global_reach_0\", label=\"Global Reach\\ner-ams - er-lon\""));
 	ck_assert_uint_eq(count(dot, " -> gr0 [color=\"#d62728\", penwidth=3, style=dashed];"), 4);
 	ck_assert_uint_eq(count(dot, "gr0 [xlabel=\"fails at 240 s\""), 1);
 	ck_assert_ptr_null(strstr(dot, "label=\"Global Reach\", "));

@@ -104,7 +104,7 @@ check_sections() {
 		echo "FAIL $name: no VPN table" >&2
 		return 1
 	fi
-	if [ "$name" = global-reach ] && ! grep -q 'id="p1-global-reach-0"' "$page"; then
+	if [ "$name" = global-reach ] && ! grep -q 'id="p1-global_reach_0" class="node"' "$page"; then
 		echo "FAIL $name: no Global Reach in the topology" >&2
 		return 1
 	fi
