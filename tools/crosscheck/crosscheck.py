@@ -28,6 +28,7 @@ import time
 
 sys.dont_write_bytecode = True    # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import frr as frrmod  # noqa: E402
 import lab as labmod  # noqa: E402
 import plan as planmod  # noqa: E402
 import gen_random as genmod  # noqa: E402
@@ -100,10 +101,15 @@ def phase_end(groups, i):
 
 # ---- comparison -------------------------------------------------------
 
-def norm(r):
+def norm(r, med0=False):
+    """The compared fields of a route; with med0 a missing MED is 0 (FRR
+    sends its own routes with MED 0, its IGP metric, where ersim and
+    BIRD send none: every decision here reads both the same)."""
     if r is None:
         return None
     o = {k: r.get(k) for k in FIELDS}
+    if med0 and o["med"] is None:
+        o["med"] = 0
     o["ecmp"] = sorted(set(o["ecmp"] or []))
     o["communities"] = sorted(o["communities"] or [])
     return o
@@ -133,7 +139,7 @@ def exclusions_for(plan, router, prefix, e, b):
     sp = plan.speakers.get(router)
     if sp is None or e is None or b is None:
         return out
-    if sp.kind == "ce" and sp.multipath and len(b["ecmp"]) > 1:
+    if sp.kind == "ce" and sp.daemon == "bird" and sp.multipath and len(b["ecmp"]) > 1:
         asns = {s.asn for s in plan.speakers.values() if s.node in b["ecmp"]}
         if len(asns) > 1:
             out["ecmp"] = ("BIRD's merge paths does not require the same neighbour AS "
@@ -170,6 +176,11 @@ def compare_states(plan, ersim_docs, bird, label, down_nodes, report):
 def compare_ribs(plan, ersim_doc, bird, label, down_nodes, report, quiet=False):
     """Print the table of one state; return the number of differences."""
     ribs = ersim_doc.get("ribs", {})
+    med0 = any(s.daemon == "frr" for s in plan.speakers.values())
+    if med0:
+        report["exclusions"].add("MED: FRR sends its own routes with MED 0 (its IGP metric, "
+                                 "as Cisco), ersim none; a missing MED counts as 0 in every "
+                                 "decision here, so the two are compared as equal")
     diffs = 0
     rows = 0
     out = (lambda *a: None) if quiet else print
@@ -181,26 +192,58 @@ def compare_ribs(plan, ersim_doc, bird, label, down_nodes, report, quiet=False):
             continue
         er = ribs.get(router, {})
         br = bird.get(router)
+        who = "FRR " if plan.speakers[router].daemon == "frr" else "BIRD"
         if br is None:
-            out("    %-24s BIRD not answering" % router)
+            out("    %-24s %s not answering" % (router, who.strip()))
             diffs += 1
             continue
         for prefix in sorted(set(er) | set(br), key=prefix_key):
-            e, b = norm(er.get(prefix)), norm(br.get(prefix))
+            e, b = norm(er.get(prefix), med0), norm(br.get(prefix), med0)
             excl = exclusions_for(plan, router, prefix, e, b)
             for f, why in excl.items():
                 report["exclusions"].add("%s %s %s: %s" % (router, prefix, f, why))
             bad = [f for f in FIELDS if f not in excl and
                    (e or {}).get(f) != (b or {}).get(f)] if (e and b) else ([] if e == b else ["route"])
             rows += 1
+            race = bad and oldest_race(plan.speakers[router], e, br.get(prefix), med0)
+            if race:
+                report["exclusions"].add(
+                    "%s %s: ersim kept the route via %s, FRR the one via %s, equal up to the "
+                    "oldest-route step (%s in FRR): which came first is a race in the lab"
+                    % (router, prefix, e["next_hop"], b["next_hop"], race))
+                out("    %-24s %-18s race  ersim %s" % (router, prefix, short(e)))
+                out("    %-24s %-18s       %s  %s   (%s)" % ("", "", who, short(b), race))
+                continue
             if not bad:
                 out("    %-24s %-18s ok    %s" % (router, prefix, short(e)))
                 continue
             diffs += 1
             out("    %-24s %-18s DIFF  ersim %s" % (router, prefix, short(e)))
-            out("    %-24s %-18s       BIRD  %s   (%s)" % ("", "", short(b), ", ".join(bad)))
+            out("    %-24s %-18s       %s  %s   (%s)" % ("", "", who, short(b), ", ".join(bad)))
     out("    %d routes, %d differences" % (rows, diffs))
     return diffs
+
+
+def oldest_race(sp, e, fr, med0):
+    """FRR's step when its best route differs from ersim's only in the
+    neighbour it came from, and FRR has ersim's route too with the same
+    attributes: both are right, the older route won, and which arrived
+    first depends on the lab's timing (BIRD's and FRR's start, the
+    poll), not on the model.  None otherwise."""
+    if sp.daemon != "frr" or not e or not fr or fr.get("_reason") not in ("Older Path",
+                                                                            "Router ID"):
+        return None
+    b = norm(fr, med0)
+    if sp.multipath and e["ecmp"] != b["ecmp"]:
+        return None
+    same = [f for f in FIELDS if f not in ("next_hop", "ecmp")]
+    if any(e[f] != b[f] for f in same):
+        return None
+    for alt in fr.get("_alts", []):
+        a = norm(alt, med0)
+        if a["next_hop"] == e["next_hop"] and all(a[f] == e[f] for f in same):
+            return fr["_reason"]
+    return None
 
 
 def prefix_key(p):
@@ -326,13 +369,17 @@ def check_scenario(path, args):
     lab = None
     try:
         short_xml = os.path.join(work, "short-timers.xml")
-        planmod.short_timer_copy(path, short_xml)
+        planmod.short_timer_copy(path, short_xml, frr=args.frr,
+                                 default_tie="oldest" if args.oldest else "router-id")
         plan = planmod.build(short_xml, args.ersim, args.catalog)
         groups, skipped = event_groups(plan)
         print("=" * 78)
         print("scenario %s (%s): %d routers, %d sessions, %d event groups"
               % (plan.name, os.path.relpath(path, ROOT) if path.startswith(ROOT) else path,
                  len(plan.speakers), len(plan.links), len(groups)))
+        frr_routers = [s.id for s in plan.speakers.values() if s.daemon == "frr"]
+        if frr_routers:
+            print("  FRR (tie-break oldest): %s; BIRD: the rest" % ", ".join(frr_routers))
         for n in plan.notes:
             report["exclusions"].add(n)
         for at, action, target in skipped:
@@ -357,6 +404,7 @@ def check_scenario(path, args):
 
         lab = labmod.Lab(plan, work)
         lab.sabotage = args.self_test
+        lab.frr_bin = args.frr_dir
         CURRENT.append(lab)
         lab.build()
         lab.check_configs()
@@ -450,6 +498,14 @@ def main(argv):
     ap.add_argument("--catalog", default=os.path.join(ROOT, "data", "geography.xml"))
     ap.add_argument("--keep", action="store_true", help="keep configurations and logs")
     ap.add_argument("--static-only", action="store_true", help="compare routes only, no failures")
+    ap.add_argument("--frr-dir", default=frrmod.FRR_DIR,
+                    help="where FRR's daemons are (bgpd, zebra, bfdd)")
+    ap.add_argument("--no-frr", action="store_true",
+                    help="BIRD only: random designs without tie-break oldest, and a "
+                         "scenario that asks for it is refused")
+    ap.add_argument("--oldest", action="store_true",
+                    help="routers that do not set tie-break use oldest (FRR) "
+                         "instead of router-id (BIRD)")
     ap.add_argument("--self-test", action="store_true",
                     help="leave the MSEE's removal of AS 65515 out of BIRD's filters and "
                          "succeed only if the comparison catches it")
@@ -460,6 +516,14 @@ def main(argv):
     for tool in ("bird", "ip"):
         if not shutil.which(tool):
             sys.stderr.write("crosscheck: %s not found (apt-get install bird2 iproute2)\n" % tool)
+            return 3
+    args.frr = not args.no_frr and frrmod.available(args.frr_dir)
+    if not args.frr:
+        print("crosscheck: %s: routers set to tie-break oldest are not checked "
+              "(FRR's bgpd, zebra and bfdd not found in %s; apt-get install frr)"
+              % ("--no-frr" if args.no_frr else "no FRR", args.frr_dir))
+        if args.oldest:
+            sys.stderr.write("crosscheck: --oldest needs FRR\n")
             return 3
     if not os.access(args.ersim, os.X_OK):
         sys.stderr.write("crosscheck: no ersim binary at %s (make first)\n" % args.ersim)
@@ -483,7 +547,7 @@ def main(argv):
         for sd in seeds:
             out = os.path.join(gdir, "random-%d.xml" % sd)
             with open(out, "w") as f:
-                f.write(genmod.gen(sd))
+                f.write(genmod.gen(sd, oldest=args.frr))
             v = subprocess.run([args.ersim, "validate", out], capture_output=True, text=True)
             if v.returncode != 0:
                 print("crosscheck: seed %d: generator bug, the design does not validate:\n%s"

@@ -28,6 +28,8 @@ import signal
 import socket
 import subprocess
 
+import frr as frrmod
+
 POOL = ipaddress.ip_network("100.64.0.0/10")
 PR_SET_PDEATHSIG = 1
 PREF_STATIC = 65500
@@ -114,6 +116,20 @@ class Lab:
         self.node_down = {}     # node id -> failure count
         self.socks = {}
         self.sabotage = False   # --self-test: leave out one ExpressRoute rule
+        self.frr_bin = frrmod.FRR_DIR
+        self.addr_link = {}     # address -> link index (FRR names peers by address)
+
+    def frr(self, sid):
+        return self.plan.speakers[sid].daemon == "frr"
+
+    def frr_dir(self, sid):
+        return "%s/%s.frr" % (self.dir, self.ns[sid])
+
+    def peer_node(self, path):
+        """The neighbour node an FRR path was learned from."""
+        addr = (path.get("peer") or {}).get("peerId")
+        sid = self.owner.get(addr)
+        return self.plan.speakers[sid].node if sid else addr
 
     # ---- building -------------------------------------------------
 
@@ -121,6 +137,7 @@ class Lab:
         return "e%d" % link.index
 
     def build(self):
+        os.chmod(self.dir, 0o755)   # FRR's daemons run as frr
         for n, sid in enumerate(self.plan.speakers):
             ns = "%s-%d" % (self.tag, n)
             self.created.append(ns)
@@ -158,6 +175,7 @@ class Lab:
                 sh("ip", "-n", ns, "addr", "add", "%s/30" % hosts[k], "dev", ifn)
                 sh("ip", "-n", ns, "link", "set", ifn, "up")
                 self.addr[(l.index, k)] = str(hosts[k])
+                self.addr_link[str(hosts[k])] = l.index
                 self.owner[str(hosts[k])] = l.ends[k].speaker.id
             self.link_down[l.index] = 0
 
@@ -289,6 +307,9 @@ class Lab:
         return "%s/%s.ctl" % (self.dir, self.ns[sid])
 
     def start(self, sid):
+        if self.frr(sid):
+            self.procs[sid] = frrmod.start(self, sid, _pdeathsig)
+            return
         conf = "%s/%s.conf" % (self.dir, self.ns[sid])
         with open(conf, "w") as f:
             f.write(self.config(sid))
@@ -303,9 +324,11 @@ class Lab:
     def stop(self, sid):
         c = self.socks.pop(sid, None)
         if c:
-            c[0].close()
+            c.close() if self.frr(sid) else c[0].close()
         p = self.procs.pop(sid, None)
-        if p and p.poll() is None:
+        if isinstance(p, list):
+            frrmod.stop(p)
+        elif p and p.poll() is None:
             p.kill()
             p.wait()
 
@@ -316,6 +339,9 @@ class Lab:
     def check_configs(self):
         """Let BIRD parse every configuration first: a bad filter is our bug."""
         for sid in self.plan.speakers:
+            if self.frr(sid):
+                frrmod.check_config(self, sid)
+                continue
             conf = "%s/%s.conf" % (self.dir, self.ns[sid])
             with open(conf, "w") as f:
                 f.write(self.config(sid))
@@ -380,6 +406,8 @@ class Lab:
 
     def protocols(self, sid):
         """{protocol: state info} of the BGP sessions."""
+        if self.frr(sid):
+            return frrmod.protocols(self, sid)
         out = {}
         for line in self.cli(sid, "show protocols") or []:
             f = line.split()
@@ -447,6 +475,8 @@ class Lab:
 
     def snapshot(self, sid):
         """The speaker's best routes in ersim's RIB terms."""
+        if self.frr(sid):
+            return frrmod.snapshot(self, sid)
         table = self.routes(sid)
         if table is None:
             return None
@@ -490,6 +520,9 @@ class Lab:
     def snapshot_fast(self, sid):
         """Best route per prefix from `show route all` (no FIB read), plus the
         FIB for multipath speakers, as hashable text."""
+        if self.frr(sid):
+            snap = frrmod.snapshot(self, sid)
+            return None if snap is None else json.dumps(snap, sort_keys=True)
         lines = self.cli(sid, "show route all")
         if lines is None:
             return None
