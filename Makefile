@@ -160,15 +160,20 @@ FUZZ_TARGETS ?= load check run values result experiment
 fuzz: deps
 	FUZZ_TARGETS="$(FUZZ_TARGETS)" tools/fuzz.sh $(FUZZ_SECONDS)
 
-# ersim against BIRD 2 in network namespaces (root, bird2, iproute2;
-# docs/crosscheck.md): routes and convergence, then a self-test that a
-# sabotaged rule is caught.
+# ersim against BIRD 2 and FRR in network namespaces (root, bird2, frr,
+# iproute2; docs/crosscheck.md): routes and convergence, then a self-test
+# that a sabotaged rule is caught.  BIRD runs the routers that break ties
+# by router id, FRR those set to tie-break oldest (some random designs,
+# and every router of the bundled scenario run with --oldest).
 crosscheck: all
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) scenarios/one-circuit.xml \
 	  scenarios/bfd.xml scenarios/weight.xml scenarios/global-reach.xml \
 	  scenarios/location-failure.xml scenarios/max-resiliency.xml scenarios/layer3.xml \
 	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --oldest scenarios/weight.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only \
+	  scenarios/one-circuit.xml
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only --oldest \
 	  scenarios/one-circuit.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --seeds $(CROSSCHECK_CI_SEEDS)
 

@@ -301,6 +301,18 @@ def cli_json(lab, sid, cmd):
         return None
 
 
+def clear(lab, sid, addr):
+    """`clear bgp ADDR`: the session goes down and comes back."""
+    v = Vty(os.path.join(lab.frr_dir(sid), "bgpd.vty"))
+    try:
+        v.cmd("enable")
+        out = v.cmd("clear bgp %s" % addr)
+    finally:
+        v.close()
+    if "%" in out:
+        raise RuntimeError("FRR %s: clear bgp %s: %s" % (sid, addr, out.strip()))
+
+
 def protocols(lab, sid):
     """{L<link>: state} of the speaker's BGP sessions."""
     doc = cli_json(lab, sid, "show bgp ipv4 unicast summary json") or {}

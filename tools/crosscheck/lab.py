@@ -543,6 +543,13 @@ class Lab:
             keep.append(json.dumps(self.fib(sid), sort_keys=True))
         return "\n".join(keep)
 
+    def reset_session(self, sid, node):
+        """FRR: hard reset of sid's session to the neighbour on node."""
+        for l in self.plan.links:
+            for k in (0, 1):
+                if l.ends[k].speaker.id == sid and l.ends[1 - k].speaker.node == node:
+                    frrmod.clear(self, sid, self.addr[(l.index, 1 - k)])
+
     # ---- faults ---------------------------------------------------
 
     def _link_cut(self, l, down):
