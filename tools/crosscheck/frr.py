@@ -134,6 +134,12 @@ class Config:
                    " neighbor %s timers connect %d" % (addr, max(1, int(round(me.bgp.connect_retry))))]
             if l.bfd:
                 nb.append(" neighbor %s bfd profile b%d" % (addr, int(round(me.bfd_interval * 1000))))
+            if l.ibgp and l.interface:
+                # Fast external failover resets only eBGP sessions when an
+                # interface goes down; with GTSM at one hop FRR treats an
+                # iBGP neighbour as directly connected and resets it too,
+                # as ersim and BIRD's `direct` do (lab.py sets the BIRD end).
+                nb.append(" neighbor %s ttl-security hops 1" % addr)
             af += ["  neighbor %s advertisement-interval 0" % addr,
                    "  neighbor %s route-map %s in" % (addr, self.import_map(l, k)),
                    "  neighbor %s route-map %s out" % (addr, self.export_map(l, k))]

@@ -224,6 +224,8 @@ class Lab:
                 "connect delay time 1;",
                 "error wait time 1, %d;" % max(1, int(round(me.bgp.connect_retry))),
                 "bfd %s;" % ("on" if l.bfd else "off")]
+        if l.ibgp and l.interface and peer.speaker.daemon == "frr":
+            opts.append("ttl security on;   # GTSM, as the FRR end (frr.py)")
         if l.ibgp and me.rr_client:
             opts.append("rr client;")
         if l.ibgp and sp.cluster_id:
