@@ -170,7 +170,8 @@ crosscheck: all
 	  scenarios/bfd.xml scenarios/weight.xml scenarios/global-reach.xml \
 	  scenarios/location-failure.xml scenarios/max-resiliency.xml scenarios/layer3.xml \
 	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml
-	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --oldest scenarios/weight.xml
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --oldest scenarios/weight.xml \
+	  tests/run/ibgp-rr.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only \
 	  scenarios/one-circuit.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only --oldest \
