@@ -132,7 +132,7 @@ def short(r):
     return "[%s] via %s lp %s ecmp %s%s" % (path, r["next_hop"], r["local_pref"], ecmp, extra)
 
 
-def exclusions_for(plan, router, prefix, e, b):
+def exclusions_for(plan, router, prefix, e, b, b_raw):
     """Fields to leave out for this route, with why (only what BIRD cannot
     express for this very route)."""
     out = {}
@@ -144,6 +144,11 @@ def exclusions_for(plan, router, prefix, e, b):
         if len(asns) > 1:
             out["ecmp"] = ("BIRD's merge paths does not require the same neighbour AS "
                            "(ersim, like maximum-paths, does)")
+    if sp.kind == "ce" and sp.daemon == "bird" and sp.multipath and len(b["ecmp"]) > 1:
+        cl = b_raw.get("_cluster_len", {})
+        if len({cl.get(n) for n in b["ecmp"]}) > 1:
+            out["ecmp"] = ("BIRD's merge paths does not require equal CLUSTER_LIST length "
+                           "(ersim, like FRR's maximum-paths ibgp equal-cluster-length, does)")
     if sp.kind == "gw":
         circuits = {s.id.split("@")[1] for s in plan.speakers.values()
                     if s.kind == "msee" and s.node in b["ecmp"]}
@@ -236,7 +241,7 @@ def compare_ribs(plan, ersim_doc, bird, label, down_nodes, report, quiet=False):
             continue
         for prefix in sorted(set(er) | set(br), key=prefix_key):
             e, b = norm(er.get(prefix), med0), norm(br.get(prefix), med0)
-            excl = exclusions_for(plan, router, prefix, e, b)
+            excl = exclusions_for(plan, router, prefix, e, b, br.get(prefix) or {})
             for f, why in excl.items():
                 report["exclusions"].add("%s %s %s: %s" % (router, prefix, f, why))
             bad = [f for f in FIELDS if f not in excl and

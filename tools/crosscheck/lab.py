@@ -3,8 +3,10 @@ BIRD 2 per BGP speaker, the faults applied to them, and their routes read
 back.
 
 Every speaker gets a namespace `ersxc-<pid>-<n>`; every session a veth
-pair addressed from 100.64.0.0/10 (a /30 per link, inside the namespaces
-only: nothing on the host's own interfaces or routes changes).  A link
+pair addressed from 100.64.0.0/10 (a point-to-point /32 at each end,
+numbered by speaker so that neighbours sort by address in ersim's order;
+inside the namespaces only: nothing on the host's own interfaces or
+routes changes).  A link
 whose carrier is `provider` runs through a bridge in one extra namespace
 (`ersxc-<pid>-p`, the provider's network): its failure detaches the
 bridge ports, so both routers keep carrier and only BFD or the hold timer
@@ -147,10 +149,8 @@ class Lab:
         if any(not l.interface for l in self.plan.links):
             self.created.append(self.provider_ns)
             sh("ip", "netns", "add", self.provider_ns)
-        subnets = POOL.subnets(new_prefix=30)
         for l in self.plan.links:
-            net = next(subnets)
-            hosts = list(net.hosts())
+            hosts = [self.end_address(l, 0), self.end_address(l, 1)]
             a, b = l.ends
             na, nb = self.ns[a.speaker.id], self.ns[b.speaker.id]
             ia = ib = self.ifname(l, 0)
@@ -172,12 +172,21 @@ class Lab:
                     sh("ip", "-n", pn, "link", "set", "p%s%d" % (side, l.index), "up")
                 sh("ip", "-n", pn, "link", "set", "br%d" % l.index, "up")
             for k, (ns, ifn) in enumerate(((na, ia), (nb, ib))):
-                sh("ip", "-n", ns, "addr", "add", "%s/30" % hosts[k], "dev", ifn)
+                sh("ip", "-n", ns, "addr", "add", "%s/32" % hosts[k], "peer",
+                   "%s/32" % hosts[1 - k], "dev", ifn)
                 sh("ip", "-n", ns, "link", "set", ifn, "up")
                 self.addr[(l.index, k)] = str(hosts[k])
                 self.addr_link[str(hosts[k])] = l.index
                 self.owner[str(hosts[k])] = l.ends[k].speaker.id
             self.link_down[l.index] = 0
+
+    @staticmethod
+    def end_address(l, k):
+        """The address of end k of link l: point-to-point /32s numbered by
+        the speaker first, so that a router's neighbours sort by address
+        as ersim's last tie-break sorts them, by creation order."""
+        sp = l.ends[k].speaker
+        return POOL.network_address + (sp.index + 1) * 4096 + l.index + 1
 
     # ---- BIRD configuration ----------------------------------------
 
@@ -242,6 +251,11 @@ class Lab:
     def import_filter(self, sp, l, k):
         me = l.ends[k]
         body = []
+        if l.ibgp:
+            # RFC 4456 8 on every iBGP session, as ersim and FRR do; BIRD
+            # itself checks CLUSTER_LIST only on sessions to its clients.
+            body.append("  if %s ~ bgp_cluster_list then reject;   # own cluster id"
+                        % (sp.cluster_id or sp.router_id))
         if sp.kind == "msee":
             if me.role == "customer":
                 body += ["  bgp_community = -empty-;   # Microsoft ignores customer communities",
@@ -431,7 +445,7 @@ class Lab:
                     prefix = m.group(1)
                 cur = {"proto": m.group(3), "primary": bool(m.group(4)),
                        "pref": int(m.group(5)), "as_path": [], "local_pref": None,
-                       "origin": None, "med": None, "communities": []}
+                       "origin": None, "med": None, "communities": [], "cluster_len": 0}
                 table.setdefault(prefix, []).append(cur)
                 continue
             if cur is None:
@@ -443,6 +457,8 @@ class Lab:
                 cur["local_pref"] = int(s.split(":", 1)[1])
             elif s.startswith("BGP.origin:"):
                 cur["origin"] = s.split(":", 1)[1].strip().lower()
+            elif s.startswith("BGP.cluster_list:"):
+                cur["cluster_len"] = len(s.split(":", 1)[1].split())
             elif s.startswith("BGP.med:"):
                 cur["med"] = int(s.split(":", 1)[1])
             elif s.startswith("BGP.community:"):
@@ -507,6 +523,11 @@ class Lab:
                  "communities": sorted(best["communities"]), "weight": weight}
             if best["med"] is not None:
                 r["med"] = best["med"]
+            # CLUSTER_LIST length of each neighbour's route, for the ECMP
+            # exclusion of crosscheck.py (merge paths ignores it).
+            r["_cluster_len"] = {self.plan.speakers[self.proto_peer(sid, x["proto"])].node:
+                                 x["cluster_len"] for x in rs
+                                 if x["proto"].startswith("L")}
             out[prefix] = r
         return out
 
