@@ -169,7 +169,8 @@ crosscheck: all
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) scenarios/one-circuit.xml \
 	  scenarios/bfd.xml scenarios/weight.xml scenarios/global-reach.xml \
 	  scenarios/location-failure.xml scenarios/max-resiliency.xml scenarios/layer3.xml \
-	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml
+	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml \
+	  scenarios/ibgp-sites.xml tests/run/ibgp-rr.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --oldest scenarios/weight.xml \
 	  tests/run/ibgp-rr.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only \

@@ -144,11 +144,13 @@ def exclusions_for(plan, router, prefix, e, b, b_raw):
         if len(asns) > 1:
             out["ecmp"] = ("BIRD's merge paths does not require the same neighbour AS "
                            "(ersim, like maximum-paths, does)")
-    if sp.kind == "ce" and sp.daemon == "bird" and sp.multipath and len(b["ecmp"]) > 1:
+    if sp.kind == "ce" and sp.multipath and len(b["ecmp"]) > 1:
         cl = b_raw.get("_cluster_len", {})
         if len({cl.get(n) for n in b["ecmp"]}) > 1:
-            out["ecmp"] = ("BIRD's merge paths does not require equal CLUSTER_LIST length "
-                           "(ersim, like FRR's maximum-paths ibgp equal-cluster-length, does)")
+            out["ecmp"] = ("%s shares iBGP routes of unequal CLUSTER_LIST length; ersim does "
+                           "not, as that can loop (FRR's equal-cluster-length would also move "
+                           "CLUSTER_LIST before the router id)"
+                           % ("BIRD's merge paths" if sp.daemon == "bird" else "FRR's maximum-paths"))
     if sp.kind == "gw":
         circuits = {s.id.split("@")[1] for s in plan.speakers.values()
                     if s.kind == "msee" and s.node in b["ecmp"]}

@@ -165,8 +165,11 @@ class Config:
         paths = 16 if sp.multipath else 1
         g += nb + [" address-family ipv4 unicast"]
         g += ["  network %s" % p for p in sp.prefixes]
-        g += ["  maximum-paths %d" % paths,
-              "  maximum-paths ibgp %d%s" % (paths, " equal-cluster-length" if paths > 1 else "")]
+        # Not `equal-cluster-length`: with it FRR compares CLUSTER_LIST
+        # length at the IGP metric step, before the router id, where
+        # RFC 4456 9 and ersim compare it after; multipath over unequal
+        # lengths is excluded from the comparison instead (crosscheck.py).
+        g += ["  maximum-paths %d" % paths, "  maximum-paths ibgp %d" % paths]
         g += af
         head = ["! ersim cross-check: %s (%s), FRR" % (sp.id, sp.kind),
                 "frr defaults traditional",
@@ -353,6 +356,8 @@ def snapshot(lab, sid):
         # For the comparison's oldest-route check (crosscheck.py): why FRR
         # chose, and the routes it did not.
         r["_reason"] = (best.get("bestpath") or {}).get("selectionReason")
+        r["_cluster_len"] = {lab.peer_node(p): len((p.get("clusterList") or {}).get("list", []))
+                             for p in paths if not p.get("local")}
         r["_alts"] = [_route(lab, p) for p in paths if p is not best and not p.get("local")]
         out[prefix] = r
     return out
