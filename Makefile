@@ -181,10 +181,10 @@ crosscheck: all
 
 # Random designs of tools/crosscheck/gen_random.py (docs/crosscheck.md):
 # the fixed CI set above, or any range: make crosscheck-fuzz SEEDS=1-500.
-# Twelve seeds keep CI's share near two minutes; seed 13 is a design with
-# two stable states of which ersim's start-up order always reaches the
-# other one (docs/crosscheck.md, Findings).
-CROSSCHECK_CI_SEEDS = 1-12
+# Seeds 13 and 43 have two stable states (the lab starts again in ersim's
+# link order when it lands in the other), 26 was a poll artifact
+# (docs/crosscheck.md, Findings).
+CROSSCHECK_CI_SEEDS = 1-13,26,43
 SEEDS = 1-50
 crosscheck-fuzz: all
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --seeds $(SEEDS)

@@ -142,6 +142,7 @@ class Link:
         self.bfd = None                 # (interval, multiplier) when BFD runs
         self.circuit = self.role = self.obj = self.obj2 = None
         self.rr = False                 # iBGP site-link: route reflection
+        self.delay = 0.0                # one-way delay in ersim (set_delays)
 
     @property
     def ibgp(self):
@@ -377,6 +378,7 @@ def build(path, ersim, catalog):
                 continue
             p.events.append((parse_time(e.get("at")), e.tag, e.get("target")))
     p.srlg = srlg
+    set_delays(p, topo)
     p.sites = {k: [s.id for s in v[1]] for k, v in sites.items()}
     p.vnet_region = {v.get("id"): v.get("region") for v in root.findall("vnet")}
     return p
@@ -400,6 +402,30 @@ def set_decision(sp, dec):
         raise Unsupported("always-compare-med on %s, a router-id router: BIRD's `med metric` "
                           "is not built (FRR's `bgp always-compare-med` is, with "
                           "tie-break=\"oldest\")" % sp.id)
+
+
+def set_delays(p, topo):
+    """Each link's one-way delay in ersim (the shortest path between its
+    two nodes in the exported topology: an MSEE reaches a gateway through
+    the region), for the lab's staged start."""
+    adj = {}
+    for e in topo["edges"]:
+        d = (e.get("delay_ns") or 0) / 1e9
+        adj.setdefault(e["source"], []).append((e["target"], d))
+        adj.setdefault(e["target"], []).append((e["source"], d))
+    for l in p.links:
+        a, b = l.ends[0].speaker.node, l.ends[1].speaker.node
+        best, todo = {a: 0.0}, [(0.0, a)]
+        while todo:
+            todo.sort()
+            d, n = todo.pop(0)
+            if n == b:
+                break
+            for m, w in adj.get(n, []):
+                if d + w < best.get(m, float("inf")):
+                    best[m] = d + w
+                    todo.append((d + w, m))
+        l.delay = best.get(b, 0.0)
 
 
 def set_policy(end, el):
