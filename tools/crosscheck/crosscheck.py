@@ -324,6 +324,10 @@ class Watch:
         self.routes, self.sessions = routes, sessions
         return route_change, sess_change
 
+    def all_usable_up(self):
+        want = 2 * sum(1 for l in self.lab.plan.links if self.lab._usable(l))
+        return len(self.established(self.sessions)) >= want
+
     def all_up(self):
         want = 2 * len(self.lab.plan.links)
         return len(self.established(self.sessions)) == want
@@ -365,7 +369,10 @@ def run_group(lab, plan, actions, expect_s, tol):
         if rc:
             converged = now - t0
             last = now
-        if now - t0 >= min_wait and now - last >= QUIET:
+        # Settled: quiet, and every session whose link and routers are
+        # up is back (a restored FRR router's daemons start slower than
+        # a BIRD; seed 5 compared before its MSEE session was up).
+        if now - t0 >= min_wait and now - last >= QUIET and w.all_usable_up():
             break
         if now - t0 > 40:
             break
@@ -393,6 +400,12 @@ def tolerance(plan, actions):
         base += 3.0
         why.append("+3 s on restore (BIRD's connect delay and error wait, 1 s each, "
                    "BFD session start, connect-retry jitter)")
+    restored = [n for a, target, _ in actions if a == "restore"
+                for n in planmod.resolve(plan, target)[1]]
+    if any(s.daemon == "frr" for s in plan.speakers.values() if s.node in restored):
+        base += 1.0
+        why.append("+1 s for a restored FRR router (zebra, then bgpd, which waits its 1 s "
+                   "idle hold before the first connect)")
     silent = [l for l in links if not l.interface]
     if any(l.bfd is None for l in silent):
         base += 1.0

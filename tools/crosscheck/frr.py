@@ -157,7 +157,10 @@ class Config:
              " no bgp default show-hostname",
              " bgp deterministic-med",
              " bgp graceful-restart-disable",
-             " bgp log-neighbor-changes"]
+             " bgp log-neighbor-changes",
+             # No startup coalescing of a new peer's first UPDATEs (FRR's
+             # default is 1 s plus 50 ms a peer): ersim sends at once.
+             " coalesce-time 0"]
         if sp.always_compare_med:
             g.append(" bgp always-compare-med")
         if sp.cluster_id:
