@@ -400,6 +400,10 @@ def tolerance(plan, actions):
         base += 3.0
         why.append("+3 s on restore (BIRD's connect delay and error wait, 1 s each, "
                    "BFD session start, connect-retry jitter)")
+    if any(s.daemon == "frr" for s in plan.speakers.values()):
+        base += 0.5
+        why.append("+0.5 s where FRR runs (zebra's interface event, next-hop tracking, "
+                   "bgpd's work queue and update-group write: 0.1 to 0.6 s under load)")
     restored = [n for a, target, _ in actions if a == "restore"
                 for n in planmod.resolve(plan, target)[1]]
     if any(s.daemon == "frr" for s in plan.speakers.values() if s.node in restored):
