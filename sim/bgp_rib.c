@@ -17,22 +17,16 @@
  *  - a gateway applies the connection weight on import, advertises only
  *    its own VNet prefixes, and learns at most its SKU's route limit
  *    (routes refused at the limit are decided again when room frees).
- * The decision itself is in bgp_decision.c; sessions in bgp_session.c.
+ * The decision itself is in bgp_decision.c; sessions in bgp_fsm.c, and
+ * what is sent when in bgp_update.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "ersim/bgp.h"
+#include "ersim/bgp_int.h"
 #include "ersim/units.h"
 
 #define LOCAL_WEIGHT 32768u	/* originated routes: Cisco/FRR's default */
-
-/* Tell the watchers (bgp.h): each hook may be missing. */
-#define HOOK(w, name, ...) \
-	do { \
-		if ((w)->hooks && (w)->hooks->name) \
-			(w)->hooks->name((w)->hooks_ctx, __VA_ARGS__); \
-	} while (0)
 
 /* The observer's tag for a Loc-RIB entry (0 when nobody watches). */
 static uint64_t best_changed(struct ers_world *w, const struct ers_speaker *s,
@@ -151,7 +145,7 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 }
 
 /* An UPDATE entry enters Adj-RIB-In as it is read off the connection;
- * the decision process runs later (bgp_session.c). Returns whether
+ * the decision process runs later (bgp_fsm.c). Returns whether
  * Adj-RIB-In changed, i.e. whether prefix needs a decision. */
 bool ers_rib_store(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
 		   const struct ers_attrs *raw)
@@ -293,7 +287,7 @@ static bool over_route_limit(struct ers_world *w, struct ers_speaker *s,
 		snprintf(detail, sizeof detail,
 			 "gateway learned %u routes, its SKU's limit; further prefixes are not installed",
 			 s->route_limit);
-		HOOK(w, notice, "gateway-route-limit", s->id, detail);
+		ERS_BGP_HOOK(w, notice, "gateway-route-limit", s->id, detail);
 	}
 	return true;
 }
@@ -391,7 +385,7 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 		/* Explain every decision among several routes, also when the
 		 * best one stays: compare reads why a newcomer lost. */
 		if (n > 1)
-			HOOK(w, decided, s, prefix, c, n, (size_t)(best - c));
+			ERS_BGP_HOOK(w, decided, s, prefix, c, n, (size_t)(best - c));
 		n_set = ecmp_set(s, best, c, n, set);
 		if (old && loc_equal(old, best, set, n_set)) {
 			/* Same routes, maybe another reason: flows that pass
@@ -400,7 +394,7 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 			loc_reason(old, c, n, best);
 			if (was.why != old->why || was.over != old->over ||
 			    was.over_attrs != old->over_attrs)
-				HOOK(w, reason_changed, s, prefix);
+				ERS_BGP_HOOK(w, reason_changed, s, prefix);
 			goto out;
 		}
 	} else if (!old) {
@@ -498,7 +492,7 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 		}
 		for (size_t i = 0; i < r->n_communities; i++)
 			if (!ers_tmpl_add_comm(&t, r->communities[i])) {
-				HOOK(w, limit, p, prefix, "community-limit",
+				ERS_BGP_HOOK(w, limit, p, prefix, "community-limit",
 				     "more than " ERS_STR(ERS_MAX_COMMS) " communities");
 				return NULL;
 			}
@@ -508,7 +502,7 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 	 * a withdrawn prefix from circling. */
 	if (!p->ibgp &&
 	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p))) {
-		HOOK(w, limit, p, prefix, "as-path-limit",
+		ERS_BGP_HOOK(w, limit, p, prefix, "as-path-limit",
 		     "the AS path would pass " ERS_STR(ERS_MAX_PATH) " ASes");
 		return NULL;
 	}

@@ -1,6 +1,6 @@
 /*
- * check_bgp_core.c - suite "bgp_core": the BGP core (bgp_session.c,
- * bgp_rib.c, bgp_decision.c) driven alone, without run.c and the
+ * check_bgp_core.c - suite "bgp_core": the BGP core (bgp_fsm.c,
+ * bgp_msg.c, bgp_update.c, bgp_bfd.c, bgp_rib.c, bgp_decision.c) driven alone, without run.c and the
  * observers: a world built from tests/bgp/two-sites.xml, an engine, and
  * this file's own hooks (struct ers_bgp_hooks) recording what the core
  * reports. The test announces and withdraws a prefix itself, as a

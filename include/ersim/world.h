@@ -3,7 +3,8 @@
  * speakers (one routing instance each: a CE, a PE, a gateway, or one
  * circuit's VRF on an MSEE), sessions between speakers over links, and the
  * observers' records. Built from a scenario by world.c; driven by the
- * engine through bgp_session.c (FSM, timers, BFD, messages) and bgp_rib.c
+ * engine through bgp_fsm.c (FSM, timers), bgp_msg.c (messages),
+ * bgp_update.c (sending, MRAI), bgp_bfd.c and bgp_rib.c
  * (RIBs, import/export, decision), which report to observe.c (forwarding,
  * flows, convergence) only through the hooks run.c installs (bgp.h).
  * Private to the simulation: commands see only result.h.
@@ -76,7 +77,7 @@ enum ers_peer_role {
 
 struct ers_speaker;
 struct ers_session;
-struct ers_msg;				/* bgp_session.c */
+struct ers_msg;				/* bgp_int.h */
 struct ers_change;			/* observe.c */
 struct ers_bgp_hooks;			/* bgp.h */
 struct ers_watch;			/* observe.c */
@@ -256,7 +257,7 @@ struct ers_world {
 	ers_time_t oscillation_at;	/* latest detection, NEVER if none */
 	size_t n_oscillations;		/* prefixes found oscillating */
 	uint64_t messages, updates;
-	void *msg_pool[32];		/* bgp_session.c: free messages by size class */
+	void *msg_pool[32];		/* bgp_msg.c: free messages by size class */
 	struct ers_bgp_cfg **cfgs;	/* distinct effective BGP settings */
 	size_t n_cfgs;
 	void *msg_chunks;		/* the memory they are carved from */
