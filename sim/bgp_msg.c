@@ -165,6 +165,7 @@ void ers_bgp_release(struct ers_world *w)
 	w->chunk_pos = w->chunk_end = NULL;
 	for (int c = 0; c < N_MSG_CLASSES; c++)
 		w->msg_pool[c] = NULL;
+	ers_rib_release(w);
 }
 
 void ers_msg_send_simple(struct ers_world *w, struct ers_peer *from, enum ers_msg_type type)

@@ -144,6 +144,93 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 	return ers_attrs_intern(&w->attrs, &t);
 }
 
+/* ---- the routes of a prefix -------------------------------------- */
+
+/*
+ * Every speaker keeps, per prefix, the routes its peers' Adj-RIBs-In hold
+ * for it (s->rib_in), ordered by the peer's place in s->peers: a decision
+ * then costs the number of routes for that prefix, not the number of
+ * peers (a Tier-1 AS has thousands), and sees them in the order it would
+ * by asking each peer in turn, so ties (ECMP set, reasons) come out the
+ * same.
+ */
+struct rib_in_route {
+	struct ers_peer *peer;
+	const struct ers_attrs *attrs;
+};
+
+struct rib_in {
+	uint32_t n, cap;
+	struct rib_in_route r[];
+};
+
+/* Where peer p's route is or would go in ri. */
+static uint32_t rib_in_pos(const struct rib_in *ri, const struct ers_peer *p)
+{
+	uint32_t lo = 0, hi = ri ? ri->n : 0;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ri->r[mid].peer->slot < p->slot)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* p's route for prefix is now a (NULL: none). 0, or -1 out of memory. */
+static int rib_in_set(struct ers_speaker *s, uint32_t prefix, struct ers_peer *p,
+		      const struct ers_attrs *a)
+{
+	struct rib_in *ri = ers_map_get(&s->rib_in, prefix);
+	uint32_t i = rib_in_pos(ri, p);
+	bool found = ri && i < ri->n && ri->r[i].peer == p;
+
+	if (found && a) {
+		ri->r[i].attrs = a;
+	} else if (found) {
+		memmove(&ri->r[i], &ri->r[i + 1], (ri->n - i - 1) * sizeof ri->r[0]);
+		if (--ri->n == 0) {
+			ers_map_del(&s->rib_in, prefix);
+			free(ri);
+		}
+	} else if (a) {
+		if (!ri || ri->n == ri->cap) {
+			uint32_t cap = ri ? 2 * ri->cap : 2;
+			struct rib_in *v = realloc(ri, sizeof *v + cap * sizeof v->r[0]);
+			if (!v)
+				return -1;
+			if (!ri)
+				v->n = 0;
+			v->cap = cap;
+			/* Replacing a key allocates nothing: only a new one fails. */
+			if (v != ri && ers_map_put(&s->rib_in, prefix, v)) {
+				free(v);
+				return -1;
+			}
+			ri = v;
+		}
+		memmove(&ri->r[i + 1], &ri->r[i], (ri->n - i) * sizeof ri->r[0]);
+		ri->r[i] = (struct rib_in_route){ p, a };
+		ri->n++;
+	}
+	return 0;
+}
+
+void ers_rib_release(struct ers_world *w)
+{
+	uint32_t key;
+	void *val;
+
+	for (size_t i = 0; i < w->n_speakers; i++) {
+		struct ers_speaker *s = w->speakers[i];
+		for (size_t j = 0; ers_map_next(&s->rib_in, &j, &key, &val);)
+			free(val);
+		ers_map_release(&s->rib_in);
+	}
+}
+
 /* An UPDATE entry enters Adj-RIB-In as it is read off the connection;
  * the decision process runs later (bgp_fsm.c). Returns whether
  * Adj-RIB-In changed, i.e. whether prefix needs a decision. */
@@ -167,6 +254,10 @@ bool ers_rib_store(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
 		if (!old)
 			return false;
 		p->n_accepted--;
+	}
+	if (rib_in_set(p->self, prefix, p, a)) {
+		w->err = ERS_ENOMEM;
+		return false;
 	}
 	return true;
 }
@@ -224,21 +315,18 @@ static uint8_t ecmp_set(struct ers_speaker *s, const struct ers_cand *best,
 	return k;
 }
 
-static size_t gather(struct ers_speaker *s, uint32_t prefix, struct ers_cand *c)
+/* The candidates: a route originated here, then the peers' in peer order. */
+static size_t gather(struct ers_speaker *s, uint32_t prefix, const struct rib_in *ri,
+		     struct ers_cand *c)
 {
 	size_t n = 0;
 	const struct ers_attrs *a = ers_map_get(&s->local, prefix);
 
 	if (a && !s->w->nodes[s->node].down)
 		c[n++] = (struct ers_cand){ .attrs = a, .peer = NULL };
-	for (size_t i = 0; i < s->n_peers; i++) {
-		struct ers_peer *p = s->peers[i];
-		if (p->state != ERS_BGP_ESTABLISHED)
-			continue;
-		a = ers_map_get(&p->adj_in, prefix);
-		if (a)
-			c[n++] = (struct ers_cand){ .attrs = a, .peer = p };
-	}
+	for (uint32_t i = 0; ri && i < ri->n; i++)
+		if (ri->r[i].peer->state == ERS_BGP_ESTABLISHED)
+			c[n++] = (struct ers_cand){ .attrs = ri->r[i].attrs, .peer = ri->r[i].peer };
 	return n;
 }
 
@@ -366,16 +454,16 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 	struct ers_cand stack[32], *c = stack, *best = NULL;
 	struct ers_peer *set[ERS_MAX_ECMP];
 	struct ers_loc *old = ers_map_get(&s->loc, prefix);
+	const struct rib_in *ri = ers_map_get(&s->rib_in, prefix);
+	size_t max = (ri ? ri->n : 0) + 1;	/* the peers' routes and a local one */
 	uint8_t n_set = 0;
 	size_t n;
 
-	/* One candidate per peer plus a local route. */
-	if (s->n_peers + 1 > sizeof stack / sizeof stack[0] &&
-	    !(c = malloc((s->n_peers + 1) * sizeof *c))) {
+	if (max > sizeof stack / sizeof stack[0] && !(c = malloc(max * sizeof *c))) {
 		w->err = ERS_ENOMEM;
 		return;
 	}
-	n = gather(s, prefix, c);
+	n = gather(s, prefix, ri, c);
 
 	if (n)
 		best = &c[ers_bgp_select(s, c, n, old ? old->best : NULL)];
@@ -556,6 +644,8 @@ void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p)
 	p->n_accepted = 0;
 	ers_map_clear(&p->adj_out);
 	ers_map_clear(&p->pending);
+	for (size_t i = 0; ers_map_next(&in, &i, &key, &val);)
+		rib_in_set(p->self, key, p, NULL);	/* removing allocates nothing */
 	for (size_t i = 0; ers_map_next(&in, &i, &key, &val);)
 		ers_rib_decide(w, p->self, key);
 	ers_map_release(&in);

@@ -133,7 +133,8 @@ void ers_node_went_down(struct ers_world *w, struct ers_node *n);
 void ers_node_came_up(struct ers_world *w, struct ers_node *n);
 bool ers_peer_established(const struct ers_peer *p);
 
-/* bgp_msg.c: free what the sessions keep for reuse (message pools). */
+/* bgp_msg.c: free what the core keeps beside the world (message pools,
+ * the RIBs' route lists). */
 void ers_bgp_release(struct ers_world *w);
 
 /* bgp_update.c */
@@ -158,6 +159,9 @@ void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p);
 /* Speaker restarted or died: clear or re-originate its own routes. */
 void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s);
 void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s);
+/* Free what the RIBs keep beside the world's maps (the per-prefix route
+ * lists); ers_bgp_release calls it. */
+void ers_rib_release(struct ers_world *w);
 /* Prefixes s would advertise to p right now (for the prefix limit). */
 uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p);
 

@@ -87,6 +87,7 @@ struct ers_peer {
 	struct ers_speaker *self;
 	struct ers_peer *remote;
 	struct ers_session *session;
+	uint32_t slot;			/* its index in self->peers */
 	enum ers_peer_role role;
 	bool ibgp;
 	bool rr_client;			/* iBGP neighbour we reflect to and from */
@@ -180,6 +181,9 @@ struct ers_speaker {
 	struct ers_peer *flush_head, *flush_tail;
 	struct ers_map local;		/* prefix id -> attrs originated here */
 	struct ers_map loc;		/* prefix id -> struct ers_loc * */
+	/* bgp_rib.c: prefix id -> the routes its peers' Adj-RIBs-In hold for
+	 * it, in peer order, so a decision looks at those routes only */
+	struct ers_map rib_in;
 	uint32_t n_learned;		/* gateway: routes in loc learned */
 	bool over_limit_reported;
 	bool limit_refused;		/* gateway: a route was refused at the limit */
