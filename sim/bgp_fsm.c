@@ -372,6 +372,7 @@ void ers_bgp_start(struct ers_world *w)
 	for (size_t i = 0; i < w->n_speakers; i++)
 		for (size_t j = 0; j < w->speakers[i]->n_peers; j++)
 			w->speakers[i]->peers[j]->slot = (uint32_t)j;
+	ers_rib_start(w);
 	for (size_t i = 0; i < w->n_sessions; i++) {
 		struct ers_session *ss = w->sessions[i];
 		for (int e = 0; e < 2; e++) {

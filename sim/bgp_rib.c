@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ersim/bgp_int.h"
+#include "ersim/rng.h"
 #include "ersim/units.h"
 
 #define LOCAL_WEIGHT 32768u	/* originated routes: Cisco/FRR's default */
@@ -53,13 +54,17 @@ static bool rule_fits(const struct ers_rule *r, struct ers_prefix p,
 	return true;
 }
 
-/* First rule whose matches all fit, or NULL (the route passes unchanged). */
-static const struct ers_rule *first_fit(const struct ers_policy *pol,
-					struct ers_prefix p,
+/* First rule whose matches all fit, or NULL (the route passes unchanged).
+ * Most links have no rules: then not even the prefix is looked at. */
+static const struct ers_rule *first_fit(const struct ers_world *w,
+					const struct ers_policy *pol, uint32_t prefix,
 					const struct ers_attrs_tmpl *t)
 {
-	if (!pol)
+	struct ers_prefix p;
+
+	if (!pol || !pol->n_rules)
 		return NULL;
+	p = w->prefixes.prefixes[prefix];
 	for (size_t i = 0; i < pol->n_rules; i++)
 		if (rule_fits(&pol->rules[i], p, t))
 			return &pol->rules[i];
@@ -110,7 +115,6 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 				      uint32_t prefix, const struct ers_attrs *raw)
 {
 	struct ers_speaker *s = p->self;
-	struct ers_prefix pfx = w->prefixes.prefixes[prefix];
 	struct ers_attrs_tmpl t;
 	const struct ers_rule *r;
 
@@ -132,7 +136,7 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 		tag_vnet_routes(w, p, &t);
 	if (s->kind == ERS_SPK_GW && !p->vpn)
 		t.weight = p->conn_weight;
-	r = first_fit(p->import, pfx, &t);
+	r = first_fit(w, p->import, prefix, &t);
 	if (r) {
 		if (r->deny)
 			return NULL;
@@ -142,6 +146,45 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 			t.weight = r->weight;
 	}
 	return ers_attrs_intern(&w->attrs, &t);
+}
+
+/* Why export_route sent nothing, when a limit of the model was the cause. */
+enum export_limit { LIMIT_NONE, LIMIT_COMMS, LIMIT_PATH };
+
+/*
+ * Update groups (FRR's update groups, BIRD's export tables): most peers
+ * of a router are sent the same thing, so the export of a prefix is
+ * computed once per group of peers alike in everything export_route reads
+ * (relationship, role, iBGP and reflection, export rules if any) and
+ * reused for the others until the router's Loc-RIB changes. What differs
+ * per peer stays per peer: the session state, split horizon (not back to
+ * the neighbour it came from), maintenance prepending, and the limit
+ * notices, which each peer hears as if computed for it.
+ */
+struct export_slot {
+	uint64_t stamp;			/* current only if the cache's */
+	uint64_t key;			/* group << 32 | prefix */
+	const struct ers_attrs *attrs;
+	enum export_limit limited;
+};
+
+/* A hash table of the exports computed since the last change, for one
+ * router at a time: a new stamp empties it at once, so it is as large as
+ * the largest batch it served, not the number of prefixes. */
+struct ers_export_cache {
+	uint64_t stamp;			/* slots with another stamp are empty */
+	const struct ers_speaker *owner;	/* whose exports the slots hold */
+	size_t cap, n;			/* slots (a power of two), current ones */
+	struct export_slot *slot;
+};
+
+/* Loc-RIB changed somewhere: every cached export is stale. */
+static void exports_stale(struct ers_world *w)
+{
+	if (w->export_cache) {
+		w->export_cache->stamp++;
+		w->export_cache->n = 0;
+	}
 }
 
 /* ---- the routes of a prefix -------------------------------------- */
@@ -229,6 +272,10 @@ void ers_rib_release(struct ers_world *w)
 			free(val);
 		ers_map_release(&s->rib_in);
 	}
+	if (w->export_cache)
+		free(w->export_cache->slot);
+	free(w->export_cache);
+	w->export_cache = NULL;
 }
 
 /* An UPDATE entry enters Adj-RIB-In as it is read off the connection;
@@ -418,6 +465,7 @@ static void set_loc(struct ers_world *w, struct ers_speaker *s, uint32_t prefix,
 	bool was_learned = l && l->best, is_learned = best && best->peer;
 	uint64_t was = l ? l->state : 0;
 
+	exports_stale(w);
 	if (!best) {
 		ers_map_del(&s->loc, prefix);
 		free(l);
@@ -545,10 +593,24 @@ static unsigned export_prepends(const struct ers_peer *p)
 	return p->self->kind == ERS_SPK_MSEE ? p->maintenance_prepend : 0;
 }
 
+static void limit_hook(struct ers_world *w, const struct ers_peer *p, uint32_t prefix,
+		       enum export_limit lim)
+{
+	if (lim == LIMIT_COMMS)
+		ERS_BGP_HOOK(w, limit, p, prefix, "community-limit",
+			     "more than " ERS_STR(ERS_MAX_COMMS) " communities");
+	else if (lim == LIMIT_PATH)
+		ERS_BGP_HOOK(w, limit, p, prefix, "as-path-limit",
+			     "the AS path would pass " ERS_STR(ERS_MAX_PATH) " ASes");
+}
+
 /* What s would send to p for prefix, whose Loc-RIB entry is l, were the
- * session up: the route kind's rules, then the link's export policy. */
+ * session up: the route kind's rules, then the link's export policy. When
+ * a limit of the model stops it, *limited says which (and the hook hears
+ * it). */
 static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer *p,
-					    uint32_t prefix, const struct ers_loc *l)
+					    uint32_t prefix, const struct ers_loc *l,
+					    enum export_limit *limited)
 {
 	struct ers_speaker *s = p->self;
 	struct ers_attrs_tmpl t;
@@ -570,7 +632,7 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 		if (!ers_tmpl_add_cluster(&t, s->cluster_id))
 			return NULL;
 	}
-	r = first_fit(p->export, w->prefixes.prefixes[prefix], &t);
+	r = first_fit(w, p->export, prefix, &t);
 	if (r) {
 		if (r->deny)
 			return NULL;
@@ -580,8 +642,8 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 		}
 		for (size_t i = 0; i < r->n_communities; i++)
 			if (!ers_tmpl_add_comm(&t, r->communities[i])) {
-				ERS_BGP_HOOK(w, limit, p, prefix, "community-limit",
-				     "more than " ERS_STR(ERS_MAX_COMMS) " communities");
+				*limited = LIMIT_COMMS;
+				limit_hook(w, p, prefix, LIMIT_COMMS);
 				return NULL;
 			}
 	}
@@ -590,21 +652,137 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 	 * a withdrawn prefix from circling. */
 	if (!p->ibgp &&
 	    !ers_tmpl_prepend(&t, s->asn, 1 + (r ? r->prepend : 0) + export_prepends(p))) {
-		ERS_BGP_HOOK(w, limit, p, prefix, "as-path-limit",
-		     "the AS path would pass " ERS_STR(ERS_MAX_PATH) " ASes");
+		*limited = LIMIT_PATH;
+		limit_hook(w, p, prefix, LIMIT_PATH);
 		return NULL;
 	}
 	return ers_attrs_intern(&w->attrs, &t);
+}
+
+/* ---- update groups ----------------------------------------------- */
+
+static bool same_export(const struct ers_peer *a, const struct ers_peer *b)
+{
+	const struct ers_policy *pa = a->export && a->export->n_rules ? a->export : NULL;
+	const struct ers_policy *pb = b->export && b->export->n_rules ? b->export : NULL;
+
+	return pa == pb && a->ibgp == b->ibgp && a->rr_client == b->rr_client &&
+	       a->rel == b->rel && a->role == b->role;
+}
+
+/* Number the groups of alike peers of s with two or more members. */
+static int group_peers(struct ers_speaker *s)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_peers; i++)
+		s->peers[i]->export_group = -1;
+	for (size_t i = 0; i < s->n_peers; i++) {
+		struct ers_peer *p = s->peers[i];
+		bool alone = true;
+		if (p->export_group >= 0)
+			continue;
+		for (size_t j = i + 1; j < s->n_peers; j++) {
+			struct ers_peer *q = s->peers[j];
+			if (q->export_group < 0 && same_export(p, q)) {
+				q->export_group = n;
+				alone = false;
+			}
+		}
+		if (!alone)
+			p->export_group = n++;
+	}
+	return n;
+}
+
+void ers_rib_start(struct ers_world *w)
+{
+	w->n_export_groups = 0;
+	for (size_t i = 0; i < w->n_speakers; i++) {
+		int n = group_peers(w->speakers[i]);
+		if (n > w->n_export_groups)
+			w->n_export_groups = n;
+	}
+}
+
+static struct export_slot *probe(struct ers_export_cache *c, uint64_t key)
+{
+	size_t i = ers_rng_mix(key) & (c->cap - 1);
+
+	while (c->slot[i].stamp == c->stamp && c->slot[i].key != key)
+		i = (i + 1) & (c->cap - 1);
+	return &c->slot[i];
+}
+
+/* Room for one more current slot: double, keeping the current ones. */
+static int export_grow(struct ers_export_cache *c)
+{
+	struct ers_export_cache old = *c;
+
+	c->cap = old.cap ? 2 * old.cap : 1024;
+	if (!(c->slot = calloc(c->cap, sizeof *c->slot))) {
+		*c = old;
+		return -1;
+	}
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slot[i].stamp == old.stamp)
+			*probe(c, old.slot[i].key) = old.slot[i];
+	free(old.slot);
+	return 0;
+}
+
+/* The slot of p's group for prefix, for p's router (a current one if it
+ * was computed since the last change); NULL when out of memory (then
+ * compute directly). */
+static struct export_slot *export_slot(struct ers_world *w, const struct ers_peer *p,
+				       uint32_t prefix)
+{
+	struct ers_export_cache *c = w->export_cache;
+	uint64_t key = (uint64_t)p->export_group << 32 | prefix;
+
+	if (!c) {
+		if (!(c = calloc(1, sizeof *c)))
+			return NULL;
+		c->stamp = 1;
+		w->export_cache = c;
+	}
+	if (c->owner != p->self) {
+		c->owner = p->self;
+		c->stamp++;
+		c->n = 0;
+	}
+	if (2 * (c->n + 1) > c->cap && export_grow(c))
+		return NULL;
+	return probe(c, key);
 }
 
 const struct ers_attrs *ers_rib_export(struct ers_world *w, struct ers_peer *p,
 				       uint32_t prefix)
 {
 	const struct ers_loc *l = ers_map_get(&p->self->loc, prefix);
+	const struct ers_peer *src;
+	enum export_limit lim = LIMIT_NONE;
+	struct export_slot *e;
 
 	if (!l || !ers_peer_established(p))
 		return NULL;
-	return export_route(w, p, prefix, l);
+	src = l->best;
+	if (p->export_group < 0 || p->maintenance_prepend ||
+	    !(e = export_slot(w, p, prefix)))
+		return export_route(w, p, prefix, l, &lim);
+	/* Split horizon is the one rule of may_export that names the peer. */
+	if (src && (src == p || src->remote->self == p->remote->self))
+		return NULL;
+	if (e->stamp == w->export_cache->stamp) {
+		limit_hook(w, p, prefix, e->limited);
+		return e->attrs;
+	}
+	e->attrs = export_route(w, p, prefix, l, &lim);
+	e->limited = lim;
+	e->key = (uint64_t)p->export_group << 32 | prefix;
+	e->stamp = w->export_cache->stamp;
+	w->export_cache->n++;
+	return e->attrs;
 }
 
 uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p)
@@ -616,7 +794,8 @@ uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p)
 	 * remote would accept: a route whose path holds the remote's AS it
 	 * drops as a loop (import), so it never counts against its limit. */
 	for (size_t i = 0; ers_map_next(&p->self->loc, &i, &key, &val);) {
-		const struct ers_attrs *a = export_route(w, p, key, val);
+		enum export_limit lim = LIMIT_NONE;
+		const struct ers_attrs *a = export_route(w, p, key, val, &lim);
 		n += a && (p->ibgp || !ers_attrs_has_asn(a, p->remote->self->asn));
 	}
 	return n;
@@ -662,6 +841,7 @@ void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s)
 		best_changed(w, s, key, was, NULL);
 	}
 	ers_map_clear(&s->loc);
+	exports_stale(w);
 	s->n_learned = 0;
 	s->over_limit_reported = false;
 	s->limit_refused = false;

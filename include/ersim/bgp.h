@@ -159,8 +159,11 @@ void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p);
 /* Speaker restarted or died: clear or re-originate its own routes. */
 void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s);
 void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s);
+/* Group the peers that are sent alike (update groups); ers_bgp_start
+ * calls it. */
+void ers_rib_start(struct ers_world *w);
 /* Free what the RIBs keep beside the world's maps (the per-prefix route
- * lists); ers_bgp_release calls it. */
+ * lists, the exports cached per group); ers_bgp_release calls it. */
 void ers_rib_release(struct ers_world *w);
 /* Prefixes s would advertise to p right now (for the prefix limit). */
 uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p);

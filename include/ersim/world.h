@@ -80,6 +80,7 @@ struct ers_session;
 struct ers_msg;				/* bgp_int.h */
 struct ers_change;			/* observe.c */
 struct ers_bgp_hooks;			/* bgp.h */
+struct ers_export_cache;		/* bgp_rib.c */
 struct ers_watch;			/* observe.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
@@ -88,6 +89,8 @@ struct ers_peer {
 	struct ers_peer *remote;
 	struct ers_session *session;
 	uint32_t slot;			/* its index in self->peers */
+	int export_group;		/* bgp_rib.c: peers of self sent the same
+					 * routes share one (-1: none alike) */
 	enum ers_peer_role role;
 	bool ibgp;
 	bool rr_client;			/* iBGP neighbour we reflect to and from */
@@ -237,6 +240,8 @@ struct ers_world {
 	/* who watches the BGP core (bgp.h; NULL: nobody), and their context */
 	const struct ers_bgp_hooks *hooks;
 	void *hooks_ctx;
+	struct ers_export_cache *export_cache;	/* bgp_rib.c: update groups */
+	int n_export_groups;		/* the most any speaker has */
 
 	/* observers */
 	struct ers_event_rec *ev;	/* per scenario event */
