@@ -190,31 +190,43 @@ static void exports_stale(struct ers_world *w)
 /* ---- the routes of a prefix -------------------------------------- */
 
 /*
- * Every speaker keeps, per prefix, the routes its peers' Adj-RIBs-In hold
- * for it (s->rib_in), ordered by the peer's place in s->peers: a decision
- * then costs the number of routes for that prefix, not the number of
- * peers (a Tier-1 AS has thousands), and sees them in the order it would
- * by asking each peer in turn, so ties (ECMP set, reasons) come out the
- * same.
+ * Every speaker keeps, per prefix, which of its peers' Adj-RIBs-In hold a
+ * route for it (s->rib_in), ordered by the peer's place in s->peers: a
+ * decision then costs the number of routes for that prefix, not the
+ * number of peers (a Tier-1 AS has thousands), and sees them in the order
+ * it would by asking each peer in turn, so ties (ECMP set, reasons) come
+ * out the same. Most prefixes have one route at most routers: then the
+ * map holds that peer itself, tagged in the low bit, and nothing is
+ * allocated; else a struct rib_in.
  */
-struct rib_in_route {
-	struct ers_peer *peer;
-	const struct ers_attrs *attrs;
-};
-
 struct rib_in {
 	uint32_t n, cap;
-	struct rib_in_route r[];
+	struct ers_peer *peer[];
 };
 
-/* Where peer p's route is or would go in ri. */
+static bool is_single(const void *v)
+{
+	return (uintptr_t)v & 1;
+}
+
+static struct ers_peer *single_peer(const void *v)
+{
+	return (struct ers_peer *)((uintptr_t)v & ~(uintptr_t)1);
+}
+
+static void *tag_single(struct ers_peer *p)
+{
+	return (void *)((uintptr_t)p | 1);
+}
+
+/* Where peer p is or would go in ri. */
 static uint32_t rib_in_pos(const struct rib_in *ri, const struct ers_peer *p)
 {
-	uint32_t lo = 0, hi = ri ? ri->n : 0;
+	uint32_t lo = 0, hi = ri->n;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (ri->r[mid].peer->slot < p->slot)
+		if (ri->peer[mid]->slot < p->slot)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -222,43 +234,80 @@ static uint32_t rib_in_pos(const struct rib_in *ri, const struct ers_peer *p)
 	return lo;
 }
 
-/* p's route for prefix is now a (NULL: none). 0, or -1 out of memory. */
-static int rib_in_set(struct ers_speaker *s, uint32_t prefix, struct ers_peer *p,
-		      const struct ers_attrs *a)
+/* Add p to the peers with a route for prefix. 0, or -1 out of memory. */
+static int rib_in_add(struct ers_speaker *s, uint32_t prefix, struct ers_peer *p)
 {
-	struct rib_in *ri = ers_map_get(&s->rib_in, prefix);
-	uint32_t i = rib_in_pos(ri, p);
-	bool found = ri && i < ri->n && ri->r[i].peer == p;
+	void *v = ers_map_get(&s->rib_in, prefix);
+	struct rib_in *ri;
+	uint32_t i;
 
-	if (found && a) {
-		ri->r[i].attrs = a;
-	} else if (found) {
-		memmove(&ri->r[i], &ri->r[i + 1], (ri->n - i - 1) * sizeof ri->r[0]);
-		if (--ri->n == 0) {
-			ers_map_del(&s->rib_in, prefix);
+	if (!v)
+		return ers_map_put(&s->rib_in, prefix, tag_single(p));
+	if (is_single(v)) {
+		struct ers_peer *q = single_peer(v);
+		if (q == p)
+			return 0;
+		if (!(ri = malloc(sizeof *ri + 2 * sizeof ri->peer[0])))
+			return -1;
+		ri->n = 2;
+		ri->cap = 2;
+		ri->peer[0] = q->slot < p->slot ? q : p;
+		ri->peer[1] = q->slot < p->slot ? p : q;
+		if (ers_map_put(&s->rib_in, prefix, ri)) {
 			free(ri);
+			return -1;
 		}
-	} else if (a) {
-		if (!ri || ri->n == ri->cap) {
-			uint32_t cap = ri ? 2 * ri->cap : 2;
-			struct rib_in *v = realloc(ri, sizeof *v + cap * sizeof v->r[0]);
-			if (!v)
-				return -1;
-			if (!ri)
-				v->n = 0;
-			v->cap = cap;
-			/* Replacing a key allocates nothing: only a new one fails. */
-			if (v != ri && ers_map_put(&s->rib_in, prefix, v)) {
-				free(v);
-				return -1;
-			}
-			ri = v;
-		}
-		memmove(&ri->r[i + 1], &ri->r[i], (ri->n - i) * sizeof ri->r[0]);
-		ri->r[i] = (struct rib_in_route){ p, a };
-		ri->n++;
+		return 0;
 	}
+	ri = v;
+	i = rib_in_pos(ri, p);
+	if (i < ri->n && ri->peer[i] == p)
+		return 0;
+	if (ri->n == ri->cap) {
+		/* Not realloc: the map must keep a valid list if put fails. */
+		struct rib_in *g = malloc(sizeof *g + 2 * ri->cap * sizeof g->peer[0]);
+		if (!g)
+			return -1;
+		memcpy(g, ri, sizeof *g + ri->n * sizeof g->peer[0]);
+		g->cap *= 2;
+		if (ers_map_put(&s->rib_in, prefix, g)) {
+			free(g);
+			return -1;
+		}
+		free(ri);
+		ri = g;
+	}
+	memmove(&ri->peer[i + 1], &ri->peer[i], (ri->n - i) * sizeof ri->peer[0]);
+	ri->peer[i] = p;
+	ri->n++;
 	return 0;
+}
+
+/* p no longer has a route for prefix. Cannot fail: out of memory, a
+ * list of one stays a list. */
+static void rib_in_remove(struct ers_speaker *s, uint32_t prefix, struct ers_peer *p)
+{
+	void *v = ers_map_get(&s->rib_in, prefix);
+	struct rib_in *ri = v;
+	uint32_t i;
+
+	if (!v)
+		return;
+	if (is_single(v)) {
+		if (single_peer(v) == p)
+			ers_map_del(&s->rib_in, prefix);
+		return;
+	}
+	i = rib_in_pos(ri, p);
+	if (i == ri->n || ri->peer[i] != p)
+		return;
+	memmove(&ri->peer[i], &ri->peer[i + 1], (ri->n - i - 1) * sizeof ri->peer[0]);
+	if (--ri->n == 0) {
+		ers_map_del(&s->rib_in, prefix);
+		free(ri);
+	} else if (ri->n == 1 && !ers_map_put(&s->rib_in, prefix, tag_single(ri->peer[0]))) {
+		free(ri);	/* else it stays a list of one */
+	}
 }
 
 void ers_rib_release(struct ers_world *w)
@@ -269,7 +318,8 @@ void ers_rib_release(struct ers_world *w)
 	for (size_t i = 0; i < w->n_speakers; i++) {
 		struct ers_speaker *s = w->speakers[i];
 		for (size_t j = 0; ers_map_next(&s->rib_in, &j, &key, &val);)
-			free(val);
+			if (!is_single(val))
+				free(val);
 		ers_map_release(&s->rib_in);
 	}
 	if (w->export_cache)
@@ -302,7 +352,9 @@ bool ers_rib_store(struct ers_world *w, struct ers_peer *p, uint32_t prefix,
 			return false;
 		p->n_accepted--;
 	}
-	if (rib_in_set(p->self, prefix, p, a)) {
+	if (!a)
+		rib_in_remove(p->self, prefix, p);
+	else if (!old && rib_in_add(p->self, prefix, p)) {
 		w->err = ERS_ENOMEM;
 		return false;
 	}
@@ -362,8 +414,14 @@ static uint8_t ecmp_set(struct ers_speaker *s, const struct ers_cand *best,
 	return k;
 }
 
+static void add_cand(struct ers_cand *c, size_t *n, struct ers_peer *p, uint32_t prefix)
+{
+	if (p->state == ERS_BGP_ESTABLISHED)
+		c[(*n)++] = (struct ers_cand){ .attrs = ers_map_get(&p->adj_in, prefix), .peer = p };
+}
+
 /* The candidates: a route originated here, then the peers' in peer order. */
-static size_t gather(struct ers_speaker *s, uint32_t prefix, const struct rib_in *ri,
+static size_t gather(struct ers_speaker *s, uint32_t prefix, const void *in,
 		     struct ers_cand *c)
 {
 	size_t n = 0;
@@ -371,9 +429,13 @@ static size_t gather(struct ers_speaker *s, uint32_t prefix, const struct rib_in
 
 	if (a && !s->w->nodes[s->node].down)
 		c[n++] = (struct ers_cand){ .attrs = a, .peer = NULL };
-	for (uint32_t i = 0; ri && i < ri->n; i++)
-		if (ri->r[i].peer->state == ERS_BGP_ESTABLISHED)
-			c[n++] = (struct ers_cand){ .attrs = ri->r[i].attrs, .peer = ri->r[i].peer };
+	if (in && is_single(in)) {
+		add_cand(c, &n, single_peer(in), prefix);
+	} else if (in) {
+		const struct rib_in *ri = in;
+		for (uint32_t i = 0; i < ri->n; i++)
+			add_cand(c, &n, ri->peer[i], prefix);
+	}
 	return n;
 }
 
@@ -502,8 +564,9 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 	struct ers_cand stack[32], *c = stack, *best = NULL;
 	struct ers_peer *set[ERS_MAX_ECMP];
 	struct ers_loc *old = ers_map_get(&s->loc, prefix);
-	const struct rib_in *ri = ers_map_get(&s->rib_in, prefix);
-	size_t max = (ri ? ri->n : 0) + 1;	/* the peers' routes and a local one */
+	const void *in = ers_map_get(&s->rib_in, prefix);
+	/* the peers' routes and a local one */
+	size_t max = (!in ? 0 : is_single(in) ? 1 : ((const struct rib_in *)in)->n) + 1;
 	uint8_t n_set = 0;
 	size_t n;
 
@@ -511,7 +574,7 @@ void ers_rib_decide(struct ers_world *w, struct ers_speaker *s, uint32_t prefix)
 		w->err = ERS_ENOMEM;
 		return;
 	}
-	n = gather(s, prefix, ri, c);
+	n = gather(s, prefix, in, c);
 
 	if (n)
 		best = &c[ers_bgp_select(s, c, n, old ? old->best : NULL)];
@@ -824,7 +887,7 @@ void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p)
 	ers_map_clear(&p->adj_out);
 	ers_map_clear(&p->pending);
 	for (size_t i = 0; ers_map_next(&in, &i, &key, &val);)
-		rib_in_set(p->self, key, p, NULL);	/* removing allocates nothing */
+		rib_in_remove(p->self, key, p);
 	for (size_t i = 0; ers_map_next(&in, &i, &key, &val);)
 		ers_rib_decide(w, p->self, key);
 	ers_map_release(&in);
