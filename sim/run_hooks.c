@@ -1,6 +1,6 @@
 /*
- * run_hooks.c - how a run watches the BGP core. The core (bgp_session.c,
- * bgp_rib.c) reports what happens through struct ers_bgp_hooks (bgp.h)
+ * run_hooks.c - how a run watches the BGP core. The core (bgp_fsm.c,
+ * bgp_update.c, bgp_rib.c, ...) reports what happens through struct ers_bgp_hooks (bgp.h)
  * and knows nothing of its watchers; here each hook is handed on to the
  * observers (observe.c, observe_decision.c) and to the event trace and
  * fingerprint (run.c's ers_trace). run.c installs them with

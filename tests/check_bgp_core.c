@@ -1,10 +1,12 @@
 /*
- * check_bgp_core.c - suite "bgp_core": the BGP core (bgp_session.c,
- * bgp_rib.c, bgp_decision.c) driven alone, without run.c and the
+ * check_bgp_core.c - suite "bgp_core": the BGP core (bgp_fsm.c,
+ * bgp_msg.c, bgp_update.c, bgp_bfd.c, bgp_rib.c, bgp_decision.c) driven alone, without run.c and the
  * observers: a world built from tests/bgp/two-sites.xml, an engine, and
  * this file's own hooks (struct ers_bgp_hooks) recording what the core
  * reports. The test announces and withdraws a prefix itself, as a
- * <withdraw> step would, and checks what the hooks saw.
+ * <withdraw> step would, and checks what the hooks saw. Also the update
+ * groups (tests/bgp/hub.xml): peers alike share one export, and what is
+ * per peer (split horizon) stays per peer.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -199,6 +201,84 @@ START_TEST(test_bgp_core_without_hooks)
 }
 END_TEST
 
+static uint32_t prefix_id(struct ers_world *w, uint32_t addr, uint8_t len)
+{
+	int64_t id = ers_prefix_find(&w->prefixes, (struct ers_prefix){ addr, len });
+
+	ck_assert_int_ge(id, 0);
+	return (uint32_t)id;
+}
+
+static struct ers_peer *peer_to(struct ers_speaker *s, const char *remote)
+{
+	for (size_t i = 0; i < s->n_peers; i++)
+		if (!strcmp(s->peers[i]->remote->self->id, remote))
+			return s->peers[i];
+	ck_abort_msg("%s has no neighbour %s", s->id, remote);
+	return NULL;
+}
+
+/* Update groups: the hub's customers are one group, and what is per
+ * peer stays per peer: a customer's prefix goes to the other customers
+ * and the peer, never back to where it came from. */
+START_TEST(test_bgp_core_update_groups)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_world w = { 0 };
+	struct ers_diag d;
+	struct ers_speaker *hub, *c2;
+	struct ers_peer *to_c[3], *to_p1;
+	uint32_t own, cp[3], pp;
+	const struct ers_loc *l;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("tests/bgp/hub.xml", &s, &cat, &d), ERS_OK);
+	ck_assert_int_eq(ers_world_build(&w, s, cat, &d), ERS_OK);
+	ck_assert_ptr_nonnull(w.sim = ers_sim_new(1));
+	ers_bgp_start(&w);
+	ers_sim_run(w.sim, 10 * ERS_S);
+	ck_assert_int_eq(w.err, ERS_OK);
+	hub = w.site_speakers[0][0];
+	c2 = w.site_speakers[2][0];
+	to_c[0] = peer_to(hub, "c1/r1");
+	to_c[1] = peer_to(hub, "c2/r1");
+	to_c[2] = peer_to(hub, "c3/r1");
+	to_p1 = peer_to(hub, "p1/r1");
+	ck_assert_int_ge(to_c[0]->export_group, 0);
+	ck_assert_int_eq(to_c[1]->export_group, to_c[0]->export_group);
+	ck_assert_int_eq(to_c[2]->export_group, to_c[0]->export_group);
+	ck_assert_int_eq(to_p1->export_group, -1);
+
+	own = prefix_id(&w, 0x0a000000u, 16);
+	pp = prefix_id(&w, 0x0a640000u, 16);
+	for (int i = 0; i < 3; i++)
+		cp[i] = prefix_id(&w, 0x0a000000u | (uint32_t)(i + 1) << 16, 16);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_ptr_nonnull(ers_map_get(&to_c[i]->adj_out, own));
+		ck_assert_ptr_nonnull(ers_map_get(&to_c[i]->adj_out, pp));
+		for (int j = 0; j < 3; j++)
+			ck_assert_msg(!ers_map_get(&to_c[i]->adj_out, cp[j]) == (i == j),
+				      "hub to c%d, prefix of c%d: %s", i + 1, j + 1,
+				      i == j ? "sent back" : "not sent");
+		ck_assert_ptr_nonnull(ers_map_get(&to_p1->adj_out, cp[i]));
+	}
+	ck_assert_ptr_null(ers_map_get(&to_p1->adj_out, pp));
+	l = ers_map_get(&c2->loc, cp[0]);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(l->attrs->path_len, 2);
+	ck_assert_uint_eq(l->attrs->path[0], 65000);
+	ck_assert_uint_eq(l->attrs->path[1], 65001);
+
+	ers_bgp_release(&w);
+	ers_sim_free(w.sim);
+	ers_world_release(&w);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	ers_diag_release(&d);
+}
+END_TEST
+
 Suite *make_bgp_core_suite(void)
 {
 	Suite *s = suite_create("bgp_core");
@@ -206,6 +286,7 @@ Suite *make_bgp_core_suite(void)
 
 	tcase_add_test(tc, test_bgp_core_alone_announce_withdraw);
 	tcase_add_test(tc, test_bgp_core_without_hooks);
+	tcase_add_test(tc, test_bgp_core_update_groups);
 	suite_add_tcase(s, tc);
 	return s;
 }

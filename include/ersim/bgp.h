@@ -1,6 +1,7 @@
 /*
  * bgp.h - the BGP model over a world (see world.h): the session finite
- * state machine with its timers and BFD (bgp_session.c), the RIBs with
+ * state machine with its timers (bgp_fsm.c), messages (bgp_msg.c), UPDATE
+ * sending and MRAI (bgp_update.c) and BFD (bgp_bfd.c), the RIBs with
  * import and export policy (bgp_rib.c) and the decision process
  * (bgp_decision.c). It reports what happens through the hooks a caller
  * installs in the world (struct ers_bgp_hooks), never by calling the
@@ -121,10 +122,8 @@ struct ers_bgp_hooks {
 	void (*notice)(void *ctx, const char *kind, const char *node, const char *detail);
 };
 
-/* bgp_session.c */
+/* bgp_fsm.c */
 void ers_bgp_start(struct ers_world *w);
-/* Free what the sessions keep for reuse (message pools). */
-void ers_bgp_release(struct ers_world *w);
 void ers_session_reset(struct ers_world *w, struct ers_session *ss,
 		       const char *why);
 /* Link state changes (after link->down or a node's down changed). */
@@ -132,11 +131,17 @@ void ers_link_went_down(struct ers_world *w, struct ers_net_link *l);
 void ers_link_came_up(struct ers_world *w, struct ers_net_link *l);
 void ers_node_went_down(struct ers_world *w, struct ers_node *n);
 void ers_node_came_up(struct ers_world *w, struct ers_node *n);
+bool ers_peer_established(const struct ers_peer *p);
+
+/* bgp_msg.c: free what the core keeps beside the world (message pools,
+ * the RIBs' route lists). */
+void ers_bgp_release(struct ers_world *w);
+
+/* bgp_update.c */
 /* Ask for prefix to be (re)considered for sending to peer. */
 void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix);
 /* Re-announce everything to p (policy or maintenance change). */
 void ers_peer_refresh(struct ers_world *w, struct ers_peer *p);
-bool ers_peer_established(const struct ers_peer *p);
 
 /* bgp_rib.c */
 /* Store an UPDATE entry from p in Adj-RIB-In (attrs NULL = withdraw);
@@ -154,6 +159,12 @@ void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p);
 /* Speaker restarted or died: clear or re-originate its own routes. */
 void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s);
 void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s);
+/* Group the peers that are sent alike (update groups); ers_bgp_start
+ * calls it. */
+void ers_rib_start(struct ers_world *w);
+/* Free what the RIBs keep beside the world's maps (the per-prefix route
+ * lists, the exports cached per group); ers_bgp_release calls it. */
+void ers_rib_release(struct ers_world *w);
 /* Prefixes s would advertise to p right now (for the prefix limit). */
 uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p);
 
