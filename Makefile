@@ -68,11 +68,11 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 BIN := $(BUILD)/ersim
 LIB := $(BUILD)/libersim.a
 TESTBIN := $(BUILD)/check_ersim
-# The release binary with the batch pool's test hooks (ERSIM_TEST_*:
-# make a worker crash, hang, send garbage or large results); only the
-# tests run it, release builds have no such code.
+# The release binary with the batch's test hooks (ERSIM_TEST_*: make a
+# worker crash, hang, send garbage or large results; make output slow to
+# write); only the tests run it, release builds have no such code.
 HOOKBIN := $(BUILD)/ersim-test
-HOOK_OBJ := $(BUILD)/hooks/batch_pool.o
+HOOK_OBJ := $(BUILD)/hooks/batch_pool.o $(BUILD)/hooks/cli_util.o $(BUILD)/hooks/cmd_batch.o
 
 .PHONY: all deps run test bench fuzz install clean crosscheck crosscheck-fuzz
 all: deps $(BIN)
@@ -118,11 +118,11 @@ $(LIB): $(LIB_OBJ) $(EMBED_OBJ)
 $(BIN): $(BUILD)/sim/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(HOOK_OBJ): sim/batch_pool.c | $(BUILD)/gen/embed.h
+$(BUILD)/hooks/%.o: sim/%.c | $(BUILD)/gen/embed.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DERS_TEST_HOOKS $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-# HOOK_OBJ comes first: the archive's batch_pool.o is then not linked.
+# HOOK_OBJ comes first: the archive's copies of those files are then not linked.
 $(HOOKBIN): $(BUILD)/sim/main.o $(HOOK_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -23,6 +23,7 @@
 #include "ersim/result_json.h"
 #include "ersim/run.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define CMD "run"
 #define DEFAULT_NAME "scenarios/default.xml"
@@ -195,7 +196,8 @@ static int simulate(struct run_args *a, struct ers_out *out, const struct ers_sc
 	 * that fails leaves all targets as they were. */
 	for (int i = 0; rc == ERS_OK && i < N_OUT; i++)
 		rc = ers_out_commit(&out[i]);
-	ers_result_free(res);
+	if (ERS_FREE_AT_EXIT)
+		ers_result_free(res);	/* else the exit takes it back */
 	return rc == ERS_OK ? 0 : 3;
 }
 
@@ -238,8 +240,10 @@ int ers_cmd_run(int argc, char **argv)
 out:
 	for (int i = 0; i < N_OUT; i++)
 		ers_out_abort(&out[i]);
-	ers_scenario_free(s);
-	ers_catalog_free(cat);
+	if (ERS_FREE_AT_EXIT) {
+		ers_scenario_free(s);
+		ers_catalog_free(cat);
+	}
 	ers_diag_release(&d);
 	return code;
 }

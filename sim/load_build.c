@@ -1472,41 +1472,91 @@ static void parse_event(struct builder *B, xmlNodePtr n)
 
 /* ---- the document ---- */
 
-/* Elements allowed once at most under <scenario>. */
-static xmlNodePtr single(struct builder *B, xmlNodePtr root, const char *name)
-{
-	xmlNodePtr first = NULL;
+/*
+ * The children of <scenario>, grouped by kind in one walk (an Internet
+ * scenario has tens of thousands): each kind's elements in document
+ * order, nodes[start[k]] to nodes[start[k + 1]].
+ */
+enum top_kind {
+	TOP_DESCRIPTION, TOP_DEFAULTS, TOP_GEOGRAPHY, TOP_EVENTS, TOP_SITE,
+	TOP_PROVIDER, TOP_CIRCUIT, TOP_VNET, TOP_SITE_LINK, TOP_GLOBAL_REACH,
+	TOP_VPN, TOP_SRLG, TOP_FLOW, TOP_KINDS
+};
 
-	FOR_EACH_ELEM(c, root) {
-		if (!is(c, name))
-			continue;
-		if (first)
-			lerr(B, ERS_ESCHEMA, c, "second <%s> in <scenario> (first at line %ld)",
-			     name, line_of(first));
-		else
-			first = c;
-	}
-	return first;
+static const char *const top_names[TOP_KINDS] = {
+	"description", "defaults", "geography", "events", "site", "provider",
+	"circuit", "vnet", "site-link", "global-reach", "vpn", "srlg", "flow",
+};
+
+struct top {
+	xmlNodePtr *nodes;
+	size_t start[TOP_KINDS + 1];
+};
+
+static int top_kind(xmlNodePtr c)
+{
+	for (int k = 0; k < TOP_KINDS; k++)
+		if (is(c, top_names[k]))
+			return k;
+	return -1;
 }
 
-static bool alloc_arrays(struct builder *B, xmlNodePtr root)
+static size_t top_count(const struct top *t, enum top_kind k)
+{
+	return t->start[k + 1] - t->start[k];
+}
+
+static bool group_top(struct builder *B, xmlNodePtr root, struct top *t)
+{
+	size_t n[TOP_KINDS] = { 0 }, at[TOP_KINDS], total = 0;
+	int k;
+
+	FOR_EACH_ELEM(c, root)
+		if ((k = top_kind(c)) >= 0)
+			n[k]++;
+	for (k = 0; k < TOP_KINDS; k++) {
+		t->start[k] = at[k] = total;
+		total += n[k];
+	}
+	t->start[TOP_KINDS] = total;
+	t->nodes = lcalloc(B, total, sizeof *t->nodes);
+	if (total && !t->nodes)
+		return false;
+	FOR_EACH_ELEM(c, root)
+		if ((k = top_kind(c)) >= 0)
+			t->nodes[at[k]++] = c;
+	return true;
+}
+
+/* Elements allowed once at most under <scenario>. */
+static xmlNodePtr single(struct builder *B, const struct top *t, enum top_kind k)
+{
+	if (top_count(t, k) == 0)
+		return NULL;
+	for (size_t i = t->start[k] + 1; i < t->start[k + 1]; i++)
+		lerr(B, ERS_ESCHEMA, t->nodes[i], "second <%s> in <scenario> (first at line %ld)",
+		     top_names[k], line_of(t->nodes[t->start[k]]));
+	return t->nodes[t->start[k]];
+}
+
+static bool alloc_arrays(struct builder *B, const struct top *t)
 {
 	struct ers_scenario *s = B->s;
 
-#define ALLOC(field, name) \
-	s->field = lcalloc(B, count_elems(root, name), sizeof *s->field); \
-	if (count_elems(root, name) && !s->field) \
+#define ALLOC(field, kind) \
+	s->field = lcalloc(B, top_count(t, kind), sizeof *s->field); \
+	if (top_count(t, kind) && !s->field) \
 		return false;
-	ALLOC(sites, "site");
-	B->n_sites_total = count_elems(root, "site");
-	ALLOC(site_links, "site-link");
-	ALLOC(providers, "provider");
-	ALLOC(circuits, "circuit");
-	ALLOC(vnets, "vnet");
-	ALLOC(global_reach, "global-reach");
-	ALLOC(vpns, "vpn");
-	ALLOC(srlgs, "srlg");
-	ALLOC(flows, "flow");
+	ALLOC(sites, TOP_SITE);
+	B->n_sites_total = top_count(t, TOP_SITE);
+	ALLOC(site_links, TOP_SITE_LINK);
+	ALLOC(providers, TOP_PROVIDER);
+	ALLOC(circuits, TOP_CIRCUIT);
+	ALLOC(vnets, TOP_VNET);
+	ALLOC(global_reach, TOP_GLOBAL_REACH);
+	ALLOC(vpns, TOP_VPN);
+	ALLOC(srlgs, TOP_SRLG);
+	ALLOC(flows, TOP_FLOW);
 #undef ALLOC
 	return true;
 }
@@ -1521,12 +1571,12 @@ static bool alloc_events(struct builder *B, xmlNodePtr events)
 	return n == 0 || B->s->events;
 }
 
-static void parse_head(struct builder *B, xmlNodePtr root)
+static void parse_head(struct builder *B, xmlNodePtr root, const struct top *t)
 {
 	struct ers_scenario *s = B->s;
-	xmlNodePtr desc = single(B, root, "description");
-	xmlNodePtr defaults = single(B, root, "defaults");
-	xmlNodePtr geo = single(B, root, "geography");
+	xmlNodePtr desc = single(B, t, TOP_DESCRIPTION);
+	xmlNodePtr defaults = single(B, t, TOP_DEFAULTS);
+	xmlNodePtr geo = single(B, t, TOP_GEOGRAPHY);
 	uint64_t seed;
 
 	s->line = line_of(root);
@@ -1546,49 +1596,62 @@ static void parse_head(struct builder *B, xmlNodePtr root)
 		B->n_errors++;
 }
 
+/* One element of kind k; false when out of memory. */
+static bool parse_top(struct builder *B, enum top_kind k, xmlNodePtr c)
+{
+	switch (k) {
+	case TOP_SITE: parse_site(B, c); break;
+	case TOP_PROVIDER: parse_provider(B, c); break;
+	case TOP_CIRCUIT: parse_circuit(B, c); break;
+	case TOP_VNET: parse_vnet(B, c); break;
+	case TOP_SITE_LINK: parse_site_link(B, c); break;
+	case TOP_GLOBAL_REACH: parse_global_reach(B, c); break;
+	case TOP_VPN: parse_vpn(B, c); break;
+	case TOP_SRLG: parse_srlg_id(B, c); break;
+	case TOP_FLOW: parse_flow(B, c); break;
+	default: break;
+	}
+	return !B->nomem;
+}
+
 /* Build the model from a tree whose root is <scenario>. Objects are read
  * kind by kind so that every reference points to an earlier stage:
  * sites and providers, circuits, vnets, site-links, Global Reach, VPNs,
- * SRLGs, flows, then events (which may name any of them). */
+ * SRLGs (ids, then members, which may name other SRLGs), flows, then
+ * events (which may name any of them). */
 static void build(struct builder *B, xmlNodePtr root)
 {
-	struct ers_scenario *s = B->s;
-	static const char *const order[] = {
-		"site", "provider", "circuit", "vnet", "site-link", "global-reach",
-		"vpn", "srlg", "srlg-members", "flow",
+	static const enum top_kind order[] = {
+		TOP_SITE, TOP_PROVIDER, TOP_CIRCUIT, TOP_VNET, TOP_SITE_LINK,
+		TOP_GLOBAL_REACH, TOP_VPN, TOP_SRLG,
 	};
+	struct top t = { 0 };
 	xmlNodePtr events;
-	size_t k = 0;
 
-	if (!alloc_arrays(B, root))
-		return;
-	parse_head(B, root);
-	events = single(B, root, "events");
-	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
-		FOR_EACH_ELEM(c, root) {
-			if (!strcmp(order[o], "srlg-members") && is(c, "srlg"))
-				parse_srlg_members(B, c, &s->srlgs[k++]);
-			else if (!is(c, order[o]))
-				continue;
-			else if (is(c, "site")) parse_site(B, c);
-			else if (is(c, "provider")) parse_provider(B, c);
-			else if (is(c, "circuit")) parse_circuit(B, c);
-			else if (is(c, "vnet")) parse_vnet(B, c);
-			else if (is(c, "site-link")) parse_site_link(B, c);
-			else if (is(c, "global-reach")) parse_global_reach(B, c);
-			else if (is(c, "vpn")) parse_vpn(B, c);
-			else if (is(c, "srlg")) parse_srlg_id(B, c);
-			else if (is(c, "flow")) parse_flow(B, c);
-			if (B->nomem)
-				return;
-		}
+	if (!group_top(B, root, &t) || !alloc_arrays(B, &t))
+		goto out;
+	parse_head(B, root, &t);
+	events = single(B, &t, TOP_EVENTS);
+	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+		for (size_t i = t.start[order[o]]; i < t.start[order[o] + 1]; i++)
+			if (!parse_top(B, order[o], t.nodes[i]))
+				goto out;
+	for (size_t i = t.start[TOP_SRLG], k = 0; i < t.start[TOP_SRLG + 1]; i++) {
+		parse_srlg_members(B, t.nodes[i], &B->s->srlgs[k++]);
+		if (B->nomem)
+			goto out;
 	}
+	for (size_t i = t.start[TOP_FLOW]; i < t.start[TOP_FLOW + 1]; i++)
+		if (!parse_top(B, TOP_FLOW, t.nodes[i]))
+			goto out;
 	if (!events || !alloc_events(B, events))
-		return;
+		goto out;
 	FOR_EACH_ELEM(c, events)
 		if (is(c, "fail") || is(c, "restore") || is(c, "maintenance") ||
 		    is(c, "announce") || is(c, "withdraw"))
 			parse_event(B, c);
+out:
+	free(t.nodes);
 }
 
 int ers_load_build(struct ers_scenario *s, xmlNodePtr root, const char *file,

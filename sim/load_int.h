@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include <libxml/parser.h>
+#include <libxml/relaxng.h>
 #include <libxml/tree.h>
 
 #include "ersim/error.h"
@@ -62,6 +63,16 @@ bool ers_load_xml_any_vague(const struct ers_load_xml *X);
 void ers_load_xml_report(struct ers_load_xml *X, const struct ers_diag *better);
 
 void ers_load_xml_release(struct ers_load_xml *X);
+
+/* The embedded scenarios/ersim.rng compiled to validate doc: the pattern
+ * facets that every value of doc matches are checked here once per value
+ * and left out (load_schema.c). Compile errors go to err(ctx, ...). NULL
+ * when the schema cannot be compiled. */
+xmlRelaxNGPtr ers_load_schema_compile(xmlDocPtr doc, xmlStructuredErrorFunc err, void *ctx);
+
+/* Does value match pattern, a pattern of the schema, by its C form? 1 or
+ * 0; -1 when the pattern has no C form (for the tests). */
+int ers_load_schema_match(const char *pattern, const char *value);
 
 /* The element's line (0 when unknown) and name, for diagnostics. */
 long ers_xml_line(xmlNodePtr n);

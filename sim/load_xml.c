@@ -299,7 +299,7 @@ static xmlDocPtr read_doc(struct ers_load_xml *X, const char *buf, size_t len)
 	if (X->start_element)
 		X->ctxt->sax->startElementNs = count_element;
 	doc = xmlCtxtReadMemory(X->ctxt, buf, (int)len, X->file, NULL,
-				XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+				XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
 	if (doc && !X->refused && (doc->intSubset || doc->extSubset))
 		refuse(X->ctxt, "document type declarations (<!DOCTYPE>)");
 	if (doc && !X->refused && (bad = find_entity_node(doc->children)) != NULL) {
@@ -320,18 +320,12 @@ static xmlDocPtr read_doc(struct ers_load_xml *X, const char *buf, size_t len)
 
 static int validate(struct ers_load_xml *X, xmlDocPtr doc)
 {
-	xmlRelaxNGParserCtxtPtr pctxt;
-	xmlRelaxNGPtr schema = NULL;
+	xmlRelaxNGPtr schema;
 	xmlRelaxNGValidCtxtPtr vctxt = NULL;
 	const xmlChar *url;
 	int rc = -1;
 
-	pctxt = xmlRelaxNGNewMemParserCtxt((const char *)ers_schema_rng, (int)ers_schema_rng_len);
-	if (!pctxt)
-		goto out;
-	xmlRelaxNGSetParserStructuredErrors(pctxt, schema_error, X);
-	schema = xmlRelaxNGParse(pctxt);
-	xmlRelaxNGFreeParserCtxt(pctxt);
+	schema = ers_load_schema_compile(doc, schema_error, X);
 	if (!schema)
 		goto out;
 	vctxt = xmlRelaxNGNewValidCtxt(schema);
