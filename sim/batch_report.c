@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "ersim/batch.h"
+#include "ersim/cli_util.h"
 #include "ersim/html_report.h"
 #include "ersim/run.h"
 #include "ersim/scenario.h"
@@ -493,32 +493,48 @@ static enum ers_err rerun(const struct ers_experiment *e, size_t id,
 	return rc;
 }
 
-/* DIR/run-ID.html, through a temporary file renamed into place. */
+struct run_page {
+	const struct ers_result *res;
+	const struct ers_scenario *s;
+	const struct ers_catalog *cat;
+};
+
+static enum ers_err run_page_writer(const void *ctx, FILE *f, struct ers_diag *d)
+{
+	const struct run_page *p = ctx;
+
+	(void)d;
+	return ers_html_write_run(f, p->res, p->s, p->cat, 0);
+}
+
+/* DIR/run-ID.html, through the shared atomic writer: whole or not at
+ * all, and its temporary is removed if the batch is stopped meanwhile.
+ * A write error is printed by the writer itself. */
 static enum ers_err write_run_page(const struct ers_experiment *e, const char *dir,
 				   size_t id, struct ers_diag *d)
 {
 	struct ers_scenario *s = NULL;
 	struct ers_catalog *cat = NULL;
 	struct ers_result *res = NULL;
-	char path[4096], tmp[4200];
+	struct ers_out o = { 0 };
+	struct ers_diag wd;
+	char path[4096];
 	enum ers_err rc;
-	FILE *f = NULL;
 
 	snprintf(path, sizeof path, "%s/run-%zu.html", dir, id);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	ers_diag_init(&wd);
 	rc = rerun(e, id, &s, &cat, &res, d);
-	if (rc == ERS_OK && !(f = fopen(tmp, "w")))
-		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot write '%s': %s", tmp,
-				  strerror(errno));
-	if (rc == ERS_OK)
-		rc = ers_html_write_run(f, res, s, cat, 0);
-	if (f && fclose(f) && rc == ERS_OK)
-		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot write '%s'", tmp);
-	if (rc == ERS_OK && rename(tmp, path))
-		rc = ers_diag_add(d, ERS_EIO, path, 0, NULL, "cannot rename '%s' to '%s': %s",
-				  tmp, path, strerror(errno));
-	if (rc != ERS_OK && f)
-		unlink(tmp);
+	if (rc == ERS_OK) {
+		struct run_page page = { res, s, cat };
+
+		rc = ers_out_open(&o, "batch", path);
+		if (rc == ERS_OK)
+			rc = ers_out_write(&o, run_page_writer, &page, &wd);
+		if (rc == ERS_OK)
+			rc = ers_out_commit(&o);
+		ers_out_abort(&o);
+	}
+	ers_diag_release(&wd);
 	ers_result_free(res);
 	ers_scenario_free(s);
 	ers_catalog_free(cat);

@@ -928,12 +928,18 @@ START_TEST(test_batch_signal_while_writing)
 END_TEST
 
 /* Does tmpdir hold a temporary of the atomic writer for name
- * (name.tmpXXXXXX)? */
+ * (name.tmpXXXXXX)? name may start with a subdirectory and its last
+ * part is a grep pattern ("out-runs/run-[0-9]*\\.html"). */
 static bool has_temporary(const char *name)
 {
+	const char *slash = strrchr(name, '/');
 	char cmd[256];
 
-	snprintf(cmd, sizeof cmd, "ls %s | grep -q '^%s\\.tmp'", tmpdir, name);
+	if (slash)
+		snprintf(cmd, sizeof cmd, "ls %s/%.*s 2>/dev/null | grep -q '^%s\\.tmp'", tmpdir,
+			 (int)(slash - name), name, slash + 1);
+	else
+		snprintf(cmd, sizeof cmd, "ls %s | grep -q '^%s\\.tmp'", tmpdir, name);
 	return system(cmd) == 0;
 }
 
@@ -968,8 +974,9 @@ static bool wait_temporary(const char *name, double limit)
 
 /*
  * A signal while the batch prints its summary or writes its CSV or HTML
- * report (every run is already stored; ERSIM_TEST_SLOW_OUT makes each
- * 64 bytes of output take 200 ms, as a slow disk or terminal would): it
+ * report or the --report-runs pages (every run is already stored;
+ * ERSIM_TEST_SLOW_OUT makes each 64 bytes of output take 200 ms, as a
+ * slow disk or terminal would): it
  * stops within 2 s with exit code 3 and the way to continue; the output
  * file keeps what it held before (or does not exist), and no temporary
  * is left beside it.
@@ -983,13 +990,17 @@ START_TEST(test_batch_signal_while_finishing)
 	} cases[] = {
 		{ "summary", SIGINT, false }, { "csv", SIGTERM, false }, { "csv", SIGINT, true },
 		{ "report", SIGTERM, false }, { "report", SIGINT, true },
+		{ "run pages", SIGTERM, false },
 	};
 	static const char old_text[] = "the previous output\n";
 
 	make_tmp();
 	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/f.db", tmpdir), 0);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bool pages = !strcmp(cases[i].phase, "run pages");
 		const char *out = !strcmp(cases[i].phase, "csv") ? "out.csv" : "out.html";
+		/* --report-runs writes each run's page before the report */
+		const char *tmp_of = pages ? "out-runs/run-[0-9]*\\.html" : out;
 		char path[128];
 		double took;
 		pid_t pid;
@@ -1008,6 +1019,9 @@ START_TEST(test_batch_signal_while_finishing)
 		setenv("ERSIM_TEST_SLOW_OUT", "200", 1);
 		if (!strcmp(cases[i].phase, "summary"))
 			pid = spawn(hooks(), "batch", DIR "pairs.xml", "--db", tp("f.db"), NULL);
+		else if (pages)
+			pid = spawn(hooks(), "batch", DIR "pairs.xml", "--db", tp("f.db"),
+				    "--report", path, "--report-runs", "worst:1", NULL);
 		else
 			pid = spawn(hooks(), "batch", DIR "pairs.xml", "--db", tp("f.db"),
 				    !strcmp(cases[i].phase, "csv") ? "--csv" : "--report", path, NULL);
@@ -1015,7 +1029,7 @@ START_TEST(test_batch_signal_while_finishing)
 		if (!strcmp(cases[i].phase, "summary"))
 			ck_assert_msg(wait_file("bg.out", 20), "no summary");
 		else
-			ck_assert_msg(wait_temporary(out, 20), "%s: no temporary", out);
+			ck_assert_msg(wait_temporary(tmp_of, 20), "%s: no temporary", tmp_of);
 		usleep(200000);		/* well inside the writing */
 		kill(pid, cases[i].sig);
 		code = watch(pid, 20, &took);
@@ -1026,8 +1040,17 @@ START_TEST(test_batch_signal_while_finishing)
 		err = slurp("bg.err");
 		ck_assert_msg(strstr(err, "run the same command again to continue"), "%s", err);
 		free(err);
-		ck_assert_msg(!has_temporary(out), "%s during the %s left a temporary of %s",
-			      strsignal(cases[i].sig), cases[i].phase, out);
+		ck_assert_msg(!has_temporary(tmp_of), "%s during the %s left a temporary of %s",
+			      strsignal(cases[i].sig), cases[i].phase, tmp_of);
+		/* the page being written at the signal is not there, neither
+		 * whole nor in part (a page written outside the shared writer,
+		 * fast and unslowed, would be whole by now) */
+		if (pages) {
+			char ls[160];
+
+			snprintf(ls, sizeof ls, "ls %s/out-runs 2>/dev/null | grep -q 'html$'", tmpdir);
+			ck_assert_msg(system(ls) != 0, "a run page was left in out-runs/");
+		}
 		if (cases[i].old) {
 			char *now = slurp(out);
 
