@@ -347,17 +347,17 @@ bench_targets() {
 }
 
 bench_table() {
-	section "simulation workloads (wall = the run alone; RSS = peak of the process)"
+	section "simulation workloads (wall, CPU = the run alone; RSS = peak of the process)"
 	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 	       ok = (f["target_wall"] == "-" || f["wall_s"] <= f["target_wall"]) && \
 		    (f["target_rss"] == "-" || f["peak_rss_mb"] <= f["target_rss"])
 	       tw = f["target_wall"] == "-" ? "" : "< " f["target_wall"] " s"
 	       tr = f["target_rss"] == "-" ? "" : "< " f["target_rss"] " MB"
-	       printf "%-11s %8.2f %9.1f %11d %11.0f %10d  %-9s %-10s %s\n", f["workload"], \
-		   f["wall_s"], f["peak_rss_mb"], f["events"], f["events_per_s"], \
+	       printf "%-11s %8.2f %8.2f %9.1f %11d %11.0f %10d  %-9s %-10s %s\n", f["workload"], \
+		   f["wall_s"], f["run_cpu_s"], f["peak_rss_mb"], f["events"], f["events_per_s"], \
 		   f["updates"], tw, tr, ok ? "ok" : "OVER" }
-	BEGIN { printf "%-11s %8s %9s %11s %11s %10s  %-9s %-10s %s\n", "workload", \
-		"wall s", "RSS MB", "events", "events/s", "UPDATEs", "target", "", "" }' "$TABLE"
+	BEGIN { printf "%-11s %8s %8s %9s %11s %11s %10s  %-9s %-10s %s\n", "workload", \
+		"wall s", "CPU s", "RSS MB", "events", "events/s", "UPDATEs", "target", "", "" }' "$TABLE"
 }
 
 # Sections: all by default, or those named on the command line
