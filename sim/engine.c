@@ -92,6 +92,7 @@ struct ers_sim {
 	uint64_t nonempty[NBUCKETS / 64];	/* bit i: b[i] holds entries */
 	ers_time_t last;		/* time of bucket 0; all entries >= it */
 	size_t n;			/* entries held, live or dead */
+	size_t room;			/* entries that fit without allocating */
 	struct chunk *free_chunks;
 	size_t n_chunks;		/* chunks allocated, free or in use */
 	struct rec *recs;
@@ -205,7 +206,7 @@ static inline size_t chunks_for(size_t n)
  * The run's array holds twice the entries, so that sliding the run to
  * its front (now_make_room) frees at least as many slots as it moves:
  * amortised O(1) even when nearly everything is in the run. */
-static int q_reserve(struct ers_sim *sim)
+static int q_grow(struct ers_sim *sim)
 {
 	size_t need = sim->n + 1;
 
@@ -220,8 +221,9 @@ static int q_reserve(struct ers_sim *sim)
 		q = big_alloc(cap * sizeof *q);
 		if (!q)
 			return ERS_ENOMEM;
-		memcpy(q, sim->now_q + sim->now_head,
-		       (sim->now_n - sim->now_head) * sizeof *q);
+		if (sim->now_q)
+			memcpy(q, sim->now_q + sim->now_head,
+			       (sim->now_n - sim->now_head) * sizeof *q);
 		free(sim->now_q);
 		sim->now_q = q;
 		sim->now_n -= sim->now_head;
@@ -237,7 +239,16 @@ static int q_reserve(struct ers_sim *sim)
 		sim->free_chunks = c;
 		sim->n_chunks++;
 	}
+	/* the most entries n with 2 n <= now_cap and chunks_for(n) <= n_chunks */
+	sim->room = sim->now_cap / 2;
+	if ((sim->n_chunks - NBUCKETS - 2) * CHUNK_ENTRIES + CHUNK_ENTRIES - 1 < sim->room)
+		sim->room = (sim->n_chunks - NBUCKETS - 2) * CHUNK_ENTRIES + CHUNK_ENTRIES - 1;
 	return ERS_OK;
+}
+
+static HOT_INLINE int q_reserve(struct ers_sim *sim)
+{
+	return sim->n < sim->room ? ERS_OK : q_grow(sim);
 }
 
 /* ---- buckets ------------------------------------------------------- */
