@@ -2,31 +2,44 @@
  * engine.c - the discrete-event engine: the simulated clock, the set of
  * pending events, embedded timers, and the run's RNG (rng.c).
  *
- * Pending events live in an implicit 4-ary min-heap of 16-byte entries
- * {at, seq << 32 | slot}: the four children of a node share one 64-byte
- * cache line, and ordering is a pair of integer compares on (time, seq),
- * so equal times run in posting order. slot indexes a record holding what
- * to call (handler, arg, data for a one-shot; the timer for a timer).
- * Three measured refinements over a textbook heap (docs/engine.md):
+ * Pending events live in a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan
+ * 1990) of 16-byte entries {at, seq << 32 | slot}, in base 16. The clock
+ * never goes back, so queued times are >= `last`, the time the queue was
+ * last advanced to, and an entry is filed in a bucket named by the
+ * highest base-16 digit in which its time differs from last and its
+ * digit there (bucket_of()). Posting is an append. The earliest entries
+ * sit in a short sorted "run"; when it runs dry, the lowest non-empty
+ * bucket is taken: if small it is sorted into the run, else last moves
+ * to its earliest entry (tracked on append) and its entries are spread
+ * over lower buckets, the ones at that time into the run. An entry moves
+ * at most once per hex digit of its delay, by sequential appends, however
+ * many events are pending: O(1) amortised in the queue's size (at most 16
+ * moves for a 64-bit clock), where a heap pays
+ * O(log n) scattered accesses. docs/engine.md has the measurements.
  *
- *  - Fused pop and push. Running an event leaves a hole at the root; the
- *    handler's first post fills it with one sift-down instead of a
- *    sift-down plus a sift-up (the "4heapR" trick of shared/bench).
- *  - A FIFO ring for one-shots posted at the current time (zero-delay
- *    work): O(1) in and out, no heap traffic. Their seq is larger than
- *    anything already queued for now, so they still run after those.
- *  - Lazy timers. Re-arming a timer to a later time (a hold timer reset by
- *    every KEEPALIVE) only rewrites the timer; its queue entry fires at
- *    the old time, sees the timer moved, and re-queues itself at the new
- *    (time, seq) recorded by ers_timer_set(). Re-arming earlier or
- *    cancelling marks the entry dead (the record forgets the timer, so the
- *    owner may free it); dead entries are dropped when they surface and
- *    compacted away in O(n) once they are half the heap, so memory stays
- *    bounded however often timers move.
+ * Order: slot indexes a record holding what to call (handler, arg, data
+ * for a one-shot; the timer for a timer). With FIFO ties the run is an
+ * array sorted by (time, key), key starting with the posting order; with
+ * shuffled ties (--shuffle-ties) the key's seq is a random 32-bit number
+ * from the run's RNG and the run is a binary heap on (time, key). Either
+ * way equal times keep their relative key order wherever they are filed.
+ *
+ * Buckets are lists of 1 KiB chunks from one pool. The pool and the run's
+ * array are grown when an event is posted, to hold every entry at once,
+ * so that taking events out and re-filing them (which a void
+ * ers_sim_run() cannot report failing) never allocates.
+ *
+ * Lazy timers. Re-arming a timer to a later time (a hold timer reset by
+ * every KEEPALIVE) only rewrites the timer; its queue entry fires at the
+ * old time, sees the timer moved, and re-files itself at the new (time,
+ * seq) recorded by ers_timer_set(). Re-arming earlier or cancelling marks
+ * the entry dead (the record forgets the timer, so the owner may free it);
+ * dead entries are dropped when they surface and compacted away in O(n)
+ * once they are half the queue, so memory stays bounded however often
+ * timers move.
  *
  * seq is 32 bits; when the counter would wrap, the live keys are
  * renumbered by rank, which keeps their order (renumber()).
- * With shuffled ties the seq is a random 32-bit key from the run's RNG.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,20 +62,42 @@ struct rec {
 	uint64_t data;
 };
 
+/* A bucket's entries, in filing order, in a list of chunks of 1 KiB. */
+#define CHUNK_ENTRIES 63
+struct chunk {
+	struct chunk *next;
+	uint32_t n;
+	struct qent e[CHUNK_ENTRIES];
+};
+
+struct bucket {
+	struct chunk *head, *tail;
+	size_t n;
+	struct qent min;		/* earliest entry, when n > 0 */
+};
+
+/* A bucket per (digit position, digit value) of the time in base 16. */
+#define DIGIT_BITS 4
+#define NBUCKETS 256		/* 16 positions x 16 values; 0 is never used */
 #define NO_SLOT UINT32_MAX
 #define COMPACT_MIN 1024	/* dead entries tolerated before compacting */
-#define HEAP_MIN_CAP 64
+#define REC_MIN_CAP 64
+#define RUN_MAX 48		/* a lowest bucket this small is sorted, not spread */
 
 struct ers_sim {
-	struct qent *heap;		/* root heap[0]; children of i: 4i+1..4i+4 */
-	struct qent *heap_mem;		/* 64-aligned; heap = heap_mem + 3 */
-	size_t n, cap;			/* heap entries, the hole included */
-	bool hole;			/* heap[0] was run and not yet refilled */
-	struct qent *ring;		/* one-shots posted at now, FIFO */
-	size_t ring_head, ring_n, ring_cap;	/* ring_cap: power of 2 */
+	struct qent *now_q;		/* the run: entries before any bucket's */
+	size_t now_head, now_n, now_cap;	/* live: now_q[now_head..now_n) */
+	struct qent run_max;		/* shuffled ties: >= the run's latest */
+	struct bucket b[NBUCKETS];	/* b[0] unused: "bucket 0" is the run */
+	uint64_t nonempty[NBUCKETS / 64];	/* bit i: b[i] holds entries */
+	ers_time_t last;		/* time of bucket 0; all entries >= it */
+	size_t n;			/* entries held, live or dead */
+	size_t room;			/* entries that fit without allocating */
+	struct chunk *free_chunks;
+	size_t n_chunks;		/* chunks allocated, free or in use */
 	struct rec *recs;
 	uint32_t n_recs, recs_cap, free_rec;
-	size_t n_dead;			/* dead timer entries in the heap */
+	size_t n_dead;			/* dead timer entries queued */
 	size_t n_oneshot;		/* one-shots pending */
 	size_t n_armed;			/* timers armed */
 	uint32_t seq;			/* next FIFO tie-break key */
@@ -89,106 +124,56 @@ static HOT_INLINE bool qless(struct qent a, struct qent b)
 static inline uint32_t qslot(struct qent e) { return (uint32_t)e.key; }
 static inline uint32_t qseq(struct qent e) { return (uint32_t)(e.key >> 32); }
 
-/* ---- 4-ary heap ---------------------------------------------------- */
-
-/* Index of the smaller of h[a], h[b]. Near the root the lines are cached
- * and a branch-free select wins; deep down they miss, and a branch lets
- * the CPU run ahead along the predicted path (shared/bench measured ~20%
- * at 1e6 entries). */
-#define BRANCHLESS_LIMIT 32768u	/* 32768 x 16 B: about one L2 */
-
-static HOT_INLINE size_t min2(const struct qent *h, size_t a, size_t b)
+/* Bucket of time at (>= last): 0 if at == last, else p * 16 + v where p
+ * is the highest base-16 digit in which at differs from last and v at's
+ * digit there (v > last's digit, so v >= 1). Buckets in index order hold
+ * ever later times: a lower position shares more leading digits with
+ * last, and at one position a larger digit is a later time. */
+static HOT_INLINE unsigned bucket_of(ers_time_t last, ers_time_t at)
 {
-	size_t lt = (size_t)0 - (size_t)qless(h[b], h[a]);
+	uint64_t x = (uint64_t)(at ^ last);
+	unsigned hi, p;
 
-	return a ^ ((a ^ b) & lt);
+	if (!x)
+		return 0;
+#if defined(__GNUC__)
+	hi = 63 - (unsigned)__builtin_clzll(x);
+#else
+	for (hi = 0; x >> hi > 1; hi++)
+		;
+#endif
+	p = hi / DIGIT_BITS;
+	return p << DIGIT_BITS |
+	       (unsigned)((uint64_t)at >> (p * DIGIT_BITS) & ((1u << DIGIT_BITS) - 1));
 }
 
-static HOT_INLINE size_t min2_br(const struct qent *h, size_t a, size_t b)
+static HOT_INLINE unsigned lowest_bit(uint64_t x)
 {
-	if (h[b].at < h[a].at || (h[b].at == h[a].at && h[b].key < h[a].key))
-		return b;
-	return a;
-}
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(x);
+#else
+	unsigned i = 0;
 
-/* Smallest child of i, or SIZE_MAX for a leaf. */
-static HOT_INLINE size_t min_child(const struct qent *h, size_t n, size_t i)
-{
-	size_t c = 4 * i + 1, m;
-
-	if (c + 3 < n) {
-		if (c < BRANCHLESS_LIMIT) {
-			size_t a = c + (size_t)qless(h[c + 1], h[c]);
-			size_t b = c + 2 + (size_t)qless(h[c + 3], h[c + 2]);
-
-			return min2(h, a, b);
-		}
-		return min2_br(h, min2_br(h, c, c + 1),
-			       min2_br(h, c + 2, c + 3));
+	while (!(x & 1)) {
+		x >>= 1;
+		i++;
 	}
-	if (c >= n)
-		return SIZE_MAX;
-	m = c;
-	for (size_t k = c + 1; k < n; k++)
-		m = min2(h, m, k);
-	return m;
+	return i;
+#endif
 }
 
-static void sift_up(struct qent *h, size_t i, struct qent x)
+/* The lowest non-empty bucket, or 0 if there is none. */
+static HOT_INLINE unsigned lowest_bucket(const struct ers_sim *sim)
 {
-	while (i > 0) {
-		size_t p = (i - 1) >> 2;
-
-		if (!qless(x, h[p]))
-			break;
-		h[i] = h[p];
-		i = p;
-	}
-	h[i] = x;
-}
-
-/* Place x in the hole at i going down; for a new x that may stop early. */
-static void sift_down(struct qent *h, size_t n, size_t i, struct qent x)
-{
-	for (;;) {
-		size_t m = min_child(h, n, i);
-
-		if (m == SIZE_MAX || !qless(h[m], x))
-			break;
-		h[i] = h[m];
-		i = m;
-	}
-	h[i] = x;
-}
-
-/* Floyd's bottom-up variant for x taken from the last leaf: it almost
- * always belongs near the bottom, so walk the hole down the min-child path
- * without comparing against x, then sift x up the short way back. */
-static void sift_floyd(struct qent *h, size_t n, struct qent x)
-{
-	size_t i = 0;
-
-	for (;;) {
-		size_t m = min_child(h, n, i);
-
-		if (m == SIZE_MAX)
-			break;
-		h[i] = h[m];
-		i = m;
-	}
-	sift_up(h, i, x);
-}
-
-static void heapify(struct qent *h, size_t n)
-{
-	for (size_t i = n / 4 + 1; i-- > 0;)
-		if (i < n)
-			sift_down(h, n, i, h[i]);
+	for (unsigned w = 0; w < NBUCKETS / 64; w++)
+		if (sim->nonempty[w])
+			return w * 64 + lowest_bit(sim->nonempty[w]);
+	return 0;
 }
 
 /* Arrays of 2 MiB and more are 2 MiB-aligned and offered to the kernel as
- * transparent huge pages: at a million events the heap and the records
- * are random-access over tens of MiB, and with 4 KiB pages nearly every
+ * transparent huge pages: at a million events the records are
+ * random-access over tens of MiB, and with 4 KiB pages nearly every
  * access also misses the TLB (measured: docs/engine.md). */
 #define HUGE_PAGE ((size_t)2 << 20)
 
@@ -207,67 +192,397 @@ static void *big_alloc(size_t size)
 	return p;
 }
 
-/* Arrays grow by half: at hundreds of thousands of pending events,
- * doubling leaves megabytes unused for little speed. */
-static int heap_grow(struct ers_sim *sim)
-{
-	size_t cap = sim->cap + sim->cap / 2;
-	struct qent *mem;
+/* ---- room: grown when posting, so that filing never allocates ------- */
 
-	if (cap > SIZE_MAX / sizeof *mem - 4)
-		return ERS_ENOMEM;
-	mem = big_alloc((cap + 4) * sizeof *mem);
-	if (!mem)
-		return ERS_ENOMEM;
-	memcpy(mem + 3, sim->heap, sim->n * sizeof *mem);
-	free(sim->heap_mem);
-	sim->heap_mem = mem;
-	sim->heap = mem + 3;
-	sim->cap = cap;
+/* Chunks needed to hold n entries in any spread over the buckets: every
+ * full chunk, a part-filled tail per bucket, and the chunk being emptied
+ * while a bucket is spread. */
+static inline size_t chunks_for(size_t n)
+{
+	return n / CHUNK_ENTRIES + NBUCKETS + 2;
+}
+
+/* Make room for one more entry; the only place the queue allocates.
+ * The run's array holds twice the entries, so that sliding the run to
+ * its front (now_make_room) frees at least as many slots as it moves:
+ * amortised O(1) even when nearly everything is in the run. */
+static int q_grow(struct ers_sim *sim)
+{
+	size_t need = sim->n + 1;
+
+	if (need > sim->now_cap / 2) {
+		size_t cap = sim->now_cap + sim->now_cap / 2;
+		struct qent *q;
+
+		if (cap < 2 * need)
+			cap = 2 * need;
+		if (cap > SIZE_MAX / sizeof *q)
+			return ERS_ENOMEM;
+		q = big_alloc(cap * sizeof *q);
+		if (!q)
+			return ERS_ENOMEM;
+		if (sim->now_q)
+			memcpy(q, sim->now_q + sim->now_head,
+			       (sim->now_n - sim->now_head) * sizeof *q);
+		free(sim->now_q);
+		sim->now_q = q;
+		sim->now_n -= sim->now_head;
+		sim->now_head = 0;
+		sim->now_cap = cap;
+	}
+	while (sim->n_chunks < chunks_for(need)) {
+		struct chunk *c = malloc(sizeof *c);
+
+		if (!c)
+			return ERS_ENOMEM;
+		c->next = sim->free_chunks;
+		sim->free_chunks = c;
+		sim->n_chunks++;
+	}
+	/* the most entries n with 2 n <= now_cap and chunks_for(n) <= n_chunks */
+	sim->room = sim->now_cap / 2;
+	if ((sim->n_chunks - NBUCKETS - 2) * CHUNK_ENTRIES + CHUNK_ENTRIES - 1 < sim->room)
+		sim->room = (sim->n_chunks - NBUCKETS - 2) * CHUNK_ENTRIES + CHUNK_ENTRIES - 1;
 	return ERS_OK;
 }
 
-/* The record of the next event to run is a likely cache miss at large
- * sizes. Before sifting into the root, the next root is almost surely its
- * smallest child: start loading that record now, so the miss overlaps
- * the sift instead of following it. Always inlined: as a function of its
- * own GCC deems it pure (a prefetch has no effect it models) and drops
- * the call. */
-static HOT_INLINE void prefetch_next(const struct ers_sim *sim, size_t n)
+static HOT_INLINE int q_reserve(struct ers_sim *sim)
 {
-	size_t m = min_child(sim->heap, n, 0);
-
-	if (m != SIZE_MAX)
-		PREFETCH(&sim->recs[qslot(sim->heap[m])]);
+	return sim->n < sim->room ? ERS_OK : q_grow(sim);
 }
 
-/* Remove the root that was run, if the handler did not refill it. */
-static inline void fix_hole(struct ers_sim *sim)
+/* ---- buckets ------------------------------------------------------- */
+
+static HOT_INLINE void bucket_append(struct ers_sim *sim, unsigned i,
+				     struct qent e)
 {
-	if (!sim->hole)
+	struct bucket *b = &sim->b[i];
+	struct chunk *c = b->tail;
+
+	if (!c || c->n == CHUNK_ENTRIES) {
+		struct chunk *nc = sim->free_chunks;	/* q_reserve: never NULL */
+
+		sim->free_chunks = nc->next;
+		nc->next = NULL;
+		nc->n = 0;
+		if (c)
+			c->next = nc;
+		else
+			b->head = nc;
+		b->tail = nc;
+		c = nc;
+	}
+	c->e[c->n++] = e;
+	if (!b->n++ || qless(e, b->min))
+		b->min = e;
+	sim->nonempty[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+/* Take bucket i's chunk list out; its chunks go back to the pool one by
+ * one as they are read (chunk_release). */
+static inline struct chunk *bucket_detach(struct ers_sim *sim, unsigned i)
+{
+	struct chunk *c = sim->b[i].head;
+
+	sim->b[i].head = sim->b[i].tail = NULL;
+	sim->b[i].n = 0;
+	sim->nonempty[i / 64] &= ~((uint64_t)1 << (i % 64));
+	return c;
+}
+
+static inline struct chunk *chunk_release(struct ers_sim *sim, struct chunk *c)
+{
+	struct chunk *next = c->next;
+
+	c->next = sim->free_chunks;
+	sim->free_chunks = c;
+	return next;
+}
+
+/* Recompute a bucket's earliest entry (after keys were renumbered). */
+static void bucket_rescan_min(struct bucket *b)
+{
+	if (!b->n)
 		return;
-	sim->hole = false;
-	if (--sim->n) {
-		prefetch_next(sim, sim->n);
-		sift_floyd(sim->heap, sim->n, sim->heap[sim->n]);
-	}
+	b->min = b->head->e[0];
+	for (const struct chunk *c = b->head; c; c = c->next)
+		for (uint32_t k = 0; k < c->n; k++)
+			if (qless(c->e[k], b->min))
+				b->min = c->e[k];
 }
 
-static inline int heap_push(struct ers_sim *sim, struct qent e)
+/* ---- the run: entries due before anything in the buckets ---------- */
+
+/*
+ * The run holds the earliest entries in order: every entry in a bucket
+ * comes after every entry of the run. It is filled when it is empty, from
+ * the lowest bucket: entirely if that bucket is small (RUN_MAX, sorted
+ * here), else with the entries at that bucket's earliest time (spread()).
+ * With FIFO ties it is an array sorted by (time, key): posts go to its end
+ * in the usual case; one that sorts before the run's last entry (a
+ * timer re-filed after newer posts, an event posted between two of the
+ * run's times) is inserted in place. With shuffled ties it is a binary
+ * heap on (time, key), whose keys are random.
+ */
+static inline size_t now_len(const struct ers_sim *sim)
 {
-	if (sim->hole) {
-		sim->hole = false;
-		prefetch_next(sim, sim->n);
-		sift_down(sim->heap, sim->n, 0, e);
-		return ERS_OK;
-	}
-	if (sim->n == sim->cap && heap_grow(sim))
-		return ERS_ENOMEM;
-	sift_up(sim->heap, sim->n++, e);
-	return ERS_OK;
+	return sim->now_n - sim->now_head;
 }
 
-/* ---- records, ring, keys ------------------------------------------- */
+static HOT_INLINE struct qent run_front(const struct ers_sim *sim)
+{
+	return sim->now_q[sim->now_head];	/* the heap's root when shuffled */
+}
+
+/* An entry no earlier than the run's latest (run not empty). */
+static HOT_INLINE struct qent run_back(const struct ers_sim *sim)
+{
+	return sim->shuffle ? sim->run_max : sim->now_q[sim->now_n - 1];
+}
+
+static void now_sift_down(struct qent *h, size_t n, size_t i)
+{
+	struct qent x = h[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && qless(h[c + 1], h[c]))
+			c++;
+		if (!qless(h[c], x))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = x;
+}
+
+static int cmp_qent(const void *a, const void *b)
+{
+	struct qent x = *(const struct qent *)a, y = *(const struct qent *)b;
+
+	return qless(y, x) - qless(x, y);
+}
+
+/* Restore the run's order after entries were added unchecked (sorted:
+ * they came in order). */
+static void now_reorder(struct ers_sim *sim, bool sorted)
+{
+	if (sim->shuffle) {
+		sim->run_max = sim->now_q[0];
+		for (size_t i = 1; i < sim->now_n; i++)
+			if (qless(sim->run_max, sim->now_q[i]))
+				sim->run_max = sim->now_q[i];
+		for (size_t i = sim->now_n / 2; i-- > 0;)
+			now_sift_down(sim->now_q, sim->now_n, i);
+	} else if (!sorted) {
+		qsort(sim->now_q + sim->now_head, now_len(sim), sizeof *sim->now_q,
+		      cmp_qent);
+	}
+}
+
+/* Room at the end of now_q: q_reserve keeps now_cap >= 2 x entries, so
+ * sliding the live part to the front makes room for as many again. */
+static HOT_INLINE void now_make_room(struct ers_sim *sim)
+{
+	if (sim->now_n < sim->now_cap)
+		return;
+	memmove(sim->now_q, sim->now_q + sim->now_head,
+		now_len(sim) * sizeof *sim->now_q);
+	sim->now_n -= sim->now_head;
+	sim->now_head = 0;
+}
+
+static void now_push(struct ers_sim *sim, struct qent e)
+{
+	struct qent *q;
+	size_t lo, hi;
+
+	now_make_room(sim);
+	q = sim->now_q;
+	if (sim->shuffle) {
+		size_t i = sim->now_n++;
+
+		if (i == 0 || qless(sim->run_max, e))
+			sim->run_max = e;
+		while (i > 0 && qless(e, q[(i - 1) / 2])) {
+			q[i] = q[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		q[i] = e;
+		return;
+	}
+	if (sim->now_n == sim->now_head || qless(q[sim->now_n - 1], e)) {
+		q[sim->now_n++] = e;
+		return;
+	}
+	lo = sim->now_head;
+	hi = sim->now_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (qless(q[mid], e))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(q + lo + 1, q + lo, (sim->now_n - lo) * sizeof *q);
+	q[lo] = e;
+	sim->now_n++;
+}
+
+static HOT_INLINE struct qent now_take(struct ers_sim *sim)
+{
+	struct qent e;
+
+	if (sim->shuffle) {
+		e = sim->now_q[0];
+		sim->now_q[0] = sim->now_q[--sim->now_n];
+		now_sift_down(sim->now_q, sim->now_n, 0);
+		return e;
+	}
+	e = sim->now_q[sim->now_head++];
+	if (sim->now_head == sim->now_n)
+		sim->now_head = sim->now_n = 0;
+	return e;
+}
+
+/* ---- the queue ---------------------------------------------------- */
+
+/* File an entry; room was made when it was posted. It joins the run if
+ * it sorts before the run's end or is due at last itself (bucket 0), else
+ * its bucket. An entry before last precedes everything queued, so it
+ * joins the run too: last can be ahead of the clock, when dead entries
+ * (cancelled timers) were taken out without running anything. */
+static HOT_INLINE void q_insert(struct ers_sim *sim, struct qent e)
+{
+	unsigned i;
+
+	sim->n++;
+	if (e.at < sim->last || (now_len(sim) && qless(e, run_back(sim))) ||
+	    !(i = bucket_of(sim->last, e.at)))
+		now_push(sim, e);
+	else
+		bucket_append(sim, i, e);
+}
+
+/* The run is empty: move last to m, the earliest entry of bucket i (the
+ * lowest non-empty), and spread that bucket over the lower ones. Every
+ * entry there shares last's digits down to the bucket's position (its
+ * digit there included), and so does m: each lands at a lower position,
+ * the entries at m.at in the run, in filing order. The buckets above stay
+ * valid for the new last for the same reason. */
+static void spread(struct ers_sim *sim, unsigned i, struct qent m)
+{
+	struct chunk *c = bucket_detach(sim, i);
+	struct qent *q = sim->now_q;
+	size_t k0 = 0;
+	bool sorted = true;
+
+	sim->last = m.at;
+	PREFETCH(&sim->recs[qslot(m)]);
+	while (c) {
+		for (uint32_t k = 0; k < c->n; k++) {
+			struct qent e = c->e[k];
+			unsigned j = bucket_of(m.at, e.at);
+
+			if (j) {
+				bucket_append(sim, j, e);
+			} else {
+				sorted &= !k0 || q[k0 - 1].key < e.key;
+				q[k0++] = e;
+			}
+		}
+		c = chunk_release(sim, c);
+	}
+	sim->now_head = 0;
+	sim->now_n = k0;
+	now_reorder(sim, sorted);
+}
+
+/* The run is empty and bucket i, the lowest, is small: it becomes the
+ * run, sorted by insertion (few entries, often nearly in order). */
+static void fill_run(struct ers_sim *sim, unsigned i, struct qent m)
+{
+	struct chunk *c = bucket_detach(sim, i);
+	struct qent *q = sim->now_q;
+	size_t n = 0;
+
+	sim->last = m.at;
+	PREFETCH(&sim->recs[qslot(m)]);
+	while (c) {
+		for (uint32_t k = 0; k < c->n; k++)
+			q[n++] = c->e[k];
+		c = chunk_release(sim, c);
+	}
+	sim->now_head = 0;
+	sim->now_n = n;
+	if (sim->shuffle) {
+		now_reorder(sim, false);
+		return;
+	}
+	for (size_t k = 1; k < n; k++) {
+		struct qent x = q[k];
+		size_t j = k;
+
+		while (j > 0 && qless(x, q[j - 1])) {
+			q[j] = q[j - 1];
+			j--;
+		}
+		q[j] = x;
+	}
+}
+
+/* Make the run hold the earliest entries unless they are later than
+ * until. False if the queue is empty or its earliest entry is later. */
+static HOT_INLINE bool q_ready(struct ers_sim *sim, ers_time_t until)
+{
+	unsigned i;
+	struct qent m;
+
+	if (now_len(sim))
+		return run_front(sim).at <= until;
+	i = lowest_bucket(sim);
+	if (!i)
+		return false;
+	m = sim->b[i].min;
+	if (m.at > until)
+		return false;
+	if (sim->b[i].n <= RUN_MAX)
+		fill_run(sim, i, m);
+	else
+		spread(sim, i, m);
+	return true;
+}
+
+/* Take the earliest entry (q_ready() said there is one). The record of
+ * the one after it is likely a cache miss at large sizes: start loading
+ * it now, so the miss overlaps this event's handler. */
+static HOT_INLINE struct qent q_take(struct ers_sim *sim)
+{
+	struct qent e = now_take(sim);
+
+	sim->n--;
+	if (now_len(sim))
+		PREFETCH(&sim->recs[qslot(run_front(sim))]);
+	return e;
+}
+
+/* Call fn on every entry (renumbering, compaction, scans). */
+static void q_each(struct ers_sim *sim, void (*fn)(struct ers_sim *, struct qent *, void *),
+		   void *ctx)
+{
+	for (size_t k = sim->now_head; k < sim->now_n; k++)
+		fn(sim, &sim->now_q[k], ctx);
+	for (unsigned i = 1; i < NBUCKETS; i++)
+		for (struct chunk *c = sim->b[i].head; c; c = c->next)
+			for (uint32_t k = 0; k < c->n; k++)
+				fn(sim, &c->e[k], ctx);
+}
+
+/* ---- records and keys ----------------------------------------------- */
 
 static int rec_grow(struct ers_sim *sim)
 {
@@ -309,27 +624,6 @@ static inline void rec_free(struct ers_sim *sim, uint32_t slot)
 	sim->free_rec = slot;
 }
 
-static int ring_push(struct ers_sim *sim, struct qent e)
-{
-	if (sim->ring_n == sim->ring_cap) {
-		size_t cap = sim->ring_cap ? sim->ring_cap * 2 : 64;
-		struct qent *r = malloc(cap * sizeof *r);
-
-		if (!r)
-			return ERS_ENOMEM;
-		for (size_t i = 0; i < sim->ring_n; i++)
-			r[i] = sim->ring[(sim->ring_head + i) &
-					 (sim->ring_cap - 1)];
-		free(sim->ring);
-		sim->ring = r;
-		sim->ring_cap = cap;
-		sim->ring_head = 0;
-	}
-	sim->ring[(sim->ring_head + sim->ring_n) & (sim->ring_cap - 1)] = e;
-	sim->ring_n++;
-	return ERS_OK;
-}
-
 static struct ers_timer *live_timer(const struct ers_sim *sim, struct qent e)
 {
 	const struct rec *r = &sim->recs[qslot(e)];
@@ -359,54 +653,53 @@ static uint32_t rank_of(const uint32_t *v, size_t n, uint32_t x)
 	return (uint32_t)lo;
 }
 
-static inline uint64_t rekey(const uint32_t *v, size_t n, uint64_t key)
+struct seqs {
+	uint32_t *v;
+	size_t n;
+};
+
+static void collect_seq(struct ers_sim *sim, struct qent *e, void *ctx)
 {
-	return (uint64_t)rank_of(v, n, (uint32_t)(key >> 32)) << 32 |
-	       (uint32_t)key;
+	struct seqs *s = ctx;
+	struct ers_timer *t = live_timer(sim, *e);
+
+	s->v[s->n++] = qseq(*e);
+	if (t)
+		s->v[s->n++] = t->seq;
 }
 
-/* The FIFO counter is about to wrap: replace every live seq (heap, ring
- * and moved timers) by its rank among them. The map is monotone, so every
- * comparison, and thus the heap shape, is unchanged. O(n log n), once per
- * 2^32 posts. */
+static void rank_seq(struct ers_sim *sim, struct qent *e, void *ctx)
+{
+	struct seqs *s = ctx;
+	struct ers_timer *t = live_timer(sim, *e);
+
+	e->key = (uint64_t)rank_of(s->v, s->n, qseq(*e)) << 32 | qslot(*e);
+	if (t)
+		t->seq = rank_of(s->v, s->n, t->seq);
+}
+
+/* The FIFO counter is about to wrap: replace every live seq (queued and
+ * moved timers') by its rank among them. The map is monotone, so every
+ * comparison, and thus bucket 0's order, is unchanged. O(n log n), once
+ * per 2^32 posts. */
 static int renumber(struct ers_sim *sim)
 {
-	size_t m = 0, cnt = 0;
-	uint32_t *v;
+	struct seqs s = { malloc((2 * sim->n + 1) * sizeof *s.v), 0 };
+	size_t cnt = 0;
 
-	fix_hole(sim);
-	v = malloc((2 * sim->n + sim->ring_n + 1) * sizeof *v);
-	if (!v)
+	if (!s.v)
 		return ERS_ENOMEM;
-	for (size_t i = 0; i < sim->n; i++) {
-		struct ers_timer *t = live_timer(sim, sim->heap[i]);
-
-		v[m++] = qseq(sim->heap[i]);
-		if (t)
-			v[m++] = t->seq;
-	}
-	for (size_t i = 0; i < sim->ring_n; i++)
-		v[m++] = qseq(sim->ring[(sim->ring_head + i) &
-					(sim->ring_cap - 1)]);
-	qsort(v, m, sizeof *v, cmp_u32);
-	for (size_t i = 0; i < m; i++)
-		if (!cnt || v[cnt - 1] != v[i])
-			v[cnt++] = v[i];
-	for (size_t i = 0; i < sim->n; i++) {
-		struct ers_timer *t = live_timer(sim, sim->heap[i]);
-
-		sim->heap[i].key = rekey(v, cnt, sim->heap[i].key);
-		if (t)
-			t->seq = rank_of(v, cnt, t->seq);
-	}
-	for (size_t i = 0; i < sim->ring_n; i++) {
-		struct qent *e = &sim->ring[(sim->ring_head + i) &
-					    (sim->ring_cap - 1)];
-
-		e->key = rekey(v, cnt, e->key);
-	}
+	q_each(sim, collect_seq, &s);
+	qsort(s.v, s.n, sizeof *s.v, cmp_u32);
+	for (size_t i = 0; i < s.n; i++)
+		if (!cnt || s.v[cnt - 1] != s.v[i])
+			s.v[cnt++] = s.v[i];
+	s.n = cnt;
+	q_each(sim, rank_seq, &s);
+	for (unsigned i = 1; i < NBUCKETS; i++)
+		bucket_rescan_min(&sim->b[i]);
 	sim->seq = (uint32_t)cnt;
-	free(v);
+	free(s.v);
 	return ERS_OK;
 }
 
@@ -424,25 +717,49 @@ static HOT_INLINE int next_seq(struct ers_sim *sim, uint32_t *seq)
 	return ERS_OK;
 }
 
-/* Drop dead timer entries and rebuild the heap: O(n). */
+static inline bool dead(const struct ers_sim *sim, struct qent e)
+{
+	const struct rec *r = &sim->recs[qslot(e)];
+
+	return !r->fn && !r->arg;
+}
+
+/* Drop dead timer entries: O(n). Bucket 0 keeps its order (or is
+ * re-heaped); the other buckets are re-filed in order, which needs no
+ * more chunks than they held. */
 static void compact(struct ers_sim *sim)
 {
-	size_t k = 0;
+	size_t k = sim->now_head;
 
-	fix_hole(sim);
-	for (size_t i = 0; i < sim->n; i++) {
-		uint32_t slot = qslot(sim->heap[i]);
-		const struct rec *r = &sim->recs[slot];
+	for (size_t i = sim->now_head; i < sim->now_n; i++) {
+		struct qent e = sim->now_q[i];
 
-		if (!r->fn && !r->arg) {
-			rec_free(sim, slot);
-			continue;
+		if (dead(sim, e)) {
+			rec_free(sim, qslot(e));
+			sim->n--;
+		} else {
+			sim->now_q[k++] = e;
 		}
-		sim->heap[k++] = sim->heap[i];
 	}
-	sim->n = k;
+	sim->now_n = k;
+	if (sim->shuffle && k)
+		now_reorder(sim, false);
+	for (unsigned i = 1; i < NBUCKETS; i++) {
+		struct chunk *c = bucket_detach(sim, i);
+
+		while (c) {
+			for (uint32_t k2 = 0; k2 < c->n; k2++) {
+				if (!dead(sim, c->e[k2]))
+					bucket_append(sim, i, c->e[k2]);
+				else {
+					rec_free(sim, qslot(c->e[k2]));
+					sim->n--;
+				}
+			}
+			c = chunk_release(sim, c);
+		}
+	}
 	sim->n_dead = 0;
-	heapify(sim->heap, k);
 }
 
 /* Make t's queue entry dead: from now on the engine never touches t. */
@@ -463,15 +780,12 @@ struct ers_sim *ers_sim_new(uint64_t seed)
 
 	if (!sim)
 		return NULL;
-	sim->cap = HEAP_MIN_CAP;
-	sim->heap_mem = big_alloc((sim->cap + 4) * sizeof(struct qent));
-	sim->recs_cap = HEAP_MIN_CAP;
+	sim->recs_cap = REC_MIN_CAP;
 	sim->recs = big_alloc(sim->recs_cap * sizeof *sim->recs);
-	if (!sim->heap_mem || !sim->recs) {
+	if (!sim->recs || q_reserve(sim)) {
 		ers_sim_free(sim);
 		return NULL;
 	}
-	sim->heap = sim->heap_mem + 3;
 	sim->free_rec = NO_SLOT;
 	ers_rng_seed(&sim->rng, seed);
 	return sim;
@@ -481,15 +795,33 @@ void ers_sim_free(struct ers_sim *sim)
 {
 	if (!sim)
 		return;
-	free(sim->heap_mem);
-	free(sim->ring);
+	for (unsigned i = 1; i < NBUCKETS; i++)
+		for (struct chunk *c = bucket_detach(sim, i); c;)
+			c = chunk_release(sim, c);
+	while (sim->free_chunks) {
+		struct chunk *c = sim->free_chunks;
+
+		sim->free_chunks = c->next;
+		free(c);
+	}
+	free(sim->now_q);
 	free(sim->recs);
 	free(sim);
 }
 
+/* Bucket 0 is ordered per mode: sorted by key, or a heap on it. */
 void ers_sim_set_shuffle_ties(struct ers_sim *sim, bool on)
 {
+	if (sim->shuffle == on)
+		return;
+	now_make_room(sim);
+	memmove(sim->now_q, sim->now_q + sim->now_head,
+		now_len(sim) * sizeof *sim->now_q);
+	sim->now_n -= sim->now_head;
+	sim->now_head = 0;
 	sim->shuffle = on;
+	if (sim->now_n)
+		now_reorder(sim, false);
 }
 
 ers_time_t ers_sim_now(const struct ers_sim *sim) { return sim->now; }
@@ -507,7 +839,7 @@ size_t ers_sim_pending(const struct ers_sim *sim)
 
 size_t ers_sim_queue_entries(const struct ers_sim *sim)
 {
-	return sim->n - sim->hole + sim->ring_n;
+	return sim->n;
 }
 
 void ers_sim_debug_set_seq(struct ers_sim *sim, uint32_t next)
@@ -521,26 +853,15 @@ int ers_sim_post(struct ers_sim *sim, ers_time_t at, ers_event_fn *fn,
 		 void *arg, uint64_t data)
 {
 	uint32_t slot, seq;
-	struct qent e;
-	int rc;
 
 	if (at < sim->now || !fn)
 		return ERS_EINVAL;
 	if (at > ERS_SIM_TIME_MAX)
 		return ERS_ELIMIT;
-	if (next_seq(sim, &seq) || rec_alloc(sim, &slot))
+	if (q_reserve(sim) || next_seq(sim, &seq) || rec_alloc(sim, &slot))
 		return ERS_ENOMEM;
 	sim->recs[slot] = (struct rec){ fn, arg, data };
-	e.at = at;
-	e.key = (uint64_t)seq << 32 | slot;
-	if (at == sim->now && !sim->shuffle)
-		rc = ring_push(sim, e);
-	else
-		rc = heap_push(sim, e);
-	if (rc) {
-		rec_free(sim, slot);
-		return rc;
-	}
+	q_insert(sim, (struct qent){ at, (uint64_t)seq << 32 | slot });
 	sim->n_oneshot++;
 	return ERS_OK;
 }
@@ -563,7 +884,6 @@ void ers_timer_init(struct ers_timer *t, ers_event_fn *fn, void *arg,
 int ers_timer_set(struct ers_sim *sim, struct ers_timer *t, ers_time_t at)
 {
 	uint32_t slot, seq;
-	struct qent e;
 
 	if (at < sim->now)
 		return ERS_EINVAL;
@@ -577,15 +897,10 @@ int ers_timer_set(struct ers_sim *sim, struct ers_timer *t, ers_time_t at)
 		goto armed;
 	if (t->queued != ERS_TIME_NEVER)
 		detach(sim, t);
-	e.at = at;
-	if (rec_alloc(sim, &slot))
+	if (q_reserve(sim) || rec_alloc(sim, &slot))
 		goto nomem;
-	e.key = (uint64_t)seq << 32 | slot;
-	if (heap_push(sim, e)) {
-		rec_free(sim, slot);
-		goto nomem;
-	}
 	sim->recs[slot] = (struct rec){ NULL, t, 0 };
+	q_insert(sim, (struct qent){ at, (uint64_t)seq << 32 | slot });
 	t->slot = slot;
 	t->queued = at;
 armed:
@@ -615,31 +930,10 @@ void ers_timer_cancel(struct ers_sim *sim, struct ers_timer *t)
 
 /* ---- running -------------------------------------------------------- */
 
-/* The earliest entry, or NULL; a hole left by the last event is closed
- * first. Ring and heap entries never compare equal (distinct slots). */
-static inline const struct qent *peek(struct ers_sim *sim)
-{
-	fix_hole(sim);
-	if (sim->ring_n && (!sim->n ||
-			    qless(sim->ring[sim->ring_head], sim->heap[0])))
-		return &sim->ring[sim->ring_head];
-	return sim->n ? &sim->heap[0] : NULL;
-}
-
-static inline void take(struct ers_sim *sim, const struct qent *e)
-{
-	if (sim->n && e == &sim->heap[0]) {
-		sim->hole = true;
-		return;
-	}
-	sim->ring_head = (sim->ring_head + 1) & (sim->ring_cap - 1);
-	sim->ring_n--;
-}
-
-/* Handle one taken entry: run it, drop it if dead, or re-queue a timer
- * that was moved later. The record is released before the handler runs,
- * so the handler may re-arm its timer or free its owner. Returns whether
- * a handler ran. */
+/* Handle one taken entry: run it, drop it if dead, or re-file a timer
+ * that was moved later (the entry just taken left room for it). The
+ * record is released before the handler runs, so the handler may re-arm
+ * its timer or free its owner. Returns whether a handler ran. */
 static HOT_INLINE bool fire(struct ers_sim *sim, struct qent e)
 {
 	uint32_t slot = qslot(e);
@@ -665,11 +959,10 @@ static HOT_INLINE bool fire(struct ers_sim *sim, struct qent e)
 		return false;
 	}
 	if (t->at != e.at || t->seq != qseq(e)) {
-		/* moved later: fills the hole, so it cannot fail */
 		e.at = t->at;
 		e.key = (uint64_t)t->seq << 32 | slot;
 		t->queued = t->at;
-		heap_push(sim, e);
+		q_insert(sim, e);
 		return false;
 	}
 	rec_free(sim, slot);
@@ -687,36 +980,21 @@ void ers_sim_run(struct ers_sim *sim, ers_time_t until)
 {
 	sim->stopped = false;
 	while (!sim->stopped) {
-		const struct qent *e = peek(sim);
-		struct qent x;
-
-		if (!e)
-			break;
-		if (e->at > until) {
-			if (until > sim->now && ers_sim_pending(sim))
+		if (!q_ready(sim, until)) {
+			if (sim->n && until > sim->now && ers_sim_pending(sim))
 				sim->now = until;
 			break;
 		}
-		x = *e;
-		take(sim, e);
-		fire(sim, x);
+		fire(sim, q_take(sim));
 	}
-	fix_hole(sim);
 }
 
 bool ers_sim_step(struct ers_sim *sim)
 {
-	for (;;) {
-		const struct qent *e = peek(sim);
-		struct qent x;
-
-		if (!e)
-			return false;
-		x = *e;
-		take(sim, e);
-		if (fire(sim, x))
+	while (q_ready(sim, INT64_MAX))
+		if (fire(sim, q_take(sim)))
 			return true;
-	}
+	return false;
 }
 
 void ers_sim_stop(struct ers_sim *sim)
@@ -724,29 +1002,34 @@ void ers_sim_stop(struct ers_sim *sim)
 	sim->stopped = true;
 }
 
-/* Ring entries are live one-shots at now, the earliest possible time.
- * Otherwise the root answers unless it is the hole, dead or a moved
- * timer; then scan (O(n), only right after ers_sim_step()). */
+/* When each queued entry is really due: a one-shot at its time, a live
+ * timer at its own (maybe moved) time, a dead entry never. */
+static void min_due(struct ers_sim *sim, struct qent *e, void *ctx)
+{
+	const struct rec *r = &sim->recs[qslot(*e)];
+	const struct ers_timer *t = r->fn ? NULL : r->arg;
+	ers_time_t at = r->fn ? e->at : t ? t->at : ERS_TIME_NEVER, *best = ctx;
+
+	if (at != ERS_TIME_NEVER && (*best == ERS_TIME_NEVER || at < *best))
+		*best = at;
+}
+
+/* Bucket 0's first entry answers if it is live and not moved: nothing
+ * is due earlier. Otherwise scan everything (O(n), for tests and rare
+ * callers). */
 ers_time_t ers_sim_next_time(const struct ers_sim *sim)
 {
+	struct ers_sim *s = (struct ers_sim *)sim;	/* q_each is read-only here */
 	ers_time_t best = ERS_TIME_NEVER;
 
-	if (sim->ring_n)
-		return sim->now;
-	if (sim->n && !sim->hole) {
-		const struct rec *r = &sim->recs[qslot(sim->heap[0])];
+	if (now_len(sim)) {
+		struct qent e = run_front(sim);
+		const struct rec *r = &sim->recs[qslot(e)];
 		const struct ers_timer *t = r->fn ? NULL : r->arg;
 
-		if (r->fn || (t && t->at == sim->heap[0].at))
-			return sim->heap[0].at;
+		if (r->fn || (t && t->at == e.at))
+			return e.at;
 	}
-	for (size_t i = sim->hole; i < sim->n; i++) {
-		const struct rec *r = &sim->recs[qslot(sim->heap[i])];
-		const struct ers_timer *t = r->fn ? NULL : r->arg;
-		ers_time_t at = r->fn ? sim->heap[i].at : t ? t->at : -1;
-
-		if (at >= 0 && (best < 0 || at < best))
-			best = at;
-	}
+	q_each(s, min_due, &best);
 	return best;
 }

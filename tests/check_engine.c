@@ -496,7 +496,46 @@ static void check_step(struct ers_sim *sim, struct ref *r)
 		n_log = 0;
 }
 
-START_TEST(test_engine_property_vs_sorted_reference)
+/* Delays over the whole clock: zero, a few fixed ones (ties), and random
+ * ones from nanoseconds to days, so that every bucket of the radix queue
+ * fills, small buckets become runs and large ones are spread. */
+static ers_time_t wide_delay(struct ers_rng *g)
+{
+	uint64_t k = ers_rng_below(g, 10);
+
+	if (k < 1)
+		return 0;
+	if (k < 4)
+		return ERS_MS * (ers_time_t)(1 + ers_rng_below(g, 4));
+	return (ers_time_t)(ers_rng_next(g) >> (14 + ers_rng_below(g, 50)));
+}
+
+/* Run everything due by until and check it against the reference. */
+static void check_run_until(struct ers_sim *sim, struct ref *r, ers_time_t until)
+{
+	ers_time_t before = ers_sim_now(sim), last = before;
+
+	n_log = 0;
+	ers_sim_run(sim, until);
+	for (size_t i = 0; i < n_log; i++) {
+		struct ref_ev e = ref_pop(r);
+
+		ck_assert_int_le(e.at, until);
+		ck_assert_uint_eq(log_id[i], e.id);
+		ck_assert_int_eq(log_at[i], e.at);
+		last = e.at;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		ck_assert_int_gt(r->ev[i].at, until);
+	ck_assert_int_eq(ers_sim_now(sim), r->n && until > before ? until : last);
+	n_log = 0;
+}
+
+/* ops operations: step, post, arm or re-arm a timer, cancel, and (with
+ * until_pct) run until a later time; the engine must run exactly what a
+ * sorted reference says, in (time, posting order). */
+static void property_run(uint64_t seed, ers_time_t (*delay)(struct ers_rng *), int ops,
+			 uint64_t until_pct)
 {
 	struct ers_sim *sim = new_sim(99);
 	struct ers_timer tm[N_TIMERS];
@@ -504,16 +543,18 @@ START_TEST(test_engine_property_vs_sorted_reference)
 	struct ref r = { 0 };
 	uint64_t id = 0;
 
-	ers_rng_seed(&g, 20240601);
+	ers_rng_seed(&g, seed);
 	for (int i = 0; i < N_TIMERS; i++)
 		ers_timer_init(&tm[i], record, NULL, TIMER_ID + (uint64_t)i);
-	for (int op = 0; op < 100000; op++) {
+	for (int op = 0; op < ops; op++) {
 		uint64_t k = ers_rng_below(&g, 100);
 		uint64_t step_pct = op % 20000 < 8000 ? 25 : 50;
-		ers_time_t at = ers_sim_now(sim) + random_delay(&g);
+		ers_time_t at = ers_sim_now(sim) + delay(&g);
 		int ti = (int)ers_rng_below(&g, N_TIMERS);
 
-		if (k < step_pct) {
+		if (k < until_pct) {
+			check_run_until(sim, &r, at);
+		} else if (k < step_pct) {
 			check_step(sim, &r);
 		} else if (k < step_pct + 30) {
 			post(sim, at, id);
@@ -533,6 +574,69 @@ START_TEST(test_engine_property_vs_sorted_reference)
 	ck_assert(!ers_sim_step(sim));
 	free(r.ev);
 	ers_sim_free(sim);
+}
+
+START_TEST(test_engine_property_vs_sorted_reference)
+{
+	property_run(20240601, random_delay, 100000, 0);
+}
+END_TEST
+
+START_TEST(test_engine_property_wide_delays_and_until)
+{
+	property_run(7, wide_delay, 60000, 3);
+	property_run(8, wide_delay, 60000, 0);
+}
+END_TEST
+
+/* Shuffled ties at scale: thousands of events at a few instants, some
+ * posted at the current time from a handler. Times stay in order, the
+ * order among equal times is not posting order, and a seed repeats it. */
+static size_t fanout_left;
+
+static void fanout(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	record(sim, arg, data);
+	if (fanout_left) {
+		fanout_left--;
+		ck_assert_int_eq(ers_sim_post(sim, ers_sim_now(sim), fanout, NULL,
+					      100000 + fanout_left), ERS_OK);
+	}
+}
+
+static void shuffled_many(uint64_t seed, uint64_t *ids, size_t n)
+{
+	struct ers_sim *sim = new_sim(seed);
+
+	ers_sim_set_shuffle_ties(sim, true);
+	n_log = 0;
+	fanout_left = 1000;
+	for (uint64_t i = 0; i < 6000; i++)
+		ck_assert_int_eq(ers_sim_post(sim, (ers_time_t)(i % 3) * ERS_MS, fanout,
+					      NULL, i), ERS_OK);
+	ers_sim_run(sim, ERS_TIME_MAX);
+	ck_assert_uint_eq(n_log, n);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = log_id[i];
+		if (i)
+			ck_assert_int_le(log_at[i - 1], log_at[i]);
+	}
+	ers_sim_free(sim);
+}
+
+START_TEST(test_engine_shuffle_ties_many)
+{
+	static uint64_t a[7000], b[7000];
+	size_t in_order = 0, same = 0;
+
+	shuffled_many(5, a, 7000);
+	shuffled_many(5, b, 7000);
+	for (size_t i = 0; i < 7000; i++) {
+		same += a[i] == b[i];
+		in_order += i && a[i] > a[i - 1];
+	}
+	ck_assert_uint_eq(same, 7000);
+	ck_assert_uint_lt(in_order, 4500);	/* FIFO would give about 6,999 */
 }
 END_TEST
 
@@ -558,6 +662,8 @@ Suite *make_engine_suite(void)
 	tcase_add_test(tc, test_engine_seq_wrap_keeps_fifo);
 	tcase_add_test(tc, test_engine_step_and_next_time);
 	tcase_add_test(tc, test_engine_property_vs_sorted_reference);
+	tcase_add_test(tc, test_engine_property_wide_delays_and_until);
+	tcase_add_test(tc, test_engine_shuffle_ties_many);
 	suite_add_tcase(s, tc);
 	return s;
 }
