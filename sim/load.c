@@ -2330,13 +2330,6 @@ enum ers_carrier ers_site_link_carrier(const struct ers_scenario *s,
 	return ERS_CARRIER_INTERFACE;
 }
 
-uint32_t ers_circuit_max_prefix(const struct ers_circuit *c)
-{
-	if (c->max_prefix)
-		return c->max_prefix;
-	return c->sku == ERS_SKU_PREMIUM ? 10000 : 4000;
-}
-
 uint32_t ers_default_router_id(unsigned first_octet, size_t index, size_t sub)
 {
 	return (uint32_t)first_octet << 24 | (uint32_t)(index + 1) << 8 | (uint32_t)(sub + 1);

@@ -193,7 +193,7 @@ struct ers_circuit {
 	enum ers_sku sku;
 	int msee_pair;			/* default 1 */
 	struct ers_link links[2];	/* [ERS_ROLE_PRIMARY], [ERS_ROLE_SECONDARY] */
-	uint32_t max_prefix;		/* 0 = SKU default (4000 / 10000) */
+	uint32_t max_prefix;		/* 0 = SKU default (expressroute.h) */
 	long max_prefix_line;
 	long line;
 };
@@ -390,11 +390,9 @@ enum ers_carrier ers_link_carrier(const struct ers_scenario *s,
 				  const struct ers_circuit *c,
 				  const struct ers_link *l);
 
-/* Prefix limit the MSEE applies to routes from the customer. */
+/* Prefix limit the MSEE applies to routes from the customer: the
+ * scenario's, else the SKU's (expressroute.c). */
 uint32_t ers_circuit_max_prefix(const struct ers_circuit *c);
-/* VNet prefixes a gateway may advertise over one ExpressRoute connection
- * (facts 3.1): above it the connection goes down. */
-#define ERS_GW_MAX_PREFIX 1000
 
 const char *ers_sku_str(enum ers_sku s);
 const char *ers_gw_sku_str(enum ers_gw_sku s);

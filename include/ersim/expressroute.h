@@ -1,0 +1,98 @@
+/*
+ * expressroute.h - ExpressRoute's own rules in one place: the table of
+ * Microsoft's limits (each row citing the fact-sheet section it comes
+ * from, the same numbering as docs/sources.md), SKU reach, what an MSEE
+ * passes where, how it tags and strips routes, and how a VNet gateway
+ * prefers routes. The simulator (world.c, bgp_rib.c, bgp_decision.c),
+ * validation (check.c, load.c) and analysis (topology.c, analyze.c) all
+ * ask here, so a number changes in one row.
+ */
+#ifndef ERSIM_EXPRESSROUTE_H
+#define ERSIM_EXPRESSROUTE_H
+
+#include "ersim/bgp.h"
+
+enum ers_er_limit_id {
+	ERS_ER_PREFIX_STANDARD,		/* private peering, local/standard: 4000 */
+	ERS_ER_PREFIX_PREMIUM,		/* private peering, premium: 10000 */
+	ERS_ER_GW_ADVERTISED,		/* VNet prefixes per connection: 1000 */
+	ERS_ER_GW_ROUTES_STANDARD,	/* routes learned, Standard/ERGw1Az: 4000 */
+	ERS_ER_GW_ROUTES_HIGH,		/* HighPerf/UltraPerf/ErGw2-3Az: 9500 */
+	ERS_ER_GW_CIRCUITS_STANDARD,	/* circuits per gateway: 4 */
+	ERS_ER_GW_CIRCUITS_HIGH,	/* 8 */
+	ERS_ER_GW_CIRCUITS_ULTRA,	/* 16 */
+	ERS_ER_CIRCUITS_PER_LOCATION,	/* from one location on one VNet: 4 */
+	ERS_ER_ECMP_CIRCUITS,		/* ECMP out of a VNet: 4 circuits */
+	ERS_ER_GW_MBPS_STANDARD,	/* gateway throughput, Mbps: 1000 */
+	ERS_ER_GW_MBPS_HIGH,		/* 2000 */
+	ERS_ER_GW_MBPS_ULTRA,		/* 10000 */
+	ERS_ER_LINKS_STANDARD,		/* VNet links, local/standard: 10 */
+	ERS_ER_LINKS_P50M,		/* premium, by bandwidth (3.3) */
+	ERS_ER_LINKS_P100M,
+	ERS_ER_LINKS_P200M,
+	ERS_ER_LINKS_P500M,
+	ERS_ER_LINKS_P1G,
+	ERS_ER_LINKS_P2G,
+	ERS_ER_LINKS_P5G,
+	ERS_ER_LINKS_P10G,
+	ERS_ER_N_LIMITS
+};
+
+/* One published limit: its value, the section of the fact sheet (and of
+ * docs/sources.md) that states it, and what it bounds. */
+struct ers_er_limit {
+	uint64_t value;
+	const char *section;		/* "3.1" */
+	const char *what;
+};
+
+/* The row of id; every id has one. */
+const struct ers_er_limit *ers_er_limit(enum ers_er_limit_id id);
+static inline uint64_t ers_er_limit_value(enum ers_er_limit_id id)
+{
+	return ers_er_limit(id)->value;
+}
+
+/* Prefixes the MSEE accepts from the customer on private peering. */
+uint32_t ers_er_prefix_limit(enum ers_sku sku);
+/* Routes a gateway SKU learns; circuits it connects; its throughput. */
+uint32_t ers_er_gw_route_limit(enum ers_gw_sku sku);
+unsigned ers_er_gw_circuit_limit(enum ers_gw_sku sku);
+ers_rate_t ers_er_gw_throughput(enum ers_gw_sku sku);
+/* VNet links (connections and Global Reach) a circuit allows: 10 unless
+ * premium, where it grows with bandwidth (a bandwidth between two rows
+ * takes the lower row; below the table, the first). */
+unsigned ers_er_vnet_link_limit(enum ers_sku sku, ers_rate_t bandwidth);
+
+/* SKU reach (facts 4.1) of a circuit to a VNet's region. The caller
+ * resolves the geography (a circuit may land in a metro's two
+ * locations); the rule is here. */
+enum ers_er_reach {
+	ERS_ER_REACH_OK,
+	ERS_ER_REACH_NATIONAL,		/* crosses a national cloud boundary */
+	ERS_ER_REACH_LOCAL,		/* outside the local SKU's regions */
+	ERS_ER_REACH_STANDARD,		/* outside the geopolitical region */
+};
+struct ers_er_reach_in {
+	bool region_national, place_national;
+	bool same_geo;			/* region and location in one geo region */
+	bool local_offered;		/* the location lists local regions */
+	bool region_local;		/* the region is one of them */
+};
+enum ers_er_reach ers_er_reach(enum ers_sku sku, const struct ers_er_reach_in *in);
+
+/* Route handling on Microsoft's side. */
+/* Which routes an MSEE VRF passes from one side to another. */
+bool ers_er_msee_passes(enum ers_peer_role from, enum ers_peer_role to);
+/* Import at an MSEE from peer p: customer communities are ignored
+ * (facts 6.3); a gateway's routes lose AS 65515 and get the region's and
+ * the VNet's communities (facts 6.1, 6.3). */
+void ers_er_msee_import(struct ers_world *w, const struct ers_peer *p,
+			struct ers_attrs_tmpl *t);
+/* The gateway's preference before its ECMP set (facts 6.5): originated,
+ * ExpressRoute over VPN, connection weight, AS path length. <0 a first,
+ * >0 b first, 0 equal; *why says which step decided. */
+int ers_er_gateway_compare(const struct ers_cand *a, const struct ers_cand *b,
+			   enum ers_bgp_reason *why);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * expressroute.c - Microsoft's ExpressRoute rules, in one place: the
+ * table of published limits (one row each, citing the fact-sheet section
+ * that states it; docs/sources.md uses the same numbers), the SKU reach
+ * rule, what an MSEE VRF passes between its customer, its gateways and
+ * Global Reach, how it tags and strips what it passes, and the order in
+ * which a VNet gateway prefers routes. Callers: world.c and bgp_rib.c /
+ * bgp_decision.c (simulation), check.c and load.c (validation),
+ * topology.c and analyze.c (analysis). Nothing here keeps state.
+ */
+#include "ersim/expressroute.h"
+
+#define MBPS ((ers_rate_t)1000000)
+
+static const struct ers_er_limit limits[ERS_ER_N_LIMITS] = {
+	[ERS_ER_PREFIX_STANDARD] = { 4000, "3.1",
+		"prefixes from on-premises on private peering, local and standard circuits" },
+	[ERS_ER_PREFIX_PREMIUM] = { 10000, "3.1",
+		"prefixes from on-premises on private peering, premium circuits" },
+	[ERS_ER_GW_ADVERTISED] = { 1000, "3.1",
+		"VNet prefixes a gateway advertises over one connection (above it the connection goes down)" },
+	[ERS_ER_GW_ROUTES_STANDARD] = { 4000, "8.1",
+		"routes a Standard or ERGw1Az gateway learns" },
+	[ERS_ER_GW_ROUTES_HIGH] = { 9500, "8.1",
+		"routes a HighPerformance, UltraPerformance, ErGw2Az or ErGw3Az gateway learns" },
+	[ERS_ER_GW_CIRCUITS_STANDARD] = { 4, "3.2",
+		"circuits a Standard or ERGw1Az gateway connects" },
+	[ERS_ER_GW_CIRCUITS_HIGH] = { 8, "3.2",
+		"circuits a HighPerformance or ErGw2Az gateway connects" },
+	[ERS_ER_GW_CIRCUITS_ULTRA] = { 16, "3.2",
+		"circuits an UltraPerformance or ErGw3Az gateway connects" },
+	[ERS_ER_CIRCUITS_PER_LOCATION] = { 4, "3.2",
+		"circuits from one peering location linked to one VNet" },
+	[ERS_ER_ECMP_CIRCUITS] = { 4, "3.2",
+		"circuits a VNet spreads traffic over (ECMP)" },
+	[ERS_ER_GW_MBPS_STANDARD] = { 1000, "8.1",
+		"throughput of a Standard or ERGw1Az gateway, Mbps" },
+	[ERS_ER_GW_MBPS_HIGH] = { 2000, "8.1",
+		"throughput of a HighPerformance or ErGw2Az gateway, Mbps" },
+	[ERS_ER_GW_MBPS_ULTRA] = { 10000, "8.1",
+		"throughput of an UltraPerformance or ErGw3Az gateway, Mbps" },
+	[ERS_ER_LINKS_STANDARD] = { 10, "3.3",
+		"VNet links (connections and Global Reach) of a local or standard circuit" },
+	[ERS_ER_LINKS_P50M] = { 20, "3.3", "VNet links of a premium circuit from 50 Mbps" },
+	[ERS_ER_LINKS_P100M] = { 25, "3.3", "VNet links of a premium circuit from 100 Mbps" },
+	[ERS_ER_LINKS_P200M] = { 25, "3.3", "VNet links of a premium circuit from 200 Mbps" },
+	[ERS_ER_LINKS_P500M] = { 40, "3.3", "VNet links of a premium circuit from 500 Mbps" },
+	[ERS_ER_LINKS_P1G] = { 50, "3.3", "VNet links of a premium circuit from 1 Gbps" },
+	[ERS_ER_LINKS_P2G] = { 60, "3.3", "VNet links of a premium circuit from 2 Gbps" },
+	[ERS_ER_LINKS_P5G] = { 75, "3.3", "VNet links of a premium circuit from 5 Gbps" },
+	[ERS_ER_LINKS_P10G] = { 100, "3.3", "VNet links of a premium circuit from 10 Gbps" },
+};
+
+const struct ers_er_limit *ers_er_limit(enum ers_er_limit_id id)
+{
+	return &limits[id];
+}
+
+/* ---- limits by SKU ---------------------------------------------------- */
+
+uint32_t ers_er_prefix_limit(enum ers_sku sku)
+{
+	return (uint32_t)ers_er_limit_value(sku == ERS_SKU_PREMIUM ? ERS_ER_PREFIX_PREMIUM
+								    : ERS_ER_PREFIX_STANDARD);
+}
+
+uint32_t ers_circuit_max_prefix(const struct ers_circuit *c)
+{
+	return c->max_prefix ? c->max_prefix : ers_er_prefix_limit(c->sku);
+}
+
+/* The three performance classes of gateway SKUs (facts 8.1). */
+static int gw_class(enum ers_gw_sku sku)
+{
+	switch (sku) {
+	case ERS_GW_HIGHPERF:
+	case ERS_GW_ERGW2AZ:
+		return 1;
+	case ERS_GW_ULTRAPERF:
+	case ERS_GW_ERGW3AZ:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+uint32_t ers_er_gw_route_limit(enum ers_gw_sku sku)
+{
+	return (uint32_t)ers_er_limit_value(gw_class(sku) ? ERS_ER_GW_ROUTES_HIGH
+							  : ERS_ER_GW_ROUTES_STANDARD);
+}
+
+unsigned ers_er_gw_circuit_limit(enum ers_gw_sku sku)
+{
+	static const enum ers_er_limit_id id[] = {
+		ERS_ER_GW_CIRCUITS_STANDARD, ERS_ER_GW_CIRCUITS_HIGH, ERS_ER_GW_CIRCUITS_ULTRA
+	};
+	return (unsigned)ers_er_limit_value(id[gw_class(sku)]);
+}
+
+ers_rate_t ers_er_gw_throughput(enum ers_gw_sku sku)
+{
+	static const enum ers_er_limit_id id[] = {
+		ERS_ER_GW_MBPS_STANDARD, ERS_ER_GW_MBPS_HIGH, ERS_ER_GW_MBPS_ULTRA
+	};
+	return ers_er_limit_value(id[gw_class(sku)]) * MBPS;
+}
+
+unsigned ers_er_vnet_link_limit(enum ers_sku sku, ers_rate_t bandwidth)
+{
+	static const struct { ers_rate_t bw; enum ers_er_limit_id id; } premium[] = {
+		{ 50 * MBPS, ERS_ER_LINKS_P50M }, { 100 * MBPS, ERS_ER_LINKS_P100M },
+		{ 200 * MBPS, ERS_ER_LINKS_P200M }, { 500 * MBPS, ERS_ER_LINKS_P500M },
+		{ 1000 * MBPS, ERS_ER_LINKS_P1G }, { 2000 * MBPS, ERS_ER_LINKS_P2G },
+		{ 5000 * MBPS, ERS_ER_LINKS_P5G }, { 10000 * MBPS, ERS_ER_LINKS_P10G },
+	};
+	enum ers_er_limit_id id = premium[0].id;
+
+	if (sku != ERS_SKU_PREMIUM)
+		return (unsigned)ers_er_limit_value(ERS_ER_LINKS_STANDARD);
+	for (size_t i = 0; i < sizeof premium / sizeof premium[0]; i++)
+		if (bandwidth >= premium[i].bw)
+			id = premium[i].id;
+	return (unsigned)ers_er_limit_value(id);
+}
+
+/* ---- SKU reach (facts 4.1) ------------------------------------------- */
+
+/* National clouds are isolated whatever the SKU; then local reaches the
+ * location's local regions, standard its geopolitical region, premium
+ * every commercial region. A local circuit at a location without local
+ * regions is refused on the circuit itself, not on each connection. */
+enum ers_er_reach ers_er_reach(enum ers_sku sku, const struct ers_er_reach_in *in)
+{
+	if ((in->region_national || in->place_national) &&
+	    !(in->region_national && in->place_national && in->same_geo))
+		return ERS_ER_REACH_NATIONAL;
+	switch (sku) {
+	case ERS_SKU_LOCAL:
+		return !in->local_offered || in->region_local ? ERS_ER_REACH_OK
+							      : ERS_ER_REACH_LOCAL;
+	case ERS_SKU_STANDARD:
+		return in->same_geo ? ERS_ER_REACH_OK : ERS_ER_REACH_STANDARD;
+	default:
+		return ERS_ER_REACH_OK;
+	}
+}
+
+/* ---- routes through an MSEE ------------------------------------------ */
+
+/* Customer routes go to the gateways and over Global Reach (iBGP inside
+ * AS 12076, so never on to a third circuit: Global Reach is not
+ * transitive, facts 5); routes from gateways and Global Reach go to the
+ * customer; gateways of one circuit hear each other (one routing domain,
+ * facts 1). */
+bool ers_er_msee_passes(enum ers_peer_role from, enum ers_peer_role to)
+{
+	switch (to) {
+	case ERS_PEER_GATEWAY:
+		return from == ERS_PEER_CUSTOMER || from == ERS_PEER_GATEWAY;
+	case ERS_PEER_GLOBAL_REACH:
+		return from == ERS_PEER_CUSTOMER;
+	case ERS_PEER_CUSTOMER:
+		return from == ERS_PEER_GATEWAY || from == ERS_PEER_GLOBAL_REACH;
+	default:
+		return false;
+	}
+}
+
+/* Remove every occurrence of asn (the gateway's private ASN). */
+static void strip_asn(struct ers_attrs_tmpl *t, uint32_t asn)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->path_len; i++)
+		if (t->path[i] != asn)
+			t->path[n++] = t->path[i];
+	t->path_len = (uint16_t)n;
+}
+
+void ers_er_msee_import(struct ers_world *w, const struct ers_peer *p,
+			struct ers_attrs_tmpl *t)
+{
+	const struct ers_speaker *gw;
+	const struct ers_vnet *v;
+	const struct ers_region *r;
+
+	if (p->role == ERS_PEER_CUSTOMER) {
+		t->n_comms = 0;		/* Microsoft ignores customer communities */
+		return;
+	}
+	if (p->role != ERS_PEER_GATEWAY)
+		return;
+	/* On-premises sees AS path "12076" and the region's and the VNet's
+	 * communities on VNet routes. */
+	gw = p->remote->self;
+	v = &w->s->vnets[gw->vnet];
+	r = ers_catalog_region(w->cat, v->region);
+	strip_asn(t, ERS_ASN_GATEWAY);
+	t->n_comms = 0;
+	if (r && r->community)
+		ers_tmpl_add_comm(t, ERS_ASN_MICROSOFT << 16 | r->community);
+	if (v->community)
+		ers_tmpl_add_comm(t, v->community);
+}
+
+/* ---- the gateway's preference (facts 6.5) ---------------------------- */
+
+#define PREFER(cond_a, cond_b, reason)			\
+	do {						\
+		if (cond_a) { *why = (reason); return -1; } \
+		if (cond_b) { *why = (reason); return 1; }  \
+	} while (0)
+
+static bool is_vpn(const struct ers_cand *c)
+{
+	return c->peer && c->peer->vpn;
+}
+
+/* The order ersim derives from facts 6.5 (ER over VPN before weight is
+ * UNCONFIRMED there; docs/model.md says so). */
+int ers_er_gateway_compare(const struct ers_cand *a, const struct ers_cand *b,
+			   enum ers_bgp_reason *why)
+{
+	const struct ers_attrs *x = a->attrs, *y = b->attrs;
+
+	PREFER(!a->peer && b->peer, a->peer && !b->peer, ERS_WHY_LOCAL);
+	PREFER(!is_vpn(a) && is_vpn(b), is_vpn(a) && !is_vpn(b), ERS_WHY_ER_OVER_VPN);
+	PREFER(x->weight > y->weight, y->weight > x->weight, ERS_WHY_WEIGHT);
+	PREFER(x->path_len < y->path_len, y->path_len < x->path_len, ERS_WHY_AS_PATH);
+	*why = ERS_WHY_NONE;
+	return 0;
+}
