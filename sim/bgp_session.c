@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "ersim/bgp.h"
+#include "ersim/expressroute.h"
 
 static const char *const state_names[] = {
 	"Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established",
@@ -373,6 +374,13 @@ static void try_connect(struct ers_sim *sim, void *arg, uint64_t data)
 		schedule_connect(w, ss, jitter(w, ss->end[0].bgp->connect_retry));
 		return;
 	}
+	/* A gateway that lost this connection learns it again only after
+	 * its convergence delay. */
+	if (ss->gw_lost && ers_sim_now(sim) < ss->gw_not_before) {
+		schedule_connect(w, ss, ss->gw_not_before - ers_sim_now(sim));
+		return;
+	}
+	ss->gw_lost = false;
 	ss->epoch++;
 	for (int i = 0; i < 2; i++) {
 		ss->end[i].state = ERS_BGP_CONNECT;
@@ -606,6 +614,56 @@ static void on_bfd_detect(struct ers_sim *sim, void *arg, uint64_t data)
 	if (ers_link_usable(w, link_of(w, ss)))
 		return;
 	ers_session_reset(w, ss, "BFD detected the path down");
+}
+
+/* The gateway's convergence delay is over: it gives up the session (and
+ * the routes) of the connection it lost. */
+static void on_gw_converged(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_session *ss = arg;
+	struct ers_world *w = ss->end[0].self->w;
+
+	if (ss->end[1].state != ERS_BGP_IDLE)
+		ers_session_reset(w, ss, "gateway converged: connection lost");
+}
+
+/* An MSEE-gateway connection stops: the MSEE's end sees it at once, the
+ * gateway keeps its routes through it for its convergence delay
+ * (expressroute.c, docs/model.md). */
+static void gateway_loses(struct ers_world *w, struct ers_session *ss)
+{
+	struct ers_peer *gw = &ss->end[1];
+	ers_time_t d;
+
+	peer_down(w, &ss->end[0], "interface down");
+	if (gw->state == ERS_BGP_IDLE || ers_timer_armed(&ss->gw_timer))
+		return;
+	d = ers_er_gw_conv_delay(w, ss);
+	if (d == 0) {		/* at once, as plain BGP over an interface */
+		ers_session_reset(w, ss, "interface down");
+		return;
+	}
+	ss->gw_lost = true;
+	ers_observe_notice(w, "gateway-convergence", gw->self->id,
+			   "connection to %s lost: the gateway withdraws its routes through it after %.3f s (gateway-to-MSEE convergence)",
+			   w->nodes[ss->end[0].self->node].id, ers_time_to_s(d));
+	ers_timer_set(w->sim, &ss->gw_timer, ers_sim_now(w->sim) + d);
+}
+
+/* The connection works again: the gateway learns its routes after a
+ * delay drawn the same way. */
+static void gateway_regains(struct ers_world *w, struct ers_session *ss)
+{
+	ers_time_t d;
+
+	if (!ss->gw_lost)
+		return;
+	d = ers_er_gw_conv_delay(w, ss);
+	ss->gw_not_before = ers_sim_now(w->sim) + d;
+	if (d > 0)
+		ers_observe_notice(w, "gateway-convergence", ss->end[1].self->id,
+			   "connection to %s back: the gateway learns its routes through it again after %.3f s (gateway-to-MSEE convergence)",
+			   w->nodes[ss->end[0].self->node].id, ers_time_to_s(d));
 }
 
 /* ---- sending updates (MRAI) ------------------------------------------ */
@@ -874,6 +932,7 @@ void ers_bgp_start(struct ers_world *w)
 				w->err = ERS_ENOMEM;
 		}
 		ers_timer_init(&ss->bfd_timer, on_bfd_detect, ss, 0);
+		ers_timer_init(&ss->gw_timer, on_gw_converged, ss, 0);
 		ers_timer_init(&ss->connect_timer, on_connect_retry, ss, 0);
 		schedule_connect(w, ss, 0);
 	}
@@ -908,7 +967,9 @@ void ers_link_went_down(struct ers_world *w, struct ers_net_link *l)
 	for (size_t i = 0; i < l->n_sessions; i++) {
 		struct ers_session *ss = w->sessions[l->sessions[i]];
 
-		if (l->interface_carrier)
+		if (l->interface_carrier && ss->gw_conv)
+			gateway_loses(w, ss);
+		else if (l->interface_carrier)
 			ers_session_reset(w, ss, "interface down");
 		else if (ss->bfd && (ss->end[0].state == ERS_BGP_ESTABLISHED ||
 				     ss->end[1].state == ERS_BGP_ESTABLISHED))
@@ -924,6 +985,8 @@ void ers_link_came_up(struct ers_world *w, struct ers_net_link *l)
 		struct ers_session *ss = w->sessions[l->sessions[i]];
 
 		ers_timer_cancel(w->sim, &ss->bfd_timer);
+		if (l->interface_carrier && ss->gw_conv)
+			gateway_regains(w, ss);
 		stream_resume(w, &ss->end[0]);
 		stream_resume(w, &ss->end[1]);
 		/* An interface coming up starts BGP at once; over a provider

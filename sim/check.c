@@ -608,11 +608,33 @@ static void check_vnet_prefix_count(struct ck *k, const struct ers_vnet *v)
 		      v->id, v->n_prefixes, max);
 }
 
+/* The gateway's convergence delay: min <= typical <= max, each as merged
+ * over <defaults> (reported at the element that breaks the order). */
+static void check_gw_conv(struct ck *k, const struct ers_gw_conv *c, const char *who)
+{
+	char a[48], b[48], m[48];
+
+	if (c->min <= c->typical && c->typical <= c->max)
+		return;
+	err(k, c->line ? c->line : k->s->line,
+	    "give convergence-min <= convergence-typical <= convergence-max on <gateway> "
+	    "(defaults 0s, 15s, 60s; see docs/scenario-format.md)",
+	    "%s: gateway convergence min %s, typical %s, max %s are not in order",
+	    who, ers_time_str(c->min, a, sizeof a), ers_time_str(c->typical, b, sizeof b),
+	    ers_time_str(c->max, m, sizeof m));
+}
+
 static void check_vnets(struct ck *k)
 {
+	check_gw_conv(k, &k->s->gw_conv, "<defaults>");
 	for (size_t i = 0; i < k->s->n_vnets; i++) {
 		const struct ers_vnet *v = &k->s->vnets[i];
+		struct ers_gw_conv eff = ers_gw_conv_merge(&k->s->gw_conv, &v->gw_conv);
+		char who[160];
 
+		snprintf(who, sizeof who, "vnet '%s'", v->id);
+		if (v->gw_conv.set)
+			check_gw_conv(k, &eff, who);
 		check_vnet_region(k, v);
 		check_vnet_prefix_count(k, v);
 		for (size_t j = 0; j < v->n_connections; j++)

@@ -9,6 +9,7 @@
  * topology.c and analyze.c (analysis). Nothing here keeps state.
  */
 #include "ersim/expressroute.h"
+#include "ersim/rng.h"
 
 #define MBPS ((ers_rate_t)1000000)
 
@@ -144,6 +145,55 @@ enum ers_er_reach ers_er_reach(enum ers_sku sku, const struct ers_er_reach_in *i
 	default:
 		return ERS_ER_REACH_OK;
 	}
+}
+
+/* ---- the gateway's convergence (sources §2, §7.3, §10) --------------- */
+
+struct ers_gw_conv ers_gw_conv_merge(const struct ers_gw_conv *defaults,
+				     const struct ers_gw_conv *over)
+{
+	/* "up to 1 minute" after detection (§2, §10); the Resiliency
+	 * Validation test "typically completes within 15 seconds" (§7.3). */
+	struct ers_gw_conv r = { 0, 15 * ERS_S, 60 * ERS_S, 0, 0 };
+
+	if (defaults)
+		r = *defaults;
+	if (!over)
+		return r;
+	if (over->set & ERS_SET_CONV_MIN)
+		r.min = over->min;
+	if (over->set & ERS_SET_CONV_TYPICAL)
+		r.typical = over->typical;
+	if (over->set & ERS_SET_CONV_MAX)
+		r.max = over->max;
+	r.set |= over->set;
+	if (over->set)
+		r.line = over->line;
+	return r;
+}
+
+/* Nine draws in ten are "typical": uniform in [min, typical]; the rest
+ * uniform in [typical, max]. A checked scenario has min <= typical <= max. */
+ers_time_t ers_er_gw_conv_draw(const struct ers_gw_conv *c, struct ers_rng *rng)
+{
+	ers_time_t lo = c->min, hi = c->typical;
+
+	if (c->min == c->max)
+		return c->min;		/* fixed: no draw */
+	if (ers_rng_below(rng, 10) == 9) {
+		lo = c->typical;
+		hi = c->max;
+	}
+	if (hi <= lo)
+		return lo;
+	return lo + (ers_time_t)ers_rng_below(rng, (uint64_t)(hi - lo) + 1);
+}
+
+ers_time_t ers_er_gw_conv_delay(struct ers_world *w, const struct ers_session *ss)
+{
+	if (w->opts && w->opts->has_gw_convergence)
+		return w->opts->gw_convergence;
+	return ers_er_gw_conv_draw(ss->gw_conv, ers_sim_rng(w->sim));
 }
 
 /* ---- routes through an MSEE ------------------------------------------ */

@@ -221,6 +221,7 @@ static int get_val(struct loader *L, xmlNodePtr n, const char *name, bool req,
 #define MAX_DELAY (60 * ERS_S)		/* propagation and processing delays */
 #define MAX_BGP_TIMER (65535 * ERS_S)	/* RFC 4271: 16-bit seconds */
 #define MAX_BFD_INTERVAL (4294967295LL * ERS_US) /* RFC 5880: 32-bit us */
+#define MAX_GW_CONV (3600 * ERS_S)	/* gateway convergence: an hour */
 #define MAX_RATE (1000ULL * 1000000000ULL)	/* 1000Gbps */
 #define MAX_BLOCK 65536			/* prefixes in one <prefix-block> */
 #define MAX_PREFIXES 1048576		/* prefixes of all blocks of a file */
@@ -632,6 +633,19 @@ static void parse_bfd(struct loader *L, xmlNodePtr n, struct ers_bfd_cfg *c)
 	}
 }
 
+/* <gateway convergence-min convergence-typical convergence-max>, in
+ * <defaults> or a <vnet>; their order is check.c's. */
+static void parse_gw_conv(struct loader *L, xmlNodePtr n, struct ers_gw_conv *c)
+{
+	c->line = line_of(n);
+	if (get_time(L, n, "convergence-min", false, false, MAX_GW_CONV, &c->min) == 1)
+		c->set |= ERS_SET_CONV_MIN;
+	if (get_time(L, n, "convergence-typical", false, false, MAX_GW_CONV, &c->typical) == 1)
+		c->set |= ERS_SET_CONV_TYPICAL;
+	if (get_time(L, n, "convergence-max", false, false, MAX_GW_CONV, &c->max) == 1)
+		c->set |= ERS_SET_CONV_MAX;
+}
+
 /* Space-separated communities, stored sorted and unique. */
 static int cmp_comm(const void *a, const void *b)
 {
@@ -764,11 +778,11 @@ static void parse_decision(struct loader *L, xmlNodePtr n, struct ers_decision_c
 
 static void parse_defaults(struct loader *L, xmlNodePtr n)
 {
-	xmlNodePtr bgp = NULL, bfd = NULL, dec = NULL;
+	xmlNodePtr bgp = NULL, bfd = NULL, dec = NULL, gw = NULL;
 
 	FOR_EACH_ELEM(c, n) {
 		xmlNodePtr *seen = is(c, "bgp") ? &bgp : is(c, "bfd") ? &bfd :
-				   is(c, "decision") ? &dec : NULL;
+				   is(c, "decision") ? &dec : is(c, "gateway") ? &gw : NULL;
 
 		if (!seen)
 			continue;
@@ -786,6 +800,8 @@ static void parse_defaults(struct loader *L, xmlNodePtr n)
 		parse_bfd(L, bfd, &L->s->bfd);
 	if (dec)
 		parse_decision(L, dec, &L->s->decision);
+	if (gw)
+		parse_gw_conv(L, gw, &L->s->gw_conv);
 }
 
 static void parse_router(struct loader *L, xmlNodePtr n, struct ers_site *site)
@@ -1109,6 +1125,7 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 			v->gw_sku = (enum ers_gw_sku)sku;
 		if (get_val(L, c, "router-id", false, v_ipv4, &v->gw_router_id) == 1)
 			v->has_gw_router_id = true;
+		parse_gw_conv(L, c, &v->gw_conv);
 	}
 }
 
@@ -2040,6 +2057,7 @@ static struct ers_scenario *new_scenario(struct loader *L, const char *name)
 	s->seed = 1;
 	s->bgp = bgp_builtin;
 	s->bfd = bfd_builtin;
+	s->gw_conv = ers_gw_conv_merge(NULL, NULL);
 	return s;
 }
 

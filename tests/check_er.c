@@ -391,6 +391,79 @@ START_TEST(test_er_every_target_kind)
 }
 END_TEST
 
+/* Gateway-to-MSEE convergence (sources §2, §7.3, §10): after each cut
+ * the MSEE withdraws at once (on-premises moves in milliseconds) but the
+ * gateway keeps its Amsterdam routes for a drawn delay, so Azure to
+ * on-premises is blackholed for seconds; after each restore the gateway
+ * re-learns Amsterdam only after a drawn delay. Before the model, "to-dc"
+ * lost nothing and moved in about 3 ms. */
+START_TEST(test_er_gateway_convergence_delays_azure_side)
+{
+	struct ers_result *r = run_er("gw-convergence", false);
+	const struct ers_flow_result *to_dc = tu_flow(r, "to-dc");
+	const struct ers_flow_result *to_az = tu_flow(r, "to-azure");
+	size_t n_notice = 0;
+
+	/* Two cuts, each at most 60 s and together more than a second. */
+	ck_assert(ers_time_to_s(to_dc->down) > 1.0);
+	ck_assert(ers_time_to_s(to_dc->down) <= 120.0);
+	ck_assert(to_dc->lost_bytes > 0);
+	/* The on-premises side is not slowed down: the MSEE sees the cut
+	 * of the connection at once, the location's failure by BFD. */
+	ck_assert(ers_time_to_s(to_az->down) < 2.0);
+	/* Re-learning is delayed too: after the restore at 200 s "to-dc"
+	 * still runs through Dublin for a while. */
+	for (size_t i = 0; i < to_dc->n_paths; i++) {
+		const struct ers_path_entry *pe = &to_dc->paths[i];
+		if (ers_time_to_s(pe->from) >= 200.0 && ers_time_to_s(pe->from) < 300.0 &&
+		    pe->n_nodes > 1 && !strcmp(pe->nodes[1], "amsterdam-1/a")) {
+			ck_assert(ers_time_to_s(pe->from) > 200.5);
+			ck_assert(ers_time_to_s(pe->from) <= 260.0);
+			break;
+		}
+	}
+	for (size_t i = 0; i < r->n_notices; i++)
+		if (!strcmp(r->notices[i].kind, "gateway-convergence")) {
+			ck_assert_str_eq(r->notices[i].node, "hub-weu/gw");
+			n_notice++;
+		}
+	/* Each event: both sessions of the connection, drawn separately. */
+	ck_assert_int_eq(n_notice, 8);
+	ck_assert(to_dc->final_reachable && to_az->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
+/* --gateway-convergence fixes the delay: 20 s exactly gives a 20 s
+ * blackhole per cut of "to-dc" (two cuts) and re-learning 20 s after each
+ * restore; 0 s gives back plain BGP, where the gateway moves at once. */
+START_TEST(test_er_gateway_convergence_fixed_by_option)
+{
+	struct ers_run_opts o = { .has_gw_convergence = true, .gw_convergence = 20 * ERS_S };
+	struct ers_result *r = tu_run("scenarios/expressroute/gw-convergence.xml", &o);
+	const struct ers_flow_result *f = tu_flow(r, "to-dc");
+	bool back = false;
+
+	ck_assert(fabs(ers_time_to_s(f->down) - 40.0) < 0.1);
+	for (size_t i = 0; i < f->n_paths; i++)
+		if (ers_time_to_s(f->paths[i].from) >= 200.0 && f->paths[i].n_nodes > 1 &&
+		    !strcmp(f->paths[i].nodes[1], "amsterdam-1/a")) {
+			ck_assert(fabs(ers_time_to_s(f->paths[i].from) - 220.0) < 0.1);
+			back = true;
+			break;
+		}
+	ck_assert(back);
+	ers_result_free(r);
+
+	o.gw_convergence = 0;
+	r = tu_run("scenarios/expressroute/gw-convergence.xml", &o);
+	f = tu_flow(r, "to-dc");
+	ck_assert_int_eq(f->down, 0);
+	ck_assert(r->events[0].converged - r->events[0].at < 10 * ERS_MS);
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_er_suite(void)
 {
 	Suite *s = suite_create("er");
@@ -416,6 +489,8 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_vpn_runs_without_bfd);
 	tcase_add_test(tc, test_er_site_link_carrier_follows_provider);
 	tcase_add_test(tc, test_er_every_target_kind);
+	tcase_add_test(tc, test_er_gateway_convergence_delays_azure_side);
+	tcase_add_test(tc, test_er_gateway_convergence_fixed_by_option);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -81,6 +81,13 @@ struct ers_er_reach_in {
 };
 enum ers_er_reach ers_er_reach(enum ers_sku sku, const struct ers_er_reach_in *in);
 
+/* The gateway's convergence delay for one session (struct ers_gw_conv
+ * in scenario.h says the distribution), drawn from rng. */
+struct ers_rng;
+ers_time_t ers_er_gw_conv_draw(const struct ers_gw_conv *c, struct ers_rng *rng);
+/* The same for session ss of world w, which --gateway-convergence may fix. */
+ers_time_t ers_er_gw_conv_delay(struct ers_world *w, const struct ers_session *ss);
+
 /* Route handling on Microsoft's side. */
 /* Which routes an MSEE VRF passes from one side to another. */
 bool ers_er_msee_passes(enum ers_peer_role from, enum ers_peer_role to);

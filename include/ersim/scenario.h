@@ -26,6 +26,9 @@ enum {
 	ERS_SET_BFD_INTERVAL = 1u << 6,
 	ERS_SET_BFD_MULT = 1u << 7,
 	ERS_SET_MRAI_WITHDRAWALS = 1u << 8,
+	ERS_SET_CONV_MIN = 1u << 9,
+	ERS_SET_CONV_TYPICAL = 1u << 10,
+	ERS_SET_CONV_MAX = 1u << 11,
 };
 
 struct ers_bgp_cfg {
@@ -44,6 +47,17 @@ struct ers_bfd_cfg {
 	ers_time_t interval;		/* default 300ms */
 	unsigned multiplier;		/* default 3 */
 	unsigned set;
+	long line;
+};
+
+/* How long a VNet gateway takes to converge after a change on one of its
+ * ExpressRoute connections (an MSEE, its location or the connection itself
+ * failing or coming back), drawn per session from the one seeded RNG: 9
+ * draws in 10 uniform in [min, typical], the others in [typical, max]
+ * (docs/model.md). Defaults 0 s, 15 s, 60 s (sources §2, §7.3, §10). */
+struct ers_gw_conv {
+	ers_time_t min, typical, max;
+	unsigned set;			/* ERS_SET_CONV_* given in the file */
 	long line;
 };
 
@@ -222,6 +236,7 @@ struct ers_vnet {
 	enum ers_gw_sku gw_sku;
 	bool has_gw_router_id;
 	uint32_t gw_router_id;
+	struct ers_gw_conv gw_conv;	/* .set == 0 when not overridden */
 	struct ers_connection *connections;
 	size_t n_connections;
 	long line;
@@ -322,6 +337,7 @@ struct ers_scenario {
 	struct ers_bgp_cfg bgp;		/* defaults, complete */
 	struct ers_bfd_cfg bfd;
 	struct ers_decision_cfg decision; /* <defaults><decision>, may be unset */
+	struct ers_gw_conv gw_conv;	/* <defaults><gateway>, complete */
 
 	struct ers_catalog geography;	/* <geography> additions and overrides */
 
@@ -377,6 +393,8 @@ struct ers_bgp_cfg ers_bgp_cfg_merge(const struct ers_bgp_cfg *defaults,
 				     const struct ers_bgp_cfg *over);
 struct ers_bfd_cfg ers_bfd_cfg_merge(const struct ers_bfd_cfg *defaults,
 				     const struct ers_bfd_cfg *over);
+struct ers_gw_conv ers_gw_conv_merge(const struct ers_gw_conv *defaults,
+				     const struct ers_gw_conv *over);
 
 /* Effective carrier of a site-link: a WAN circuit of a layer2 or layer3
  * provider breaks inside the provider's network (BFD or the hold timer

@@ -122,6 +122,14 @@ struct ers_session {
 	ers_time_t bfd_interval;	/* negotiated: the slower of the two */
 	unsigned bfd_mult;
 	struct ers_timer bfd_timer;	/* detection after a silent failure */
+	/* MSEE-gateway sessions (end[0] the MSEE, end[1] the gateway): the
+	 * gateway's convergence (expressroute.c), else NULL. gw_timer: when
+	 * the gateway gives up the routes of a dead connection; not before
+	 * gw_not_before does it learn them again after one it lost. */
+	const struct ers_gw_conv *gw_conv;
+	struct ers_timer gw_timer;
+	ers_time_t gw_not_before;
+	bool gw_lost;
 	size_t index;
 };
 
@@ -225,6 +233,7 @@ struct ers_world {
 	/* site router speakers: site_speakers[site][router] */
 	struct ers_speaker ***site_speakers;
 	struct ers_speaker **gw_speakers;	/* by vnet */
+	struct ers_gw_conv *gw_convs;	/* by vnet: effective convergence */
 	struct ers_speaker **msee_vrfs;	/* [2 * circuit + side] */
 
 	/* observers */
