@@ -320,6 +320,33 @@ static void notify_and_down(struct ers_world *w, struct ers_peer *p, const char 
 	peer_down(w, p, why);
 }
 
+/* The NOTIFICATION of an administrative shutdown reaches the other end,
+ * if it is still on the connection it was sent on (data). */
+static void on_admin_notification(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_peer *p = arg;
+
+	if (p->state != ERS_BGP_IDLE && p->conn == (uint32_t)data)
+		peer_down(world_of(p), p, "NOTIFICATION received: Cease, administrative shutdown");
+}
+
+void ers_session_admin_shutdown(struct ers_world *w, struct ers_peer *p, const char *why)
+{
+	struct ers_net_link *l = link_of(w, p->session);
+	struct ers_peer *r = p->remote;
+
+	if (p->state == ERS_BGP_IDLE)
+		return;
+	/* Sent as the port shuts: it travels, it is not queued behind the
+	 * stream (the port is gone a moment later). */
+	if (ers_link_usable(w, l) && r->state != ERS_BGP_IDLE &&
+	    ers_sim_post(w->sim, ers_time_after(ers_sim_now(w->sim), l->delay),
+			 on_admin_notification, r, r->conn))
+		w->err = ERS_ENOMEM;
+	stream_clear(w, p);
+	peer_down(w, p, why);
+}
+
 void ers_session_reset(struct ers_world *w, struct ers_session *ss, const char *why)
 {
 	ers_timer_cancel(w->sim, &ss->bfd_timer);

@@ -196,6 +196,18 @@ ers_time_t ers_er_gw_conv_delay(struct ers_world *w, const struct ers_session *s
 	return ers_er_gw_conv_draw(ss->gw_conv, ers_sim_rng(w->sim));
 }
 
+/* ---- maintenance (facts 10) ------------------------------------------ */
+
+void ers_er_maintenance_shut(struct ers_world *w, int circuit, int role)
+{
+	struct ers_speaker *m = w->msee_vrfs[2 * circuit + role];
+
+	for (size_t i = 0; i < m->n_peers; i++)
+		if (m->peers[i]->role == ERS_PEER_CUSTOMER)
+			ers_session_admin_shutdown(w, m->peers[i],
+						   "Cease: administrative shutdown (maintenance)");
+}
+
 /* ---- routes through an MSEE ------------------------------------------ */
 
 /* Customer routes go to the gateways and over Global Reach (iBGP inside

@@ -662,7 +662,8 @@ static bool failures_find(const struct ers_topology *t, struct failures *fl)
 	for (size_t i = 0; i < ne; i++)
 		fl->edge[i] = NAN;
 	for (size_t i = 0; i < s->n_events; i++)
-		if (s->events[i].action != ERS_ACT_RESTORE)
+		/* a maintenance is a window (events table), not a failure */
+		if (s->events[i].action == ERS_ACT_FAIL)
 			fail_target(t, fl, &s->events[i].target, secs(s->events[i].at));
 	return true;
 }
@@ -1015,7 +1016,15 @@ static void events_table(FILE *f, const struct ers_result *r)
 		fputs("<tr>", f);
 		td(f, "n", b[0]);
 		td(f, "n", tstr(e->at, b[1]));
-		td(f, NULL, e->action);
+		if (!strcmp(e->action, "maintenance")) {	/* a window */
+			char win[160], a[32], d[32], u[32];
+
+			snprintf(win, sizeof win, "maintenance: drain from %s, down %s, up %s",
+				 tstr(e->at, a), tstr(e->down_at, d), tstr(e->up_at, u));
+			td(f, NULL, win);
+		} else {
+			td(f, NULL, e->action);
+		}
 		td(f, NULL, e->target);
 		td(f, "n", tstr(e->detected, b[2]));
 		td(f, "n", tstr(e->converged, b[3]));

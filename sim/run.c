@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "ersim/bgp.h"
+#include "ersim/expressroute.h"
 #include "ersim/run.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
@@ -298,13 +299,25 @@ static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 		  e->target.text, (int)st);
 	switch (st) {
 	case STEP_FAIL:
+		apply(w, &e->target, +1);
+		break;
 	case STEP_DRAIN_FAIL:
+		/* The drain is over: what it changed is the event's
+		 * convergence; the window's own steps are reported apart. */
+		w->ev[i].drained = true;
+		w->ev[i].drain_detected = w->ev[i].detected;
+		w->ev[i].drain_converged = w->ev[i].converged;
+		w->ev[i].drain_updates = w->ev[i].updates;
+		w->ev[i].drain_withdrawals = w->ev[i].withdrawals;
+		if (e->target.kind == ERS_T_LINK)
+			ers_er_maintenance_shut(w, e->target.a, e->target.b);
 		apply(w, &e->target, +1);
 		break;
 	case STEP_RESTORE:
 		apply(w, &e->target, -1);
 		break;
 	case STEP_DRAIN:
+		ers_observe_detect(w);	/* the MSEE itself starts draining */
 		set_drain(w, &e->target, e->prepend);
 		break;
 	case STEP_DRAIN_END:
@@ -526,6 +539,22 @@ static void finish_flows(struct ers_world *w, struct ers_result *r)
 	}
 }
 
+/* A maintenance is a window: drain at `at`, down, up. Its detection and
+ * convergence are its drain's (what the prepending moved); what the
+ * window's down and up steps did shows in the flows. */
+static void fill_window(const struct ers_event *ev, const struct ers_event_rec *rec,
+			struct ers_event_result *e)
+{
+	e->down_at = ers_time_after(ev->at, ev->drain);
+	e->up_at = ers_time_after(e->down_at, ev->duration);
+	if (!rec->drained)
+		return;		/* the run stopped during the drain */
+	e->detected = rec->drain_detected;
+	e->converged = rec->drain_converged;
+	e->updates = rec->drain_updates;
+	e->withdrawals = rec->drain_withdrawals;
+}
+
 static int fill_events(struct ers_world *w, struct ers_result *r)
 {
 	const struct ers_scenario *s = w->s;
@@ -543,6 +572,8 @@ static int fill_events(struct ers_world *w, struct ers_result *r)
 		e->converged = w->ev[i].converged;
 		e->updates = w->ev[i].updates;
 		e->withdrawals = w->ev[i].withdrawals;
+		if (s->events[i].action == ERS_ACT_MAINTENANCE)
+			fill_window(&s->events[i], &w->ev[i], e);
 		if (!e->action || !e->target)
 			return -1;
 	}

@@ -5,7 +5,9 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -248,12 +250,13 @@ START_TEST(test_er_maintenance_drains_before_link_goes_down)
 	const struct ers_flow_result *good = tu_flow(r, "good"), *stub = tu_flow(r, "stubborn");
 
 	/* Following the prepend loses nothing; pinning the link with local
-	 * preference loses traffic until BFD notices (< 0.9 s). */
+	 * preference loses traffic until the MSEE's NOTIFICATION arrives
+	 * (one link delay, 1 ms; BFD would take up to 0.9 s). */
 	ck_assert_int_eq(good->outage, 0);
 	ck_assert_int_eq(good->lost_bytes, 0);
 	ck_assert_str_eq(good->paths[2].nodes[1], "amsterdam-1/b");
 	ck_assert(good->paths[2].from > 30 * 1000000000LL && good->paths[2].from < 31 * 1000000000LL);
-	ck_assert(stub->outage > 0 && ers_time_to_s(stub->outage) <= 0.9);
+	ck_assert(stub->outage > 0 && stub->outage <= 2 * ERS_MS);
 	ck_assert(stub->lost_bytes > 0);
 	ers_result_free(r);
 }
@@ -464,6 +467,58 @@ START_TEST(test_er_gateway_convergence_fixed_by_option)
 }
 END_TEST
 
+/* Maintenance as Microsoft does it (sources §10): the MSEE shuts its own
+ * port, so it knows at once and stops passing Global Reach traffic into
+ * it, and tells the customer with NOTIFICATION (Cease, Administrative
+ * Shutdown, RFC 8203). Before: the MSEE noticed only by its hold timer,
+ * "replication" was half blackholed for 142 s, the customer learned by
+ * its own hold timer at 238 s, and the event's convergence was the whole
+ * window (361 s). */
+START_TEST(test_er_maintenance_msee_shuts_its_port)
+{
+	char path[] = "/tmp/ersim-maint-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *tr = fd >= 0 ? fdopen(fd, "w+") : NULL;
+	struct ers_run_opts o = { .trace = tr };
+	struct ers_result *r;
+	const struct ers_flow_result *f;
+	char line[512];
+	bool ce_notified = false, msee_down = false;
+
+	ck_assert_ptr_nonnull(tr);
+	r = tu_run("scenarios/expressroute/maintenance-gr.xml", &o);
+	f = tu_flow(r, "replication");
+	/* only while the MSEE's withdrawal crosses Global Reach */
+	ck_assert(f->outage < 50 * ERS_MS);
+	ck_assert(f->lost_bytes < 1000000);
+	ck_assert_int_eq(f->down, 0);
+	/* convergence is the drain's routing change, not the window */
+	ck_assert_int_eq(r->n_events, 1);
+	ck_assert(r->events[0].converged - r->events[0].at < ERS_S);
+	ck_assert_int_eq(r->events[0].detected, r->events[0].at);
+	ck_assert_int_eq(r->events[0].down_at, 90 * ERS_S);
+	ck_assert_int_eq(r->events[0].up_at, 390 * ERS_S);
+	rewind(tr);
+	while (fgets(line, sizeof line, tr)) {
+		if (!strstr(line, "\"session-down\""))
+			continue;
+		if (strstr(line, "\"router\":\"lon-dc/ce1\"") &&
+		    strstr(line, "NOTIFICATION received: Cease, administrative shutdown") &&
+		    strstr(line, "\"t_ns\":9000"))
+			ce_notified = true;
+		if (strstr(line, "\"router\":\"london-1/a@er-lon\"") &&
+		    strstr(line, "\"t_ns\":90000000000,"))
+			msee_down = true;
+	}
+	ck_assert(ce_notified);
+	ck_assert(msee_down);
+	ck_assert(tu_reach(r, "ams-dc", "lon-dc"));
+	ers_result_free(r);
+	fclose(tr);
+	unlink(path);
+}
+END_TEST
+
 Suite *make_er_suite(void)
 {
 	Suite *s = suite_create("er");
@@ -491,6 +546,7 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_every_target_kind);
 	tcase_add_test(tc, test_er_gateway_convergence_delays_azure_side);
 	tcase_add_test(tc, test_er_gateway_convergence_fixed_by_option);
+	tcase_add_test(tc, test_er_maintenance_msee_shuts_its_port);
 	suite_add_tcase(s, tc);
 	return s;
 }

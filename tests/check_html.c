@@ -78,9 +78,9 @@ static struct ers_result *sample(const char *name, ers_time_t detect)
 	r->n_events = 2;
 	r->events = xcalloc(2, sizeof *r->events);
 	r->events[0] = (struct ers_event_result){ 60 * ERS_S, xstrdup("fail"),
-		xstrdup("link:er-ams/primary"), 60 * ERS_S + detect, 61 * ERS_S + detect, 6, 6 };
+		xstrdup("link:er-ams/primary"), 60 * ERS_S + detect, 61 * ERS_S + detect, 6, 6, 0, 0 };
 	r->events[1] = (struct ers_event_result){ 300 * ERS_S, xstrdup("restore"),
-		xstrdup("link:er-ams/primary"), ERS_TIME_NEVER, ERS_TIME_NEVER, 0, 0 };
+		xstrdup("link:er-ams/primary"), ERS_TIME_NEVER, ERS_TIME_NEVER, 0, 0, 0, 0 };
 	r->n_flows = 2;
 	r->flows = xcalloc(2, sizeof *r->flows);
 	f = &r->flows[0];

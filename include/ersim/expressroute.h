@@ -88,6 +88,13 @@ ers_time_t ers_er_gw_conv_draw(const struct ers_gw_conv *c, struct ers_rng *rng)
 /* The same for session ss of world w, which --gateway-convergence may fix. */
 ers_time_t ers_er_gw_conv_delay(struct ers_world *w, const struct ers_session *ss);
 
+/* Maintenance takes a circuit link down the way Microsoft does (facts
+ * 10): the MSEE shuts its own port, so its session to the customer (CE,
+ * or a layer-3 provider's PE) goes down at once, with NOTIFICATION
+ * (Cease, Administrative Shutdown) to the customer. Call before the link
+ * itself goes down. */
+void ers_er_maintenance_shut(struct ers_world *w, int circuit, int role);
+
 /* Route handling on Microsoft's side. */
 /* Which routes an MSEE VRF passes from one side to another. */
 bool ers_er_msee_passes(enum ers_peer_role from, enum ers_peer_role to);

@@ -197,6 +197,11 @@ struct ers_event_rec {
 	ers_time_t at;
 	ers_time_t detected, converged;
 	uint64_t updates, withdrawals;
+	/* Maintenance: the above as they stood when the link went down,
+	 * i.e. the drain's (run.c reports these as the event's). */
+	bool drained;
+	ers_time_t drain_detected, drain_converged;
+	uint64_t drain_updates, drain_withdrawals;
 };
 
 struct ers_flow_rec {
