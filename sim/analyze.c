@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "ersim/analyze.h"
+#include "ersim/expressroute.h"
 #include "ersim/run.h"
 #include "ersim/topology.h"
 #include "ersim/util.h"
@@ -121,6 +122,7 @@ struct ctx {
 	bool *in_r, *in_d;		/* scratch for reach */
 	bool *seen;			/* scratch: capacity groups counted */
 	int *queue;
+	ers_rate_t gw_cap;		/* the pair's VNet gateway's throughput, or 0 */
 };
 
 static int el_edge(const struct ctx *c, int e) { return (int)c->nv + e; }
@@ -647,6 +649,10 @@ static struct state evaluate(const struct ctx *c, const struct pgraph *g)
 			st.capacity += e->bw;
 		}
 	}
+	/* whatever the circuits, the gateway carries at most its SKU's
+	 * throughput (facts 8.1) */
+	if (c->gw_cap && st.capacity > c->gw_cap)
+		st.capacity = c->gw_cap;
 	st.connected = st.other || st.capacity > 0;
 	for (size_t i = 0; i < g->n && !st.connected; i++)
 		st.connected = crosses(c, &g->e[i]);	/* a zero-bandwidth crossing */
@@ -1008,7 +1014,7 @@ static void demand(const struct ctx *c, struct ers_an_pair *p)
 static int verdict(const struct ctx *c, struct ers_an_pair *p)
 {
 	ers_rate_t need = p->demand_ab > p->demand_ba ? p->demand_ab : p->demand_ba;
-	char spofs[512] = "", cap[32], dem[32], head[64], mid[160], tail[256];
+	char spofs[512] = "", cap[64], dem[32], head[64], mid[160], tail[256];
 	const char *worst = p->worst_target >= 0 ? c->a->targets[p->worst_target].name : "none";
 
 	if (!p->connected) {
@@ -1029,6 +1035,8 @@ static int verdict(const struct ctx *c, struct ers_an_pair *p)
 	else
 		snprintf(mid, sizeof mid, "no single point of failure (min cut %zu)", p->min_cut);
 	fmt_rate(p->worst_capacity, cap, sizeof cap);
+	if (c->gw_cap && p->worst_capacity == c->gw_cap)
+		snprintf(cap + strlen(cap), sizeof cap - strlen(cap), " (its gateway's throughput)");
 	if (!p->worst_capacity && p->worst_other_paths)
 		snprintf(cap, sizeof cap, "only VPN or site-link paths");
 	fmt_rate(need, dem, sizeof dem);
@@ -1060,6 +1068,7 @@ static enum ers_err analyse_pair(struct ctx *c, size_t pi, const struct pgraph *
 	struct state st;
 	enum ers_err rc;
 
+	c->gw_cap = p->kind == ERS_AN_SITE_VNET ? ers_er_gw_throughput(&c->s->vnets[p->b]) : 0;
 	st = evaluate(c, g);
 	p->connected = st.connected;
 	p->capacity = st.capacity;

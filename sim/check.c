@@ -553,7 +553,7 @@ static size_t circuits_at(const struct ck *k, const struct ers_vnet *v, const ch
 static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 {
 	size_t n = 0;
-	unsigned limit = ers_er_gw_circuit_limit(v->gw_sku);
+	unsigned limit = ers_er_gw_circuit_limit(v);
 	char hint[256];
 
 	for (size_t j = 0; j < v->n_connections; j++) {
@@ -570,8 +570,10 @@ static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 		snprintf(hint, sizeof hint, "gateway sku '%s' takes %u circuits; use %s",
 			 ers_gw_sku_str(v->gw_sku), limit,
 			 limit < 8 ? "<gateway sku=\"highperformance\"/> or \"ergw2az\" (8), "
-				     "\"ultraperformance\" or \"ergw3az\" (16)"
-			 : limit < 16 ? "<gateway sku=\"ultraperformance\"/> or \"ergw3az\" (16)"
+				     "\"ultraperformance\" or \"ergw3az\" (16), or \"ergwscale\" "
+				     "with scale-units=\"2\" (8) or \"10\" (16)"
+			 : limit < 16 ? "<gateway sku=\"ultraperformance\"/> or \"ergw3az\" (16), "
+					"or \"ergwscale\" with scale-units=\"10\""
 				      : "another VNet for the remaining circuits");
 		err(k, v->line, hint, "vnet '%s' connects %zu circuits, more than its gateway allows (%u)",
 		    v->id, n, limit);
@@ -624,6 +626,17 @@ static void check_gw_conv(struct ck *k, const struct ers_gw_conv *c, const char 
 	    ers_time_str(c->max, m, sizeof m));
 }
 
+/* scale-units is ErGwScale's: another SKU has a fixed size. */
+static void check_vnet_scale_units(struct ck *k, const struct ers_vnet *v)
+{
+	if (v->gw_scale_line && v->gw_sku != ERS_GW_ERGWSCALE)
+		err(k, v->gw_scale_line,
+		    "only <gateway sku=\"ergwscale\"> has scale units (1 to 40, 1 Gbps each); "
+		    "drop scale-units or use sku=\"ergwscale\"",
+		    "vnet '%s': scale-units on a gateway of sku '%s'", v->id,
+		    ers_gw_sku_str(v->gw_sku));
+}
+
 static void check_vnets(struct ck *k)
 {
 	check_gw_conv(k, &k->s->gw_conv, "<defaults>");
@@ -636,6 +649,7 @@ static void check_vnets(struct ck *k)
 		if (v->gw_conv.set)
 			check_gw_conv(k, &eff, who);
 		check_vnet_region(k, v);
+		check_vnet_scale_units(k, v);
 		check_vnet_prefix_count(k, v);
 		for (size_t j = 0; j < v->n_connections; j++)
 			if (!conn_is_repeat(v, j))

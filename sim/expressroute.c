@@ -11,6 +11,8 @@
 #include "ersim/expressroute.h"
 #include "ersim/rng.h"
 
+#include <string.h>
+
 #define MBPS ((ers_rate_t)1000000)
 
 static const struct ers_er_limit limits[ERS_ER_N_LIMITS] = {
@@ -40,6 +42,14 @@ static const struct ers_er_limit limits[ERS_ER_N_LIMITS] = {
 		"throughput of a HighPerformance or ErGw2Az gateway, Mbps" },
 	[ERS_ER_GW_MBPS_ULTRA] = { 10000, "8.1",
 		"throughput of an UltraPerformance or ErGw3Az gateway, Mbps" },
+	[ERS_ER_GWSCALE_MBPS_PER_UNIT] = { 1000, "8.1",
+		"throughput of an ErGwScale gateway per scale unit (1 to 40 units), Mbps" },
+	[ERS_ER_GWSCALE_ROUTES] = { 9500, "8.1",
+		"routes an ErGwScale gateway learns (the 2026 FAQ; a 2024 page said 60,000, facts 14)" },
+	[ERS_ER_GWSCALE_UNITS_FOR_8] = { 2, "3.2",
+		"scale units an ErGwScale gateway needs for 8 circuits (4 below)" },
+	[ERS_ER_GWSCALE_UNITS_FOR_16] = { 10, "3.2",
+		"scale units an ErGwScale gateway needs for 16 circuits" },
 	[ERS_ER_LINKS_STANDARD] = { 10, "3.3",
 		"VNet links (connections and Global Reach) of a local or standard circuit" },
 	[ERS_ER_LINKS_P50M] = { 20, "3.3", "VNet links of a premium circuit from 50 Mbps" },
@@ -85,26 +95,48 @@ static int gw_class(enum ers_gw_sku sku)
 	}
 }
 
-uint32_t ers_er_gw_route_limit(enum ers_gw_sku sku)
+unsigned ers_er_gw_units(const struct ers_vnet *v)
 {
-	return (uint32_t)ers_er_limit_value(gw_class(sku) ? ERS_ER_GW_ROUTES_HIGH
-							  : ERS_ER_GW_ROUTES_STANDARD);
+	if (v->gw_sku != ERS_GW_ERGWSCALE)
+		return 0;
+	return v->gw_scale_units ? v->gw_scale_units : 1;
 }
 
-unsigned ers_er_gw_circuit_limit(enum ers_gw_sku sku)
+uint32_t ers_er_gw_route_limit(const struct ers_vnet *v)
+{
+	if (v->gw_sku == ERS_GW_ERGWSCALE)
+		return (uint32_t)ers_er_limit_value(ERS_ER_GWSCALE_ROUTES);
+	return (uint32_t)ers_er_limit_value(gw_class(v->gw_sku) ? ERS_ER_GW_ROUTES_HIGH
+								 : ERS_ER_GW_ROUTES_STANDARD);
+}
+
+/* ErGwScale takes the circuits of the fixed SKU its units match. */
+unsigned ers_er_gw_circuit_limit(const struct ers_vnet *v)
 {
 	static const enum ers_er_limit_id id[] = {
 		ERS_ER_GW_CIRCUITS_STANDARD, ERS_ER_GW_CIRCUITS_HIGH, ERS_ER_GW_CIRCUITS_ULTRA
 	};
-	return (unsigned)ers_er_limit_value(id[gw_class(sku)]);
+	int cls = gw_class(v->gw_sku);
+
+	if (v->gw_sku == ERS_GW_ERGWSCALE) {
+		unsigned su = ers_er_gw_units(v);
+
+		cls = su >= ers_er_limit_value(ERS_ER_GWSCALE_UNITS_FOR_16) ? 2 :
+		      su >= ers_er_limit_value(ERS_ER_GWSCALE_UNITS_FOR_8) ? 1 : 0;
+	}
+	return (unsigned)ers_er_limit_value(id[cls]);
 }
 
-ers_rate_t ers_er_gw_throughput(enum ers_gw_sku sku)
+ers_rate_t ers_er_gw_throughput(const struct ers_vnet *v)
 {
 	static const enum ers_er_limit_id id[] = {
 		ERS_ER_GW_MBPS_STANDARD, ERS_ER_GW_MBPS_HIGH, ERS_ER_GW_MBPS_ULTRA
 	};
-	return ers_er_limit_value(id[gw_class(sku)]) * MBPS;
+
+	if (v->gw_sku == ERS_GW_ERGWSCALE)
+		return ers_er_limit_value(ERS_ER_GWSCALE_MBPS_PER_UNIT) * MBPS *
+		       ers_er_gw_units(v);
+	return ers_er_limit_value(id[gw_class(v->gw_sku)]) * MBPS;
 }
 
 unsigned ers_er_vnet_link_limit(enum ers_sku sku, ers_rate_t bandwidth)
@@ -194,6 +226,33 @@ ers_time_t ers_er_gw_conv_delay(struct ers_world *w, const struct ers_session *s
 	if (w->opts && w->opts->has_gw_convergence)
 		return w->opts->gw_convergence;
 	return ers_er_gw_conv_draw(ss->gw_conv, ers_sim_rng(w->sim));
+}
+
+/* ---- gateway throughput (facts 8.1) ----------------------------------- */
+
+/* A gateway's throughput is what all its ExpressRoute connections carry
+ * together, each direction on its own (as a circuit's bandwidth is). */
+void ers_er_gateway_loads(struct ers_world *w)
+{
+	memset(w->gw_load, 0, (w->s->n_vnets ? w->s->n_vnets : 1) * sizeof *w->gw_load);
+	for (size_t i = 0; i < w->n_links; i++) {
+		const struct ers_net_link *l = &w->links[i];
+
+		if (l->kind != ERS_LINK_BACKBONE)
+			continue;
+		w->gw_load[l->obj][0] += l->load[0];
+		w->gw_load[l->obj][1] += l->load[1];
+	}
+}
+
+double ers_er_gateway_util(const struct ers_world *w, const struct ers_net_link *l, int dir)
+{
+	ers_rate_t cap;
+
+	if (l->kind != ERS_LINK_BACKBONE)
+		return -1;
+	cap = ers_er_gw_throughput(&w->s->vnets[l->obj]);
+	return cap ? w->gw_load[l->obj][dir] / (double)cap : -1;
 }
 
 /* ---- maintenance (facts 10) ------------------------------------------ */

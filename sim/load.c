@@ -1050,7 +1050,8 @@ static void parse_circuit(struct loader *L, xmlNodePtr n)
 static const struct keyword gw_skus[] = {
 	{ "standard", ERS_GW_STANDARD }, { "highperformance", ERS_GW_HIGHPERF },
 	{ "ultraperformance", ERS_GW_ULTRAPERF }, { "ergw1az", ERS_GW_ERGW1AZ },
-	{ "ergw2az", ERS_GW_ERGW2AZ }, { "ergw3az", ERS_GW_ERGW3AZ }, { NULL, 0 },
+	{ "ergw2az", ERS_GW_ERGW2AZ }, { "ergw3az", ERS_GW_ERGW3AZ },
+	{ "ergwscale", ERS_GW_ERGWSCALE }, { NULL, 0 },
 };
 
 static void parse_vnet_prefixes(struct loader *L, xmlNodePtr n, struct ers_vnet *v)
@@ -1098,6 +1099,7 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 	size_t n_conn = count_elems(n, "connection");
 	xmlNodePtr gw = NULL;
 	int sku;
+	uint64_t su;
 
 	v->line = line_of(n);
 	v->gw_sku = ERS_GW_STANDARD;
@@ -1121,8 +1123,13 @@ static void parse_vnet(struct loader *L, xmlNodePtr n)
 		}
 		gw = c;
 		if (get_enum(L, c, "sku", false, gw_skus, "'standard', 'highperformance', "
-			     "'ultraperformance', 'ergw1az', 'ergw2az' or 'ergw3az'", &sku) == 1)
+			     "'ultraperformance', 'ergw1az', 'ergw2az', 'ergw3az' or 'ergwscale'",
+			     &sku) == 1)
 			v->gw_sku = (enum ers_gw_sku)sku;
+		if (get_uint(L, c, "scale-units", false, 1, 40, &su) == 1) {
+			v->gw_scale_units = (unsigned)su;
+			v->gw_scale_line = line_of(c);	/* check.c: only on ergwscale */
+		}
 		if (get_val(L, c, "router-id", false, v_ipv4, &v->gw_router_id) == 1)
 			v->has_gw_router_id = true;
 		parse_gw_conv(L, c, &v->gw_conv);
@@ -2395,6 +2402,7 @@ const char *ers_gw_sku_str(enum ers_gw_sku s)
 	case ERS_GW_ERGW1AZ: return "ergw1az";
 	case ERS_GW_ERGW2AZ: return "ergw2az";
 	case ERS_GW_ERGW3AZ: return "ergw3az";
+	case ERS_GW_ERGWSCALE: return "ergwscale";
 	}
 	return "?";
 }

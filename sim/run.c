@@ -534,7 +534,10 @@ static void finish_flows(struct ers_world *w, struct ers_result *r)
 					 ? UINT64_MAX : (uint64_t)(f->lost_bytes + 0.5);
 		fr->final_reachable = f->delivered > 1.0 - 1e-9;
 		fr->max_utilization = f->max_util;
-		if (f->max_util_link >= 0)
+		if (f->max_util_link >= 0 && w->links[f->max_util_link].kind == ERS_LINK_BACKBONE)
+			fr->max_utilization_link = ers_asprintf("gateway:%s",
+				w->s->vnets[w->links[f->max_util_link].obj].id);
+		else if (f->max_util_link >= 0)
 			fr->max_utilization_link = strdup(w->links[f->max_util_link].name);
 	}
 }

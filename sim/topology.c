@@ -477,7 +477,7 @@ static enum ers_err backbone_edges(struct ers_topology *t)
 	for (size_t i = 0; i < s->n_vnets; i++) {
 		struct edge e = { ers_topology_find(t, s->vnets[i].region), t->gw[i],
 				  ERS_TOPO_EDGE_BACKBONE, ERS_TOPO_REGION_GW_DELAY,
-				  ers_er_gw_throughput(s->vnets[i].gw_sku), ERS_ROLE_NONE, -1, (int)i };
+				  ers_er_gw_throughput(&s->vnets[i]), ERS_ROLE_NONE, -1, (int)i };
 
 		if (add_edge(t, &e) < 0)
 			return ERS_ENOMEM;

@@ -555,7 +555,8 @@ static int build_vnets(struct ers_world *w)
 {
 	w->gw_speakers = calloc(w->s->n_vnets ? w->s->n_vnets : 1, sizeof *w->gw_speakers);
 	w->gw_convs = calloc(w->s->n_vnets ? w->s->n_vnets : 1, sizeof *w->gw_convs);
-	if (!w->gw_speakers || !w->gw_convs)
+	w->gw_load = calloc(w->s->n_vnets ? w->s->n_vnets : 1, sizeof *w->gw_load);
+	if (!w->gw_speakers || !w->gw_convs || !w->gw_load)
 		return -1;
 	for (size_t vi = 0; vi < w->s->n_vnets; vi++) {
 		const struct ers_vnet *v = &w->s->vnets[vi];
@@ -567,7 +568,7 @@ static int build_vnets(struct ers_world *w)
 		gw->vnet = (int)vi;
 		gw->router_id = v->has_gw_router_id ? v->gw_router_id :
 			ers_default_router_id(14, vi, 0);
-		gw->route_limit = ers_er_gw_route_limit(v->gw_sku);
+		gw->route_limit = ers_er_gw_route_limit(v);
 		w->gw_convs[vi] = ers_gw_conv_merge(&w->s->gw_conv, &v->gw_conv);
 		w->gw_speakers[vi] = gw;
 		for (size_t k = 0; k < v->n_prefixes; k++)
@@ -781,6 +782,7 @@ void ers_world_release(struct ers_world *w)
 	free(w->site_speakers);
 	free(w->gw_speakers);
 	free(w->gw_convs);
+	free(w->gw_load);
 	free(w->msee_vrfs);
 	for (size_t i = 0; i < w->n_cfgs; i++)
 		free(w->cfgs[i]);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ersim/analyze.h"
 #include "test_util.h"
 
 /* Run scenarios/expressroute/NAME.xml. */
@@ -519,6 +520,63 @@ START_TEST(test_er_maintenance_msee_shuts_its_port)
 }
 END_TEST
 
+/* The gateway's throughput (sources §8.1) counts as circuit bandwidth
+ * does: 1.5 Gbps through a Standard gateway (1 Gbps) is 150% however big
+ * the circuits; through ErGwScale with 2 units (2 Gbps) 75%. Before, only
+ * circuit links counted (7.5% on link:er-ams/primary for both). */
+START_TEST(test_er_gateway_throughput_counts)
+{
+	struct ers_result *r = run_er("gw-throughput", false);
+	const struct ers_flow_result *hub = tu_flow(r, "to-dc"), *sc = tu_flow(r, "scale-to-dc");
+
+	ck_assert(fabs(hub->max_utilization - 1.5) < 1e-6);
+	ck_assert_str_eq(hub->max_utilization_link, "gateway:hub");
+	ck_assert(fabs(sc->max_utilization - 0.75) < 1e-6);
+	ck_assert_str_eq(sc->max_utilization_link, "gateway:scale");
+	ers_result_free(r);
+}
+END_TEST
+
+/* analyze's capacity verdict: the circuits give 20 Gbps intact, 10 Gbps
+ * after the worst failure, but hub's gateway carries 1 Gbps: NOT ENOUGH
+ * for 1.5 Gbps; scale's (ErGwScale x2) 2 Gbps: enough. */
+START_TEST(test_er_gateway_throughput_caps_analyze)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_analysis *a = NULL;
+	struct ers_diag d;
+	bool seen_hub = false, seen_scale = false;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/gw-throughput.xml", &s, &cat, &d),
+			 ERS_OK);
+	ck_assert_int_eq(ers_analyze(s, cat, &a, &d), ERS_OK);
+	for (size_t i = 0; i < a->n_pairs; i++) {
+		const struct ers_an_pair *p = &a->pairs[i];
+
+		if (!strcmp(p->b_id, "hub")) {
+			seen_hub = true;
+			ck_assert_uint_eq(p->capacity, 1000000000ull);
+			ck_assert_uint_eq(p->worst_capacity, 1000000000ull);
+			ck_assert(!p->enough);
+			ck_assert_msg(strstr(p->verdict, "NOT ENOUGH") &&
+				      strstr(p->verdict, "gateway"), "%s", p->verdict);
+		}
+		if (!strcmp(p->b_id, "scale")) {
+			seen_scale = true;
+			ck_assert_uint_eq(p->worst_capacity, 2000000000ull);
+			ck_assert(p->enough);
+		}
+	}
+	ck_assert(seen_hub && seen_scale);
+	ers_analysis_free(a);
+	ers_catalog_free(cat);
+	ers_scenario_free(s);
+	ers_diag_release(&d);
+}
+END_TEST
+
 Suite *make_er_suite(void)
 {
 	Suite *s = suite_create("er");
@@ -547,6 +605,8 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_gateway_convergence_delays_azure_side);
 	tcase_add_test(tc, test_er_gateway_convergence_fixed_by_option);
 	tcase_add_test(tc, test_er_maintenance_msee_shuts_its_port);
+	tcase_add_test(tc, test_er_gateway_throughput_counts);
+	tcase_add_test(tc, test_er_gateway_throughput_caps_analyze);
 	suite_add_tcase(s, tc);
 	return s;
 }

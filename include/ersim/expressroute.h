@@ -26,6 +26,10 @@ enum ers_er_limit_id {
 	ERS_ER_GW_MBPS_STANDARD,	/* gateway throughput, Mbps: 1000 */
 	ERS_ER_GW_MBPS_HIGH,		/* 2000 */
 	ERS_ER_GW_MBPS_ULTRA,		/* 10000 */
+	ERS_ER_GWSCALE_MBPS_PER_UNIT,	/* ErGwScale: 1000 Mbps per scale unit */
+	ERS_ER_GWSCALE_ROUTES,		/* ErGwScale routes learned: 9500 */
+	ERS_ER_GWSCALE_UNITS_FOR_8,	/* ErGwScale: 8 circuits from 2 units */
+	ERS_ER_GWSCALE_UNITS_FOR_16,	/* 16 circuits from 10 units */
 	ERS_ER_LINKS_STANDARD,		/* VNet links, local/standard: 10 */
 	ERS_ER_LINKS_P50M,		/* premium, by bandwidth (3.3) */
 	ERS_ER_LINKS_P100M,
@@ -55,10 +59,13 @@ static inline uint64_t ers_er_limit_value(enum ers_er_limit_id id)
 
 /* Prefixes the MSEE accepts from the customer on private peering. */
 uint32_t ers_er_prefix_limit(enum ers_sku sku);
-/* Routes a gateway SKU learns; circuits it connects; its throughput. */
-uint32_t ers_er_gw_route_limit(enum ers_gw_sku sku);
-unsigned ers_er_gw_circuit_limit(enum ers_gw_sku sku);
-ers_rate_t ers_er_gw_throughput(enum ers_gw_sku sku);
+/* Routes a VNet's gateway learns; circuits it connects; its throughput
+ * (by SKU, and for ErGwScale by scale units). */
+uint32_t ers_er_gw_route_limit(const struct ers_vnet *v);
+unsigned ers_er_gw_circuit_limit(const struct ers_vnet *v);
+ers_rate_t ers_er_gw_throughput(const struct ers_vnet *v);
+/* ErGwScale's scale units (1 when not given); 0 for other SKUs. */
+unsigned ers_er_gw_units(const struct ers_vnet *v);
 /* VNet links (connections and Global Reach) a circuit allows: 10 unless
  * premium, where it grows with bandwidth (a bandwidth between two rows
  * takes the lower row; below the table, the first). */
@@ -94,6 +101,13 @@ ers_time_t ers_er_gw_conv_delay(struct ers_world *w, const struct ers_session *s
  * (Cease, Administrative Shutdown) to the customer. Call before the link
  * itself goes down. */
 void ers_er_maintenance_shut(struct ers_world *w, int circuit, int role);
+
+/* Gateway throughput in flow utilisation (facts 8.1): sum each gateway's
+ * load over its connections (after the links' loads are set), then the
+ * utilisation a hop over connection link l in direction dir (0: a->b)
+ * sees at its gateway; -1 when l is not a connection. */
+void ers_er_gateway_loads(struct ers_world *w);
+double ers_er_gateway_util(const struct ers_world *w, const struct ers_net_link *l, int dir);
 
 /* Route handling on Microsoft's side. */
 /* Which routes an MSEE VRF passes from one side to another. */

@@ -219,6 +219,7 @@ enum ers_gw_sku {
 	ERS_GW_ERGW1AZ,
 	ERS_GW_ERGW2AZ,
 	ERS_GW_ERGW3AZ,
+	ERS_GW_ERGWSCALE,		/* scale units: vnet.gw_scale_units */
 };
 
 struct ers_connection {
@@ -234,6 +235,8 @@ struct ers_vnet {
 	size_t n_prefixes;
 	ers_community_t community;	/* 0 = none */
 	enum ers_gw_sku gw_sku;
+	unsigned gw_scale_units;	/* ErGwScale: 1..40 (default 1); else 0 */
+	long gw_scale_line;		/* line of scale-units, 0 if not given */
 	bool has_gw_router_id;
 	uint32_t gw_router_id;
 	struct ers_gw_conv gw_conv;	/* .set == 0 when not overridden */

@@ -239,6 +239,8 @@ struct ers_world {
 	struct ers_speaker ***site_speakers;
 	struct ers_speaker **gw_speakers;	/* by vnet */
 	struct ers_gw_conv *gw_convs;	/* by vnet: effective convergence */
+	double (*gw_load)[2];		/* by vnet: bps through the gateway over its
+					 * connections, MSEE->gw and gw->MSEE */
 	struct ers_speaker **msee_vrfs;	/* [2 * circuit + side] */
 
 	/* observers */
