@@ -401,6 +401,58 @@ static void check_circuit_layer3(struct ck *k, const struct ers_circuit *c)
 	}
 }
 
+/* Microsoft peering (facts 3.1, 6.1, 6.2, 4.1): public prefixes only,
+ * at most 200 a session, a route filter of Microsoft's communities
+ * (Microsoft 365 needs premium); without a filter Microsoft advertises
+ * nothing (a warning: valid configuration, an empty peering). */
+static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
+{
+	const struct ers_ms_peering *m = &c->ms;
+	unsigned max = (unsigned)ers_er_limit_value(ERS_ER_MS_PREFIX);
+	char p[48], cm[24];
+
+	if (!m->present)
+		return;
+	for (size_t i = 0; i < m->n_prefixes; i++) {
+		const char *why;
+
+		if (ers_er_ms_prefix_ok(m->prefixes[i], &why))
+			continue;
+		err(k, m->line, "Microsoft peering carries public prefixes registered to you "
+		    "(RIR or IRR); advertise private ranges over private peering",
+		    "circuit '%s': Microsoft peering prefix %s is %s", c->id,
+		    ers_prefix_str(m->prefixes[i], p, sizeof p), why);
+	}
+	if (m->n_prefixes > max)
+		err(k, m->line, "Microsoft drops the session above 200 prefixes (any SKU); "
+		    "summarise the public ranges",
+		    "circuit '%s': %zu Microsoft peering prefixes, over the limit of %u",
+		    c->id, m->n_prefixes, max);
+	for (size_t i = 0; i < m->n_route_filter; i++) {
+		bool o365;
+		const char *what = ers_er_ms_community(m->route_filter[i], &o365);
+
+		ers_community_str(m->route_filter[i], cm, sizeof cm);
+		if (!what)
+			err(k, m->line, "a route filter selects Microsoft's service communities "
+			    "(12076:5010 Exchange, 12076:5070 Azure Resource Manager, ...) or "
+			    "regional ones (12076:51xxx); see docs/scenario-format.md",
+			    "circuit '%s': route filter community %s is not one Microsoft tags "
+			    "Microsoft peering routes with", c->id, cm);
+		else if (o365 && c->sku != ERS_SKU_PREMIUM)
+			err(k, m->line, "Microsoft 365 over ExpressRoute needs the premium add-on: "
+			    "use sku=\"premium\" or drop the community",
+			    "circuit '%s' is %s but its route filter selects %s (%s)",
+			    c->id, ers_sku_str(c->sku), what, cm);
+	}
+	if (!m->has_route_filter)
+		ers_diag_warn(k->d, k->s->file, m->line,
+			      "add route-filter=\"12076:...\" naming the services (and regions) "
+			      "you want; see docs/scenario-format.md",
+			      "circuit '%s': Microsoft peering without a route filter: Microsoft "
+			      "advertises no prefixes", c->id);
+}
+
 static void check_circuits(struct ck *k)
 {
 	for (size_t i = 0; i < k->s->n_circuits; i++) {
@@ -411,6 +463,7 @@ static void check_circuits(struct ck *k)
 		check_circuit_max_prefix(k, c);
 		check_circuit_links(k, i);
 		check_circuit_layer3(k, c);
+		check_ms_peering(k, c);
 	}
 }
 

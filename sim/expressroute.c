@@ -10,6 +10,7 @@
  */
 #include "ersim/expressroute.h"
 #include "ersim/rng.h"
+#include "ersim/units.h"
 
 #include <string.h>
 
@@ -50,6 +51,8 @@ static const struct ers_er_limit limits[ERS_ER_N_LIMITS] = {
 		"scale units an ErGwScale gateway needs for 8 circuits (4 below)" },
 	[ERS_ER_GWSCALE_UNITS_FOR_16] = { 10, "3.2",
 		"scale units an ErGwScale gateway needs for 16 circuits" },
+	[ERS_ER_MS_PREFIX] = { 200, "3.1",
+		"prefixes from on-premises on Microsoft peering, per session (any SKU)" },
 	[ERS_ER_LINKS_STANDARD] = { 10, "3.3",
 		"VNet links (connections and Global Reach) of a local or standard circuit" },
 	[ERS_ER_LINKS_P50M] = { 20, "3.3", "VNet links of a premium circuit from 50 Mbps" },
@@ -253,6 +256,78 @@ double ers_er_gateway_util(const struct ers_world *w, const struct ers_net_link 
 		return -1;
 	cap = ers_er_gw_throughput(&w->s->vnets[l->obj]);
 	return cap ? w->gw_load[l->obj][dir] / (double)cap : -1;
+}
+
+/* ---- Microsoft peering (facts 3.1, 6.1, 6.2) -------------------------- */
+
+bool ers_er_ms_prefix_ok(struct ers_prefix p, const char **why)
+{
+	static const struct { uint32_t addr; uint8_t len; const char *what; } bad[] = {
+		{ 0x0A000000u, 8, "private (RFC 1918)" },
+		{ 0xAC100000u, 12, "private (RFC 1918)" },
+		{ 0xC0A80000u, 16, "private (RFC 1918)" },
+		{ 0x64400000u, 10, "shared address space (RFC 6598)" },
+		{ 0x7F000000u, 8, "loopback" },
+		{ 0xA9FE0000u, 16, "link-local" },
+		{ 0x00000000u, 8, "'this network' (RFC 1122)" },
+		{ 0xE0000000u, 4, "multicast" },
+		{ 0xF0000000u, 4, "reserved (RFC 1112)" },
+	};
+
+	if (p.len == 0) {
+		*why = "the default route, which Microsoft peering refuses";
+		return false;
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct ers_prefix r = { bad[i].addr, bad[i].len };
+
+		if (ers_prefix_contains(r, p) || ers_prefix_contains(p, r)) {
+			*why = bad[i].what;
+			return false;
+		}
+	}
+	return true;
+}
+
+const char *ers_er_ms_community(ers_community_t c, bool *o365)
+{
+	static const struct { uint16_t v; bool o365; const char *name; } svc[] = {
+		{ 5010, true, "Exchange Online" }, { 5020, true, "SharePoint Online" },
+		{ 5030, true, "Skype for Business / Teams" }, { 5040, false, "CRM Online" },
+		{ 5050, false, "Azure Global Services" }, { 5060, false, "Microsoft Entra ID" },
+		{ 5070, false, "Azure Resource Manager" }, { 5100, true, "Other Office 365 services" },
+		{ 5110, true, "Exchange Online (US Gov)" }, { 5120, true, "SharePoint Online (US Gov)" },
+		{ 5130, true, "Skype for Business (US Gov)" }, { 5160, false, "Azure AD (US Gov)" },
+		{ 5200, true, "Other Office 365 services (US Gov)" },
+		{ 5220, false, "Defender for Identity" }, { 5250, false, "Microsoft PSTN" },
+	};
+	uint16_t v = (uint16_t)(c & 0xffff);
+
+	*o365 = false;
+	if (c >> 16 != ERS_ASN_MICROSOFT)
+		return NULL;
+	for (size_t i = 0; i < sizeof svc / sizeof svc[0]; i++)
+		if (svc[i].v == v) {
+			*o365 = svc[i].o365;
+			return svc[i].name;
+		}
+	/* 12076:51xxx: a region's routes on Microsoft peering (facts 6.1;
+	 * 512xx/513xx are national clouds' regions) */
+	if (v >= 51000 && v <= 51999)
+		return "region";
+	return NULL;
+}
+
+void ers_er_note_unsimulated(struct ers_world *w)
+{
+	for (size_t i = 0; i < w->s->n_circuits; i++) {
+		const struct ers_circuit *c = &w->s->circuits[i];
+
+		if (c->ms.present)
+			ers_observe_notice(w, "microsoft-peering", c->id,
+					   "Microsoft peering of circuit '%s' (%zu prefixes, %zu route-filter communities) is validated but not simulated: no sessions, routes or flows over it",
+					   c->id, c->ms.n_prefixes, c->ms.n_route_filter);
+	}
 }
 
 /* ---- maintenance (facts 10) ------------------------------------------ */

@@ -1004,6 +1004,55 @@ static void parse_link(struct loader *L, xmlNodePtr n, struct ers_circuit *c,
 	parse_session(L, n, &l->cfg);
 }
 
+/* A space-separated list of name's tokens, each parsed by fn into an
+ * element of size sz; *out and *n set (the list may be empty). */
+static void *parse_list(struct loader *L, xmlNodePtr n, const char *name, size_t sz,
+			enum ers_err (*fn)(const char *, void *, const char **), size_t *count)
+{
+	char *text = attr(L, n, name, false), *save = NULL, *tok;
+	char *out;
+	const char *why;
+
+	*count = 0;
+	if (!text)
+		return NULL;
+	out = lcalloc(L, strlen(text) / 2 + 1, sz);
+	for (tok = strtok_r(text, " \t\r\n", &save); tok && out;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (fn(tok, out + *count * sz, &why))
+			lerr(L, ERS_ESCHEMA, n, "invalid value '%s' in '%s' on <%s>: %s",
+			     tok, name, ename(n), why);
+		else
+			(*count)++;
+	}
+	xmlFree(text);
+	return out;
+}
+
+/* <microsoft-peering prefixes route-filter?>: check.c says what may be
+ * advertised and filtered. */
+static void parse_ms_peering(struct loader *L, xmlNodePtr n, struct ers_circuit *c)
+{
+	struct ers_ms_peering *m = &c->ms;
+	char *rf;
+
+	if (m->present) {
+		lerr(L, ERS_ESCHEMA, n, "second <microsoft-peering> in <circuit> (first at line %ld)",
+		     m->line);
+		return;
+	}
+	m->present = true;
+	m->line = line_of(n);
+	m->prefixes = parse_list(L, n, "prefixes", sizeof *m->prefixes, v_prefix, &m->n_prefixes);
+	if (!m->n_prefixes)
+		lerr(L, ERS_ESCHEMA, n, "'prefixes' on <microsoft-peering> lists no prefix");
+	rf = attr(L, n, "route-filter", false);
+	m->has_route_filter = rf != NULL;
+	xmlFree(rf);
+	m->route_filter = parse_list(L, n, "route-filter", sizeof *m->route_filter, v_comm,
+				     &m->n_route_filter);
+}
+
 static void parse_circuit(struct loader *L, xmlNodePtr n)
 {
 	struct ers_circuit *c = &L->s->circuits[L->s->n_circuits];
@@ -1030,6 +1079,8 @@ static void parse_circuit(struct loader *L, xmlNodePtr n)
 	FOR_EACH_ELEM(k, n) {
 		if (is(k, "link"))
 			parse_link(L, k, c, seen);
+		if (is(k, "microsoft-peering"))
+			parse_ms_peering(L, k, c);
 		if (!is(k, "private-peering"))
 			continue;
 		if (peering) {
@@ -2239,6 +2290,8 @@ void ers_scenario_free(struct ers_scenario *s)
 	for (size_t i = 0; i < s->n_circuits; i++) {
 		free(s->circuits[i].id);
 		free(s->circuits[i].location);
+		free(s->circuits[i].ms.prefixes);
+		free(s->circuits[i].ms.route_filter);
 		free_session(&s->circuits[i].links[0].cfg);
 		free_session(&s->circuits[i].links[1].cfg);
 	}

@@ -739,6 +739,7 @@ enum ers_err ers_run(const struct ers_scenario *s, const struct ers_catalog *cat
 		goto out;
 	}
 	ers_bgp_start(&w);
+	ers_er_note_unsimulated(&w);
 	run_loop(&w);
 	if (w.cur_event < 0) {
 		w.initial_convergence = w.last_change;

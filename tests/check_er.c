@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ersim/analyze.h"
+#include "ersim/catalog.h"
 #include "test_util.h"
 
 /* Run scenarios/expressroute/NAME.xml. */
@@ -577,6 +578,60 @@ START_TEST(test_er_gateway_throughput_caps_analyze)
 }
 END_TEST
 
+/* Microsoft peering, first step (issue 15.6): parsed and validated
+ * (tests/bad/ms-peering-*.xml for each refusal), not simulated: the
+ * bundled scenario validates with no message, runs its private peering
+ * as before, and says in a notice that the Microsoft peering was not
+ * simulated. Without a route filter Microsoft advertises nothing: a
+ * warning at the element's line. Before, <microsoft-peering> was refused
+ * as an unknown element. */
+START_TEST(test_er_microsoft_peering_validated_not_simulated)
+{
+	static const char no_filter[] =
+		"<scenario name=\"x\" duration=\"1min\">\n"
+		"<site id=\"dc\" asn=\"65010\"><router id=\"ce1\"/><prefix>192.168.10.0/24</prefix></site>\n"
+		"<provider id=\"p\" model=\"layer2\"/>\n"
+		"<circuit id=\"c\" location=\"amsterdam\" provider=\"p\" bandwidth=\"1Gbps\" sku=\"standard\">\n"
+		"<link role=\"primary\" router=\"dc/ce1\"/><link role=\"secondary\" router=\"dc/ce1\"/>\n"
+		"<microsoft-peering prefixes=\"198.51.100.0/24\"/>\n"
+		"</circuit></scenario>\n";
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_diag d;
+	struct ers_result *r;
+	bool noted = false;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/microsoft-peering.xml",
+					   &s, &cat, &d), ERS_OK);
+	ck_assert_uint_eq(d.n_msgs, 0);
+	ck_assert(s->circuits[0].ms.present);
+	ck_assert_uint_eq(s->circuits[0].ms.n_prefixes, 1);
+	ck_assert_uint_eq(s->circuits[0].ms.n_route_filter, 3);
+	ers_catalog_free(cat);
+	ers_scenario_free(s);
+	r = run_er("microsoft-peering", false);
+	for (size_t i = 0; i < r->n_notices; i++)
+		noted |= !strcmp(r->notices[i].kind, "microsoft-peering") &&
+			 strstr(r->notices[i].detail, "not simulated") != NULL;
+	ck_assert(noted);
+	ck_assert(tu_flow(r, "app")->final_reachable);
+	ers_result_free(r);
+
+	ck_assert_int_eq(ers_scenario_load_mem(no_filter, sizeof no_filter - 1, "mem.xml", &s, &d),
+			 ERS_OK);
+	ck_assert_int_eq(ers_catalog_builtin_load(&cat, &d), ERS_OK);
+	ck_assert_int_eq(ers_scenario_check(s, cat, &d), ERS_OK);
+	ck_assert_uint_eq(d.n_msgs, 1);
+	ck_assert(d.msgs[0].warning);
+	ck_assert_int_eq(d.msgs[0].line, 6);
+	ck_assert(strstr(d.msgs[0].text, "without a route filter: Microsoft advertises no prefixes"));
+	ers_catalog_free(cat);
+	ers_scenario_free(s);
+	ers_diag_release(&d);
+}
+END_TEST
+
 Suite *make_er_suite(void)
 {
 	Suite *s = suite_create("er");
@@ -607,6 +662,7 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_maintenance_msee_shuts_its_port);
 	tcase_add_test(tc, test_er_gateway_throughput_counts);
 	tcase_add_test(tc, test_er_gateway_throughput_caps_analyze);
+	tcase_add_test(tc, test_er_microsoft_peering_validated_not_simulated);
 	suite_add_tcase(s, tc);
 	return s;
 }

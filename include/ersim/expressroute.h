@@ -30,6 +30,7 @@ enum ers_er_limit_id {
 	ERS_ER_GWSCALE_ROUTES,		/* ErGwScale routes learned: 9500 */
 	ERS_ER_GWSCALE_UNITS_FOR_8,	/* ErGwScale: 8 circuits from 2 units */
 	ERS_ER_GWSCALE_UNITS_FOR_16,	/* 16 circuits from 10 units */
+	ERS_ER_MS_PREFIX,		/* Microsoft peering, per session: 200 */
 	ERS_ER_LINKS_STANDARD,		/* VNet links, local/standard: 10 */
 	ERS_ER_LINKS_P50M,		/* premium, by bandwidth (3.3) */
 	ERS_ER_LINKS_P100M,
@@ -108,6 +109,20 @@ void ers_er_maintenance_shut(struct ers_world *w, int circuit, int role);
  * sees at its gateway; -1 when l is not a connection. */
 void ers_er_gateway_loads(struct ers_world *w);
 double ers_er_gateway_util(const struct ers_world *w, const struct ers_net_link *l, int dir);
+
+/* Microsoft peering (facts 3.1, 6.1, 6.2). A prefix the customer may
+ * advertise: public, not the default route; else false and *why says
+ * which range it falls in. */
+bool ers_er_ms_prefix_ok(struct ers_prefix p, const char **why);
+/* What a route-filter community selects: a Microsoft service (its name),
+ * a region's Microsoft-peering routes (12076:51xxx, "region"), or NULL
+ * (not a community Microsoft tags routes with). *o365: the service is
+ * Microsoft 365, which needs a premium circuit (facts 4.1, 9). */
+const char *ers_er_ms_community(ers_community_t c, bool *o365);
+
+/* At the start of a run: a notice per circuit whose Microsoft peering is
+ * validated but not simulated (no sessions yet, docs/model.md). */
+void ers_er_note_unsimulated(struct ers_world *w);
 
 /* Route handling on Microsoft's side. */
 /* Which routes an MSEE VRF passes from one side to another. */

@@ -199,6 +199,19 @@ struct ers_link {
 	long line;
 };
 
+/* <microsoft-peering prefixes route-filter?>: the customer's public
+ * prefixes and the route filter's communities (facts 3.1, 6.1, 6.2).
+ * Validated; not simulated yet (docs/model.md). */
+struct ers_ms_peering {
+	bool present;
+	struct ers_prefix *prefixes;
+	size_t n_prefixes;
+	bool has_route_filter;
+	ers_community_t *route_filter;	/* service or regional communities */
+	size_t n_route_filter;
+	long line;
+};
+
 struct ers_circuit {
 	char *id;
 	char *location;			/* catalog id: location or metro */
@@ -209,6 +222,7 @@ struct ers_circuit {
 	struct ers_link links[2];	/* [ERS_ROLE_PRIMARY], [ERS_ROLE_SECONDARY] */
 	uint32_t max_prefix;		/* 0 = SKU default (expressroute.h) */
 	long max_prefix_line;
+	struct ers_ms_peering ms;
 	long line;
 };
 
