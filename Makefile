@@ -68,11 +68,11 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 BIN := $(BUILD)/ersim
 LIB := $(BUILD)/libersim.a
 TESTBIN := $(BUILD)/check_ersim
-# The release binary with the batch pool's test hooks (ERSIM_TEST_*:
-# make a worker crash, hang, send garbage or large results); only the
-# tests run it, release builds have no such code.
+# The release binary with the batch's test hooks (ERSIM_TEST_*: make a
+# worker crash, hang, send garbage or large results; make output slow to
+# write); only the tests run it, release builds have no such code.
 HOOKBIN := $(BUILD)/ersim-test
-HOOK_OBJ := $(BUILD)/hooks/batch_pool.o
+HOOK_OBJ := $(BUILD)/hooks/batch_pool.o $(BUILD)/hooks/cli_util.o $(BUILD)/hooks/cmd_batch.o
 
 .PHONY: all deps run test bench fuzz install clean crosscheck crosscheck-fuzz
 all: deps $(BIN)
@@ -118,11 +118,11 @@ $(LIB): $(LIB_OBJ) $(EMBED_OBJ)
 $(BIN): $(BUILD)/sim/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(HOOK_OBJ): sim/batch_pool.c | $(BUILD)/gen/embed.h
+$(BUILD)/hooks/%.o: sim/%.c | $(BUILD)/gen/embed.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DERS_TEST_HOOKS $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-# HOOK_OBJ comes first: the archive's batch_pool.o is then not linked.
+# HOOK_OBJ comes first: the archive's copies of those files are then not linked.
 $(HOOKBIN): $(BUILD)/sim/main.o $(HOOK_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -160,24 +160,31 @@ FUZZ_TARGETS ?= load check run values result experiment
 fuzz: deps
 	FUZZ_TARGETS="$(FUZZ_TARGETS)" tools/fuzz.sh $(FUZZ_SECONDS)
 
-# ersim against BIRD 2 in network namespaces (root, bird2, iproute2;
-# docs/crosscheck.md): routes and convergence, then a self-test that a
-# sabotaged rule is caught.
+# ersim against BIRD 2 and FRR in network namespaces (root, bird2, frr,
+# iproute2; docs/crosscheck.md): routes and convergence, then a self-test
+# that a sabotaged rule is caught.  BIRD runs the routers that break ties
+# by router id, FRR those set to tie-break oldest (some random designs,
+# and every router of the bundled scenario run with --oldest).
 crosscheck: all
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) scenarios/one-circuit.xml \
 	  scenarios/bfd.xml scenarios/weight.xml scenarios/global-reach.xml \
 	  scenarios/location-failure.xml scenarios/max-resiliency.xml scenarios/layer3.xml \
-	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml
+	  scenarios/site-link-backup.xml tests/crosscheck/policies.xml \
+	  scenarios/ibgp-sites.xml tests/run/ibgp-rr.xml
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --oldest scenarios/weight.xml \
+	  tests/run/ibgp-rr.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only \
+	  scenarios/one-circuit.xml
+	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --self-test --static-only --oldest \
 	  scenarios/one-circuit.xml
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --seeds $(CROSSCHECK_CI_SEEDS)
 
 # Random designs of tools/crosscheck/gen_random.py (docs/crosscheck.md):
 # the fixed CI set above, or any range: make crosscheck-fuzz SEEDS=1-500.
-# Twelve seeds keep CI's share near two minutes; seed 13 is a design with
-# two stable states of which ersim's start-up order always reaches the
-# other one (docs/crosscheck.md, Findings).
-CROSSCHECK_CI_SEEDS = 1-12
+# Seeds 13 and 43 have two stable states (the lab starts again in ersim's
+# link order when it lands in the other), 26 was a poll artifact
+# (docs/crosscheck.md, Findings).
+CROSSCHECK_CI_SEEDS = 1-13,26,43
 SEEDS = 1-50
 crosscheck-fuzz: all
 	python3 tools/crosscheck/crosscheck.py --ersim $(BIN) --seeds $(SEEDS)

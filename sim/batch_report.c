@@ -1,6 +1,6 @@
 /*
  * batch_report.c - `ersim batch --report`: the batch's database as the
- * HTML page of html_report.c. Per parameter combination, the samples of
+ * HTML page of html_batch.c. Per parameter combination, the samples of
  * the worst flow outage of each run and of every event's convergence
  * time (their CDFs), the traffic lost, the availability of random-failure
  * runs, and the failure sets ranked by impact (traffic lost, then the

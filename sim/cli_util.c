@@ -14,6 +14,9 @@
  * leave no temporary either. Only kill -9 can, and then the target is
  * still whole: a stale "FILE.tmpXXXXXX" is the only trace.
  */
+#ifdef ERS_TEST_HOOKS
+#define _GNU_SOURCE		/* fopencookie, for the slow-output hook */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -227,11 +230,16 @@ static void remove_files(const char *tmp)
 	}
 }
 
-void ers_tmp_on_signal(int sig)
+void ers_tmp_remove_live(void)
 {
 	for (size_t i = 0; i < N_LIVE; i++)
 		if (live[i])
 			remove_files(live[i]);
+}
+
+void ers_tmp_on_signal(int sig)
+{
+	ers_tmp_remove_live();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -409,6 +417,59 @@ void ers_out_abort(struct ers_out *o)
 	o->tmp = NULL;
 }
 
+#ifdef ERS_TEST_HOOKS
+/*
+ * ERSIM_TEST_SLOW_OUT=MS: output files (and the batch summary) are
+ * written 64 bytes at a time, each write MS milliseconds late, as on a
+ * slow disk or terminal, so that the tests can signal a command while it
+ * writes. A signal cuts the wait short; the bytes are still written.
+ */
+struct slow_out {
+	FILE *under;
+	long ms;
+	char buf[64];
+};
+
+static ssize_t slow_write(void *c, const char *buf, size_t n)
+{
+	struct slow_out *s = c;
+
+	usleep((useconds_t)s->ms * 1000);
+	if (fwrite(buf, 1, n, s->under) != n || fflush(s->under))
+		return -1;
+	return (ssize_t)n;
+}
+
+static int slow_close(void *c)
+{
+	struct slow_out *s = c;
+	int rc = fflush(s->under);
+
+	free(s);
+	return rc;
+}
+
+FILE *ers_test_slow_stream(FILE *under)
+{
+	const char *v = getenv("ERSIM_TEST_SLOW_OUT");
+	cookie_io_functions_t io = { NULL, slow_write, NULL, slow_close };
+	struct slow_out *s;
+	FILE *f;
+
+	if (!v || atol(v) <= 0 || !(s = malloc(sizeof *s)))
+		return NULL;
+	s->under = under;
+	s->ms = atol(v);
+	f = fopencookie(s, "w", io);
+	if (!f) {
+		free(s);
+		return NULL;
+	}
+	setvbuf(f, s->buf, _IOFBF, sizeof s->buf);
+	return f;
+}
+#endif
+
 enum ers_err ers_out_write(struct ers_out *o, ers_write_fn *write, const void *ctx,
 			   struct ers_diag *d)
 {
@@ -416,8 +477,22 @@ enum ers_err ers_out_write(struct ers_out *o, ers_write_fn *write, const void *c
 	int err;
 
 	errno = 0;
+#ifdef ERS_TEST_HOOKS
+	FILE *slow = ers_test_slow_stream(o->f);
+
+	if (slow) {
+		rc = write(ctx, slow, d);
+		if (fclose(slow) && rc == ERS_OK)
+			rc = ERS_EIO;
+		err = errno;
+		goto written;
+	}
+#endif
 	rc = write(ctx, o->f, d);
 	err = errno;
+#ifdef ERS_TEST_HOOKS
+written:
+#endif
 	if (rc == ERS_OK)
 		return ERS_OK;
 	/* A write that failed on the stream (disk full) left its errno, or

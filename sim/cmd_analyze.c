@@ -1,7 +1,9 @@
 /*
  * cmd_analyze.c - `ersim analyze FILE [--json FILE] [--verify]
- * [--max-runs N]`: loads and checks the scenario, runs the static
- * analysis (analyze.c), optionally verifies its claims by simulation, and
+ * [--max-runs N] [--no-validation-test]`: loads and checks the scenario,
+ * runs the static analysis (analyze.c), computes each gateway's
+ * resiliency index and simulates its Resiliency Validation test at each
+ * location (analyze_index.c), optionally verifies its claims by simulation, and
  * prints the report on stdout (and the JSON document to FILE, written
  * all at once by cli_util.c, or "-" for stdout instead of the report).
  * Exit codes: 0 done, 1 --verify found a disagreement between analysis
@@ -25,15 +27,17 @@ struct analyze_args {
 	const char *file;
 	const char *json;		/* NULL: none; "-": stdout */
 	bool verify;
+	bool no_test;			/* --no-validation-test */
 	size_t max_runs;
 };
 
-enum { OPT_JSON = 256, OPT_VERIFY, OPT_MAX_RUNS };
+enum { OPT_JSON = 256, OPT_VERIFY, OPT_MAX_RUNS, OPT_NO_TEST };
 
 const struct option ers_analyze_options[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+	{ "no-validation-test", no_argument, NULL, OPT_NO_TEST },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -70,6 +74,9 @@ static int parse_args(int argc, char **argv, struct analyze_args *a)
 			break;
 		case OPT_MAX_RUNS:
 			rc = parse_max_runs(a, p.arg);
+			break;
+		case OPT_NO_TEST:
+			a->no_test = true;
 			break;
 		default:
 			return 2;	/* reported by ers_opts_next */
@@ -131,6 +138,8 @@ int ers_cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	rc = ers_analyze(s, cat, &an, &d);
+	if (rc == ERS_OK)
+		rc = ers_analysis_index(an, s, cat, !a.no_test, &d);
 	if (rc == ERS_OK && a.verify)
 		rc = ers_analysis_verify(an, s, cat, a.max_runs, &v, &d);
 	if (rc != ERS_OK) {

@@ -47,11 +47,24 @@ struct progress {
 };
 
 static volatile int stop_flag;
+/* Set once every run is stored: what is left (the summary, the CSV and
+ * the report) is only read from the database, so a stop then ends the
+ * process from the handler, at once, whatever the writing was waiting
+ * for (a slow disk or terminal, a long page): the temporaries go, the
+ * files keep what they held, the message below says how to continue. */
+static volatile sig_atomic_t finishing;
+static char finish_msg[4400];
+static size_t finish_msg_len;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+	if (finishing) {
+		ers_tmp_remove_live();
+		(void)!write(2, finish_msg, finish_msg_len);
+		_exit(3);
+	}
 }
 
 static double wall_seconds(void)
@@ -334,6 +347,21 @@ static int interrupted(struct ers_batch_db *db, const char *db_path, size_t n_ru
 	return 3;
 }
 
+static enum ers_err summary(struct ers_batch_db *db, struct ers_diag *d)
+{
+#ifdef ERS_TEST_HOOKS
+	FILE *slow = ers_test_slow_stream(stdout);
+
+	if (slow) {
+		enum ers_err rc = ers_batch_summary(db, slow, d);
+
+		fclose(slow);
+		return rc;
+	}
+#endif
+	return ers_batch_summary(db, stdout, d);
+}
+
 /* A stop while the summary, CSV or report is read interrupts their
  * queries (ers_batch_db_set_stop): nothing waits for them to end. */
 static int finish(struct batch_args *a, const struct ers_experiment *e,
@@ -345,7 +373,13 @@ static int finish(struct batch_args *a, const struct ers_experiment *e,
 	if (stop_flag)
 		return interrupted(db, db_path, n_run);
 	ers_batch_db_counts(db, &done, &failed, &total);
-	if (ers_batch_summary(db, stdout, d) != ERS_OK) {
+	fflush(NULL);
+	snprintf(finish_msg, sizeof finish_msg, "ersim batch: interrupted after %zu runs; %zu of "
+		 "%zu are in '%s', run the same command again to continue\n", n_run, done, total,
+		 db_path);
+	finish_msg_len = strlen(finish_msg);
+	finishing = 1;
+	if (summary(db, d) != ERS_OK) {
 		if (stop_flag)
 			return interrupted(db, db_path, n_run);
 		ers_diag_print(d, stderr);
@@ -393,6 +427,7 @@ static int batch(struct batch_args *a, struct ers_experiment *e, const char *db_
 		code = 3;
 	} else {
 		code = finish(a, e, db, db_path, n_run, d);
+		finishing = 0;
 	}
 	ers_batch_db_close(db);
 	return code;

@@ -216,35 +216,17 @@ static enum ers_err json_writer(const void *ctx, FILE *f, struct ers_diag *d)
 }
 
 struct html_ctx {
-	const struct compare_args *a;
-	const struct input *in;
+	const struct ers_comparison *c;
+	const struct ers_cmp_input *in;
 };
 
-/* The designs' timelines on one time axis and their metrics side by side. */
+/* The comparison's page: verdicts, differences, paths and timelines. */
 static enum ers_err html_writer(const void *ctx, FILE *f, struct ers_diag *d)
 {
 	const struct html_ctx *h = ctx;
-	size_t n = h->a->n_paths;
-	const struct ers_result **res = calloc(n, sizeof *res);
-	const char **names = calloc(n, sizeof *names);
-	const struct ers_scenario **scn = calloc(n, sizeof *scn);
-	const struct ers_catalog **cat = calloc(n, sizeof *cat);
-	enum ers_err rc = ERS_ENOMEM;
 
-	if (res && names && scn && cat) {
-		for (size_t i = 0; i < n; i++) {
-			res[i] = h->in[i].res;
-			names[i] = h->in[i].path;
-			scn[i] = h->in[i].scn;
-			cat[i] = h->in[i].cat;
-		}
-		rc = ers_html_write_compare(f, res, names, n, scn, cat, 0);
-	}
-	free(res);
-	free(names);
-	free(scn);
-	free(cat);
-	return rc;
+	(void)d;
+	return ers_html_write_compare(f, h->c, h->in, 0);
 }
 
 /* Compare, print, write and check; the exit code. */
@@ -262,8 +244,9 @@ static int report(struct compare_args *a, struct input *in, const struct ers_fai
 		rc = ers_compare_build(ci, a->n_paths, &c, d);
 	if (rc == ERS_OK)
 		rc = ers_compare_check(c, f, a->n_fail);
-	free(ci);
 	if (rc != ERS_OK) {
+		free(ci);
+		ers_comparison_free(c);
 		if (!d->n_msgs)
 			fprintf(stderr, "ersim compare: %s\n", ers_err_str(rc));
 		ers_diag_print(d, stderr);
@@ -273,9 +256,10 @@ static int report(struct compare_args *a, struct input *in, const struct ers_fai
 	if (!code && a->json)
 		code = ers_write_atomic(CMD, a->json, json_writer, c, d);
 	if (!code && a->report) {
-		struct html_ctx h = { a, in };
+		struct html_ctx h = { c, ci };
 		code = ers_write_atomic(CMD, a->report, html_writer, &h, d);
 	}
+	free(ci);
 	for (size_t i = 0; i < c->n_violations; i++)
 		fprintf(stderr, "fail-on: %s\n", c->violations[i].msg);
 	if (!code && c->n_violations)

@@ -2,7 +2,7 @@
  * cmd_run.c - `ersim run`: load one scenario (or the bundled default),
  * simulate it with ers_run() (run.c), print the readable report
  * (report.c) on stdout and optionally write the result document
- * (result_json.c), the event trace and the HTML report (html_report.c).
+ * (result_json.c), the event trace and the HTML report (html_run.c).
  *
  * Output files go through cli_util.c's temporaries: created before the
  * simulation (an unwritable path fails at once, not after a long run),
@@ -23,6 +23,7 @@
 #include "ersim/result_json.h"
 #include "ersim/run.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define CMD "run"
 #define DEFAULT_NAME "scenarios/default.xml"
@@ -205,7 +206,8 @@ static int simulate(struct run_args *a, struct ers_out *out, const struct ers_sc
 	 * that fails leaves all targets as they were. */
 	for (int i = 0; rc == ERS_OK && i < N_OUT; i++)
 		rc = ers_out_commit(&out[i]);
-	ers_result_free(res);
+	if (ERS_FREE_AT_EXIT)
+		ers_result_free(res);	/* else the exit takes it back */
 	return rc == ERS_OK ? 0 : 3;
 }
 
@@ -248,8 +250,10 @@ int ers_cmd_run(int argc, char **argv)
 out:
 	for (int i = 0; i < N_OUT; i++)
 		ers_out_abort(&out[i]);
-	ers_scenario_free(s);
-	ers_catalog_free(cat);
+	if (ERS_FREE_AT_EXIT) {
+		ers_scenario_free(s);
+		ers_catalog_free(cat);
+	}
 	ers_diag_release(&d);
 	return code;
 }

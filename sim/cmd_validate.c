@@ -15,9 +15,11 @@
 #include "ersim/cmd.h"
 #include "ersim/scenario.h"
 #include "ersim/topology.h"
+#include "ersim/util.h"
 
-/* Validate one file; returns its exit code (0 when valid). */
-static int validate_one(const char *path)
+/* Validate one file; returns its exit code (0 when valid). The last
+ * file's objects are left to the exit (ERS_FREE_AT_EXIT). */
+static int validate_one(const char *path, bool last)
 {
 	struct ers_scenario *s = NULL;
 	struct ers_catalog *cat = NULL;
@@ -39,9 +41,11 @@ static int validate_one(const char *path)
 			ers_diag_add(&d, rc, path, 0, NULL, "%s", ers_err_str(rc));
 		ers_diag_print(&d, stderr);
 	}
-	ers_topology_free(topo);
-	ers_catalog_free(cat);
-	ers_scenario_free(s);
+	if (ERS_FREE_AT_EXIT || !last) {
+		ers_topology_free(topo);
+		ers_catalog_free(cat);
+		ers_scenario_free(s);
+	}
 	ers_diag_release(&d);
 	return ers_input_exit_code(rc);
 }
@@ -72,7 +76,7 @@ int ers_cmd_validate(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < n_files; i++) {
-		int code = validate_one(files[i]);
+		int code = validate_one(files[i], i + 1 == n_files);
 
 		if (code > worst)
 			worst = code;

@@ -58,6 +58,9 @@ static const struct ers_opt_help analyze_opts[] = {
 	  "and each failure, each run until the network is quiet", "--verify", false },
 	{ "max-runs", 0, "N", "at most N simulations for --verify, an integer "
 	  "(default 200; 0: no limit)", "--verify --max-runs 50", false },
+	{ "no-validation-test", 0, NULL, "compute each gateway's resiliency index "
+	  "without simulating its Resiliency Validation test at each peering "
+	  "location", "--no-validation-test", false },
 	END_OPTS
 };
 

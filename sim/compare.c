@@ -1,36 +1,31 @@
 /*
- * compare.c - builds the comparison of several results (compare.h): rows
- * for each event shared by every column (matched by target and time), each
- * flow (by id) with its paths at every moment, the reachability pairs that
- * differ, each VNet's resiliency class and the design's bill of materials
- * (from the scenario, so unknown for result documents), and the run's
- * counters; subjects only some columns have are listed apart.
+ * compare.c - the comparison model (compare.h): rows for each event
+ * shared by every column (matched by target and time), each flow (by id)
+ * with its paths at every moment, the reachability pairs that differ,
+ * each VNet's resiliency class and the design's bill of materials (from
+ * the scenario, so unknown for result documents), and the run's
+ * counters; subjects only some columns have are listed apart. Which
+ * cells count as equal, and whether a column is better or worse than A,
+ * is decided here for every writer.
  *
  * Where a flow's paths differ from the baseline's, the first router whose
  * choice of next hops differs is named, with the decision step that made
  * its choice, read from the flow's decisions in the result (what the
  * decision process kept with each best route, observe_decision.c), so a
- * result document explains itself as a fresh run does. The --fail-on thresholds (ers_compare_check) are checked
- * over the rows. The second half of the file writes the comparison: the
- * readable tables and the JSON document (jansson).
+ * result document explains itself as a fresh run does. The --fail-on
+ * language is compare_fail_on.c's; the text and JSON writers are
+ * compare_text.c and compare_json.c, the HTML page html_compare.c.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "ersim/analyze.h"
 #include "ersim/compare.h"
 #include "ersim/report.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
-
-#define EPS 1e-9
 
 struct builder {
 	struct ers_comparison *c;
@@ -41,33 +36,6 @@ struct builder {
 };
 
 /* ---- small helpers --------------------------------------------------- */
-
-static char *xvprintf(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	int len;
-	char *s;
-
-	va_copy(ap2, ap);
-	len = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (len < 0 || !(s = malloc((size_t)len + 1)))
-		return NULL;
-	vsnprintf(s, (size_t)len + 1, fmt, ap);
-	return s;
-}
-
-static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvprintf(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 /* Record out of memory when p is NULL; returns p. */
 static void *check(struct builder *b, void *p)
@@ -136,7 +104,7 @@ static void set_time(struct ers_cmp_cell *cell, ers_time_t t, ers_time_t from)
 	cell->num = cell->null ? 0 : ers_time_to_s(t - from);
 }
 
-static bool cells_equal(enum ers_cmp_kind kind, const struct ers_cmp_cell *a,
+bool ers_cmp_cells_equal(enum ers_cmp_kind kind, const struct ers_cmp_cell *a,
 			const struct ers_cmp_cell *b)
 {
 	if (a->present != b->present || a->null != b->null)
@@ -145,7 +113,18 @@ static bool cells_equal(enum ers_cmp_kind kind, const struct ers_cmp_cell *a,
 		return true;
 	if (kind == ERS_CMP_TEXT || kind == ERS_CMP_PATHSET)
 		return !strcmp(a->text ? a->text : "", b->text ? b->text : "");
-	return fabs(a->num - b->num) <= EPS * fmax(1.0, fabs(a->num));
+	return fabs(a->num - b->num) <= ERS_CMP_EPS * fmax(1.0, fabs(a->num));
+}
+
+/* "better" or "worse" for column j against A, or NULL. */
+const char *ers_cmp_verdict(const struct ers_cmp_row *r, size_t j)
+{
+	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
+
+	if (!r->better || !a->present || !x->present || a->null || x->null ||
+	    ers_cmp_cells_equal(r->kind, a, x) || a->num == x->num)
+		return NULL;
+	return (x->num - a->num) * r->better > 0 ? "better" : "worse";
 }
 
 static void finish_row(struct builder *b, struct ers_cmp_row *r)
@@ -158,7 +137,7 @@ static void finish_row(struct builder *b, struct ers_cmp_row *r)
 		/* unknown (a result document) is no difference */
 		if (design && (!b->in[0].scn || !b->in[j].scn))
 			continue;
-		if (!cells_equal(r->kind, &r->cells[0], &r->cells[j]))
+		if (!ers_cmp_cells_equal(r->kind, &r->cells[0], &r->cells[j]))
 			r->differs = true;
 	}
 }
@@ -214,7 +193,7 @@ static char *event_subject(const struct ers_event_result *e)
 {
 	char t[32];
 
-	return xprintf("%s %s %s", ers_report_time(e->at, t, sizeof t), e->action, e->target);
+	return ers_asprintf("%s %s %s", ers_report_time(e->at, t, sizeof t), e->action, e->target);
 }
 
 /* Shared events as index vectors: ev[k * n + j] is the k-th shared
@@ -355,7 +334,7 @@ static void flow_rows(struct builder *b, const struct shared *sh)
 		for (size_t j = 0; r && j < b->n; j++) {
 			const struct ers_flow_result *f = &b->in[j].res->flows[ix[j]];
 			r->cells[j].present = true;
-			r->cells[j].text = check(b, xprintf("%s -> %s", f->from, f->to));
+			r->cells[j].text = check(b, ers_asprintf("%s -> %s", f->from, f->to));
 		}
 		finish_row(b, r);
 		if (r && !r->differs) {		/* shown only when it differs */
@@ -547,9 +526,9 @@ static char *reason_from_result(const struct ers_flow_result *f, const char *rou
 		return strdup("reason not recorded");
 	if (!d->over)
 		return n_nh == 1 ?
-			xprintf("%s took the route via %s when it had no other", router, nh[0]) :
-			xprintf("%s took these routes when it had no others", router);
-	return xprintf("%s chose %s over %s: %s", router, d->chose, d->over,
+			ers_asprintf("%s took the route via %s when it had no other", router, nh[0]) :
+			ers_asprintf("%s took these routes when it had no others", router);
+	return ers_asprintf("%s chose %s over %s: %s", router, d->chose, d->over,
 		       d->detail ? d->detail : d->step);
 }
 
@@ -568,9 +547,9 @@ static char *column_reason(const struct ers_flow_result *f, const char *router,
 		for (size_t i = 0; i < n; i++)
 			if (p[i].n_nodes && !strcmp(p[i].nodes[p[i].n_nodes - 1], router) &&
 			    p[i].status == ERS_PATH_BLACKHOLE)
-				return xprintf("%s had no route", router);
-		return k ? xprintf("%s is the destination", router) :
-			xprintf("%s is not on the path", router);
+				return ers_asprintf("%s had no route", router);
+		return k ? ers_asprintf("%s is the destination", router) :
+			ers_asprintf("%s is not on the path", router);
 	}
 	return reason_from_result(f, router, t, nh, n_nh);
 }
@@ -598,7 +577,7 @@ static char *moment_name(const struct builder *b, const struct shared *ev, size_
 	if (!ev->n)
 		return strdup("final");
 	subj = event_subject(&b->in[0].res->events[ev->idx[(m ? m - 1 : 0) * b->n]]);
-	s = subj ? xprintf("%s %s", m ? "after" : "before", subj) : NULL;
+	s = subj ? ers_asprintf("%s %s", m ? "after" : "before", subj) : NULL;
 	free(subj);
 	return s;
 }
@@ -707,7 +686,7 @@ static void path_rows(struct builder *b, const struct shared *ev, const struct s
 					r->differs = true;
 					explain_cell(b, r, j, &b->in[0].res->flows[ix[0]],
 						     &b->in[j].res->flows[ix[j]], t);
-				} else if (!cells_equal(ERS_CMP_PATHSET, &r->cells[0], &r->cells[j])) {
+				} else if (!ers_cmp_cells_equal(ERS_CMP_PATHSET, &r->cells[0], &r->cells[j])) {
 					r->differs = true;	/* same end, not the same way */
 				}
 				free(ca);
@@ -769,7 +748,7 @@ static void reach_rows(struct builder *b)
 				b->c->n_pairs_equal++;
 				continue;
 			}
-			char *subj = check(b, xprintf("%s -> %s", a->endpoints[x], a->endpoints[y]));
+			char *subj = check(b, ers_asprintf("%s -> %s", a->endpoints[x], a->endpoints[y]));
 			struct ers_cmp_row *r = subj ? add_row(b, ERS_CMP_REACH, subj, "reachable",
 							       ERS_CMP_BOOL, 1) : NULL;
 			free(subj);
@@ -901,7 +880,7 @@ static int bom_build(const struct ers_scenario *s, const struct ers_catalog *cat
 		bool metro = cat && ers_catalog_metro(cat, c->location);
 		bool direct = s->providers[c->provider].model == ERS_PROVIDER_DIRECT;
 		bool gr = false;
-		rc = bom_add(m, xprintf("circuit %s %s%s, zone %d%s", ers_sku_str(c->sku),
+		rc = bom_add(m, ers_asprintf("circuit %s %s%s, zone %d%s", ers_sku_str(c->sku),
 					ers_rate_str(c->bandwidth, rate, sizeof rate),
 					metro ? " metro" : "", circuit_zone(cat, c),
 					direct ? ", Direct" : ""), 1);
@@ -914,7 +893,7 @@ static int bom_build(const struct ers_scenario *s, const struct ers_catalog *cat
 	if (!rc)
 		rc = bom_add(m, strdup("circuits with the Global Reach add-on"), (double)n_gr);
 	for (size_t v = 0; !rc && v < s->n_vnets; v++)
-		rc = bom_add(m, xprintf("gateway %s", ers_gw_sku_str(s->vnets[v].gw_sku)), 1);
+		rc = bom_add(m, ers_asprintf("gateway %s", ers_gw_sku_str(s->vnets[v].gw_sku)), 1);
 	if (!rc)
 		rc = bom_add(m, strdup("VPN connections"), (double)s->n_vpns);
 	return rc;
@@ -988,7 +967,7 @@ static void run_rows(struct builder *b)
 	r = add_row(b, ERS_CMP_RUN, "run", "fingerprint", ERS_CMP_TEXT, 0);
 	for (size_t j = 0; r && j < b->n; j++) {
 		r->cells[j].present = true;
-		r->cells[j].text = check(b, xprintf("%016" PRIx64,
+		r->cells[j].text = check(b, ers_asprintf("%016" PRIx64,
 						    b->in[j].res->stats.fingerprint));
 	}
 	finish_row(b, r);
@@ -1006,8 +985,8 @@ static void init_columns(struct builder *b)
 	c->n_cols = b->n;
 	for (size_t j = 0; j < b->n; j++) {
 		struct ers_cmp_column *col = &c->cols[j];
-		col->label = check(b, j < 26 ? xprintf("%c", (int)('A' + j)) :
-				   xprintf("C%zu", j + 1));
+		col->label = check(b, j < 26 ? ers_asprintf("%c", (int)('A' + j)) :
+				   ers_asprintf("C%zu", j + 1));
 		col->input = check(b, strdup(b->in[j].input ? b->in[j].input : "?"));
 		col->scenario = check(b, strdup(b->in[j].res->scenario ?
 						b->in[j].res->scenario : ""));
@@ -1100,723 +1079,9 @@ void ers_comparison_free(struct ers_comparison *c)
 		free(c->violations[i].msg);
 	}
 	free(c->violations);
+	ers_strv_free(c->checked, c->n_checked);
 	free(c->unshared);
 	free(c->rows);
 	free(c->cols);
 	free(c);
-}
-
-/* ---- --fail-on ---------------------------------------------------------------------- */
-
-static const char *const fail_metrics[] = {
-	"detection_s", "convergence_s", "updates", "withdrawals", "outage_s", "down_s",
-	"lost_bytes", "max_utilization", "initial_convergence_s", "messages",
-	"bgp_updates", "events_processed", "notices", "oscillations", "not_converged",
-};
-
-static const char *const op_names[] = { ">", ">=", "<", "<=" };
-
-static bool known_metric(const char *m)
-{
-	for (size_t i = 0; i < sizeof fail_metrics / sizeof fail_metrics[0]; i++)
-		if (!strcmp(fail_metrics[i], m))
-			return true;
-	return false;
-}
-
-/* VALUE: a number, "A", "A+N" or "A-N". */
-static enum ers_err parse_threshold(const char *p, struct ers_fail_on *out, const char **why)
-{
-	char *end;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	out->relative = *p == 'A';
-	if (out->relative && !*++p) {
-		out->value = 0;
-		return ERS_OK;
-	}
-	if (out->relative && *p != '+' && *p != '-') {
-		*why = "expected A, A+N or A-N after the operator";
-		return ERS_EINVAL;
-	}
-	errno = 0;
-	out->value = strtod(p, &end);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (end == p || *end || errno || !isfinite(out->value)) {
-		*why = "expected a number, A, A+N or A-N after the operator";
-		return ERS_EINVAL;
-	}
-	return ERS_OK;
-}
-
-enum ers_err ers_fail_on_parse(const char *expr, struct ers_fail_on *out, const char **why)
-{
-	const char *p = expr;
-	size_t n = 0;
-
-	memset(out, 0, sizeof *out);
-	out->expr = expr;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (!strcmp(p, "reachability-lost") || !strcmp(p, "resiliency-lower")) {
-		out->kind = *p == 'r' && p[2] == 'a' ? ERS_FAIL_REACH_LOST :
-			ERS_FAIL_RESILIENCY_LOWER;
-		return ERS_OK;
-	}
-	while (p[n] && (islower((unsigned char)p[n]) || p[n] == '_'))
-		n++;
-	if (!n || n >= sizeof out->metric) {
-		*why = "expected METRIC>VALUE, reachability-lost or resiliency-lower";
-		return ERS_EINVAL;
-	}
-	memcpy(out->metric, p, n);
-	if (!known_metric(out->metric)) {
-		*why = "unknown metric (outage_s, down_s, lost_bytes, max_utilization, "
-		       "detection_s, convergence_s, updates, withdrawals, messages, ...)";
-		return ERS_EINVAL;
-	}
-	p += n;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (p[0] != '<' && p[0] != '>') {
-		*why = "expected >, >=, < or <= after the metric";
-		return ERS_EINVAL;
-	}
-	out->op = (p[0] == '<' ? ERS_CMP_LT : ERS_CMP_GT) + (p[1] == '=');
-	return parse_threshold(p + 1 + (p[1] == '='), out, why);
-}
-
-static bool crossed(enum ers_cmp_op op, double v, double t)
-{
-	switch (op) {
-	case ERS_CMP_GT: return v > t + EPS * fmax(1.0, fabs(t));
-	case ERS_CMP_GE: return v >= t - EPS * fmax(1.0, fabs(t));
-	case ERS_CMP_LT: return v < t - EPS * fmax(1.0, fabs(t));
-	default: return v <= t + EPS * fmax(1.0, fabs(t));
-	}
-}
-
-/* "175.793", "6592232950": integers in full, others to 6 digits. */
-static char *fmt_num(double v, char *buf, size_t n)
-{
-	if (v == floor(v) && fabs(v) < 1e15)
-		snprintf(buf, n, "%.0f", v);
-	else
-		snprintf(buf, n, "%.6g", v);
-	return buf;
-}
-
-static char *row_name(const struct ers_cmp_row *r)
-{
-	switch (r->section) {
-	case ERS_CMP_EVENTS: return xprintf("event '%s'", r->subject);
-	case ERS_CMP_FLOWS: return xprintf("flow '%s'", r->subject);
-	case ERS_CMP_RESILIENCY: return xprintf("VNet '%s'", r->subject);
-	default: return strdup(r->subject);
-	}
-}
-
-static enum ers_err add_violation(struct ers_comparison *c, const struct ers_fail_on *f,
-				  size_t col, char *msg)
-{
-	struct ers_cmp_violation *v;
-
-	if (!msg)
-		return ERS_ENOMEM;
-	v = realloc(c->violations, (c->n_violations + 1) * sizeof *v);
-	if (!v) {
-		free(msg);
-		return ERS_ENOMEM;
-	}
-	c->violations = v;
-	v += c->n_violations;
-	v->col = col;
-	v->msg = msg;
-	if (!(v->expr = strdup(f->expr))) {
-		free(msg);
-		return ERS_ENOMEM;
-	}
-	c->n_violations++;
-	return ERS_OK;
-}
-
-/* The message for row r, column j crossing f, or NULL (ENOMEM in *err). */
-static char *metric_msg(const struct ers_comparison *c, const struct ers_fail_on *f,
-			const struct ers_cmp_row *r, size_t j)
-{
-	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
-	char v[40], t[40], base[64] = "", *name, *msg;
-	double thr = f->value;
-
-	if (!x->present || x->null || (f->relative && (!a->present || a->null)))
-		return NULL;
-	if (f->relative) {
-		thr += a->num;
-		snprintf(base, sizeof base, " (A %s%s)", f->value < 0 ? "" : "+ ",
-			 fmt_num(f->value, t, sizeof t));
-	}
-	if (!crossed(f->op, x->num, thr))
-		return NULL;
-	name = row_name(r);
-	msg = name ? xprintf("%s %s %s %s %s%s (%s: %s)", name, r->metric,
-			     fmt_num(x->num, v, sizeof v), op_names[f->op],
-			     fmt_num(thr, t, sizeof t), base, c->cols[j].label,
-			     c->cols[j].input) : NULL;
-	free(name);
-	return msg;
-}
-
-/* reachability-lost and resiliency-lower for row r, column j. */
-static char *loss_msg(const struct ers_comparison *c, const struct ers_fail_on *f,
-		      const struct ers_cmp_row *r, size_t j)
-{
-	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
-	const char *lb = c->cols[j].label, *in = c->cols[j].input;
-
-	if (!a->present || !x->present || x->num >= a->num)
-		return NULL;
-	if (f->kind == ERS_FAIL_RESILIENCY_LOWER)
-		return r->section != ERS_CMP_RESILIENCY ? NULL :
-			xprintf("VNet '%s' resiliency %s in A, %s in %s (%s: %s)", r->subject,
-				a->text, x->text, lb, lb, in);
-	if (r->section == ERS_CMP_REACH)
-		return xprintf("%s reachable in A, not in %s (%s: %s)", r->subject, lb, lb, in);
-	if (r->section == ERS_CMP_FLOWS && !strcmp(r->metric, "reachable"))
-		return xprintf("flow '%s' reachable at the end in A, not in %s (%s: %s)",
-			       r->subject, lb, lb, in);
-	return NULL;
-}
-
-enum ers_err ers_compare_check(struct ers_comparison *c, const struct ers_fail_on *f,
-			       size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		for (size_t i = 0; i < c->n_rows; i++) {
-			const struct ers_cmp_row *r = &c->rows[i];
-			bool numeric = r->kind != ERS_CMP_TEXT && r->kind != ERS_CMP_PATHSET;
-			if (f[k].kind == ERS_FAIL_METRIC &&
-			    (!numeric || strcmp(r->metric, f[k].metric)))
-				continue;
-			for (size_t j = 1; j < c->n_cols; j++) {
-				char *msg = f[k].kind == ERS_FAIL_METRIC ? metric_msg(c, &f[k], r, j) :
-					loss_msg(c, &f[k], r, j);
-				if (msg && add_violation(c, &f[k], j, msg))
-					return ERS_ENOMEM;
-			}
-		}
-	return ERS_OK;
-}
-
-/* ---- the readable tables --------------------------------------------------------------- */
-
-static const char *const section_titles[] = {
-	[ERS_CMP_EVENTS] = "events (matched by target and time; detection and convergence after the event)",
-	[ERS_CMP_FLOWS] = "flows",
-	[ERS_CMP_PATHS] = "paths (before the first event, and every path after each until the next)",
-	[ERS_CMP_REACH] = "reachability at the end: pairs that differ",
-	[ERS_CMP_RESILIENCY] = "resiliency class per VNet (as ersim analyze)",
-	[ERS_CMP_BOM] = "bill of materials (counts; no prices: list prices are not confirmed)",
-	[ERS_CMP_RUN] = "run",
-};
-
-static void fmt_cell(const struct ers_comparison *c, const struct ers_cmp_row *r, size_t j,
-		     char *buf, size_t n)
-{
-	const struct ers_cmp_cell *x = &r->cells[j];
-
-	if (!x->present) {
-		bool unknown = c->cols[j].is_result_doc &&
-			(r->section == ERS_CMP_RESILIENCY || r->section == ERS_CMP_BOM);
-		snprintf(buf, n, "%s", unknown ? "unknown" : "-");
-	} else if (x->null) {
-		snprintf(buf, n, "-");
-	} else if (r->kind == ERS_CMP_SECONDS) {
-		snprintf(buf, n, "%.3f s", x->num);
-	} else if (r->kind == ERS_CMP_COUNT) {
-		snprintf(buf, n, "%.0f", x->num);
-	} else if (r->kind == ERS_CMP_BYTES) {
-		ers_report_bytes((uint64_t)x->num, buf, n);
-	} else if (r->kind == ERS_CMP_RATIO) {
-		snprintf(buf, n, "%.1f%%", x->num * 100);
-	} else if (r->kind == ERS_CMP_BOOL) {
-		snprintf(buf, n, "%s", x->num ? "yes" : "NO");
-	} else {
-		snprintf(buf, n, "%s", x->text ? x->text : "");
-	}
-}
-
-/* "better" or "worse" for column j against A, or NULL. */
-static const char *verdict(const struct ers_cmp_row *r, size_t j)
-{
-	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
-
-	if (!r->better || !a->present || !x->present || a->null || x->null ||
-	    cells_equal(r->kind, a, x) || a->num == x->num)
-		return NULL;
-	return (x->num - a->num) * r->better > 0 ? "better" : "worse";
-}
-
-static void fmt_delta(const struct ers_cmp_row *r, size_t j, char *buf, size_t n)
-{
-	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
-	const char *v = verdict(r, j);
-	double d = x->num - a->num;
-	char num[40] = "";
-
-	buf[0] = '\0';
-	if (!a->present || !x->present || a->null || x->null || cells_equal(r->kind, a, x))
-		return;
-	if (r->kind == ERS_CMP_SECONDS)
-		snprintf(num, sizeof num, "%+.3f s", d);
-	else if (r->kind == ERS_CMP_COUNT)
-		snprintf(num, sizeof num, "%+.0f", d);
-	else if (r->kind == ERS_CMP_RATIO)
-		snprintf(num, sizeof num, "%+.1f pt", d * 100);
-	else if (r->kind == ERS_CMP_BYTES) {
-		num[0] = d < 0 ? '-' : '+';
-		ers_report_bytes((uint64_t)fabs(d), num + 1, sizeof num - 1);
-	}
-	if (num[0] && v)
-		snprintf(buf, n, "%s (%s)", num, v);
-	else
-		snprintf(buf, n, "%s", num[0] ? num : v ? v : "");
-}
-
-static bool shown(const struct ers_cmp_row *r, unsigned flags)
-{
-	return r->differs || !(flags & ERS_CMP_ONLY_DIFF);
-}
-
-#define CELL 256
-
-struct widths {
-	int subject, metric, val[26], delta[26];
-};
-
-static void measure(const struct ers_comparison *c, enum ers_cmp_section sec,
-		    unsigned flags, struct widths *w)
-{
-	char buf[CELL];
-	size_t nc = c->n_cols < 26 ? c->n_cols : 26;
-
-	memset(w, 0, sizeof *w);
-	w->subject = sec == ERS_CMP_RUN ? 0 : 7;
-	w->metric = 6;
-	for (size_t j = 0; j < nc; j++)
-		w->val[j] = (int)strlen(c->cols[j].label), w->delta[j] = 6;
-	for (size_t i = 0; i < c->n_rows; i++) {
-		const struct ers_cmp_row *r = &c->rows[i];
-		if (r->section != sec || !shown(r, flags))
-			continue;
-		if (sec != ERS_CMP_RUN && (int)strlen(r->subject) > w->subject)
-			w->subject = (int)strlen(r->subject);
-		if ((int)strlen(r->metric) > w->metric)
-			w->metric = (int)strlen(r->metric);
-		for (size_t j = 0; j < nc; j++) {
-			fmt_cell(c, r, j, buf, sizeof buf);
-			if ((int)strlen(buf) > w->val[j])
-				w->val[j] = (int)strlen(buf);
-			fmt_delta(r, j, buf, sizeof buf);
-			if ((int)strlen(buf) > w->delta[j])
-				w->delta[j] = (int)strlen(buf);
-		}
-	}
-}
-
-static void table_header(const struct ers_comparison *c, enum ers_cmp_section sec,
-			 const struct widths *w, FILE *out)
-{
-	static const char *const subj[] = { [ERS_CMP_EVENTS] = "event", [ERS_CMP_FLOWS] = "flow",
-		[ERS_CMP_REACH] = "pair", [ERS_CMP_RESILIENCY] = "vnet", [ERS_CMP_BOM] = "item",
-		[ERS_CMP_RUN] = "" };
-	size_t nc = c->n_cols < 26 ? c->n_cols : 26;
-	char h[16];
-
-	fprintf(out, "  %-*s  %-*s", w->subject, subj[sec], w->metric, "metric");
-	for (size_t j = 0; j < nc; j++)
-		fprintf(out, "  %*s", w->val[j], c->cols[j].label);
-	for (size_t j = 1; j < nc; j++) {
-		snprintf(h, sizeof h, "%s vs A", c->cols[j].label);
-		if (j + 1 < nc)
-			fprintf(out, "  %-*s", w->delta[j], h);
-		else
-			fprintf(out, "  %s", h);	/* no trailing blanks */
-	}
-	fputc('\n', out);
-}
-
-/* One row: "* subject  metric  A  B  B vs A"; trailing blanks trimmed. */
-static void table_row(const struct ers_comparison *c, const struct ers_cmp_row *r,
-		      const struct widths *w, bool first_of_subject, FILE *out)
-{
-	size_t nc = c->n_cols < 26 ? c->n_cols : 26;
-	char line[4096], buf[CELL];
-	int len;
-
-	len = snprintf(line, sizeof line, "%c %-*s  %-*s", r->differs ? '*' : ' ', w->subject,
-		       first_of_subject && r->section != ERS_CMP_RUN ? r->subject : "",
-		       w->metric, r->metric);
-	for (size_t j = 0; j < nc && len >= 0 && (size_t)len < sizeof line; j++) {
-		fmt_cell(c, r, j, buf, sizeof buf);
-		len += snprintf(line + len, sizeof line - (size_t)len, "  %*s", w->val[j], buf);
-	}
-	for (size_t j = 1; j < nc && len >= 0 && (size_t)len < sizeof line; j++) {
-		fmt_delta(r, j, buf, sizeof buf);
-		len += snprintf(line + len, sizeof line - (size_t)len, "  %-*s", w->delta[j], buf);
-	}
-	if (len < 0 || (size_t)len >= sizeof line)
-		len = (int)strlen(line);
-	while (len > 0 && line[len - 1] == ' ')
-		line[--len] = '\0';
-	fprintf(out, "%s\n", line);
-}
-
-static void write_table(const struct ers_comparison *c, enum ers_cmp_section sec,
-			unsigned flags, FILE *out)
-{
-	const char *prev = NULL;
-	struct widths w;
-	size_t n = 0, total = 0;
-
-	for (size_t i = 0; i < c->n_rows; i++)
-		if (c->rows[i].section == sec) {
-			total++;
-			n += shown(&c->rows[i], flags);
-		}
-	if (!total && sec != ERS_CMP_REACH)
-		return;
-	if (sec == ERS_CMP_REACH && !total && !c->n_pairs_equal) {
-		fprintf(out, "\nreachability at the end: no pairs of endpoints in common\n");
-		return;
-	}
-	if (sec == ERS_CMP_REACH && !total) {
-		fprintf(out, "\nreachability at the end: the same in every column (%zu pair%s)\n",
-			c->n_pairs_equal, ers_s(c->n_pairs_equal));
-		return;
-	}
-	if (!n) {
-		fprintf(out, "\n%s: no differences\n", section_titles[sec]);
-		return;
-	}
-	fprintf(out, "\n%s\n", section_titles[sec]);
-	measure(c, sec, flags, &w);
-	table_header(c, sec, &w, out);
-	for (size_t i = 0; i < c->n_rows; i++) {
-		const struct ers_cmp_row *r = &c->rows[i];
-		if (r->section != sec || !shown(r, flags))
-			continue;
-		table_row(c, r, &w, !prev || strcmp(prev, r->subject), out);
-		prev = r->subject;
-	}
-	if (sec == ERS_CMP_REACH)
-		fprintf(out, "  (%zu other pairs the same in every column)\n", c->n_pairs_equal);
-}
-
-/* Paths, indented under a label; lines of text split at '\n'. */
-static void write_lines(const char *label, const char *text, FILE *out)
-{
-	const char *p = text;
-
-	do {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		fprintf(out, "      %-3s %.*s\n", label, len, p);
-		label = "";
-		p = nl ? nl + 1 : NULL;
-	} while (p);
-}
-
-static void write_path_row(const struct ers_comparison *c, const struct ers_cmp_row *r,
-			   FILE *out)
-{
-	if (!r->differs) {
-		fprintf(out, "  %s  %s: the same in every column\n", r->subject, r->metric);
-		write_lines("", r->cells[0].text ? r->cells[0].text : "", out);
-		return;
-	}
-	fprintf(out, "* %s  %s\n", r->subject, r->metric);
-	write_lines(c->cols[0].label, r->cells[0].text ? r->cells[0].text : "", out);
-	for (size_t j = 1; j < c->n_cols; j++) {
-		const struct ers_cmp_cell *x = &r->cells[j];
-		if (!x->diverge && !cells_equal(ERS_CMP_PATHSET, &r->cells[0], x)) {
-			write_lines(c->cols[j].label, x->text ? x->text : "", out);
-			fprintf(out, "          same paths as A at the end; the paths on the way "
-				"or how long they held differ\n");
-			continue;
-		}
-		if (!x->diverge) {
-			fprintf(out, "      %-3s (same as A)\n", c->cols[j].label);
-			continue;
-		}
-		write_lines(c->cols[j].label, x->text ? x->text : "", out);
-		fprintf(out, "          diverges from A at %s\n", x->diverge);
-		fprintf(out, "            A: %s\n", x->base_reason ? x->base_reason : "?");
-		fprintf(out, "            %s: %s\n", c->cols[j].label, x->reason ? x->reason : "?");
-	}
-}
-
-static void write_paths(const struct ers_comparison *c, unsigned flags, FILE *out)
-{
-	size_t n = 0, total = 0;
-
-	for (size_t i = 0; i < c->n_rows; i++)
-		if (c->rows[i].section == ERS_CMP_PATHS) {
-			total++;
-			n += shown(&c->rows[i], flags);
-		}
-	if (!total)
-		return;
-	if (!n) {
-		fprintf(out, "\n%s: no differences\n", section_titles[ERS_CMP_PATHS]);
-		return;
-	}
-	fprintf(out, "\n%s\n", section_titles[ERS_CMP_PATHS]);
-	for (size_t i = 0; i < c->n_rows; i++)
-		if (c->rows[i].section == ERS_CMP_PATHS && shown(&c->rows[i], flags))
-			write_path_row(c, &c->rows[i], out);
-}
-
-static void write_columns(const struct ers_comparison *c, FILE *out)
-{
-	int w = 0;
-
-	for (size_t j = 0; j < c->n_cols; j++)
-		if ((int)strlen(c->cols[j].input) > w)
-			w = (int)strlen(c->cols[j].input);
-	fprintf(out, "comparing %s against A (rows marked * differ from A)\n",
-		c->n_cols == 2 ? "B" : "each column");
-	for (size_t j = 0; j < c->n_cols; j++)
-		fprintf(out, "  %-3s %-*s  %s %s, seed %" PRIu64 "\n", c->cols[j].label, w,
-			c->cols[j].input, c->cols[j].is_result_doc ? "result of" : "scenario",
-			c->cols[j].scenario, c->cols[j].seed);
-}
-
-static void write_unshared(const struct ers_comparison *c, FILE *out)
-{
-	if (!c->n_unshared)
-		return;
-	fprintf(out, "\nnot compared (not in every column)\n");
-	for (size_t i = 0; i < c->n_unshared; i++) {
-		const struct ers_cmp_unshared *u = &c->unshared[i];
-		bool first = true;
-		fprintf(out, "  %-8s  %s: only in ", u->kind, u->subject);
-		for (size_t j = 0; j < c->n_cols; j++)
-			if (u->in[j]) {
-				fprintf(out, "%s%s", first ? "" : ", ", c->cols[j].label);
-				first = false;
-			}
-		fputc('\n', out);
-	}
-}
-
-enum ers_err ers_compare_write_text(const struct ers_comparison *c, FILE *out,
-				    unsigned flags)
-{
-	write_columns(c, out);
-	write_table(c, ERS_CMP_EVENTS, flags, out);
-	write_table(c, ERS_CMP_FLOWS, flags, out);
-	write_paths(c, flags, out);
-	write_table(c, ERS_CMP_REACH, flags, out);
-	write_table(c, ERS_CMP_RESILIENCY, flags, out);
-	write_table(c, ERS_CMP_BOM, flags, out);
-	write_table(c, ERS_CMP_RUN, flags, out);
-	write_unshared(c, out);
-	if (c->n_violations) {
-		fprintf(out, "\nfail-on\n");
-		for (size_t i = 0; i < c->n_violations; i++)
-			fprintf(out, "  %s: %s\n", c->violations[i].expr, c->violations[i].msg);
-	}
-	return ferror(out) ? ERS_EIO : ERS_OK;
-}
-
-/* ---- the JSON document ---------------------------------------------------------------- */
-
-#define DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(15))
-
-/* json_object_set_new that remembers a failure (a NULL value or key). */
-static void put(json_t *o, const char *k, json_t *v, bool *ok)
-{
-	if (!o || !v || json_object_set_new(o, k, v))
-		*ok = false;
-}
-
-static void push(json_t *a, json_t *v, bool *ok)
-{
-	if (!a || !v || json_array_append_new(a, v))
-		*ok = false;
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *paths_json(const struct ers_cmp_cell *x, bool *ok)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < x->n_paths; i++) {
-		const struct ers_path_entry *p = &x->paths[i];
-		json_t *e = json_object(), *nodes = json_array();
-		for (size_t k = 0; k < p->n_nodes; k++)
-			push(nodes, json_string(p->nodes[k]), ok);
-		put(e, "path", nodes, ok);
-		put(e, "share", json_real(p->share), ok);
-		put(e, "status", json_string(ers_path_status_str(p->status)), ok);
-		push(a, e, ok);
-	}
-	return a;
-}
-
-static json_t *value_json(const struct ers_cmp_row *r, const struct ers_cmp_cell *x, bool *ok)
-{
-	if (!x->present || x->null)
-		return json_null();
-	switch (r->kind) {
-	case ERS_CMP_SECONDS:
-	case ERS_CMP_RATIO:
-		return json_real(x->num);
-	case ERS_CMP_COUNT:
-	case ERS_CMP_BYTES:
-		return json_integer((json_int_t)x->num);
-	case ERS_CMP_BOOL:
-		return json_boolean(x->num != 0);
-	case ERS_CMP_PATHSET:
-		return paths_json(x, ok);
-	default:
-		return json_string(x->text ? x->text : "");
-	}
-}
-
-static json_t *delta_json(const struct ers_cmp_row *r, size_t j)
-{
-	const struct ers_cmp_cell *a = &r->cells[0], *x = &r->cells[j];
-	double d = x->num - a->num;
-
-	if (!j || !a->present || !x->present || a->null || x->null ||
-	    r->kind == ERS_CMP_TEXT || r->kind == ERS_CMP_PATHSET || r->kind == ERS_CMP_BOOL)
-		return json_null();
-	if (r->kind == ERS_CMP_COUNT || r->kind == ERS_CMP_BYTES)
-		return json_integer((json_int_t)d);
-	return json_real(d);
-}
-
-static json_t *row_json(const struct ers_comparison *c, const struct ers_cmp_row *r, bool *ok)
-{
-	json_t *o = json_object(), *vals = json_array(), *deltas = json_array();
-	json_t *verdicts = json_array();
-
-	put(o, "subject", json_string(r->subject), ok);
-	put(o, "metric", json_string(r->metric), ok);
-	for (size_t j = 0; j < c->n_cols; j++) {
-		push(vals, value_json(r, &r->cells[j], ok), ok);
-		push(deltas, delta_json(r, j), ok);
-		push(verdicts, str_or_null(j ? verdict(r, j) : NULL), ok);
-	}
-	put(o, "values", vals, ok);
-	if (r->kind != ERS_CMP_PATHSET) {
-		put(o, "delta", deltas, ok);
-		put(o, "verdict", verdicts, ok);
-	} else {
-		json_t *dv = json_array(), *why = json_array(), *base = json_array();
-		json_decref(deltas);
-		json_decref(verdicts);
-		for (size_t j = 0; j < c->n_cols; j++) {
-			push(dv, str_or_null(r->cells[j].diverge), ok);
-			push(why, str_or_null(r->cells[j].reason), ok);
-			push(base, str_or_null(r->cells[j].base_reason), ok);
-		}
-		put(o, "diverges_at", dv, ok);
-		put(o, "reason", why, ok);
-		put(o, "baseline_reason", base, ok);
-	}
-	put(o, "differs", json_boolean(r->differs), ok);
-	return o;
-}
-
-static json_t *columns_json(const struct ers_comparison *c, bool *ok)
-{
-	json_t *a = json_array();
-
-	for (size_t j = 0; j < c->n_cols; j++) {
-		json_t *o = json_object();
-		put(o, "label", json_string(c->cols[j].label), ok);
-		put(o, "input", json_string(c->cols[j].input), ok);
-		put(o, "kind", json_string(c->cols[j].is_result_doc ? "result" : "scenario"), ok);
-		put(o, "scenario", json_string(c->cols[j].scenario), ok);
-		put(o, "seed", json_integer((json_int_t)c->cols[j].seed), ok);
-		push(a, o, ok);
-	}
-	return a;
-}
-
-static json_t *unshared_json(const struct ers_comparison *c, bool *ok)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < c->n_unshared; i++) {
-		json_t *o = json_object(), *in = json_array();
-		put(o, "kind", json_string(c->unshared[i].kind), ok);
-		put(o, "subject", json_string(c->unshared[i].subject), ok);
-		for (size_t j = 0; j < c->n_cols; j++)
-			if (c->unshared[i].in[j])
-				push(in, json_string(c->cols[j].label), ok);
-		put(o, "in", in, ok);
-		push(a, o, ok);
-	}
-	return a;
-}
-
-static json_t *violations_json(const struct ers_comparison *c, bool *ok)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < c->n_violations; i++) {
-		json_t *o = json_object();
-		put(o, "expr", json_string(c->violations[i].expr), ok);
-		put(o, "column", json_string(c->cols[c->violations[i].col].label), ok);
-		put(o, "message", json_string(c->violations[i].msg), ok);
-		push(a, o, ok);
-	}
-	return a;
-}
-
-static json_t *compare_json(const struct ers_comparison *c, bool *ok)
-{
-	json_t *root = json_object();
-
-	put(root, "format", json_string("ersim-compare/1"), ok);
-	put(root, "columns", columns_json(c, ok), ok);
-	for (int s = 0; s < ERS_CMP_N_SECTIONS; s++) {
-		json_t *rows = json_array();
-		for (size_t i = 0; i < c->n_rows; i++)
-			if (c->rows[i].section == (enum ers_cmp_section)s)
-				push(rows, row_json(c, &c->rows[i], ok), ok);
-		if (s == ERS_CMP_REACH) {
-			json_t *o = json_object();
-			put(o, "pairs_equal", json_integer((json_int_t)c->n_pairs_equal), ok);
-			put(o, "differ", rows, ok);
-			rows = o;
-		}
-		put(root, section_names[s], rows, ok);
-	}
-	put(root, "not_compared", unshared_json(c, ok), ok);
-	put(root, "fail_on", violations_json(c, ok), ok);
-	return root;
-}
-
-enum ers_err ers_compare_write_json(const struct ers_comparison *c, FILE *out)
-{
-	bool ok = true;
-	json_t *root = compare_json(c, &ok);
-	enum ers_err rc = ERS_OK;
-
-	if (!ok || !root)
-		rc = ERS_ENOMEM;
-	else if (json_dumpf(root, out, DUMP_FLAGS) || fputc('\n', out) == EOF || ferror(out))
-		rc = ERS_EIO;
-	json_decref(root);
-	return rc;
 }

@@ -9,6 +9,7 @@
  * topology.c and analyze.c (analysis). Nothing here keeps state.
  */
 #include "ersim/expressroute.h"
+#include "ersim/observe.h"
 #include "ersim/rng.h"
 #include "ersim/units.h"
 

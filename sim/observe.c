@@ -1,6 +1,7 @@
 /*
  * observe.c - the observers: they read routing state and never change it.
- * Every change of a best route and of link state comes through here; we
+ * Every change of a best route and of link state comes through here (from
+ * the BGP core's hooks, which run_hooks.c connects); we
  * record convergence and detection per failure event, and re-trace every
  * flow through the forwarding tables (each speaker's Loc-RIB, longest
  * prefix match, ECMP split evenly) once per simulated instant in which
@@ -14,6 +15,7 @@
 
 #include "ersim/bgp.h"
 #include "ersim/expressroute.h"
+#include "ersim/observe.h"
 #include "ersim/rng.h"
 #include "ersim/units.h"
 
@@ -187,7 +189,7 @@ static void watch_state(struct ers_world *w, struct ers_watch *wt, uint32_t pref
 	}
 }
 
-void ers_observe_route_change(struct ers_world *w, struct ers_speaker *s,
+void ers_observe_route_change(struct ers_world *w, const struct ers_speaker *s,
 			      uint32_t prefix, uint64_t delta)
 {
 	ers_time_t now = ers_sim_now(w->sim);

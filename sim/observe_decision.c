@@ -11,11 +11,15 @@
  * Each such choice on a flow's path gives one tie-break notice naming the
  * router, the prefix, both routes and the fix (what Microsoft's guidance
  * asks of customers: set local preference, weight or AS-path prepending).
+ *
+ * With --debug, every decision among several routes is explained on the
+ * debug stream as it is made (ers_observe_explain).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ersim/bgp.h"
+#include "ersim/observe.h"
 #include "ersim/units.h"
 
 static const char *node_of(const struct ers_world *w, const struct ers_peer *p)
@@ -202,4 +206,21 @@ void ers_observe_limit(struct ers_world *w, const struct ers_peer *p, uint32_t p
 	ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf);
 	ers_observe_notice(w, kind, p->self->id,
 			   "not sending to %s routes such as %s: %s", to, pbuf, what);
+}
+
+void ers_observe_explain(struct ers_world *w, const struct ers_speaker *s, uint32_t prefix,
+			 const struct ers_cand *c, size_t n, size_t best)
+{
+	char pbuf[24], why[200];
+
+	ers_prefix_str(w->prefixes.prefixes[prefix], pbuf, sizeof pbuf);
+	for (size_t i = 0; i < n; i++) {
+		if (i == best)
+			continue;
+		/* The route that removed this one: the best, or for MED the
+		 * lowest of its own neighbour AS. */
+		fprintf(w->opts->debug, "%.9f %s: %s %s\n", ers_time_to_s(ers_sim_now(w->sim)),
+			s->id, pbuf, ers_bgp_explain(&c[c[i].lost_to], &c[i], c[i].lost,
+						     why, sizeof why));
+	}
 }

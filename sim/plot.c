@@ -339,7 +339,8 @@ static const struct {
 } marks[ERS_PLOT_N_MARKS] = {
 	[ERS_PLOT_MARK_FAIL] = { "failure", "#d62728", 1 },
 	[ERS_PLOT_MARK_RESTORE] = { "restore", "#3030a0", 1 },
-	[ERS_PLOT_MARK_MAINTENANCE] = { "maintenance", "#9467bd", 1 },
+	/* brown and dash-dotted: not a blue or purple like restore's */
+	[ERS_PLOT_MARK_MAINTENANCE] = { "maintenance", "#8c564b", 4 },
 	[ERS_PLOT_MARK_DETECTED] = { "detected", "#ff7f0e", 2 },
 	[ERS_PLOT_MARK_CONVERGED] = { "converged", "#2ca02c", 3 },
 };
@@ -372,7 +373,9 @@ static char *memstream_done(FILE *f, char **buf)
 
 static void put_terminal(FILE *f, int width, int height)
 {
-	fprintf(f, "set terminal svg size %d,%d noenhanced font 'sans,11' "
+	/* 13-pixel text: readable at 100% zoom where the picture is shown at
+	 * its own width (the page's script checks no text is below 12 px) */
+	fprintf(f, "set terminal svg size %d,%d noenhanced font 'sans,13' "
 		"background rgb 'white'\nset encoding utf8\n", width, height);
 }
 
@@ -434,12 +437,26 @@ static void put_panel_setup(FILE *f, const struct ers_plot_chart *ch, double wid
 							  width < 0.5 ? 4 : 12));
 	else
 		fprintf(f, "set xtics autofreq\n");
-	for (size_t i = 0; i < ch->n_bands; i++)
+	/* Arrows and rectangles are not clipped to the frame: on a zoomed
+	 * panel, leave out the markers outside its x range and cut the
+	 * bands to it, or they are drawn beside the panel. */
+	for (size_t i = 0, k = 0; i < ch->n_bands; i++) {
+		double from = ch->bands[i].from, to = ch->bands[i].to;
+
+		if (ch->xmin < ch->xmax) {
+			if (to <= ch->xmin || from >= ch->xmax)
+				continue;
+			from = from > ch->xmin ? from : ch->xmin;
+			to = to < ch->xmax ? to : ch->xmax;
+		}
 		fprintf(f, "set object %zu rect from %.9g, graph 0 to %.9g, graph 1 behind "
-			"fc rgb '#fcd5d2' fs solid 1.0 noborder\n",
-			i + 1, ch->bands[i].from, ch->bands[i].to);
+			"fc rgb '#fcd5d2' fs solid 1.0 noborder\n", ++k, from, to);
+	}
 	for (size_t i = 0; i < ch->n_markers; i++) {
 		const struct ers_plot_marker *m = &ch->markers[i];
+
+		if (ch->xmin < ch->xmax && (m->x < ch->xmin || m->x > ch->xmax))
+			continue;
 
 		fprintf(f, "set arrow from %.9g, graph 0 to %.9g, graph 1 nohead front "
 			"lc rgb '%s' lw 1.5 dt %d\n", m->x, m->x,
@@ -537,7 +554,7 @@ char *ers_plot_script(const struct ers_plot_chart *charts, size_t n,
 /* "0.827 s", "12.5 ms", "300 µs". */
 static void duration_text(double s, char *buf, size_t n)
 {
-	if (s >= 1.0)
+	if (s >= 1.0 || s == 0)
 		snprintf(buf, n, "%.3f s", s);
 	else if (s >= 1e-3)
 		snprintf(buf, n, "%.1f ms", s * 1e3);
@@ -576,12 +593,16 @@ char *ers_plot_bars_script(const char *title, const char *xlabel,
 	char *buf = NULL, text[32];
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
-	double lo, hi;
+	double lo, hi, stub;
 	bool logx;
 
 	if (!f)
 		return NULL;
 	bars_axis(values, n, &logx, &lo, &hi);
+	/* A bar of zero length (detected at the instant of the event), or one
+	 * below the axis' start, would be invisible: draw it at least about
+	 * half a percent of the axis long, its label giving the true value. */
+	stub = logx ? lo * pow(hi / lo, 0.006) : lo + (hi - lo) * 0.006;
 	put_terminal(f, width, height);
 	for (int s = 0; s < 2; s++) {
 		fprintf(f, "$b%d << EOD\n", s);
@@ -589,11 +610,11 @@ char *ers_plot_bars_script(const char *title, const char *xlabel,
 			if (values[s][i] >= 0) {
 				double y = (double)i + (s ? 0.2 : -0.2);
 
+				double end = values[s][i] > stub ? values[s][i] : stub;
+
 				duration_text(values[s][i], text, sizeof text);
 				fprintf(f, "%.9g %.9g %.9g %.9g %.9g %.9g \"%s\"\n",
-					(lo + values[s][i]) / 2, y, lo,
-					values[s][i] > lo ? values[s][i] : lo,
-					y - 0.18, y + 0.18, text);
+					(lo + end) / 2, y, lo, end, y - 0.18, y + 0.18, text);
 			}
 		fprintf(f, "EOD\n");
 	}

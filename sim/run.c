@@ -1,7 +1,8 @@
 /*
- * run.c - one simulation run (run.h): builds the world, schedules the
- * scenario's timeline on the engine, runs it, and turns what the observers
- * recorded into a result. Also the event trace: every simulation event
+ * run.c - one simulation run (run.h): builds the world, connects the
+ * observers to the BGP core (run_hooks.c), schedules the scenario's
+ * timeline on the engine, runs it, and turns what the observers recorded
+ * into a result. Also the event trace: every simulation event
  * feeds the run's fingerprint and, with --trace, a JSON Lines file.
  *
  * When the scenario gives no duration the run ends once the network is
@@ -14,9 +15,11 @@
 
 #include <jansson.h>
 
-#include "ersim/bgp.h"
 #include "ersim/expressroute.h"
+#include "ersim/observe.h"
 #include "ersim/run.h"
+#include "ersim/run_hooks.h"
+#include "ersim/target.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
 
@@ -94,44 +97,6 @@ static int add_to(size_t **v, size_t *n, size_t x)
 	return 0;
 }
 
-static int add_node_if(struct ers_world *w, struct target_set *t, bool (*fits)(
-	const struct ers_world *, const struct ers_node *, const struct ers_target *),
-	const struct ers_target *tg)
-{
-	for (size_t i = 0; i < w->n_nodes; i++)
-		if (fits(w, &w->nodes[i], tg) && add_to(&t->nodes, &t->n_nodes, i))
-			return -1;
-	return 0;
-}
-
-/* "<location>-<pair>/a": does MSEE node n belong to the target? */
-static bool msee_fits(const struct ers_world *w, const struct ers_node *n,
-		      const struct ers_target *tg)
-{
-	size_t len = strlen(tg->location);
-	char rest[32];
-
-	if (n->kind != ERS_NODE_MSEE || strncmp(n->id, tg->location, len) || n->id[len] != '-')
-		return false;
-	if (tg->kind == ERS_T_LOCATION)
-		return true;
-	snprintf(rest, sizeof rest, "%d/", tg->pair);
-	if (strncmp(n->id + len + 1, rest, strlen(rest)))
-		return false;
-	return tg->kind == ERS_T_MSEE_PAIR ||
-	       n->id[len + 1 + strlen(rest)] == (tg->side ? 'b' : 'a');
-}
-
-static bool region_fits(const struct ers_world *w, const struct ers_node *n,
-			const struct ers_target *tg)
-{
-	for (size_t v = 0; v < w->s->n_vnets; v++)
-		if (w->gw_speakers[v]->node == (size_t)(n - w->nodes) &&
-		    !strcmp(w->s->vnets[v].region, tg->location))
-			return true;
-	return false;
-}
-
 static int links_of(struct ers_world *w, struct target_set *t, enum ers_link_kind kind,
 		    int circuit, int role, int obj, int obj2)
 {
@@ -145,45 +110,39 @@ static int links_of(struct ers_world *w, struct target_set *t, enum ers_link_kin
 	return 0;
 }
 
-static int resolve(struct ers_world *w, const struct ers_target *tg, struct target_set *t)
+/* The world's nodes and links of one part of a target (target.h). */
+static int part_of(struct ers_world *w, const struct ers_part *p, struct target_set *t)
 {
-	const struct ers_scenario *s = w->s;
-
-	switch (tg->kind) {
-	case ERS_T_LINK:
-		return links_of(w, t, ERS_LINK_CIRCUIT, tg->a, tg->b, -1, -1);
-	case ERS_T_CIRCUIT:
-		return links_of(w, t, ERS_LINK_CIRCUIT, tg->a, -1, -1, -1);
-	case ERS_T_MSEE:
-	case ERS_T_MSEE_PAIR:
-	case ERS_T_LOCATION:
-		return add_node_if(w, t, msee_fits, tg);
-	case ERS_T_REGION:
-		return add_node_if(w, t, region_fits, tg);
-	case ERS_T_ROUTER:
-		return add_to(&t->nodes, &t->n_nodes, w->site_speakers[tg->a][tg->b]->node);
-	case ERS_T_SITE:
-		for (size_t r = 0; r < s->sites[tg->a].n_routers; r++)
-			if (add_to(&t->nodes, &t->n_nodes, w->site_speakers[tg->a][r]->node))
-				return -1;
-		return 0;
-	case ERS_T_GATEWAY:
-		return add_to(&t->nodes, &t->n_nodes, w->gw_speakers[tg->a]->node);
-	case ERS_T_CONNECTION:
-		return links_of(w, t, ERS_LINK_BACKBONE, -1, -1, tg->a, tg->b);
-	case ERS_T_SITE_LINK:
-		return links_of(w, t, ERS_LINK_SITE, -1, -1, tg->a, -1);
-	case ERS_T_VPN:
-		return links_of(w, t, ERS_LINK_VPN, -1, -1, tg->a, -1);
-	case ERS_T_GLOBAL_REACH:
-		return links_of(w, t, ERS_LINK_GLOBAL_REACH, -1, -1, tg->a, -1);
-	case ERS_T_SRLG:
-		for (size_t i = 0; i < s->srlgs[tg->a].n_members; i++)
-			if (resolve(w, &s->srlgs[tg->a].members[i], t))
-				return -1;
-		return 0;
+	switch (p->kind) {
+	case ERS_PART_LINK:
+		return links_of(w, t, ERS_LINK_CIRCUIT, p->a, p->b, -1, -1);
+	case ERS_PART_MSEE:
+		return add_to(&t->nodes, &t->n_nodes, w->msee_vrfs[2 * p->a + p->b]->node);
+	case ERS_PART_ROUTER:
+		return add_to(&t->nodes, &t->n_nodes, w->site_speakers[p->a][p->b]->node);
+	case ERS_PART_GATEWAY:
+		return add_to(&t->nodes, &t->n_nodes, w->gw_speakers[p->a]->node);
+	case ERS_PART_CONNECTION:
+		return links_of(w, t, ERS_LINK_BACKBONE, -1, p->side, p->a, p->b);
+	case ERS_PART_SITE_LINK:
+		return links_of(w, t, ERS_LINK_SITE, -1, -1, p->a, -1);
+	case ERS_PART_VPN:
+		return links_of(w, t, ERS_LINK_VPN, -1, -1, p->a, -1);
+	case ERS_PART_GLOBAL_REACH:
+		return links_of(w, t, ERS_LINK_GLOBAL_REACH, -1, -1, p->a, -1);
 	}
 	return 0;
+}
+
+static int resolve(struct ers_world *w, const struct ers_target *tg, struct target_set *t)
+{
+	struct ers_parts parts = { 0 };
+	int rc = ers_target_resolve(w->s, w->cat, tg, &parts) ? -1 : 0;
+
+	for (size_t i = 0; i < parts.n && !rc; i++)
+		rc = part_of(w, &parts.v[i], t);
+	ers_parts_free(&parts);
+	return rc;
 }
 
 /* Take the target's links and nodes down (delta +1) or up (-1). Failures
@@ -287,6 +246,22 @@ static void set_drain(struct ers_world *w, const struct ers_target *tg, unsigned
 	}
 }
 
+/* The window's down step: each MSEE whose customer link the target takes
+ * shuts its port and says so (expressroute.c). */
+static void maintenance_shut(struct ers_world *w, const struct ers_target *tg)
+{
+	struct ers_parts parts = { 0 };
+
+	if (ers_target_resolve(w->s, w->cat, tg, &parts)) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	for (size_t k = 0; k < parts.n; k++)
+		if (parts.v[k].kind == ERS_PART_LINK)
+			ers_er_maintenance_shut(w, parts.v[k].a, parts.v[k].b);
+	ers_parts_free(&parts);
+}
+
 static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 {
 	struct ers_world *w = arg;
@@ -309,8 +284,7 @@ static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 		w->ev[i].drain_converged = w->ev[i].converged;
 		w->ev[i].drain_updates = w->ev[i].updates;
 		w->ev[i].drain_withdrawals = w->ev[i].withdrawals;
-		if (e->target.kind == ERS_T_LINK)
-			ers_er_maintenance_shut(w, e->target.a, e->target.b);
+		maintenance_shut(w, &e->target);
 		apply(w, &e->target, +1);
 		break;
 	case STEP_RESTORE:
@@ -711,6 +685,7 @@ static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_
 	ers_sim_set_shuffle_ties(w->sim, o->shuffle_ties);
 	for (size_t i = 0; i < w->s->n_events; i++)
 		w->ev[i].detected = w->ev[i].converged = ERS_TIME_NEVER;
+	ers_run_hooks_install(w);
 	return 0;
 }
 
@@ -751,6 +726,7 @@ out:
 	free(w.ev);
 	free(w.cur_group);
 	ers_sim_free(w.sim);
+	ers_bgp_release(&w);
 	ers_world_release(&w);
 	if (rc) {
 		ers_result_free(r);

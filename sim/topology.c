@@ -24,6 +24,7 @@
 #include <igraph.h>
 
 #include "ersim/expressroute.h"
+#include "ersim/target.h"
 #include "ersim/topology.h"
 #include "ersim/util.h"
 
@@ -161,14 +162,12 @@ static int add_edge(struct ers_topology *t, const struct edge *e)
 static const struct ers_location *landing(const struct ers_catalog *cat,
 					  const struct ers_circuit *c, int r)
 {
-	const struct ers_metro *m = ers_catalog_metro(cat, c->location);
-
-	return ers_catalog_location(cat, m ? m->locations[r] : c->location);
+	return ers_catalog_location(cat, ers_circuit_side_location(cat, c, r));
 }
 
 static char *msee_id(const struct ers_location *loc, int pair, int side)
 {
-	return ers_asprintf("%s-%d/%c", loc->id, pair, side ? 'b' : 'a');
+	return ers_msee_id(loc->id, pair, side);
 }
 
 /* Backbone delay over a great-circle distance: fibre at 204,190 km/s with
@@ -250,20 +249,14 @@ static enum ers_err add_msees(struct ers_topology *t)
 				goto out;
 	qsort(ids, n, sizeof *ids, cmp_str);
 	for (size_t i = 0; i < n; i++) {
-		const char *loc_end;
 		char *loc;
-		int side;
+		int pair, side;
 
 		if (prev && !strcmp(ids[i], prev))
 			continue;
 		prev = ids[i];		/* stays valid: the node owns it */
-		loc_end = strrchr(ids[i], '-');
-		side = ids[i][strlen(ids[i]) - 1] == 'b';
-		loc = ers_asprintf("%.*s", (int)(loc_end - ids[i]), ids[i]);
-		if (!loc) {
-			rc = ERS_ENOMEM;
+		if ((rc = ers_msee_id_parse(ids[i], true, &loc, &pair, &side)))
 			goto out;
-		}
 		rc = add_node(t, ERS_TOPO_NODE_MSEE, ids[i], loc, ERS_ASN_MICROSOFT, side);
 		ids[i] = NULL;
 		free(loc);

@@ -19,6 +19,7 @@
 
 #include "ersim/bgp.h"
 #include "ersim/expressroute.h"
+#include "ersim/target.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
 
@@ -385,21 +386,11 @@ static int build_origins(struct ers_world *w)
 	return 0;
 }
 
-/* Peering location of one side of a circuit (Metro: the two sides land
- * at the metro's two locations). */
-static const char *side_location(const struct ers_world *w, const struct ers_circuit *c,
-				 int side)
-{
-	const struct ers_metro *m = ers_catalog_metro(w->cat, c->location);
-
-	return m ? m->locations[side] : c->location;
-}
-
 static struct ers_speaker *msee_vrf(struct ers_world *w, size_t ci, int side)
 {
 	const struct ers_circuit *c = &w->s->circuits[ci];
-	char *node_id = ers_asprintf("%s-%d/%c", side_location(w, c, side), c->msee_pair,
-				  side ? 'b' : 'a');
+	char *node_id = ers_msee_id(ers_circuit_side_location(w->cat, c, side), c->msee_pair,
+				    side);
 	long n = add_node(w, node_id, ERS_NODE_MSEE);
 	struct ers_speaker *sp;
 
@@ -521,7 +512,7 @@ static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_spe
 
 	for (int side = 0; side < 2; side++) {
 		struct ers_speaker *msee = w->msee_vrfs[2 * conn->circuit + side];
-		const char *loc = side_location(w, &w->s->circuits[conn->circuit], side);
+		const char *loc = ers_circuit_side_location(w->cat, &w->s->circuits[conn->circuit], side);
 		long li = add_link(w, ERS_LINK_BACKBONE, (long)msee->node, (long)gw->node,
 				   location_region_delay(w, loc, v->region), true);
 		struct ers_session *ss;
@@ -591,9 +582,9 @@ static int build_global_reach(struct ers_world *w)
 			struct ers_speaker *a = w->msee_vrfs[2 * g->a + side];
 			struct ers_speaker *b = w->msee_vrfs[2 * g->b + side];
 			const struct ers_location *la =
-				ers_catalog_location(w->cat, side_location(w, ca, side));
+				ers_catalog_location(w->cat, ers_circuit_side_location(w->cat, ca, side));
 			const struct ers_location *lb =
-				ers_catalog_location(w->cat, side_location(w, cb, side));
+				ers_catalog_location(w->cat, ers_circuit_side_location(w->cat, cb, side));
 			ers_time_t d = la && lb ? ers_geo_latency(ers_geo_distance_km(
 				la->lat, la->lon, lb->lat, lb->lon)) : ERS_MS;
 			long li = add_link(w, ERS_LINK_GLOBAL_REACH, (long)a->node,
@@ -791,7 +782,6 @@ void ers_world_release(struct ers_world *w)
 	free(w->speakers);
 	free(w->nodes);
 	free(w->links);
-	ers_bgp_release(w);
 	ers_attr_table_release(&w->attrs);
 	ers_prefix_table_release(&w->prefixes);
 }

@@ -927,6 +927,123 @@ START_TEST(test_batch_signal_while_writing)
 }
 END_TEST
 
+/* Does tmpdir hold a temporary of the atomic writer for name
+ * (name.tmpXXXXXX)? */
+static bool has_temporary(const char *name)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof cmd, "ls %s | grep -q '^%s\\.tmp'", tmpdir, name);
+	return system(cmd) == 0;
+}
+
+/* Wait up to limit seconds for tmpdir/name to be a non-empty file. */
+static bool wait_file(const char *name, double limit)
+{
+	double start = mono();
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	while (mono() - start < limit) {
+		if (!stat(path, &st) && st.st_size > 0)
+			return true;
+		usleep(2000);
+	}
+	return false;
+}
+
+/* Wait up to limit seconds for a temporary of name to appear. */
+static bool wait_temporary(const char *name, double limit)
+{
+	double start = mono();
+
+	while (mono() - start < limit) {
+		if (has_temporary(name))
+			return true;
+		usleep(5000);
+	}
+	return false;
+}
+
+/*
+ * A signal while the batch prints its summary or writes its CSV or HTML
+ * report (every run is already stored; ERSIM_TEST_SLOW_OUT makes each
+ * 64 bytes of output take 200 ms, as a slow disk or terminal would): it
+ * stops within 2 s with exit code 3 and the way to continue; the output
+ * file keeps what it held before (or does not exist), and no temporary
+ * is left beside it.
+ */
+START_TEST(test_batch_signal_while_finishing)
+{
+	static const struct {
+		const char *phase;	/* what is being written at the signal */
+		int sig;
+		bool old;		/* the output exists from before */
+	} cases[] = {
+		{ "summary", SIGINT, false }, { "csv", SIGTERM, false }, { "csv", SIGINT, true },
+		{ "report", SIGTERM, false }, { "report", SIGINT, true },
+	};
+	static const char old_text[] = "the previous output\n";
+
+	make_tmp();
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/f.db", tmpdir), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *out = !strcmp(cases[i].phase, "csv") ? "out.csv" : "out.html";
+		char path[128];
+		double took;
+		pid_t pid;
+		char *err;
+		int code;
+
+		snprintf(path, sizeof path, "%s/%s", tmpdir, out);
+		unlink(path);
+		if (cases[i].old) {
+			FILE *f = fopen(path, "w");
+
+			ck_assert_ptr_nonnull(f);
+			fputs(old_text, f);
+			fclose(f);
+		}
+		setenv("ERSIM_TEST_SLOW_OUT", "200", 1);
+		if (!strcmp(cases[i].phase, "summary"))
+			pid = spawn(hooks(), "batch", DIR "pairs.xml", "--db", tp("f.db"), NULL);
+		else
+			pid = spawn(hooks(), "batch", DIR "pairs.xml", "--db", tp("f.db"),
+				    !strcmp(cases[i].phase, "csv") ? "--csv" : "--report", path, NULL);
+		unsetenv("ERSIM_TEST_SLOW_OUT");
+		if (!strcmp(cases[i].phase, "summary"))
+			ck_assert_msg(wait_file("bg.out", 20), "no summary");
+		else
+			ck_assert_msg(wait_temporary(out, 20), "%s: no temporary", out);
+		usleep(200000);		/* well inside the writing */
+		kill(pid, cases[i].sig);
+		code = watch(pid, 20, &took);
+		ck_assert_msg(took < 2.0, "%s during the %s: stopped after %.2f s",
+			      strsignal(cases[i].sig), cases[i].phase, took);
+		ck_assert_msg(code == 3, "%s during the %s: exit code %d",
+			      strsignal(cases[i].sig), cases[i].phase, code);
+		err = slurp("bg.err");
+		ck_assert_msg(strstr(err, "run the same command again to continue"), "%s", err);
+		free(err);
+		ck_assert_msg(!has_temporary(out), "%s during the %s left a temporary of %s",
+			      strsignal(cases[i].sig), cases[i].phase, out);
+		if (cases[i].old) {
+			char *now = slurp(out);
+
+			ck_assert_str_eq(now, old_text);
+			free(now);
+		} else if (strcmp(cases[i].phase, "summary")) {
+			ck_assert_msg(access(path, F_OK) != 0, "a partial %s was written", out);
+		}
+	}
+	/* nothing was lost: the same command completes */
+	ck_assert_int_eq(sh("batch " DIR "pairs.xml -q --db %s/f.db --csv %s/out.csv", tmpdir,
+			    tmpdir), 0);
+	remove_tmp();
+}
+END_TEST
+
 START_TEST(test_batch_usage_errors)
 {
 	char *err;
@@ -976,6 +1093,7 @@ Suite *make_batch_suite(void)
 	tcase_add_test(pool, test_batch_signal_while_waiting_for_workers);
 	tcase_add_test(pool, test_batch_signal_during_long_run);
 	tcase_add_test(pool, test_batch_signal_while_writing);
+	tcase_add_test(pool, test_batch_signal_while_finishing);
 	suite_add_tcase(s, pool);
 	return s;
 }

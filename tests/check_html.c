@@ -1,5 +1,5 @@
 /*
- * check_html.c - the HTML reports (html_report.c) and the renderer
+ * check_html.c - the HTML reports (sim/html_*.c) and the renderer
  * plumbing under them (plot.c): the run page of a hand-made result has
  * the tables, one timeline per flow, the event bars, no external URL,
  * and a visible note for each picture whose renderer is missing; the
@@ -25,9 +25,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ersim/compare.h"
 #include "ersim/html_report.h"
 #include "ersim/plot.h"
 #include "ersim/result.h"
+#include "ersim/run.h"
 #include "test_util.h"
 
 static char *xstrdup(const char *s)
@@ -417,33 +419,52 @@ static void keep_sample(const struct page *p, const char *name)
 START_TEST(test_html_compare)
 {
 	struct ers_result *r[2] = { sample("no-bfd", 175 * ERS_S), sample("bfd", 900 * ERS_MS) };
-	static const char *const names[] = { "hold timer", "BFD" };
+	const struct ers_cmp_input in[2] = { { "no-bfd.json", r[0], NULL, NULL },
+					     { "bfd.json", r[1], NULL, NULL } };
+	struct ers_comparison *c = NULL;
+	struct ers_diag d;
 	struct page p = { 0 };
 	FILE *f = open_memstream(&p.text, &p.len);
 	const char *metrics;
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(ers_html_write_compare(f, (const struct ers_result *const *)r, names, 2,
-						NULL, NULL, 0), ERS_OK);
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_compare_build(in, 2, &c, &d), ERS_OK);
+	ck_assert_int_eq(ers_html_write_compare(f, c, in, 0), ERS_OK);
 	fclose(f);
+	/* designs labelled by letter and scenario name */
+	ck_assert(strstr(p.text, "<title>ersim comparison: A no-bfd, B bfd</title>"));
 	metrics = strstr(p.text, "<table class=\"metrics\">");
 	ck_assert_ptr_nonnull(metrics);
-	ck_assert(strstr(metrics, "<tr><th>metric</th><th>hold timer</th><th>BFD</th></tr>"));
+	ck_assert(strstr(metrics, "<tr><th>metric</th><th>A no-bfd</th><th>B bfd</th></tr>"));
 	/* side by side, the better design marked */
 	ck_assert(strstr(metrics, "<tr><th>worst convergence after an event</th>"
 			 "<td class=\"n\">176.000 s</td><td class=\"n best\">1.900 s</td></tr>"));
 	ck_assert(strstr(metrics, "<tr><th>outage of app</th>"
 			 "<td class=\"n\">175.000 s</td><td class=\"n best\">0.900 s</td></tr>"));
 	ck_assert(strstr(metrics, "<tr><th>routers</th><td class=\"n\">8</td><td class=\"n\">8</td></tr>"));
-	/* one timeline picture per flow id, with a panel per design */
+	/* B against A, with the direction */
+	ck_assert(strstr(p.text, "<td>outage_s</td><td class=\"n\">175.000 s</td>"
+			 "<td class=\"n\">0.900 s</td><td class=\"n better\">-174.100 s (better)</td>"));
+	/* result documents: the design is unknown, not equal */
+	ck_assert_uint_eq(count(p.text, "<p>Unknown: a result document has no scenario"), 2);
+	/* no threshold given */
+	ck_assert(strstr(p.text, "<h2>Verdicts (--fail-on)</h2>\n<p class=\"sub\">No --fail-on "
+			 "threshold given.</p>"));
+	/* one timeline picture per flow id, with a panel per design, and
+	 * each design's path bar per flow */
 	need("gnuplot", "gnuplot-nox");
 	ck_assert_uint_eq(count(p.text, "<figure class=\"pic\""), 2);
+	ck_assert_uint_eq(count(p.text, "<figure class=\"pic paths\""), 4);
 	ck_assert(strstr(p.text, "data-name=\"timelines of flow app\""));
-	ck_assert(strstr(p.text, "hold timer: flow app"));
-	ck_assert(strstr(p.text, "BFD: flow app"));
+	ck_assert(strstr(p.text, "data-name=\"paths of flow app in B bfd\""));
+	ck_assert(strstr(p.text, "A no-bfd: flow app"));
+	ck_assert(strstr(p.text, "B bfd: flow app"));
 	assert_no_urls(p.text);
 	keep_sample(&p, "sample-compare.html");
 	page_free(&p);
+	ers_comparison_free(c);
+	ers_diag_release(&d);
 	ers_result_free(r[0]);
 	ers_result_free(r[1]);
 }
@@ -545,6 +566,132 @@ START_TEST(test_html_paths_vpn_backup)
 END_TEST
 
 /* ---- plot.c ---- */
+
+/* ---- report visuals (issue 16.7) ---- */
+
+/* A zoomed panel draws only the markers and bands inside its x range:
+ * gnuplot does not clip arrows and rectangles to the frame, so the
+ * others were drawn beside the panel. Maintenance is not restore's blue. */
+START_TEST(test_plot_zoom_keeps_markers_inside)
+{
+	static const struct ers_plot_marker m[] = { { 5, ERS_PLOT_MARK_FAIL },
+		{ 15, ERS_PLOT_MARK_RESTORE }, { 16, ERS_PLOT_MARK_MAINTENANCE },
+		{ 25, ERS_PLOT_MARK_CONVERGED } };
+	static const struct ers_plot_band b[] = { { 2, 4 }, { 8, 12 }, { 18, 30 } };
+	static const double x[] = { 0, 30 }, y[] = { 1, 1 };
+	const struct ers_plot_series ser = { "delivered", x, y, 2, true, true };
+	const struct ers_plot_chart ch = { "zoom", "s", "rate", 10, 20, 0, 2, false, true,
+					   &ser, 1, m, 4, b, 3 };
+	char *script = ers_plot_script(&ch, 1, ERS_PLOT_STACK, 800, 300);
+
+	ck_assert_ptr_nonnull(script);
+	ck_assert_uint_eq(count(script, "set arrow from"), 2);
+	ck_assert_ptr_null(strstr(script, "set arrow from 5,"));
+	ck_assert_ptr_null(strstr(script, "set arrow from 25,"));
+	ck_assert(strstr(script, "set arrow from 15, graph 0 to 15, graph 1 nohead front "
+			 "lc rgb '#3030a0' lw 1.5 dt 1"));
+	ck_assert(strstr(script, "set arrow from 16, graph 0 to 16, graph 1 nohead front "
+			 "lc rgb '#8c564b' lw 1.5 dt 4"));
+	/* bands cut to the range, those outside left out */
+	ck_assert_uint_eq(count(script, "rect from"), 2);
+	ck_assert(strstr(script, "rect from 10, graph 0 to 12, graph 1"));
+	ck_assert(strstr(script, "rect from 18, graph 0 to 20, graph 1"));
+	/* text readable at 100%: 13-pixel font */
+	ck_assert(strstr(script, "font 'sans,13'"));
+	free(script);
+}
+END_TEST
+
+/* A detection at the instant of the event has a bar of zero length,
+ * invisible on a logarithmic axis: it is drawn a little long, labelled
+ * with its true value. */
+START_TEST(test_plot_bars_zero_visible)
+{
+	static const char *const labels[] = { "1. fail a", "2. fail b" };
+	static const char *const names[] = { "detection", "convergence" };
+	static const double det[] = { 0, 0.05 }, conv[] = { 0.1, 100 };
+	const double *values[2] = { det, conv };
+	char *script = ers_plot_bars_script("bars", "s", labels, 2, values, names, 800, 200);
+	double mid, y, lo, hi;
+	char *line;
+
+	ck_assert_ptr_nonnull(script);
+	ck_assert(strstr(script, "set logscale x"));
+	line = strstr(script, "$b0 << EOD\n");
+	ck_assert_ptr_nonnull(line);
+	ck_assert_int_eq(sscanf(line + strlen("$b0 << EOD\n"), "%lf %lf %lf %lf", &mid, &y, &lo,
+				&hi), 4);
+	ck_assert_msg(hi > lo * 1.05, "zero-length bar from %g to %g", lo, hi);
+	ck_assert(strstr(line, "\"0.000 s\"\n"));
+	free(script);
+}
+END_TEST
+
+/* A failed link is red and dashed, not blue (DOT keeps the last colour
+ * given); Global Reach is a node east of the peering locations joined to
+ * the MSEEs of both circuits, not a curve between MSEEs that crossed the
+ * sites and the circuit labels. */
+START_TEST(test_html_topology_failed_link_and_global_reach)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_diag d;
+	char *dot;
+	const char *l;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/global-reach.xml", &s, &cat, &d), ERS_OK);
+	dot = ers_html_topology_dot(s, cat);
+	ck_assert_ptr_nonnull(dot);
+	l = strstr(dot, "[label=\"er-ams primary\\n");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_msg(!strncmp(strchr(l, ']') - strlen("color=\"#d62728\", fontcolor=\"#d62728\", "
+			       "penwidth=3, style=dashed"),
+			       "color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, style=dashed",
+			       strlen("color=\"#d62728\", fontcolor=\"#d62728\", penwidth=3, "
+				      "style=dashed")), "%.200s", l);
+	ck_assert(strstr(dot, "  gr0 [id=\"global_reach_0\", label=\"Global Reach\\ner-ams - er-lon\""));
+	ck_assert_uint_eq(count(dot, " -> gr0 [color=\"#d62728\", penwidth=3, style=dashed];"), 4);
+	ck_assert_uint_eq(count(dot, "gr0 [xlabel=\"fails at 240 s\""), 1);
+	ck_assert_ptr_null(strstr(dot, "label=\"Global Reach\", "));
+	free(dot);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	ers_diag_release(&d);
+}
+END_TEST
+
+/* The run page lists the VPNs, with how their failure is seen. */
+START_TEST(test_html_vpn_table)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_result *r = NULL;
+	struct ers_run_opts opts = { 0 };
+	struct ers_diag d;
+	struct page p = { 0 };
+	FILE *f = open_memstream(&p.text, &p.len);
+
+	ck_assert_ptr_nonnull(f);
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/vpn-backup.xml", &s, &cat, &d),
+			 ERS_OK);
+	ck_assert_int_eq(ers_run(s, cat, &opts, &r, &d), ERS_OK);
+	ck_assert_int_eq(ers_html_write_run(f, r, s, cat,
+					    ERS_HTML_NO_DOT | ERS_HTML_NO_GNUPLOT), ERS_OK);
+	fclose(f);
+	ck_assert_msg(strstr(p.text, "<h3>VPNs</h3>\n<table class=\"vpns\">\n<tr><th>VPN</th>"
+			     "<th>site router</th><th>VNet</th><th>delay</th><th>failure detection</th>"
+			     "</tr>\n<tr><td>backup</td><td>hq/ce1</td><td>hub</td>"
+			     "<td class=\"n\">0.020 s</td><td>no BFD, hold "), "%s",
+		      strstr(p.text, "<h3>VPNs") ? strstr(p.text, "<h3>VPNs") : "no VPN table");
+	page_free(&p);
+	ers_result_free(r);
+	ers_scenario_free(s);
+	ers_catalog_free(cat);
+	ers_diag_release(&d);
+}
+END_TEST
 
 START_TEST(test_plot_svg_inline_prefixes_ids)
 {
@@ -672,7 +819,7 @@ START_TEST(test_cli_run_report)
 	html = slurp(report);
 	ck_assert(strstr(html, "<title>ersim report: max-resiliency</title>"));
 	ck_assert(strstr(html, "<td>location:amsterdam</td>"));
-	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"topology picture\">\n<svg"));
+	ck_assert(strstr(html, "<div class=\"scroll\"><figure class=\"pic wide\" data-name=\"topology picture\">\n<svg"));
 	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-azure\">\n<svg"));
 	ck_assert(strstr(html, "<figure class=\"pic\" data-name=\"timeline of flow to-dc\">\n<svg"));
 	ck_assert_ptr_null(strstr(html, "class=\"note pic-missing\""));
@@ -683,6 +830,90 @@ START_TEST(test_cli_run_report)
 	ck_assert_int_eq(run_ersim(missing), 3);
 	ck_assert_int_ne(stat(bad, &st), 0);
 	ck_assert_int_eq(run_ersim(same), 2);
+	rm_dir();
+}
+END_TEST
+
+/* The compare page has everything the text has: for one location
+ * against two (B loses the location's outage and a resiliency class),
+ * the verdicts of --fail-on, each row with B against A and better or
+ * worse, the resiliency classes, the bill of materials, the paths and
+ * where and why they diverge; designs by scenario name, not path. For
+ * connection weight against AS-path prepending, the deciding step. */
+START_TEST(test_cli_compare_report)
+{
+	char page[128], page2[128], *html, *h;
+	const char *args[] = { "compare", "tests/compare/two-locations.xml",
+			       "tests/compare/one-location.xml", "--fail-on", "outage_s>1",
+			       "--fail-on", "resiliency-lower", "--fail-on", "messages>1000",
+			       "--report", page, NULL };
+	const char *args2[] = { "compare", "tests/compare/weight.xml", "tests/compare/prepend.xml",
+				"--report", page2, NULL };
+
+	need("dot", "graphviz");
+	need("gnuplot", "gnuplot-nox");
+	make_dir();
+	snprintf(page, sizeof page, "%s/cmp.html", tmpdir);
+	snprintf(page2, sizeof page2, "%s/cmp2.html", tmpdir);
+	ck_assert_int_eq(run_ersim_to(args, "/dev/null"), 1);
+	html = slurp(page);
+	ck_assert(strstr(html, "<title>ersim comparison: A two-locations, B one-location</title>"));
+	/* labels by scenario name; the file path only in the designs table
+	 * and in the verdicts' messages, which the text prints too */
+	ck_assert(strstr(html, "<tr><td><b>A</b></td><td>two-locations</td>"
+			 "<td class=\"path\">tests/compare/two-locations.xml</td>"));
+	ck_assert(strstr(html, "<h3>B one-location</h3>"));
+	ck_assert_ptr_null(strstr(html, "<h3>tests/"));
+	ck_assert_ptr_null(strstr(html, "<th>tests/"));
+	/* verdicts: two crossed, one passed */
+	ck_assert(strstr(html, "<b>FAIL</b><span>2 of 3 thresholds crossed</span>"));
+	ck_assert(strstr(html, "<tr><td class=\"path\">outage_s&gt;1</td><td class=\"no\">crossed: "
+			 "flow &#39;app&#39; outage_s 10 &gt; 1 (B: tests/compare/one-location.xml)</td></tr>"));
+	ck_assert(strstr(html, "<td class=\"no\">crossed: VNet &#39;hub-weu&#39; resiliency maximum "
+			 "in A, standard in B"));
+	ck_assert(strstr(html, "<tr><td class=\"path\">messages&gt;1000</td>"
+			 "<td class=\"yes\">passed</td></tr>"));
+	/* B against A, better and worse */
+	ck_assert(strstr(html, "<tr class=\"differs\"><td>*</td><td>app</td><td>outage_s</td>"
+			 "<td class=\"n\">0.000 s</td><td class=\"n\">10.000 s</td>"
+			 "<td class=\"n worse\">+10.000 s (worse)</td></tr>"));
+	ck_assert(strstr(html, "<td>lost_bytes</td><td class=\"n\">0 B</td>"
+			 "<td class=\"n\">125.0 MB</td><td class=\"n worse\">+125.0 MB (worse)</td>"));
+	/* resiliency classes and the bill of materials */
+	h = strstr(html, "data-section=\"resiliency\"");
+	ck_assert_ptr_nonnull(h);
+	ck_assert(strstr(h, "<td>hub-weu</td><td>class</td><td>maximum</td><td>standard</td>"
+			 "<td class=\"n worse\">worse</td>"));
+	h = strstr(html, "data-section=\"bill_of_materials\"");
+	ck_assert_ptr_nonnull(h);
+	ck_assert(strstr(h, "<td>circuits</td><td>count</td><td class=\"n\">2</td>"
+			 "<td class=\"n\">1</td><td class=\"n better\">-1 (better)</td>"));
+	ck_assert(strstr(h, "<td>circuit standard 10Gbps, zone 1, Direct</td>"));
+	/* paths: each design's bar, the windows, where and why they diverge */
+	ck_assert(strstr(html, "<figure class=\"pic paths\" data-name=\"paths of flow app in "
+			 "A two-locations\">"));
+	ck_assert(strstr(html, "<figure class=\"pic paths\" data-name=\"paths of flow app in "
+			 "B one-location\">"));
+	h = strstr(html, "<td>after 5.000 s fail location:amsterdam</td>");
+	ck_assert_ptr_nonnull(h);
+	ck_assert(strstr(h, "100%  contoso-dc/ce1 &gt; contoso-dc/ce2 (loop)"));
+	ck_assert(strstr(h, "B diverges from A at <b>contoso-dc/ce1</b><br>A: contoso-dc/ce1 chose "
+			 "london-1/a over contoso-dc/ce2: eBGP over iBGP<br>B: <span class=\"why\">"
+			 "contoso-dc/ce1 had no route</span>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h2>Flows over time</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h2>Topologies</h2>"));
+	ck_assert_ptr_null(strstr(html, "class=\"note pic-missing\""));
+	assert_no_urls(html);
+	free(html);
+	/* the decision step that makes B's path differ */
+	ck_assert_int_eq(run_ersim_to(args2, "/dev/null"), 0);
+	html = slurp(page2);
+	ck_assert(strstr(html, "<b>hub-weu/gw</b><br>A: hub-weu/gw chose frankfurt-1/a over "
+			 "amsterdam-1/a: weight 100 &gt; 0<br>B: <span class=\"why\">hub-weu/gw chose "
+			 "amsterdam-1/a over frankfurt-1/a: as-path 2 &lt; 3</span>"));
+	ck_assert(strstr(html, "B: same paths as A at the end; the paths on the way or how long "
+			 "they held differ"));
+	free(html);
 	rm_dir();
 }
 END_TEST
@@ -763,10 +994,15 @@ Suite *make_html_suite(void)
 	tcase_add_test(tc, test_html_paths_vpn_backup);
 	tcase_add_test(tc, test_html_compare);
 	tcase_add_test(tc, test_html_batch);
+	tcase_add_test(tc, test_plot_zoom_keeps_markers_inside);
+	tcase_add_test(tc, test_plot_bars_zero_visible);
+	tcase_add_test(tc, test_html_topology_failed_link_and_global_reach);
+	tcase_add_test(tc, test_html_vpn_table);
 	tcase_add_test(tc, test_plot_svg_inline_prefixes_ids);
 	tcase_add_test(tc, test_plot_run_missing_program);
 	tcase_add_test(tc, test_plot_run_pipes_large_input);
 	tcase_add_test(tc, test_cli_run_report);
+	tcase_add_test(tc, test_cli_compare_report);
 	tcase_add_test(tc, test_cli_batch_report_runs);
 	suite_add_tcase(s, tc);
 	return s;

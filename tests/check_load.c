@@ -12,6 +12,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <libxml/parser.h>
+#include <libxml/xmlregexp.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "../sim/load_int.h"
 #include "ersim/scenario.h"
 #include "ersim/units.h"
 
@@ -752,6 +758,83 @@ START_TEST(test_load_many_errors_fast)
 }
 END_TEST
 
+/*
+ * The schema's patterns are matched in C (sim/load_schema.c) where
+ * libxml2 once compiled a regular expression per value: every pattern
+ * of scenarios/ersim.rng has a C form, and each C form accepts exactly
+ * the strings libxml2's compiled pattern accepts, on strings built from
+ * the pieces the patterns are made of (digits, dots, units, target
+ * kinds, spaces, letters, a non-ASCII letter), so that both matches and
+ * near misses are many.
+ */
+START_TEST(test_load_patterns_match_libxml2)
+{
+	static const char *const atoms[] = {
+		"0", "1", "7", "12", "255", "1234", ".", "/", ":", " ", "\t", "\n", "\r",
+		"le", "l", "e", "ns", "us", "ms", "s", "min", "m", "h", "bps", "kbps", "Mbps",
+		"Gbps", "k", "link", "circuit", "msee", "msee-pair", "location", "router",
+		"site", "site-link", "gateway", "region", "connection", "vpn", "global-reach",
+		"srlg", "a", "Z", "x", "_", "-", "\xc3\xa9", "10.0.0.0/24", "65001:1",
+		"link:a/primary", "r1", "ams-dc", "1.2.3.4", "10.0.0",
+	};
+	enum { N_ATOMS = sizeof atoms / sizeof atoms[0], N_STRINGS = 20000 };
+	xmlDocPtr rng = xmlReadFile("scenarios/ersim.rng", NULL, XML_PARSE_NONET);
+	xmlXPathContextPtr xp;
+	xmlXPathObjectPtr params;
+	int n_patterns = 0;
+
+	ck_assert_ptr_nonnull(rng);
+	xp = xmlXPathNewContext(rng);
+	xmlXPathRegisterNs(xp, BAD_CAST "r", BAD_CAST "http://relaxng.org/ns/structure/1.0");
+	params = xmlXPathEvalExpression(BAD_CAST "//r:param[@name='pattern']", xp);
+	ck_assert_ptr_nonnull(params);
+	for (int i = 0; params->nodesetval && i < params->nodesetval->nodeNr; i++) {
+		char *pattern = (char *)xmlNodeGetContent(params->nodesetval->nodeTab[i]);
+		xmlRegexpPtr re = xmlRegexpCompile(BAD_CAST pattern);
+		unsigned long long x = 88172645463325252ULL + (unsigned)i;
+		int n_match = 0;
+
+		ck_assert_ptr_nonnull(re);
+		ck_assert_msg(ers_load_schema_match(pattern, "") >= 0,
+			      "schema pattern '%s' has no C form in sim/load_schema.c: "
+			      "add one, or every value it covers costs a regex compile again", pattern);
+		for (int k = 0; k < N_STRINGS; k++) {
+			char buf[128] = "";
+			size_t len = 0;
+			int n_atoms;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			n_atoms = (int)(x % 8);
+			for (int a = 0; a < n_atoms; a++) {
+				const char *atom;
+
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				atom = atoms[x % N_ATOMS];
+				if (len + strlen(atom) < sizeof buf) {
+					memcpy(buf + len, atom, strlen(atom) + 1);
+					len += strlen(atom);
+				}
+			}
+			int want = xmlRegexpExec(re, BAD_CAST buf);
+			int got = ers_load_schema_match(pattern, buf);
+
+			ck_assert_msg(got == want, "pattern '%s' on '%s': C says %d, libxml2 says %d",
+				      pattern, buf, got, want);
+			n_match += want == 1;
+		}
+		ck_assert_msg(n_match >= 20, "pattern '%s': only %d of %d strings match",
+			      pattern, n_match, N_STRINGS);
+		xmlRegFreeRegexp(re);
+		xmlFree(pattern);
+		n_patterns++;
+	}
+	ck_assert_int_ge(n_patterns, 13);
+	xmlXPathFreeObject(params);
+	xmlXPathFreeContext(xp);
+	xmlFreeDoc(rng);
+}
+END_TEST
+
 Suite *make_load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -770,6 +853,7 @@ Suite *make_load_suite(void)
 	tcase_add_test(tc, test_load_fuzz_regressions);
 	tcase_add_test(tc, test_load_geography);
 	tcase_add_test(tc, test_load_free_null_and_strs);
+	tcase_add_test(tc, test_load_patterns_match_libxml2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load-limits");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -206,12 +206,13 @@ bench_table() {
 }
 
 # Sections: all by default, or those named on the command line
-# (tools/bench.sh build hold internet ba dynamics expressroute batch).
+# (tools/bench.sh build hold internet ba dynamics expressroute batch load).
 shift
-sections=${*:-"hold_check hold internet ba dynamics expressroute batch"}
+sections=${*:-"hold_check hold internet ba dynamics expressroute batch load"}
 for b in $sections; do
 	case $b in
 	batch) [ -x tools/bench_batch.sh ] && tools/bench_batch.sh "$BUILD" || true ;;
+	load) section "loader: CPU seconds of ersim validate"; tools/bench_load.sh "$BUILD" ;;
 	*) "bench_$b" ;;
 	esac
 done

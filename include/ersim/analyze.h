@@ -73,6 +73,45 @@ struct ers_an_pair {
 	char *verdict;			/* one line for the report */
 };
 
+/* One Resiliency Validation test (facts 7.3) run in simulation: the
+ * gateway's connections at one peering location disconnected at 10 s and
+ * never restored, as Azure's test runs until stopped. */
+struct ers_an_validation {
+	char *location;
+	char **connections;		/* "hub+er-ams@amsterdam": VNET+CIRCUIT@LOCATION */
+	size_t n_connections;
+	size_t n_flows;			/* flows measured */
+	bool probes;			/* no flow of the scenario reaches the VNet:
+					 * 1 Mbps probes, capacity not judged */
+	bool recovered;			/* every flow delivered again after it */
+	ers_time_t failover;		/* longest outage of a flow (recovered) */
+	char *slowest_flow;		/* that flow, or NULL */
+	double peak_utilization;	/* highest load / bandwidth of a circuit link */
+	char *busiest_link;		/* that link, or NULL */
+	bool enough;			/* recovered, flows measured, peak <= 100% */
+};
+
+/* Azure's resiliency index (Resiliency Insights, facts 7.2) of one VNet
+ * gateway, computed for the design. */
+struct ers_an_index {
+	int vnet;
+	char *gateway;			/* "hub/gw" */
+	enum ers_gw_sku sku;
+	enum ers_an_class route_class;	/* the VNet's class (ers_an_vnet_class) */
+	char **locations;		/* peering locations its circuits land at */
+	size_t n_locations;
+	int route_points;		/* of 20: 20 maximum, 10 Metro, 5 one location */
+	int zone_points;		/* of 10: by gateway SKU */
+	int advisor_points;		/* of 10: assumed 10 (no open recommendations) */
+	bool testable;			/* Azure's test runs here: >= 2 locations */
+	int multiplier;			/* on route points once tested: 4 or 1 */
+	int score_tested;		/* route x multiplier + zone + advisor */
+	int score_untested;		/* route x 1 + zone + advisor */
+	struct ers_an_validation *tests; /* one per location; NULL without tests */
+	size_t n_tests;
+	bool tests_run;
+};
+
 struct ers_analysis {
 	char *scenario;
 	struct ers_an_target *targets;	size_t n_targets;
@@ -80,6 +119,9 @@ struct ers_analysis {
 	bool *cuts;			/* cuts[t * n_pairs + p]: target t alone cuts pair p */
 	char **notes;			/* pairs not analysed and why */
 	size_t n_notes;
+	struct ers_an_index *index;	/* per VNet with a circuit connection, after
+					 * ers_analysis_index */
+	size_t n_index;
 };
 
 /* Analyse s (checked, cat its merged catalog). On success *out is a new
@@ -96,6 +138,13 @@ const char *ers_an_class_str(enum ers_an_class c);
  * analyze and compare share. ERS_ENOMEM (in d) or ERS_OK. */
 enum ers_err ers_an_vnet_class(const struct ers_scenario *s, const struct ers_catalog *cat,
 			       size_t vnet, enum ers_an_class *out, struct ers_diag *d);
+
+/* The resiliency index of every gateway with an ExpressRoute connection
+ * (a->index), and with tests, its Resiliency Validation test simulated at
+ * each peering location its circuits land at. s and cat are those a was
+ * made from. ERS_ENOMEM or a run's error (in d), or ERS_OK. */
+enum ers_err ers_analysis_index(struct ers_analysis *a, const struct ers_scenario *s,
+				const struct ers_catalog *cat, bool tests, struct ers_diag *d);
 
 /* A claim the simulation did not confirm. */
 struct ers_an_disagreement {

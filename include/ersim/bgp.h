@@ -1,8 +1,12 @@
 /*
  * bgp.h - the BGP model over a world (see world.h): the session finite
- * state machine with its timers and BFD (bgp_session.c), the RIBs with
- * import and export policy (bgp_rib.c), the decision process
- * (bgp_decision.c), and the observers it notifies (observe.c).
+ * state machine with its timers (bgp_fsm.c), messages (bgp_msg.c), UPDATE
+ * sending and MRAI (bgp_update.c) and BFD (bgp_bfd.c), the RIBs with
+ * import and export policy (bgp_rib.c) and the decision process
+ * (bgp_decision.c). It reports what happens through the hooks a caller
+ * installs in the world (struct ers_bgp_hooks), never by calling the
+ * observers: run.c installs observe.c and the trace (run_hooks.c), a test
+ * may install its own or none.
  */
 #ifndef ERSIM_BGP_H
 #define ERSIM_BGP_H
@@ -78,10 +82,48 @@ char *ers_bgp_explain(const struct ers_cand *win, const struct ers_cand *lose,
 char *ers_bgp_step_detail(const struct ers_cand *win, const struct ers_cand *lose,
 			  enum ers_bgp_reason why, char *buf, size_t n);
 
-/* bgp_session.c */
+/*
+ * What the BGP core tells whoever watches it, as BIRD's protocols talk to
+ * the core through hooks. The world's hooks (w->hooks, NULL: none) are
+ * called with w->hooks_ctx at the moment the thing happens; any hook may
+ * be NULL. Hooks observe: they must not change routing state (they may
+ * post their own events on the engine).
+ */
+struct ers_bgp_hooks {
+	/* p's end reached Established / left its connection (why). */
+	void (*session_up)(void *ctx, const struct ers_peer *p);
+	void (*session_down)(void *ctx, const struct ers_peer *p, const char *why);
+	/* An UPDATE from p with n prefixes was read off the connection. */
+	void (*update_in)(void *ctx, const struct ers_peer *p, size_t n);
+	/* An UPDATE went out to p. */
+	void (*update_out)(void *ctx, const struct ers_peer *p, size_t n_announced,
+			   size_t n_withdrawn);
+	/* s's Loc-RIB entry for prefix changed: was is the tag this hook
+	 * returned for the entry before (0: there was none), now the new
+	 * entry (NULL: no route). Returns the tag to keep with now (struct
+	 * ers_loc's state; observe.c hashes the entry for oscillation
+	 * detection). */
+	uint64_t (*best_changed)(void *ctx, const struct ers_speaker *s, uint32_t prefix,
+				 uint64_t was, const struct ers_loc *now);
+	/* The same routes stay, but why the best one won changed. */
+	void (*reason_changed)(void *ctx, const struct ers_speaker *s, uint32_t prefix);
+	/* A decision among n > 1 candidates chose c[best] (c[i].lost says
+	 * why each other lost); called for every such decision, changed or
+	 * not. */
+	void (*decided)(void *ctx, const struct ers_speaker *s, uint32_t prefix,
+			const struct ers_cand *c, size_t n, size_t best);
+	/* A link's state changed (after ers_link_went_down/came_up). */
+	void (*link_changed)(void *ctx, const struct ers_net_link *l);
+	/* A route s does not send to p because a limit of the model would be
+	 * passed (kind "as-path-limit", "community-limit"). */
+	void (*limit)(void *ctx, const struct ers_peer *p, uint32_t prefix,
+		      const char *kind, const char *what);
+	/* Something a user should know (kind "prefix-limit", ...) at node. */
+	void (*notice)(void *ctx, const char *kind, const char *node, const char *detail);
+};
+
+/* bgp_fsm.c */
 void ers_bgp_start(struct ers_world *w);
-/* Free what the sessions keep for reuse (message pools). */
-void ers_bgp_release(struct ers_world *w);
 /* p's router shuts the session on purpose (RFC 8203): it leaves at once
  * and sends NOTIFICATION (Cease, Administrative Shutdown), which the
  * other end receives after the link's delay if the link carries it now;
@@ -94,11 +136,17 @@ void ers_link_went_down(struct ers_world *w, struct ers_net_link *l);
 void ers_link_came_up(struct ers_world *w, struct ers_net_link *l);
 void ers_node_went_down(struct ers_world *w, struct ers_node *n);
 void ers_node_came_up(struct ers_world *w, struct ers_node *n);
+bool ers_peer_established(const struct ers_peer *p);
+
+/* bgp_msg.c: free what the core keeps beside the world (message pools,
+ * the RIBs' route lists). */
+void ers_bgp_release(struct ers_world *w);
+
+/* bgp_update.c */
 /* Ask for prefix to be (re)considered for sending to peer. */
 void ers_peer_want_send(struct ers_world *w, struct ers_peer *p, uint32_t prefix);
 /* Re-announce everything to p (policy or maintenance change). */
 void ers_peer_refresh(struct ers_world *w, struct ers_peer *p);
-bool ers_peer_established(const struct ers_peer *p);
 
 /* bgp_rib.c */
 /* Store an UPDATE entry from p in Adj-RIB-In (attrs NULL = withdraw);
@@ -116,51 +164,13 @@ void ers_rib_peer_down(struct ers_world *w, struct ers_peer *p);
 /* Speaker restarted or died: clear or re-originate its own routes. */
 void ers_rib_speaker_down(struct ers_world *w, struct ers_speaker *s);
 void ers_rib_speaker_up(struct ers_world *w, struct ers_speaker *s);
+/* Group the peers that are sent alike (update groups); ers_bgp_start
+ * calls it. */
+void ers_rib_start(struct ers_world *w);
+/* Free what the RIBs keep beside the world's maps (the per-prefix route
+ * lists, the exports cached per group); ers_bgp_release calls it. */
+void ers_rib_release(struct ers_world *w);
 /* Prefixes s would advertise to p right now (for the prefix limit). */
 uint32_t ers_rib_count_exportable(struct ers_world *w, struct ers_peer *p);
-
-/* observe.c */
-/* s's Loc-RIB entry for prefix changed; delta = old state ^ new state
- * (struct ers_loc's state, 0 for no route), for oscillation detection. */
-void ers_observe_route_change(struct ers_world *w, struct ers_speaker *s,
-			      uint32_t prefix, uint64_t delta);
-/* A timeline step: routing state may legitimately come back after it. */
-void ers_observe_event(struct ers_world *w);
-/* At the end: report routes still changing within the last quiet_time,
- * if they kept changing quiet_time after the last event. */
-void ers_observe_convergence_check(struct ers_world *w, ers_time_t quiet_time,
-				   ers_time_t last_event);
-/* Hash of one Loc-RIB entry (0 = no route), see ers_loc.state. */
-uint64_t ers_observe_loc_state(const struct ers_speaker *s, const struct ers_loc *l);
-void ers_observe_detect(struct ers_world *w);
-void ers_observe_update_sent(struct ers_world *w, size_t n_withdrawn);
-void ers_observe_forwarding_changed(struct ers_world *w);
-void ers_observe_start_accounting(struct ers_world *w);
-void ers_observe_finish(struct ers_world *w);
-bool ers_observe_reachable(struct ers_world *w, struct ers_speaker *src,
-			   uint32_t dst_addr, int dst_site, int dst_vnet);
-void ers_observe_release(struct ers_world *w);
-/* observe_decision.c: a router a flow passes and the Loc-RIB entry it
- * follows there. */
-struct ers_hop_decision {
-	const struct ers_speaker *s;
-	const struct ers_loc *l;
-	uint32_t prefix;
-};
-/* Record in fr what changed in why the routers on its paths chose their
- * routes, and a tie-break notice for a choice made by luck. */
-struct ers_flow_rec;
-void ers_observe_decisions(struct ers_world *w, struct ers_flow_rec *f,
-			   struct ers_flow_result *fr, const struct ers_hop_decision *d, size_t n);
-/* Free what ers_observe_decisions keeps per flow. */
-void ers_observe_decisions_release(struct ers_flow_rec *f);
-/* A route s does not send to p because a limit of the model would be
- * passed (kind "as-path-limit", "community-limit"): one notice per
- * router, neighbour and kind. */
-void ers_observe_limit(struct ers_world *w, const struct ers_peer *p, uint32_t prefix,
-		       const char *kind, const char *what);
-void ers_observe_notice(struct ers_world *w, const char *kind,
-			const char *node, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 #endif

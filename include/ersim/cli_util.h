@@ -119,5 +119,14 @@ void ers_catch_stop_signals(void (*handler)(int));
 /* The default stop handler main() installs for every command: remove
  * every temporary output file, then die of the signal as without it. */
 void ers_tmp_on_signal(int sig);
+/* Remove every temporary that exists now; async-signal-safe, for a
+ * handler that ends the process itself. */
+void ers_tmp_remove_live(void);
+
+#ifdef ERS_TEST_HOOKS
+/* Test builds: under as a slow stream when ERSIM_TEST_SLOW_OUT is set
+ * (fclose it; under stays open), else NULL. */
+FILE *ers_test_slow_stream(FILE *under);
+#endif
 
 #endif

@@ -107,7 +107,20 @@ struct ers_comparison {
 	size_t n_pairs_equal;		/* reachability pairs equal in every column */
 	struct ers_cmp_violation *violations;
 	size_t n_violations;
+	char **checked;			/* every --fail-on expression checked, in order */
+	size_t n_checked;
 };
+
+/* Two numbers closer than this (relative, at least absolute) are equal,
+ * and a threshold is crossed only beyond it. */
+#define ERS_CMP_EPS 1e-9
+
+/* Are two cells of a row of this kind equal? Unknown equals unknown. */
+bool ers_cmp_cells_equal(enum ers_cmp_kind kind, const struct ers_cmp_cell *a,
+			 const struct ers_cmp_cell *b);
+/* "better" or "worse" for column j against A, or NULL when equal, not
+ * comparable or the row has no direction. */
+const char *ers_cmp_verdict(const struct ers_cmp_row *r, size_t j);
 
 /* Compare n >= 2 columns; in[0] is the baseline. Events match by target
  * and time (the k-th occurrence with the k-th), flows by id, reachability
@@ -125,6 +138,12 @@ enum {
 /* The readable tables. Returns ERS_EIO on a write error, ERS_ENOMEM. */
 enum ers_err ers_compare_write_text(const struct ers_comparison *c, FILE *out,
 				    unsigned flags);
+/* The text of row r's cell in column j as the tables print it ("0.684 s",
+ * "12.3 MB", "yes", "unknown" for a result document's design rows, "-"),
+ * and of its difference from A ("+0.122 s (worse)", "" when equal). */
+void ers_cmp_cell_text(const struct ers_comparison *c, const struct ers_cmp_row *r,
+		       size_t j, char *buf, size_t n);
+void ers_cmp_delta_text(const struct ers_cmp_row *r, size_t j, char *buf, size_t n);
 /* The comparison document ("format": "ersim-compare/1", keys in a fixed
  * order, two-space indent). Returns ERS_ENOMEM or ERS_EIO. */
 enum ers_err ers_compare_write_json(const struct ers_comparison *c, FILE *out);
@@ -156,7 +175,8 @@ struct ers_fail_on {
 enum ers_err ers_fail_on_parse(const char *expr, struct ers_fail_on *out,
 			       const char **why);
 /* Check every column but A against each threshold and append what is
- * crossed to c->violations. ERS_ENOMEM or ERS_OK. */
+ * crossed to c->violations, and each expression to c->checked (so a
+ * page can say which passed). ERS_ENOMEM or ERS_OK. */
 enum ers_err ers_compare_check(struct ers_comparison *c,
 			       const struct ers_fail_on *f, size_t n);
 

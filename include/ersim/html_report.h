@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "ersim/catalog.h"
+#include "ersim/compare.h"
 #include "ersim/error.h"
 #include "ersim/result.h"
 #include "ersim/scenario.h"
@@ -45,16 +46,19 @@ enum ers_err ers_html_write_run(FILE *out, const struct ers_result *r,
 				const struct ers_scenario *s,
 				const struct ers_catalog *cat, unsigned flags);
 
-/* Several designs: their timelines one above the other on one time axis
- * (one picture per flow id, one panel per design), their metrics side by
- * side, and their event times. names[i] labels results[i]; n >= 1.
- * scenarios and cats may be NULL (or hold NULLs): when given, each
- * design's topology is drawn too. */
-enum ers_err ers_html_write_compare(FILE *out, const struct ers_result *const *results,
-				    const char *const *names, size_t n,
-				    const struct ers_scenario *const *scenarios,
-				    const struct ers_catalog *const *cats,
-				    unsigned flags);
+/* A comparison of designs (compare.h): c built from the columns in
+ * (in[j] is c's column j; results, scenarios and catalogs borrowed),
+ * designs labelled by c's labels and scenario names ("A one-location"),
+ * never by file path. The page: the designs; the --fail-on verdicts
+ * (c->checked, c->violations); the metrics side by side; every row of c
+ * with each column's value and its difference from A, better or worse;
+ * per flow each design's path bar and, per moment, the paths each design
+ * took with where and why they diverge from A's; the delivered-rate
+ * timelines (one panel per design on one time axis); each design's
+ * events; each design's topology when its scenario is given; what was
+ * not compared. */
+enum ers_err ers_html_write_compare(FILE *out, const struct ers_comparison *c,
+				    const struct ers_cmp_input *in, unsigned flags);
 
 /* One failure set of a batch (one run of it: the worst repetition, or
  * for random failures each repetition), for the table ranked by impact. */

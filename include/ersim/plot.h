@@ -1,7 +1,7 @@
 /*
  * plot.h - running an external renderer (Graphviz `dot`, `gnuplot`) on a
  * script and collecting the SVG it prints, for the HTML reports
- * (html_report.c). The renderer is looked up on PATH and started with
+ * (html_*.c). The renderer is looked up on PATH and started with
  * posix_spawn (no shell), its stdin fed and its stdout read through pipes.
  * A renderer that is not installed is not an error of the report: the
  * caller gets ERS_EIO with a reason such as "Graphviz 'dot' not found"
@@ -46,7 +46,7 @@ char *ers_plot_svg_inline(const char *svg, const char *prefix);
 enum ers_plot_mark {
 	ERS_PLOT_MARK_FAIL,		/* red, solid */
 	ERS_PLOT_MARK_RESTORE,		/* blue, solid */
-	ERS_PLOT_MARK_MAINTENANCE,	/* purple, solid */
+	ERS_PLOT_MARK_MAINTENANCE,	/* brown, dash-dotted */
 	ERS_PLOT_MARK_DETECTED,		/* orange, dashed */
 	ERS_PLOT_MARK_CONVERGED,	/* green, dotted */
 };

@@ -294,7 +294,8 @@ struct ers_target {
 	enum ers_target_kind kind;
 	char *text;			/* as written: "link:er-ams/primary" */
 	int a, b;
-	char *location;			/* MSEE, MSEE_PAIR, LOCATION, REGION */
+	char *location;			/* MSEE, MSEE_PAIR, LOCATION, REGION; CONNECTION
+					 * at one location (target.h), else NULL */
 	int pair;
 	int side;
 };
@@ -368,8 +369,6 @@ struct ers_scenario {
 	struct ers_srlg *srlgs;		size_t n_srlgs;
 	struct ers_flow *flows;		size_t n_flows;
 	struct ers_event *events;	size_t n_events;
-
-	struct ers_site_index *site_index; /* private to load.c: id -> site */
 };
 
 /* Parse and schema-validate path, resolving id references to indices.
@@ -384,6 +383,9 @@ enum ers_err ers_scenario_load_mem(const char *buf, size_t len,
 				   const char *name,
 				   struct ers_scenario **out,
 				   struct ers_diag *d);
+/* An empty scenario named after file, with seed 1 and the built-in BGP
+ * and BFD defaults, for the loader to fill; NULL when out of memory. */
+struct ers_scenario *ers_scenario_new(const char *file);
 void ers_scenario_free(struct ers_scenario *s);
 /* Default router ids (docs/model.md): first.<index + 1 in two octets>.
  * <sub + 1>: site routers 10 (site, router), MSEE VRFs 12 and layer-3 PEs

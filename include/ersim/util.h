@@ -17,6 +17,24 @@ static inline const char *ers_s(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/*
+ * Whether a command frees what it holds just before main() returns and the
+ * process exits. The OS takes the whole process back at once; freeing an
+ * Internet-sized scenario, its topology and its result object by object
+ * only costs time (docs/bench.md, loader). Sanitizer builds free
+ * everything, so that LeakSanitizer still tells a leak from an exit.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ERS_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ERS_FREE_AT_EXIT 1
+#endif
+#endif
+#ifndef ERS_FREE_AT_EXIT
+#define ERS_FREE_AT_EXIT 0
+#endif
+
 #define ERS_FNV64_INIT 0xcbf29ce484222325ULL
 
 /* FNV-1a over n bytes, continuing from h (start with ERS_FNV64_INIT). */

@@ -3,9 +3,11 @@
  * speakers (one routing instance each: a CE, a PE, a gateway, or one
  * circuit's VRF on an MSEE), sessions between speakers over links, and the
  * observers' records. Built from a scenario by world.c; driven by the
- * engine through bgp_session.c (FSM, timers, BFD, messages), bgp_rib.c
- * (RIBs, import/export, decision) and observe.c (forwarding, flows,
- * convergence). Private to the simulation: commands see only result.h.
+ * engine through bgp_fsm.c (FSM, timers), bgp_msg.c (messages),
+ * bgp_update.c (sending, MRAI), bgp_bfd.c and bgp_rib.c
+ * (RIBs, import/export, decision), which report to observe.c (forwarding,
+ * flows, convergence) only through the hooks run.c installs (bgp.h).
+ * Private to the simulation: commands see only result.h.
  */
 #ifndef ERSIM_WORLD_H
 #define ERSIM_WORLD_H
@@ -75,8 +77,10 @@ enum ers_peer_role {
 
 struct ers_speaker;
 struct ers_session;
-struct ers_msg;				/* bgp_session.c */
+struct ers_msg;				/* bgp_int.h */
 struct ers_change;			/* observe.c */
+struct ers_bgp_hooks;			/* bgp.h */
+struct ers_export_cache;		/* bgp_rib.c */
 struct ers_watch;			/* observe.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
@@ -84,6 +88,9 @@ struct ers_peer {
 	struct ers_speaker *self;
 	struct ers_peer *remote;
 	struct ers_session *session;
+	uint32_t slot;			/* its index in self->peers */
+	int export_group;		/* bgp_rib.c: peers of self sent the same
+					 * routes share one (-1: none alike) */
 	enum ers_peer_role role;
 	bool ibgp;
 	bool rr_client;			/* iBGP neighbour we reflect to and from */
@@ -185,6 +192,9 @@ struct ers_speaker {
 	struct ers_peer *flush_head, *flush_tail;
 	struct ers_map local;		/* prefix id -> attrs originated here */
 	struct ers_map loc;		/* prefix id -> struct ers_loc * */
+	/* bgp_rib.c: prefix id -> the routes its peers' Adj-RIBs-In hold for
+	 * it, in peer order, so a decision looks at those routes only */
+	struct ers_map rib_in;
 	uint32_t n_learned;		/* gateway: routes in loc learned */
 	bool over_limit_reported;
 	bool limit_refused;		/* gateway: a route was refused at the limit */
@@ -243,6 +253,12 @@ struct ers_world {
 					 * connections, MSEE->gw and gw->MSEE */
 	struct ers_speaker **msee_vrfs;	/* [2 * circuit + side] */
 
+	/* who watches the BGP core (bgp.h; NULL: nobody), and their context */
+	const struct ers_bgp_hooks *hooks;
+	void *hooks_ctx;
+	struct ers_export_cache *export_cache;	/* bgp_rib.c: update groups */
+	int n_export_groups;		/* the most any speaker has */
+
 	/* observers */
 	struct ers_event_rec *ev;	/* per scenario event */
 	int cur_event;			/* last event started, -1 before */
@@ -266,7 +282,7 @@ struct ers_world {
 	ers_time_t oscillation_at;	/* latest detection, NEVER if none */
 	size_t n_oscillations;		/* prefixes found oscillating */
 	uint64_t messages, updates;
-	void *msg_pool[32];		/* bgp_session.c: free messages by size class */
+	void *msg_pool[32];		/* bgp_msg.c: free messages by size class */
 	struct ers_bgp_cfg **cfgs;	/* distinct effective BGP settings */
 	size_t n_cfgs;
 	void *msg_chunks;		/* the memory they are carved from */

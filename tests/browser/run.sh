@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/browser/run.sh - the HTML reports in a real browser. Writes the
-# reports of two bundled scenarios (and, when the Check runner is built,
+# reports of three bundled scenarios, three comparisons, two batches (and,
+# when the Check runner is built,
 # the sample comparison and batch pages of the "html" suite), then for
 # each page:
 #   - no external URL anywhere (xmlns attributes aside): nothing to fetch;
@@ -15,7 +16,12 @@
 #     a VPN hop; on a batch page the failure sets ranked by impact and the
 #     pair matrix coloured by outage, whose "run report" links (from
 #     --report-runs) lead to pages that exist beside it, which are
-#     checked too.
+#     checked too; on a compare page everything the text has (the
+#     --fail-on verdicts, B against A with better or worse, resiliency,
+#     bill of materials, each design's path bars and where and why the
+#     paths diverge), designs labelled by scenario name, not file.
+# A page may load nothing: besides no URL, no src= attribute, no CSS
+# url() other than a reference inside the page (url(#id)), no @import.
 # Needs chromium, graphviz and gnuplot (installed by .ci/run).
 #
 # usage: tests/browser/run.sh [BUILD_DIR]   (default: build)
@@ -42,7 +48,7 @@ chrome() {
 }
 
 pages=()
-for s in max-resiliency global-reach expressroute/vpn-backup; do
+for s in max-resiliency global-reach expressroute/vpn-backup expressroute/maintenance; do
 	name=$(basename "$s")
 	"$ersim" run "scenarios/$s.xml" --report "$out/$name.html" >/dev/null
 	pages+=("$out/$name.html")
@@ -50,6 +56,14 @@ done
 "$ersim" compare tests/compare/bfd-off.xml tests/compare/bfd-on.xml \
 	--report "$out/compare-bfd.html" >/dev/null
 pages+=("$out/compare-bfd.html")
+# thresholds crossed (exit 1), a resiliency class and a circuit lost
+"$ersim" compare tests/compare/two-locations.xml tests/compare/one-location.xml \
+	--fail-on 'outage_s>1' --fail-on resiliency-lower --report "$out/compare-locations.html" \
+	>/dev/null 2>&1 || [ $? = 1 ]
+pages+=("$out/compare-locations.html")
+"$ersim" compare tests/compare/weight.xml tests/compare/prepend.xml \
+	--report "$out/compare-weight.html" >/dev/null
+pages+=("$out/compare-weight.html")
 "$ersim" batch tests/batch/pairs-cut.xml --db "$out/pairs-cut.db" -q \
 	--report "$out/batch-pairs.html" >/dev/null
 pages+=("$out/batch-pairs.html")
@@ -83,6 +97,63 @@ check_sections() {
 		echo "FAIL $name: no VPN hop in the paths" >&2
 		return 1
 	fi
+	# report visuals (issue 16.7); the page's script checks in the browser
+	# that chart text is at least 12 px and that Global Reach is drawn
+	# east of the peering locations, not over the circuit links
+	if [ "$name" = vpn-backup ] && ! grep -q '<table class="vpns">' "$page"; then
+		echo "FAIL $name: no VPN table" >&2
+		return 1
+	fi
+	if [ "$name" = global-reach ] && ! grep -q 'id="p1-global_reach_0" class="node"' "$page"; then
+		echo "FAIL $name: no Global Reach in the topology" >&2
+		return 1
+	fi
+	if [ "$name" = global-reach ] &&
+	   ! grep -Eq 'stroke="#d62728" stroke-width="3" stroke-dasharray' "$page"; then
+		echo "FAIL $name: the failed link is not drawn red and dashed" >&2
+		return 1
+	fi
+	if [ "$name" = maintenance ]; then
+		# the maintenance marker's colour (brown) is not restore's (blue)
+		if ! grep -q "stroke='rgb(140,  86,  75)'" "$page" ||
+		   grep -q "stroke='rgb(148, 103, 189)'" "$page"; then
+			echo "FAIL $name: maintenance not drawn in its own colour" >&2
+			return 1
+		fi
+	fi
+	if grep -q '<h1>ersim comparison' "$page"; then
+		# everything the text has: verdicts, B against A with better or
+		# worse, resiliency, bill of materials, paths and why they
+		# diverge; designs by scenario name, not by file path
+		for want in '<h2>Verdicts (--fail-on)</h2>' '<table class="designs">' \
+			    'data-section="flows"' '<h3>Resiliency class per VNet' \
+			    '<h3>Bill of materials' 'data-section="run"' \
+			    '<h2>Paths, and where and why they diverge</h2>' \
+			    '<table class="cmp-paths">' '<figure class="pic paths"'; do
+			if ! grep -qF "$want" "$page"; then
+				echo "FAIL $name: no $want" >&2
+				return 1
+			fi
+		done
+		if grep -Eq '<(h3|th)>[^<]*(\.xml|\.json)' "$page"; then
+			echo "FAIL $name: a design labelled by its file" >&2
+			return 1
+		fi
+		if [[ "$name" != sample-* ]] && ! grep -q 'class="n \(better\|worse\)"' "$page"; then
+			echo "FAIL $name: no better or worse in B against A" >&2
+			return 1
+		fi
+		if [ "$name" = compare-locations ] &&
+		   ! grep -q '<td class="no">crossed: ' "$page"; then
+			echo "FAIL $name: the crossed --fail-on thresholds are not shown" >&2
+			return 1
+		fi
+		if [ "$name" = compare-weight ] &&
+		   ! grep -q 'diverges from A at <b>hub-weu/gw</b>.*weight 100 &gt; 0' "$page"; then
+			echo "FAIL $name: no decision step where the paths diverge" >&2
+			return 1
+		fi
+	fi
 	if grep -q '<h1>ersim batch' "$page" && [[ "$name" != sample-* ]]; then
 		if ! grep -q '<table class="ranked">' "$page" ||
 		   ! grep -Eq 'class="n p-(none|short|long|severe|cut)"' "$page"; then
@@ -106,8 +177,12 @@ for page in "${pages[@]}"; do
 		echo "FAIL $name: external URL in the page" >&2
 		fail=1
 	fi
+	if grep -Eq ' src=|@import|url\([^#)]' "$page"; then
+		echo "FAIL $name: the page would load something (src=, @import or url())" >&2
+		fail=1
+	fi
 	want=$(grep -Eo '<figure class="pic[" ]' "$page" | wc -l)
-	status=$(chrome --dump-dom "file://$page" | grep -o 'data-pictures="[^"]*"' | sed 's/^[^"]*"//; s/"$//')
+	status=$(chrome --window-size=1280,4000 --dump-dom "file://$page" | grep -o 'data-pictures="[^"]*"' | sed 's/^[^"]*"//; s/"$//')
 	if [ "$want" -lt 1 ] || [ "$status" != "pictures ok: $want" ]; then
 		echo "FAIL $name: expected 'pictures ok: $want', the page says '$status'" >&2
 		fail=1

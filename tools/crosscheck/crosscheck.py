@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""crosscheck.py - check ersim against BIRD 2 on the same topology.
+"""crosscheck.py - check ersim against BIRD 2 and FRR on the same topology.
 
 For each scenario: build the speakers and sessions ersim builds (plan.py)
-as network namespaces with one BIRD each (lab.py), wait for convergence,
+as network namespaces with one BIRD each (lab.py), or FRR for the
+routers set to tie-break "oldest" (frr.py), wait for convergence,
 and compare every router's best routes with `ersim run --ribs`; then
 apply the scenario's failures and restores one group at a time, compare
 the routes after each, and compare when the change was detected and when
@@ -28,6 +29,7 @@ import time
 
 sys.dont_write_bytecode = True    # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import frr as frrmod  # noqa: E402
 import lab as labmod  # noqa: E402
 import plan as planmod  # noqa: E402
 import gen_random as genmod  # noqa: E402
@@ -103,10 +105,15 @@ def phase_end(groups, i):
 
 # ---- comparison -------------------------------------------------------
 
-def norm(r):
+def norm(r, med0=False):
+    """The compared fields of a route; with med0 a missing MED is 0 (FRR
+    sends its own routes with MED 0, its IGP metric, where ersim and
+    BIRD send none: every decision here reads both the same)."""
     if r is None:
         return None
     o = {k: r.get(k) for k in FIELDS}
+    if med0 and o["med"] is None:
+        o["med"] = 0
     o["ecmp"] = sorted(set(o["ecmp"] or []))
     o["communities"] = sorted(o["communities"] or [])
     return o
@@ -129,18 +136,25 @@ def short(r):
     return "[%s] via %s lp %s ecmp %s%s" % (path, r["next_hop"], r["local_pref"], ecmp, extra)
 
 
-def exclusions_for(plan, router, prefix, e, b):
+def exclusions_for(plan, router, prefix, e, b, b_raw):
     """Fields to leave out for this route, with why (only what BIRD cannot
     express for this very route)."""
     out = {}
     sp = plan.speakers.get(router)
     if sp is None or e is None or b is None:
         return out
-    if sp.kind == "ce" and sp.multipath and len(b["ecmp"]) > 1:
+    if sp.kind == "ce" and sp.daemon == "bird" and sp.multipath and len(b["ecmp"]) > 1:
         asns = {s.asn for s in plan.speakers.values() if s.node in b["ecmp"]}
         if len(asns) > 1:
             out["ecmp"] = ("BIRD's merge paths does not require the same neighbour AS "
                            "(ersim, like maximum-paths, does)")
+    if sp.kind == "ce" and sp.multipath and len(b["ecmp"]) > 1:
+        cl = b_raw.get("_cluster_len", {})
+        if len({cl.get(n) for n in b["ecmp"]}) > 1:
+            out["ecmp"] = ("%s shares iBGP routes of unequal CLUSTER_LIST length; ersim does "
+                           "not, as that can loop (FRR's equal-cluster-length would also move "
+                           "CLUSTER_LIST before the router id)"
+                           % ("BIRD's merge paths" if sp.daemon == "bird" else "FRR's maximum-paths"))
     if sp.kind == "gw":
         circuits = {s.id.split("@")[1] for s in plan.speakers.values()
                     if s.kind == "msee" and s.node in b["ecmp"]}
@@ -170,9 +184,51 @@ def compare_states(plan, ersim_docs, bird, label, down_nodes, report):
                         down_nodes, report)
 
 
+def compare_phase(plan, lab, docs, label, down, report):
+    """compare_states, and once more if an FRR router's oldest-route race
+    went the other way than in ersim while something differs: each such
+    router's session to the neighbour whose route FRR kept is reset, so
+    that route comes back as the newer one (the history ersim had), and
+    the rest of the lab follows.  Only FRR's choice moves; any
+    difference left is ersim's or the lab's."""
+    report["races"] = []
+    d = compare_states(plan, docs, bird_state(lab), label, down, report)
+    races = sorted(set(report["races"]))
+    if not d or not races:
+        return d
+    print("    (%d differences with a race among them: the lab is steered and compared again)" % d)
+    for router, node in races:
+        lab.reset_session(router, node)
+        report["exclusions"].add("%s: session to %s reset by the tool after the oldest-route "
+                                 "race (%s), so that the lab's history matches ersim's"
+                                 % (router, node, label))
+    wait_quiet(lab)
+    return compare_states(plan, docs, bird_state(lab), "%s, after resetting %s"
+                          % (label, ", ".join("%s-%s" % r for r in races)), down, report)
+
+
+def wait_quiet(lab, least=4.0, timeout=30.0):
+    """Until no route or session has changed for QUIET seconds."""
+    w = Watch(lab)
+    t0 = last = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        time.sleep(POLL)
+        rc, sc = w.poll()
+        now = time.monotonic()
+        if rc or sc:
+            last = now
+        if now - t0 >= least and now - last >= QUIET:
+            return
+
+
 def compare_ribs(plan, ersim_doc, bird, label, down_nodes, report, quiet=False):
     """Print the table of one state; return the number of differences."""
     ribs = ersim_doc.get("ribs", {})
+    med0 = any(s.daemon == "frr" for s in plan.speakers.values())
+    if med0:
+        report["exclusions"].add("MED: FRR sends its own routes with MED 0 (its IGP metric, "
+                                 "as Cisco), ersim none; a missing MED counts as 0 in every "
+                                 "decision here, so the two are compared as equal")
     diffs = 0
     rows = 0
     out = (lambda *a: None) if quiet else print
@@ -184,26 +240,65 @@ def compare_ribs(plan, ersim_doc, bird, label, down_nodes, report, quiet=False):
             continue
         er = ribs.get(router, {})
         br = bird.get(router)
+        who = "FRR " if plan.speakers[router].daemon == "frr" else "BIRD"
         if br is None:
-            out("    %-24s BIRD not answering" % router)
+            out("    %-24s %s not answering" % (router, who.strip()))
             diffs += 1
             continue
         for prefix in sorted(set(er) | set(br), key=prefix_key):
-            e, b = norm(er.get(prefix)), norm(br.get(prefix))
-            excl = exclusions_for(plan, router, prefix, e, b)
+            e, b = norm(er.get(prefix), med0), norm(br.get(prefix), med0)
+            excl = exclusions_for(plan, router, prefix, e, b, br.get(prefix) or {})
             for f, why in excl.items():
                 report["exclusions"].add("%s %s %s: %s" % (router, prefix, f, why))
             bad = [f for f in FIELDS if f not in excl and
                    (e or {}).get(f) != (b or {}).get(f)] if (e and b) else ([] if e == b else ["route"])
             rows += 1
+            race = bad and oldest_race(plan.speakers[router], e, br.get(prefix), med0)
+            if race:
+                report.setdefault("races", []).append((router, b["next_hop"]))
+                report["exclusions"].add(
+                    "%s %s: ersim kept the route via %s, FRR the one via %s, equal up to the "
+                    "oldest-route step (%s in FRR): which came first is a race in the lab"
+                    % (router, prefix, e["next_hop"], b["next_hop"], race))
+                out("    %-24s %-18s race  ersim %s" % (router, prefix, short(e)))
+                out("    %-24s %-18s       %s  %s   (%s)" % ("", "", who, short(b), race))
+                continue
             if not bad:
                 out("    %-24s %-18s ok    %s" % (router, prefix, short(e)))
                 continue
             diffs += 1
             out("    %-24s %-18s DIFF  ersim %s" % (router, prefix, short(e)))
-            out("    %-24s %-18s       BIRD  %s   (%s)" % ("", "", short(b), ", ".join(bad)))
+            out("    %-24s %-18s       %s  %s   (%s)" % ("", "", who, short(b), ", ".join(bad)))
     out("    %d routes, %d differences" % (rows, diffs))
     return diffs
+
+
+def oldest_race(sp, e, fr, med0):
+    """FRR's step when its best route differs from ersim's only in the
+    neighbour it came from, and FRR has ersim's route too with the same
+    attributes: both are right, the older route won, and which arrived
+    first depends on the lab's timing (BIRD's and FRR's start, the
+    poll), not on the model.  None otherwise."""
+    if sp.daemon != "frr" or not e or not fr or fr.get("_reason") not in ("Older Path",
+                                                                            "Router ID"):
+        return None
+    b = norm(fr, med0)
+    for alt in fr.get("_alts", []):
+        a = norm(alt, med0)
+        if a["next_hop"] == e["next_hop"] and decides_same(sp, a, e) and decides_same(sp, b, e):
+            return fr["_reason"]
+    return None
+
+
+def decides_same(sp, a, b):
+    """Equal in every step before the oldest route (the IGP cost is not
+    mirrored, and both come over eBGP or both over iBGP: the same session
+    kinds as ersim's routes, as the next hops are the same neighbours)."""
+    if (a["weight"], a["local_pref"], len(a["as_path"]), a["origin"]) != \
+            (b["weight"], b["local_pref"], len(b["as_path"]), b["origin"]):
+        return False
+    first = (a["as_path"] or [0])[0] == (b["as_path"] or [0])[0]
+    return a["med"] == b["med"] or not (first or sp.always_compare_med)
 
 
 def prefix_key(p):
@@ -231,6 +326,10 @@ class Watch:
         sess_change = self.established(sessions) != self.established(self.sessions)
         self.routes, self.sessions = routes, sessions
         return route_change, sess_change
+
+    def all_usable_up(self):
+        want = 2 * sum(1 for l in self.lab.plan.links if self.lab._usable(l))
+        return len(self.established(self.sessions)) >= want
 
     def all_up(self):
         want = 2 * len(self.lab.plan.links)
@@ -273,7 +372,10 @@ def run_group(lab, plan, actions, expect_s, tol):
         if rc:
             converged = now - t0
             last = now
-        if now - t0 >= min_wait and now - last >= QUIET:
+        # Settled: quiet, and every session whose link and routers are
+        # up is back (a restored FRR router's daemons start slower than
+        # a BIRD; seed 5 compared before its MSEE session was up).
+        if now - t0 >= min_wait and now - last >= QUIET and w.all_usable_up():
             break
         if now - t0 > 40:
             break
@@ -301,6 +403,16 @@ def tolerance(plan, actions):
         base += 3.0
         why.append("+3 s on restore (BIRD's connect delay and error wait, 1 s each, "
                    "BFD session start, connect-retry jitter)")
+    if any(s.daemon == "frr" for s in plan.speakers.values()):
+        base += 0.5
+        why.append("+0.5 s where FRR runs (zebra's interface event, next-hop tracking, "
+                   "bgpd's work queue and update-group write: 0.1 to 0.6 s under load)")
+    restored = [n for a, target, _ in actions if a == "restore"
+                for n in planmod.resolve(plan, target)[1]]
+    if any(s.daemon == "frr" for s in plan.speakers.values() if s.node in restored):
+        base += 1.0
+        why.append("+1 s for a restored FRR router (zebra, then bgpd, which waits its 1 s "
+                   "idle hold before the first connect)")
     silent = [l for l in links if not l.interface]
     if any(l.bfd is None for l in silent):
         base += 1.0
@@ -329,13 +441,17 @@ def check_scenario(path, args):
     lab = None
     try:
         short_xml = os.path.join(work, "short-timers.xml")
-        planmod.short_timer_copy(path, short_xml)
+        planmod.short_timer_copy(path, short_xml, frr=args.frr,
+                                 default_tie="oldest" if args.oldest else "router-id")
         plan = planmod.build(short_xml, args.ersim, args.catalog)
         groups, skipped = event_groups(plan)
         print("=" * 78)
         print("scenario %s (%s): %d routers, %d sessions, %d event groups"
               % (plan.name, os.path.relpath(path, ROOT) if path.startswith(ROOT) else path,
                  len(plan.speakers), len(plan.links), len(groups)))
+        frr_routers = [s.id for s in plan.speakers.values() if s.daemon == "frr"]
+        if frr_routers:
+            print("  FRR (tie-break oldest): %s; BIRD: the rest" % ", ".join(frr_routers))
         for n in plan.notes:
             report["exclusions"].add(n)
         for at, action, target in skipped:
@@ -360,6 +476,8 @@ def check_scenario(path, args):
 
         lab = labmod.Lab(plan, work)
         lab.sabotage = args.self_test
+        lab.frr_bin = args.frr_dir
+        lab.staged = args.staged_start
         CURRENT.append(lab)
         lab.build()
         lab.check_configs()
@@ -371,9 +489,25 @@ def check_scenario(path, args):
                  else "NOT all sessions up", took, final["initial_convergence_s"]))
         if not ok:
             report["diffs"] += 1
-        report["diffs"] += compare_states(plan, states[0], bird_state(lab),
-                                        "routes before the first event" if groups
-                                        else "routes at the end", set(), report)
+        label0 = "routes before the first event" if groups else "routes at the end"
+        d0 = compare_phase(plan, lab, states[0], label0, set(), report)
+        if d0 and not args.staged_start:
+            # A design with several stable states settles by the order
+            # its sessions come up: in ersim by the links' delays, in a
+            # lab started all at once by chance.  Start again in ersim's
+            # order; what differs then is a difference.
+            print("    (%d differences: the lab starts again with its links up in the "
+                  "order of their delays in ersim, %.1f s apart)" % (d0, labmod.STAGE))
+            lab.restart_staged()
+            took, ok = wait_initial(lab)
+            if not ok:
+                report["diffs"] += 1
+            report["exclusions"].add("initial state: compared after a start with the links up "
+                                     "in ersim's order of delays (the start all at once "
+                                     "differed)")
+            d0 = compare_phase(plan, lab, states[0], label0 + ", links up in ersim's order",
+                               set(), report)
+        report["diffs"] += d0
         conv = []
         if not args.static_only:
             for i, (at, actions) in enumerate(groups):
@@ -389,7 +523,7 @@ def check_scenario(path, args):
                 # event whose convergence it could be held against.
                 if all(a[2] == 0 for a in actions):
                     conv.append((at, label, e_det, det, e_conv, cv, tol, why))
-                report["diffs"] += compare_states(plan, states[i + 1], bird_state(lab),
+                report["diffs"] += compare_phase(plan, lab, states[i + 1],
                                                 "routes after %s (t=%gs)" % (label, at),
                                                 down_nodes(lab), report)
         if conv:
@@ -443,7 +577,7 @@ def parse_seeds(text):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description="cross-check ersim against BIRD 2")
+    ap = argparse.ArgumentParser(description="cross-check ersim against BIRD 2 and FRR")
     ap.add_argument("scenarios", nargs="*")
     ap.add_argument("--seeds", help="also check the random designs of these seeds "
                     "(gen_random.py), as 1-20,31")
@@ -453,6 +587,18 @@ def main(argv):
     ap.add_argument("--catalog", default=os.path.join(ROOT, "data", "geography.xml"))
     ap.add_argument("--keep", action="store_true", help="keep configurations and logs")
     ap.add_argument("--static-only", action="store_true", help="compare routes only, no failures")
+    ap.add_argument("--frr-dir", default=frrmod.FRR_DIR,
+                    help="where FRR's daemons are (bgpd, zebra, bfdd)")
+    ap.add_argument("--staged-start", action="store_true",
+                    help="bring the links up in the order of their delays in ersim, "
+                         "1.5 s apart, from the start (by default only when the "
+                         "state before the first event differs)")
+    ap.add_argument("--no-frr", action="store_true",
+                    help="BIRD only: random designs without tie-break oldest, and a "
+                         "scenario that asks for it is refused")
+    ap.add_argument("--oldest", action="store_true",
+                    help="routers that do not set tie-break use oldest (FRR) "
+                         "instead of router-id (BIRD)")
     ap.add_argument("--self-test", action="store_true",
                     help="leave the MSEE's removal of AS 65515 out of BIRD's filters and "
                          "succeed only if the comparison catches it")
@@ -463,6 +609,14 @@ def main(argv):
     for tool in ("bird", "ip"):
         if not shutil.which(tool):
             sys.stderr.write("crosscheck: %s not found (apt-get install bird2 iproute2)\n" % tool)
+            return 3
+    args.frr = not args.no_frr and frrmod.available(args.frr_dir)
+    if not args.frr:
+        print("crosscheck: %s: routers set to tie-break oldest are not checked "
+              "(FRR's bgpd, zebra and bfdd not found in %s; apt-get install frr)"
+              % ("--no-frr" if args.no_frr else "no FRR", args.frr_dir))
+        if args.oldest:
+            sys.stderr.write("crosscheck: --oldest needs FRR\n")
             return 3
     if not os.access(args.ersim, os.X_OK):
         sys.stderr.write("crosscheck: no ersim binary at %s (make first)\n" % args.ersim)
@@ -486,7 +640,7 @@ def main(argv):
         for sd in seeds:
             out = os.path.join(gdir, "random-%d.xml" % sd)
             with open(out, "w") as f:
-                f.write(genmod.gen(sd))
+                f.write(genmod.gen(sd, oldest=args.frr))
             v = subprocess.run([args.ersim, "validate", out], capture_output=True, text=True)
             if v.returncode != 0:
                 print("crosscheck: seed %d: generator bug, the design does not validate:\n%s"

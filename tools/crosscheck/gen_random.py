@@ -11,12 +11,15 @@ weights, Global Reach, a VPN, import and export rules (local-pref,
 weight, deny, MED, prepend, communities) and BFD on or off.  The
 timeline has one to three phases, 60 s apart; a phase is one event or
 several events closer together than BFD or the hold timer can detect
-(50 to 250 ms apart).
+(50 to 250 ms apart).  With `oldest` (the default; crosscheck.py turns
+it off without FRR) some designs set tie-break "oldest" in <defaults>,
+on a site or on a router, from a random stream of their own: the rest of
+the design is the same either way.
 
 Every file must pass `ersim validate`: a file that does not is a bug of
 this generator (crosscheck.py --seeds checks it before using the file).
 
-Usage: gen_random.py SEED [OUT.xml]   (stdout without OUT)
+Usage: gen_random.py [--no-oldest] SEED [OUT.xml]   (stdout without OUT)
 """
 
 import random
@@ -26,7 +29,27 @@ LOCATIONS = ["amsterdam", "amsterdam2", "london", "amsterdam-metro"]
 REGIONS = {"westeurope": "12076:50002", "northeurope": "12076:50003", "uksouth": "12076:50024"}
 
 
-def gen(seed):
+def tie_breaks(seed, sites):
+    """Which routers prefer the oldest route (FRR in the lab), drawn from
+    a stream of its own so that the rest of a seed's design is the same
+    with or without it: {"defaults": bool, "site": {id}, "router": {id}}."""
+    o = random.Random("tie-break-%d" % seed)
+    out = {"defaults": False, "site": set(), "router": set()}
+    m = o.random()
+    if m < 0.2:
+        out["defaults"] = True          # every site router, PE and MSEE
+    elif m < 0.6:
+        for sid, _, routers in sites:
+            if o.random() < 0.4:
+                out["site"].add(sid)
+            else:
+                out["router"] |= {"%s/%s" % (sid, rt) for rt in routers if o.random() < 0.5}
+    return out
+
+
+def gen(seed, oldest=True):
+    """The design of seed; with oldest, some routers set tie-break
+    "oldest" (tools/crosscheck checks them against FRR)."""
     r = random.Random(seed)
     x = []
     w = x.append
@@ -37,6 +60,7 @@ def gen(seed):
     w("  <defaults>")
     w('    <bgp keepalive="60s" hold="180s"/>')
     w('    <bfd enabled="%s" interval="300ms" multiplier="3"/>' % ("true" if bfd_default else "false"))
+    defaults_at = len(x)
     w("  </defaults>")
 
     # Sites: one or two, one or two routers each; equal ASNs sometimes.
@@ -57,6 +81,19 @@ def gen(seed):
             w('    <prefix router="ce1">192.168.%d.0/24</prefix>' % (10 * (s + 1) + 1))
         w("  </site>")
     site_prefixes = ["192.168.%d.0/24" % (10 * (s + 1)) for s in range(nsites)]
+    if oldest:
+        tb = tie_breaks(seed, sites)
+        if tb["defaults"]:
+            x.insert(defaults_at, '    <decision tie-break="oldest"/>')
+        site = None
+        for k, line in enumerate(x):
+            if line.startswith("  <site id="):
+                site = line.split('"')[1]
+                if site in tb["site"]:
+                    x[k] = line.replace(">", ' tie-break="oldest">', 1)
+            elif line.startswith('    <router id="') and \
+                    "%s/%s" % (site, line.split('"')[1]) in tb["router"]:
+                x[k] = line.replace("/>", ' tie-break="oldest"/>')
 
     def router_of(site):
         return "%s/%s" % (site[0], r.choice(site[2]))
@@ -209,10 +246,12 @@ def gen(seed):
 
 
 def main(argv):
+    oldest = "--no-oldest" not in argv
+    argv = [a for a in argv if a != "--no-oldest"]
     if len(argv) not in (1, 2) or not argv[0].isdigit():
-        sys.stderr.write("usage: gen_random.py SEED [OUT.xml]\n")
+        sys.stderr.write("usage: gen_random.py [--no-oldest] SEED [OUT.xml]\n")
         return 2
-    text = gen(int(argv[0]))
+    text = gen(int(argv[0]), oldest)
     if len(argv) == 2:
         with open(argv[1], "w") as f:
             f.write(text)

@@ -1,10 +1,12 @@
 """lab.py - the plan built for real: network namespaces, veth pairs and one
-BIRD 2 per BGP speaker, the faults applied to them, and their routes read
-back.
+BIRD 2 per BGP speaker (FRR for tie-break "oldest": frr.py), the faults
+applied to them, and their routes read back.
 
 Every speaker gets a namespace `ersxc-<pid>-<n>`; every session a veth
-pair addressed from 100.64.0.0/10 (a /30 per link, inside the namespaces
-only: nothing on the host's own interfaces or routes changes).  A link
+pair addressed from 100.64.0.0/10 (a point-to-point /32 at each end,
+numbered by speaker so that neighbours sort by address in ersim's order;
+inside the namespaces only: nothing on the host's own interfaces or
+routes changes).  A link
 whose carrier is `provider` runs through a bridge in one extra namespace
 (`ersxc-<pid>-p`, the provider's network): its failure detaches the
 bridge ports, so both routers keep carrier and only BFD or the hold timer
@@ -27,6 +29,9 @@ import re
 import signal
 import socket
 import subprocess
+import time
+
+import frr as frrmod
 
 POOL = ipaddress.ip_network("100.64.0.0/10")
 PR_SET_PDEATHSIG = 1
@@ -34,6 +39,7 @@ PREF_STATIC = 65500
 PREF_ER = 33000       # gateway: ExpressRoute routes, plus the connection weight
 PREF_VPN = 100        # gateway: VPN routes, plus weight (always below ER)
 PREF_BASE = 1000      # everyone else: 1000 + weight
+STAGE = 1.5           # staged start: seconds between tiers of link delay
 
 
 def sh(*args, check=True):
@@ -114,6 +120,21 @@ class Lab:
         self.node_down = {}     # node id -> failure count
         self.socks = {}
         self.sabotage = False   # --self-test: leave out one ExpressRoute rule
+        self.staged = False     # --staged-start: links up in ersim's delay order
+        self.frr_bin = frrmod.FRR_DIR
+        self.addr_link = {}     # address -> link index (FRR names peers by address)
+
+    def frr(self, sid):
+        return self.plan.speakers[sid].daemon == "frr"
+
+    def frr_dir(self, sid):
+        return "%s/%s.frr" % (self.dir, self.ns[sid])
+
+    def peer_node(self, path):
+        """The neighbour node an FRR path was learned from."""
+        addr = (path.get("peer") or {}).get("peerId")
+        sid = self.owner.get(addr)
+        return self.plan.speakers[sid].node if sid else addr
 
     # ---- building -------------------------------------------------
 
@@ -121,6 +142,7 @@ class Lab:
         return "e%d" % link.index
 
     def build(self):
+        os.chmod(self.dir, 0o755)   # FRR's daemons run as frr
         for n, sid in enumerate(self.plan.speakers):
             ns = "%s-%d" % (self.tag, n)
             self.created.append(ns)
@@ -130,10 +152,8 @@ class Lab:
         if any(not l.interface for l in self.plan.links):
             self.created.append(self.provider_ns)
             sh("ip", "netns", "add", self.provider_ns)
-        subnets = POOL.subnets(new_prefix=30)
         for l in self.plan.links:
-            net = next(subnets)
-            hosts = list(net.hosts())
+            hosts = [self.end_address(l, 0), self.end_address(l, 1)]
             a, b = l.ends
             na, nb = self.ns[a.speaker.id], self.ns[b.speaker.id]
             ia = ib = self.ifname(l, 0)
@@ -155,11 +175,21 @@ class Lab:
                     sh("ip", "-n", pn, "link", "set", "p%s%d" % (side, l.index), "up")
                 sh("ip", "-n", pn, "link", "set", "br%d" % l.index, "up")
             for k, (ns, ifn) in enumerate(((na, ia), (nb, ib))):
-                sh("ip", "-n", ns, "addr", "add", "%s/30" % hosts[k], "dev", ifn)
+                sh("ip", "-n", ns, "addr", "add", "%s/32" % hosts[k], "peer",
+                   "%s/32" % hosts[1 - k], "dev", ifn)
                 sh("ip", "-n", ns, "link", "set", ifn, "up")
                 self.addr[(l.index, k)] = str(hosts[k])
+                self.addr_link[str(hosts[k])] = l.index
                 self.owner[str(hosts[k])] = l.ends[k].speaker.id
             self.link_down[l.index] = 0
+
+    @staticmethod
+    def end_address(l, k):
+        """The address of end k of link l: point-to-point /32s numbered by
+        the speaker first, so that a router's neighbours sort by address
+        as ersim's last tie-break sorts them, by creation order."""
+        sp = l.ends[k].speaker
+        return POOL.network_address + (sp.index + 1) * 4096 + l.index + 1
 
     # ---- BIRD configuration ----------------------------------------
 
@@ -206,6 +236,8 @@ class Lab:
                 "connect delay time 1;",
                 "error wait time 1, %d;" % max(1, int(round(me.bgp.connect_retry))),
                 "bfd %s;" % ("on" if l.bfd else "off")]
+        if l.ibgp and l.interface and peer.speaker.daemon == "frr":
+            opts.append("ttl security on;   # GTSM, as the FRR end (frr.py)")
         if l.ibgp and me.rr_client:
             opts.append("rr client;")
         if l.ibgp and sp.cluster_id:
@@ -222,6 +254,11 @@ class Lab:
     def import_filter(self, sp, l, k):
         me = l.ends[k]
         body = []
+        if l.ibgp:
+            # RFC 4456 8 on every iBGP session, as ersim and FRR do; BIRD
+            # itself checks CLUSTER_LIST only on sessions to its clients.
+            body.append("  if %s ~ bgp_cluster_list then reject;   # own cluster id"
+                        % (sp.cluster_id or sp.router_id))
         if sp.kind == "msee":
             if me.role == "customer":
                 body += ["  bgp_community = -empty-;   # Microsoft ignores customer communities",
@@ -289,6 +326,9 @@ class Lab:
         return "%s/%s.ctl" % (self.dir, self.ns[sid])
 
     def start(self, sid):
+        if self.frr(sid):
+            self.procs[sid] = frrmod.start(self, sid, _pdeathsig)
+            return
         conf = "%s/%s.conf" % (self.dir, self.ns[sid])
         with open(conf, "w") as f:
             f.write(self.config(sid))
@@ -303,19 +343,48 @@ class Lab:
     def stop(self, sid):
         c = self.socks.pop(sid, None)
         if c:
-            c[0].close()
+            c.close() if self.frr(sid) else c[0].close()
         p = self.procs.pop(sid, None)
-        if p and p.poll() is None:
+        if isinstance(p, list):
+            frrmod.stop(p)
+        elif p and p.poll() is None:
             p.kill()
             p.wait()
 
+    def restart_staged(self):
+        """Every daemon stopped (routes forgotten), then started again
+        with the links up in ersim's order of delays."""
+        for sid in list(self.procs):
+            self.stop(sid)
+        self.staged = True
+        self.start_all()
+
     def start_all(self):
+        if not self.staged:
+            for sid in self.plan.speakers:
+                self.start(sid)
+            return
+        # Sessions come up in ersim in the order of their links' delays
+        # (a VPN's 80 ms after a site-link's 5 ms): the lab brings the
+        # links up in that order, a tier of equal delay every STAGE
+        # seconds, so a design with several stable states starts down
+        # the same history.
+        for l in self.plan.links:
+            self._link_cut(l, True)
         for sid in self.plan.speakers:
             self.start(sid)
+        for d in sorted({l.delay for l in self.plan.links}):
+            for l in self.plan.links:
+                if l.delay == d:
+                    self._link_cut(l, False)
+            time.sleep(STAGE)
 
     def check_configs(self):
         """Let BIRD parse every configuration first: a bad filter is our bug."""
         for sid in self.plan.speakers:
+            if self.frr(sid):
+                frrmod.check_config(self, sid)
+                continue
             conf = "%s/%s.conf" % (self.dir, self.ns[sid])
             with open(conf, "w") as f:
                 f.write(self.config(sid))
@@ -380,6 +449,8 @@ class Lab:
 
     def protocols(self, sid):
         """{protocol: state info} of the BGP sessions."""
+        if self.frr(sid):
+            return frrmod.protocols(self, sid)
         out = {}
         for line in self.cli(sid, "show protocols") or []:
             f = line.split()
@@ -401,7 +472,7 @@ class Lab:
                     prefix = m.group(1)
                 cur = {"proto": m.group(3), "primary": bool(m.group(4)),
                        "pref": int(m.group(5)), "as_path": [], "local_pref": None,
-                       "origin": None, "med": None, "communities": []}
+                       "origin": None, "med": None, "communities": [], "cluster_len": 0}
                 table.setdefault(prefix, []).append(cur)
                 continue
             if cur is None:
@@ -413,6 +484,8 @@ class Lab:
                 cur["local_pref"] = int(s.split(":", 1)[1])
             elif s.startswith("BGP.origin:"):
                 cur["origin"] = s.split(":", 1)[1].strip().lower()
+            elif s.startswith("BGP.cluster_list:"):
+                cur["cluster_len"] = len(s.split(":", 1)[1].split())
             elif s.startswith("BGP.med:"):
                 cur["med"] = int(s.split(":", 1)[1])
             elif s.startswith("BGP.community:"):
@@ -447,6 +520,8 @@ class Lab:
 
     def snapshot(self, sid):
         """The speaker's best routes in ersim's RIB terms."""
+        if self.frr(sid):
+            return frrmod.snapshot(self, sid)
         table = self.routes(sid)
         if table is None:
             return None
@@ -475,6 +550,11 @@ class Lab:
                  "communities": sorted(best["communities"]), "weight": weight}
             if best["med"] is not None:
                 r["med"] = best["med"]
+            # CLUSTER_LIST length of each neighbour's route, for the ECMP
+            # exclusion of crosscheck.py (merge paths ignores it).
+            r["_cluster_len"] = {self.plan.speakers[self.proto_peer(sid, x["proto"])].node:
+                                 x["cluster_len"] for x in rs
+                                 if x["proto"].startswith("L")}
             out[prefix] = r
         return out
 
@@ -490,25 +570,45 @@ class Lab:
     def snapshot_fast(self, sid):
         """Best route per prefix from `show route all` (no FIB read), plus the
         FIB for multipath speakers, as hashable text."""
+        if self.frr(sid):
+            snap = frrmod.snapshot(self, sid)
+            return None if snap is None else json.dumps(snap, sort_keys=True)
         lines = self.cli(sid, "show route all")
         if lines is None:
             return None
-        keep, prim = [], False
+        keep, prim, prefix, best_as = [], False, "", {}
         for line in lines:
             m = re.match(r"^(\S+/\d+)?\s+(unicast|blackhole|unreachable)\s+\[(\S+)[^\]]*\]\s*(\*)?(.*)$",
                          line)
             if m:
+                # The best route of each prefix only, named by its prefix
+                # whether or not BIRD lists it first: a lost alternative
+                # is no route change (seed 26: the VPN's route at dc1/ce1).
+                prefix = m.group(1) or prefix
                 prim = bool(m.group(4))
                 if prim:
-                    keep.append("%s %s %s" % (m.group(1) or "", m.group(3), m.group(5)))
-                elif m.group(1):
-                    keep.append(m.group(1))
+                    keep.append("%s %s %s" % (prefix, m.group(3), m.group(5)))
+                    peer = self.proto_peer(sid, m.group(3))
+                    best_as[prefix] = self.plan.speakers[peer].asn if peer else None
                 continue
             if prim and line.strip().startswith("BGP."):
                 keep.append(line.strip())
         if self.plan.speakers[sid].multipath:
-            keep.append(json.dumps(self.fib(sid), sort_keys=True))
+            # Next hops of the best route's neighbour AS only: a kernel
+            # set that merges two ASes is excluded from the comparison
+            # (crosscheck.py), and so from what counts as a change.
+            fib = {p: [h for h in hs if h in self.plan.speakers and
+                       self.plan.speakers[h].asn == best_as.get(p)]
+                   for p, hs in self.fib(sid).items()}
+            keep.append(json.dumps(fib, sort_keys=True))
         return "\n".join(keep)
+
+    def reset_session(self, sid, node):
+        """FRR: hard reset of sid's session to the neighbour on node."""
+        for l in self.plan.links:
+            for k in (0, 1):
+                if l.ends[k].speaker.id == sid and l.ends[1 - k].speaker.node == node:
+                    frrmod.clear(self, sid, self.addr[(l.index, 1 - k)])
 
     # ---- faults ---------------------------------------------------
 

@@ -114,6 +114,8 @@ class Speaker:
         self.reflector = False          # route-reflector="true"
         self.rr_set = False             # route-reflector given at all
         self.cluster_id = None          # cluster-id, when set
+        self.daemon = "bird"            # "frr" for tie-break oldest (frr.py)
+        self.always_compare_med = False
 
 
 class End:
@@ -140,6 +142,7 @@ class Link:
         self.bfd = None                 # (interval, multiplier) when BFD runs
         self.circuit = self.role = self.obj = self.obj2 = None
         self.rr = False                 # iBGP site-link: route reflection
+        self.delay = 0.0                # one-way delay in ersim (set_delays)
 
     @property
     def ibgp(self):
@@ -200,6 +203,7 @@ def build(path, ersim, catalog):
     p.name = root.get("name", "")
     d = root.find("defaults")
     bgp0 = Bgp().merged(d.find("bgp") if d is not None else None)
+    dec0 = decision(d.find("decision") if d is not None else None, ("oldest", "false"))
     bfd0 = Bfd().merged(d.find("bfd") if d is not None else None)
     p.mrai = bgp0.mrai
 
@@ -237,6 +241,7 @@ def build(path, ersim, catalog):
             s.rr_set = r.get("route-reflector") is not None
             s.reflector = r.get("route-reflector") == "true"
             s.cluster_id = r.get("cluster-id")
+            set_decision(s, decision(r, decision(site, dec0)))
             rs.append(s)
         for pr in site.findall("prefix"):
             who = [x for x in rs if pr.get("router") in (None, x.id.split("/", 1)[1])]
@@ -267,6 +272,7 @@ def build(path, ersim, catalog):
             node = landing[(cid, role)]
             msee = add_speaker("%s@%s" % (node, cid), "msee", node, MSEE_ASN)
             msee.router_id = lk.get("msee-router-id") or default_router_id(12, ci, side)
+            set_decision(msee, dec0)
             msee_vrf[(cid, side)] = msee
             carrier = lk.get("carrier") or ("interface" if model == "direct" else "provider")
             cbgp = bgp0.merged(lk.find("bgp"))
@@ -276,6 +282,7 @@ def build(path, ersim, catalog):
                 pe = add_speaker("%s/pe-%s" % (cid, role), "pe", "%s/pe-%s" % (cid, role),
                                  int(pv.get("asn")))
                 pe.router_id = lk.get("pe-router-id") or default_router_id(13, ci, side)
+                set_decision(pe, dec0)
                 acc = add_link("access", End(ce, cbgp), End(pe, bgp0), True)
                 set_policy(acc.ends[0], lk)
                 near = pe
@@ -360,10 +367,8 @@ def build(path, ersim, catalog):
         set_policy(l.ends[0], vp)
         l.ends[1].vpn = True
         l.obj = vp.get("id")
-        vbfd = bfd0.merged(vp.find("bfd"))
-        if vbfd.enabled:
-            l.bfd = (vbfd.interval, vbfd.multiplier)
-            l.ends[0].bfd_interval = l.ends[1].bfd_interval = vbfd.interval
+        # No BFD on a VPN: ersim refuses <bfd enabled="true"> there and
+        # BFD in <defaults> does not reach VPNs (docs/scenario-format.md).
 
     srlg = {s.get("id"): s.get("members").split() for s in root.findall("srlg")}
     ev = root.find("events")
@@ -373,9 +378,54 @@ def build(path, ersim, catalog):
                 continue
             p.events.append((parse_time(e.get("at")), e.tag, e.get("target")))
     p.srlg = srlg
+    set_delays(p, topo)
     p.sites = {k: [s.id for s in v[1]] for k, v in sites.items()}
     p.vnet_region = {v.get("id"): v.get("region") for v in root.findall("vnet")}
     return p
+
+
+def decision(el, inherit):
+    """(tie-break, always-compare-med) of <decision>, <site> or <router>,
+    unset ones from inherit (sim/load.c's ers_scenario_decision)."""
+    if el is None:
+        return inherit
+    return (el.get("tie-break") or inherit[0], el.get("always-compare-med") or inherit[1])
+
+
+def set_decision(sp, dec):
+    """FRR runs the routers that prefer the oldest route, BIRD the others
+    (it breaks ties by router id); BIRD's MED comparison across ASes is
+    not built."""
+    sp.daemon = "frr" if dec[0] == "oldest" else "bird"
+    sp.always_compare_med = dec[1] == "true"
+    if sp.always_compare_med and sp.daemon == "bird":
+        raise Unsupported("always-compare-med on %s, a router-id router: BIRD's `med metric` "
+                          "is not built (FRR's `bgp always-compare-med` is, with "
+                          "tie-break=\"oldest\")" % sp.id)
+
+
+def set_delays(p, topo):
+    """Each link's one-way delay in ersim (the shortest path between its
+    two nodes in the exported topology: an MSEE reaches a gateway through
+    the region), for the lab's staged start."""
+    adj = {}
+    for e in topo["edges"]:
+        d = (e.get("delay_ns") or 0) / 1e9
+        adj.setdefault(e["source"], []).append((e["target"], d))
+        adj.setdefault(e["target"], []).append((e["source"], d))
+    for l in p.links:
+        a, b = l.ends[0].speaker.node, l.ends[1].speaker.node
+        best, todo = {a: 0.0}, [(0.0, a)]
+        while todo:
+            todo.sort()
+            d, n = todo.pop(0)
+            if n == b:
+                break
+            for m, w in adj.get(n, []):
+                if d + w < best.get(m, float("inf")):
+                    best[m] = d + w
+                    todo.append((d + w, m))
+        l.delay = best.get(b, 0.0)
 
 
 def set_policy(end, el):
@@ -427,29 +477,37 @@ def resolve(plan, target):
 
 
 def short_timer_copy(path, out_path, keepalive="1s", hold="3s", bfd_interval="100ms",
-                     bfd_mult="3", connect_retry="1s"):
-    """Write a copy of the scenario with short timers everywhere a timer is set."""
+                     bfd_mult="3", connect_retry="1s", frr=False, default_tie="router-id"):
+    """Write a copy of the scenario with short timers everywhere a timer is
+    set.  A router that does not say which tie-break it uses gets
+    default_tie (router-id: BIRD; oldest: FRR); without FRR, a scenario
+    that asks for `oldest` cannot be built."""
     tree = ET.parse(path)
     root = tree.getroot()
     d = root.find("defaults")
     if d is None:
         d = ET.Element("defaults")
         root.insert(0 if root.find("description") is None else 1, d)
-    # BIRD breaks ties by router id: so does every router of the copy
-    # (ersim's default is the oldest route, as Cisco, Juniper and FRR).
-    for el in list(root.iter("site")) + list(root.iter("router")):
+    # BIRD breaks ties by router id, FRR prefers the oldest route (ersim's
+    # default, as Cisco and Juniper): a router the scenario leaves unset
+    # gets default_tie, so that without FRR every router is BIRD's.
+    for el in list(root.iter("site")) + list(root.iter("router")) + list(root.iter("decision")):
+        if frr:
+            break
         if el.get("tie-break") == "oldest":
-            raise Unsupported("tie-break=\"oldest\" on <%s %s>: BIRD breaks ties by router id"
-                              % (el.tag, el.get("id")))
+            raise Unsupported("tie-break=\"oldest\" on <%s %s>: BIRD breaks ties by router id "
+                              "and FRR (/usr/lib/frr, apt-get install frr) is not there"
+                              % (el.tag, el.get("id") or ""))
         if el.get("always-compare-med") == "true":
             raise Unsupported("always-compare-med on <%s %s> is not built in BIRD"
                               % (el.tag, el.get("id")))
     dec = d.find("decision")
     if dec is None:
         dec = ET.SubElement(d, "decision")
-    if dec.get("always-compare-med") == "true":
+    if dec.get("always-compare-med") == "true" and not frr:
         raise Unsupported("always-compare-med in <defaults> is not built in BIRD")
-    dec.set("tie-break", "router-id")
+    if not frr or dec.get("tie-break") is None:
+        dec.set("tie-break", "router-id" if not frr else default_tie)
     b = d.find("bgp")
     if b is None:
         b = ET.SubElement(d, "bgp")
