@@ -4,7 +4,10 @@
  * its timers (connect-retry, hold, keepalive), what each message does on
  * arrival, and sessions reacting to links and routers going down and
  * coming back (by interface state, BFD in bgp_bfd.c, or hold-timer
- * expiry). Messages travel through bgp_msg.c; UPDATEs are sent by
+ * expiry), an administrative shutdown (RFC 8203: the MSEE's maintenance)
+ * and a VNet gateway's delay in giving up or re-learning a connection
+ * (gateway-to-MSEE convergence, drawn by expressroute.c). Messages
+ * travel through bgp_msg.c; UPDATEs are sent by
  * bgp_update.c; routes go to bgp_rib.c. What happens is reported through
  * the world's hooks (bgp.h).
  *

@@ -4,9 +4,11 @@
  * that states it; docs/sources.md uses the same numbers), the SKU reach
  * rule, what an MSEE VRF passes between its customer, its gateways and
  * Global Reach, how it tags and strips what it passes, and the order in
- * which a VNet gateway prefers routes. Callers: world.c and bgp_rib.c /
- * bgp_decision.c (simulation), check.c and load.c (validation),
- * topology.c and analyze.c (analysis). Nothing here keeps state.
+ * which a VNet gateway prefers routes. Callers: world.c, bgp_rib.c /
+ * bgp_decision.c, bgp_fsm.c (the gateway's convergence delay), observe.c
+ * and run.c (simulation), check.c, load_build.c and scenario.c
+ * (validation), topology.c and analyze.c / analyze_domain.c /
+ * analyze_index.c (analysis). Nothing here keeps state.
  */
 #include "ersim/expressroute.h"
 #include "ersim/observe.h"

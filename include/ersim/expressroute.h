@@ -3,9 +3,10 @@
  * Microsoft's limits (each row citing the fact-sheet section it comes
  * from, the same numbering as docs/sources.md), SKU reach, what an MSEE
  * passes where, how it tags and strips routes, and how a VNet gateway
- * prefers routes. The simulator (world.c, bgp_rib.c, bgp_decision.c),
- * validation (check.c, load.c) and analysis (topology.c, analyze.c) all
- * ask here, so a number changes in one row.
+ * prefers routes. The simulator (world.c, bgp_rib.c, bgp_decision.c,
+ * bgp_fsm.c, observe.c, run.c), validation (check.c, load_build.c,
+ * scenario.c) and analysis (topology.c, analyze*.c) all ask here, so a
+ * number changes in one row.
  */
 #ifndef ERSIM_EXPRESSROUTE_H
 #define ERSIM_EXPRESSROUTE_H
