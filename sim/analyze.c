@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
+#include "ersim/expressroute.h"
 #include "ersim/result.h"
 #include "ersim/util.h"
 
@@ -203,7 +204,7 @@ static void demand(const struct ers_an_ctx *c, struct ers_an_pair *p)
 static int verdict(const struct ers_an_ctx *c, struct ers_an_pair *p)
 {
 	ers_rate_t need = p->demand_ab > p->demand_ba ? p->demand_ab : p->demand_ba;
-	char spofs[512] = "", cap[32], dem[32], head[64], mid[160], tail[256];
+	char spofs[512] = "", cap[64], dem[32], head[64], mid[160], tail[256];
 	const char *worst = p->worst_target >= 0 ? c->a->targets[p->worst_target].name : "none";
 
 	if (!p->connected) {
@@ -224,6 +225,8 @@ static int verdict(const struct ers_an_ctx *c, struct ers_an_pair *p)
 	else
 		snprintf(mid, sizeof mid, "no single point of failure (min cut %zu)", p->min_cut);
 	ers_an_fmt_rate(p->worst_capacity, cap, sizeof cap);
+	if (c->gw_cap && p->worst_capacity == c->gw_cap)
+		snprintf(cap + strlen(cap), sizeof cap - strlen(cap), " (its gateway's throughput)");
 	if (!p->worst_capacity && p->worst_other_paths)
 		snprintf(cap, sizeof cap, "only VPN or site-link paths");
 	ers_an_fmt_rate(need, dem, sizeof dem);
@@ -256,6 +259,7 @@ static enum ers_err analyse_pair(struct ers_an_ctx *c, size_t pi, const struct e
 	struct ers_an_state st;
 	enum ers_err rc;
 
+	c->gw_cap = p->kind == ERS_AN_SITE_VNET ? ers_er_gw_throughput(&c->s->vnets[p->b]) : 0;
 	st = ers_an_evaluate(c, g);
 	p->connected = st.connected;
 	p->capacity = st.capacity;

@@ -254,6 +254,10 @@ struct ers_an_state ers_an_evaluate(const struct ers_an_ctx *c, const struct ers
 			st.capacity += e->bw;
 		}
 	}
+	/* whatever the circuits, the gateway carries at most its SKU's
+	 * throughput (facts 8.1) */
+	if (c->gw_cap && st.capacity > c->gw_cap)
+		st.capacity = c->gw_cap;
 	st.connected = st.other || st.capacity > 0;
 	for (size_t i = 0; i < g->n && !st.connected; i++)
 		st.connected = ers_an_crosses(c, &g->e[i]);	/* a zero-bandwidth crossing */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
+#include "ersim/expressroute.h"
 #include "ersim/result.h"
 #include "ersim/run.h"
 #include "ersim/target.h"
@@ -49,15 +50,20 @@ static int route_points(enum ers_an_class c)
 /* Facts 7.2, "Zone-redundant gateway (10%)": Standard and HighPerf 0,
  * UltraPerf 2, the Az SKUs 10 when zone-redundant (8 when pinned to one
  * zone; ersim has no zone setting and takes the redundant deployment). */
-static int zone_points(enum ers_gw_sku sku)
+/* Facts 7.2: the zone-redundant gateway component. ErGwScale scores like
+ * a zonal gateway (8) up to 2 scale units (4 instances) and like a
+ * zone-redundant one (10) above. */
+static int zone_points(const struct ers_vnet *v)
 {
-	switch (sku) {
+	switch (v->gw_sku) {
 	case ERS_GW_ULTRAPERF:
 		return 2;
 	case ERS_GW_ERGW1AZ:
 	case ERS_GW_ERGW2AZ:
 	case ERS_GW_ERGW3AZ:
 		return 10;
+	case ERS_GW_ERGWSCALE:
+		return ers_er_gw_units(v) <= 2 ? 8 : 10;
 	default:
 		return 0;
 	}
@@ -259,7 +265,7 @@ static enum ers_err index_one(struct ers_analysis *a, const struct ers_scenario 
 		return rc;
 	x->route_points = route_points(x->route_class);
 	x->sku = s->vnets[vnet].gw_sku;
-	x->zone_points = zone_points(x->sku);
+	x->zone_points = zone_points(&s->vnets[vnet]);
 	x->advisor_points = 10;
 	/* Azure's test needs circuits at two distinct locations (facts 7.3:
 	 * the maximum-resiliency model, not Metro yet). */

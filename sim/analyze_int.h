@@ -64,6 +64,7 @@ struct ers_an_ctx {
 	bool *in_r, *in_d;		/* scratch for reach */
 	bool *seen;			/* scratch: capacity groups counted */
 	int *queue;
+	ers_rate_t gw_cap;		/* the pair's VNet gateway's throughput, or 0 */
 };
 
 /* What a pair's domain gives under the current failures. */

@@ -171,7 +171,8 @@ static void report_index(FILE *out, const struct ers_analysis *a)
 			"(Azure's validation test does not run on Metro yet)" :
 			"(Azure's validation test needs circuits at two distinct locations)");
 		fprintf(out, "    zone-redundant gateway: %d of 10 (%s%s)\n", x->zone_points,
-			ers_gw_sku_str(x->sku), x->zone_points == 10 ? ", zone-redundant" : "");
+			ers_gw_sku_str(x->sku), x->zone_points == 10 ? ", zone-redundant" :
+			x->sku == ERS_GW_ERGWSCALE ? ", at most 2 scale units: as zonal" : "");
 		fprintf(out, "    advisor recommendations: %d of 10 (assumed: none open)\n",
 			x->advisor_points);
 		if (!x->tests_run)

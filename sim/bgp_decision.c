@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "ersim/bgp.h"
+#include "ersim/expressroute.h"
 
 static const char *const reason_names[] = {
 	[ERS_WHY_NONE] = "equal",
@@ -155,25 +156,6 @@ static int compare_attrs(const struct ers_speaker *s, const struct ers_cand *a,
 	return 0;
 }
 
-static bool is_vpn(const struct ers_cand *c)
-{
-	return c->peer && c->peer->vpn;
-}
-
-/* ExpressRoute gateway steps before the ECMP set. */
-static int compare_gateway(const struct ers_cand *a, const struct ers_cand *b,
-			   enum ers_bgp_reason *why)
-{
-	const struct ers_attrs *x = a->attrs, *y = b->attrs;
-
-	PREFER(!a->peer && b->peer, a->peer && !b->peer, ERS_WHY_LOCAL);
-	PREFER(!is_vpn(a) && is_vpn(b), is_vpn(a) && !is_vpn(b), ERS_WHY_ER_OVER_VPN);
-	PREFER(x->weight > y->weight, y->weight > x->weight, ERS_WHY_WEIGHT);
-	PREFER(x->path_len < y->path_len, y->path_len < x->path_len, ERS_WHY_AS_PATH);
-	*why = ERS_WHY_NONE;
-	return 0;
-}
-
 /* The gateway names one route of its ECMP set "best": by router id. */
 static int gateway_tie(const struct ers_cand *a, const struct ers_cand *b,
 		       enum ers_bgp_reason *why)
@@ -195,7 +177,7 @@ int ers_bgp_compare(const struct ers_speaker *s, const struct ers_cand *a,
 		c = compare_attrs(s, a, b, why);
 		return c ? c : tie_break(s, a, b, NULL, why);
 	}
-	c = compare_gateway(a, b, why);
+	c = ers_er_gateway_compare(a, b, why);
 	return c ? c : gateway_tie(a, b, why);
 }
 
@@ -208,12 +190,12 @@ static size_t select_pre_med(const struct ers_speaker *s, struct ers_cand *c,
 	bool gw = s->kind == ERS_SPK_GW;
 
 	for (size_t i = 1; i < n; i++)
-		if ((gw ? compare_gateway(&c[i], &c[top], &why) :
+		if ((gw ? ers_er_gateway_compare(&c[i], &c[top], &why) :
 			  compare_pre_med(&c[i], &c[top], &why)) < 0)
 			top = i;
 	for (size_t i = 0; i < n; i++) {
 		if (gw)
-			compare_gateway(&c[top], &c[i], &c[i].lost);
+			ers_er_gateway_compare(&c[top], &c[i], &c[i].lost);
 		else
 			compare_pre_med(&c[top], &c[i], &c[i].lost);
 		c[i].lost_to = top;
@@ -293,7 +275,7 @@ bool ers_bgp_multipath_ok(const struct ers_speaker *s, const struct ers_cand *a,
 	if (!a->peer || !b->peer)
 		return false;
 	if (s->kind == ERS_SPK_GW)
-		return compare_gateway(a, b, &why) == 0;
+		return ers_er_gateway_compare(a, b, &why) == 0;
 	if (!s->multipath)
 		return false;
 	if (compare_attrs(s, a, b, &why) != 0)

@@ -4,7 +4,10 @@
  * its timers (connect-retry, hold, keepalive), what each message does on
  * arrival, and sessions reacting to links and routers going down and
  * coming back (by interface state, BFD in bgp_bfd.c, or hold-timer
- * expiry). Messages travel through bgp_msg.c; UPDATEs are sent by
+ * expiry), an administrative shutdown (RFC 8203: the MSEE's maintenance)
+ * and a VNet gateway's delay in giving up or re-learning a connection
+ * (gateway-to-MSEE convergence, drawn by expressroute.c). Messages
+ * travel through bgp_msg.c; UPDATEs are sent by
  * bgp_update.c; routes go to bgp_rib.c. What happens is reported through
  * the world's hooks (bgp.h).
  *
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 
 #include "ersim/bgp_int.h"
+#include "ersim/expressroute.h"
 #include "ersim/rng.h"
 
 static const char *const state_names[] = {
@@ -111,6 +115,33 @@ static void notify_and_down(struct ers_world *w, struct ers_peer *p, const char 
 	peer_down(w, p, why);
 }
 
+/* The NOTIFICATION of an administrative shutdown reaches the other end,
+ * if it is still on the connection it was sent on (data). */
+static void on_admin_notification(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_peer *p = arg;
+
+	if (p->state != ERS_BGP_IDLE && p->conn == (uint32_t)data)
+		peer_down(ers_bgp_world(p), p, "NOTIFICATION received: Cease, administrative shutdown");
+}
+
+void ers_session_admin_shutdown(struct ers_world *w, struct ers_peer *p, const char *why)
+{
+	struct ers_net_link *l = ers_bgp_link(w, p->session);
+	struct ers_peer *r = p->remote;
+
+	if (p->state == ERS_BGP_IDLE)
+		return;
+	/* Sent as the port shuts: it travels, it is not queued behind the
+	 * stream (the port is gone a moment later). */
+	if (ers_link_usable(w, l) && r->state != ERS_BGP_IDLE &&
+	    ers_sim_post(w->sim, ers_time_after(ers_sim_now(w->sim), l->delay),
+			 on_admin_notification, r, r->conn))
+		w->err = ERS_ENOMEM;
+	ers_stream_clear(w, p);
+	peer_down(w, p, why);
+}
+
 void ers_session_reset(struct ers_world *w, struct ers_session *ss, const char *why)
 {
 	ers_bfd_stop(w, ss);
@@ -164,6 +195,13 @@ static void try_connect(struct ers_sim *sim, void *arg, uint64_t data)
 		schedule_connect(w, ss, ers_bgp_jitter(w, ss->end[0].bgp->connect_retry));
 		return;
 	}
+	/* A gateway that lost this connection learns it again only after
+	 * its convergence delay. */
+	if (ss->gw_lost && ers_sim_now(sim) < ss->gw_not_before) {
+		schedule_connect(w, ss, ss->gw_not_before - ers_sim_now(sim));
+		return;
+	}
+	ss->gw_lost = false;
 	ss->epoch++;
 	for (int i = 0; i < 2; i++) {
 		ss->end[i].state = ERS_BGP_CONNECT;
@@ -365,6 +403,63 @@ static void on_connect_retry(struct ers_sim *sim, void *arg, uint64_t data)
 	try_connect(sim, arg, data);
 }
 
+/* ---- gateway-to-MSEE convergence (expressroute.c) ------------------- */
+
+/* The gateway's convergence delay is over: it gives up the session (and
+ * the routes) of the connection it lost. */
+static void on_gw_converged(struct ers_sim *sim, void *arg, uint64_t data)
+{
+	struct ers_session *ss = arg;
+	struct ers_world *w = ss->end[0].self->w;
+
+	if (ss->end[1].state != ERS_BGP_IDLE)
+		ers_session_reset(w, ss, "gateway converged: connection lost");
+}
+
+/* An MSEE-gateway connection stops: the MSEE's end sees it at once, the
+ * gateway keeps its routes through it for its convergence delay
+ * (expressroute.c, docs/model.md). */
+static void gateway_loses(struct ers_world *w, struct ers_session *ss)
+{
+	struct ers_peer *gw = &ss->end[1];
+	char detail[512];
+	ers_time_t d;
+
+	peer_down(w, &ss->end[0], "interface down");
+	if (gw->state == ERS_BGP_IDLE || ers_timer_armed(&ss->gw_timer))
+		return;
+	d = ers_er_gw_conv_delay(w, ss);
+	if (d == 0) {		/* at once, as plain BGP over an interface */
+		ers_session_reset(w, ss, "interface down");
+		return;
+	}
+	ss->gw_lost = true;
+	snprintf(detail, sizeof detail,
+		 "connection to %s lost: the gateway withdraws its routes through it after %.3f s (gateway-to-MSEE convergence)",
+		 w->nodes[ss->end[0].self->node].id, ers_time_to_s(d));
+	ERS_BGP_HOOK(w, notice, "gateway-convergence", gw->self->id, detail);
+	ers_timer_set(w->sim, &ss->gw_timer, ers_sim_now(w->sim) + d);
+}
+
+/* The connection works again: the gateway learns its routes after a
+ * delay drawn the same way. */
+static void gateway_regains(struct ers_world *w, struct ers_session *ss)
+{
+	char detail[512];
+	ers_time_t d;
+
+	if (!ss->gw_lost)
+		return;
+	d = ers_er_gw_conv_delay(w, ss);
+	ss->gw_not_before = ers_sim_now(w->sim) + d;
+	if (d > 0) {
+		snprintf(detail, sizeof detail,
+			 "connection to %s back: the gateway learns its routes through it again after %.3f s (gateway-to-MSEE convergence)",
+			 w->nodes[ss->end[0].self->node].id, ers_time_to_s(d));
+		ERS_BGP_HOOK(w, notice, "gateway-convergence", ss->end[1].self->id, detail);
+	}
+}
+
 /* ---- links and nodes ------------------------------------------------- */
 
 void ers_bgp_start(struct ers_world *w)
@@ -382,6 +477,7 @@ void ers_bgp_start(struct ers_world *w)
 			ers_update_init_peer(w, p);
 		}
 		ers_bfd_init(ss);
+		ers_timer_init(&ss->gw_timer, on_gw_converged, ss, 0);
 		ers_timer_init(&ss->connect_timer, on_connect_retry, ss, 0);
 		schedule_connect(w, ss, 0);
 	}
@@ -396,7 +492,9 @@ void ers_link_went_down(struct ers_world *w, struct ers_net_link *l)
 	for (size_t i = 0; i < l->n_sessions; i++) {
 		struct ers_session *ss = w->sessions[l->sessions[i]];
 
-		if (l->interface_carrier)
+		if (l->interface_carrier && ss->gw_conv)
+			gateway_loses(w, ss);
+		else if (l->interface_carrier)
 			ers_session_reset(w, ss, "interface down");
 		else if (ss->bfd && (ss->end[0].state == ERS_BGP_ESTABLISHED ||
 				     ss->end[1].state == ERS_BGP_ESTABLISHED))
@@ -412,6 +510,8 @@ void ers_link_came_up(struct ers_world *w, struct ers_net_link *l)
 		struct ers_session *ss = w->sessions[l->sessions[i]];
 
 		ers_bfd_stop(w, ss);
+		if (l->interface_carrier && ss->gw_conv)
+			gateway_regains(w, ss);
 		ers_stream_resume(w, &ss->end[0]);
 		ers_stream_resume(w, &ss->end[1]);
 		/* An interface coming up starts BGP at once; over a provider

@@ -4,7 +4,8 @@
  * prefix) and Adj-RIB-Out (per peer, what was last sent), with the import
  * and export rules of each kind of router.
  *
- * ExpressRoute's rules live here, in import and export:
+ * ExpressRoute's rules are applied here, in import and export (the rules
+ * themselves are expressroute.c's):
  *  - an MSEE ignores the communities a customer sends, and counts the
  *    customer's prefixes against the circuit's limit;
  *  - an MSEE takes a gateway's routes with the gateway's private ASN 65515
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "ersim/bgp_int.h"
+#include "ersim/expressroute.h"
 #include "ersim/rng.h"
 #include "ersim/units.h"
 
@@ -71,32 +73,6 @@ static const struct ers_rule *first_fit(const struct ers_world *w,
 	return NULL;
 }
 
-/* Remove every occurrence of asn (the gateway's private ASN). */
-static void strip_asn(struct ers_attrs_tmpl *t, uint32_t asn)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < t->path_len; i++)
-		if (t->path[i] != asn)
-			t->path[n++] = t->path[i];
-	t->path_len = (uint16_t)n;
-}
-
-static void tag_vnet_routes(struct ers_world *w, struct ers_peer *p,
-			    struct ers_attrs_tmpl *t)
-{
-	const struct ers_speaker *gw = p->remote->self;
-	const struct ers_vnet *v = &w->s->vnets[gw->vnet];
-	const struct ers_region *r = ers_catalog_region(w->cat, v->region);
-
-	strip_asn(t, ERS_ASN_GATEWAY);
-	t->n_comms = 0;
-	if (r && r->community)
-		ers_tmpl_add_comm(t, ERS_ASN_MICROSOFT << 16 | r->community);
-	if (v->community)
-		ers_tmpl_add_comm(t, v->community);
-}
-
 /* Gao-Rexford: prefer routes from customers over peers over providers
  * (they pay us, cost nothing, cost us). Import rules may still override. */
 static uint32_t relationship_pref(enum ers_relationship rel)
@@ -130,10 +106,8 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 	t.weight = 0;
 	if (!p->ibgp)
 		t.local_pref = relationship_pref(p->rel);
-	if (s->kind == ERS_SPK_MSEE && p->role == ERS_PEER_CUSTOMER)
-		t.n_comms = 0;		/* Microsoft ignores customer communities */
-	if (s->kind == ERS_SPK_MSEE && p->role == ERS_PEER_GATEWAY)
-		tag_vnet_routes(w, p, &t);
+	if (s->kind == ERS_SPK_MSEE)
+		ers_er_msee_import(w, p, &t);
 	if (s->kind == ERS_SPK_GW && !p->vpn)
 		t.weight = p->conn_weight;
 	r = first_fit(w, p->import, prefix, &t);
@@ -399,7 +373,7 @@ static uint8_t ecmp_set(struct ers_speaker *s, const struct ers_cand *best,
 	for (size_t i = 0; i < n && k < ERS_MAX_ECMP; i++) {
 		if (c[i].peer == best->peer || !ers_bgp_multipath_ok(s, best, &c[i]))
 			continue;
-		if (s->kind == ERS_SPK_GW && count_circuits(out, k) >= 4 &&
+		if (s->kind == ERS_SPK_GW && count_circuits(out, k) >= ers_er_limit_value(ERS_ER_ECMP_CIRCUITS) &&
 		    !n_circuits_in(out, k, c[i].peer->remote->self->circuit))
 			continue;
 		out[k++] = c[i].peer;
@@ -607,21 +581,6 @@ out:
 
 /* ---- export ------------------------------------------------------- */
 
-/* Which routes an MSEE VRF passes to which side (see the file comment). */
-static bool msee_passes(enum ers_peer_role from, enum ers_peer_role to)
-{
-	switch (to) {
-	case ERS_PEER_GATEWAY:
-		return from == ERS_PEER_CUSTOMER || from == ERS_PEER_GATEWAY;
-	case ERS_PEER_GLOBAL_REACH:
-		return from == ERS_PEER_CUSTOMER;
-	case ERS_PEER_CUSTOMER:
-		return from == ERS_PEER_GATEWAY || from == ERS_PEER_GLOBAL_REACH;
-	default:
-		return false;
-	}
-}
-
 static bool may_export(const struct ers_speaker *s, const struct ers_loc *l,
 		       const struct ers_peer *p)
 {
@@ -645,7 +604,7 @@ static bool may_export(const struct ers_speaker *s, const struct ers_loc *l,
 	    (p->rel == ERS_REL_PEER || p->rel == ERS_REL_PROVIDER))
 		return false;
 	if (s->kind == ERS_SPK_MSEE)
-		return msee_passes(src->role, p->role);
+		return ers_er_msee_passes(src->role, p->role);
 	return true;
 }
 

@@ -21,16 +21,13 @@
 #include <string.h>
 
 #include "ersim/catalog.h"
+#include "ersim/expressroute.h"
 #include "ersim/scenario.h"
 #include "ersim/units.h"
 
 #define MBPS ((ers_rate_t)1000000)
 #define GBPS ((ers_rate_t)1000000000)
 
-/* Circuits one peering location may link to a single VNet [limits]. */
-#define MAX_CIRCUITS_PER_LOCATION 4
-/* VNet links of a local or standard circuit, any bandwidth (facts 3.3). */
-#define STANDARD_VNET_LINKS 10
 
 /* One check run: what is checked and where problems go. */
 struct ck {
@@ -341,44 +338,26 @@ static void check_circuit_bandwidth(struct ck *k, const struct ers_circuit *c)
  * may lower it for a what-if study, never raise it past the SKU's. */
 static void check_circuit_max_prefix(struct ck *k, const struct ers_circuit *c)
 {
-	uint32_t max = c->sku == ERS_SKU_PREMIUM ? 10000 : 4000;
-	char hint[160];
+	uint32_t max = ers_er_prefix_limit(c->sku);
+	char hint[160], more[40] = "";
 
 	if (c->max_prefix <= max)
 		return;
+	if (c->sku != ERS_SKU_PREMIUM)
+		snprintf(more, sizeof more, "; premium allows %u",
+			 (unsigned)ers_er_prefix_limit(ERS_SKU_PREMIUM));
 	snprintf(hint, sizeof hint, "private peering accepts at most %u prefixes on a %s circuit%s",
-		 (unsigned)max, ers_sku_str(c->sku),
-		 c->sku == ERS_SKU_PREMIUM ? "" : "; premium allows 10000");
+		 (unsigned)max, ers_sku_str(c->sku), more);
 	err(k, c->max_prefix_line ? c->max_prefix_line : c->line, hint,
 	    "circuit '%s': max-prefix %u is over the %s SKU's limit of %u",
 	    c->id, (unsigned)c->max_prefix, ers_sku_str(c->sku), (unsigned)max);
-}
-
-/* VNet links a circuit allows (facts 3.3): 10 unless premium, where it
- * grows with bandwidth. A bandwidth between two rows takes the lower row;
- * below the table, the first row. */
-static unsigned circuit_link_limit(const struct ers_circuit *c)
-{
-	static const struct { ers_rate_t bw; unsigned links; } premium[] = {
-		{ 50 * MBPS, 20 }, { 100 * MBPS, 25 }, { 200 * MBPS, 25 },
-		{ 500 * MBPS, 40 }, { 1 * GBPS, 50 }, { 2 * GBPS, 60 },
-		{ 5 * GBPS, 75 }, { 10 * GBPS, 100 },
-	};
-	unsigned links = premium[0].links;
-
-	if (c->sku != ERS_SKU_PREMIUM)
-		return STANDARD_VNET_LINKS;
-	for (size_t i = 0; i < sizeof premium / sizeof premium[0]; i++)
-		if (c->bandwidth >= premium[i].bw)
-			links = premium[i].links;
-	return links;
 }
 
 static void check_circuit_links(struct ck *k, size_t ci)
 {
 	const struct ers_circuit *c = &k->s->circuits[ci];
 	size_t n_conn = 0, n_gr = 0;
-	unsigned limit = circuit_link_limit(c);
+	unsigned limit = ers_er_vnet_link_limit(c->sku, c->bandwidth);
 	char bw[32], hint[200];
 
 	for (size_t v = 0; v < k->s->n_vnets; v++)
@@ -394,8 +373,7 @@ static void check_circuit_links(struct ck *k, size_t ci)
 	else
 		snprintf(hint, sizeof hint, "Global Reach connections count as VNet links; "
 			 "use sku=\"premium\" (%u links at this bandwidth) or another circuit",
-			 circuit_link_limit(&(struct ers_circuit){ .sku = ERS_SKU_PREMIUM,
-								  .bandwidth = c->bandwidth }));
+			 ers_er_vnet_link_limit(ERS_SKU_PREMIUM, c->bandwidth));
 	err(k, c->line, hint,
 	    "circuit '%s' has %zu VNet links (%zu connections, %zu Global Reach), "
 	    "over the limit of %u for a %s %s circuit",
@@ -423,6 +401,58 @@ static void check_circuit_layer3(struct ck *k, const struct ers_circuit *c)
 	}
 }
 
+/* Microsoft peering (facts 3.1, 6.1, 6.2, 4.1): public prefixes only,
+ * at most 200 a session, a route filter of Microsoft's communities
+ * (Microsoft 365 needs premium); without a filter Microsoft advertises
+ * nothing (a warning: valid configuration, an empty peering). */
+static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
+{
+	const struct ers_ms_peering *m = &c->ms;
+	unsigned max = (unsigned)ers_er_limit_value(ERS_ER_MS_PREFIX);
+	char p[48], cm[24];
+
+	if (!m->present)
+		return;
+	for (size_t i = 0; i < m->n_prefixes; i++) {
+		const char *why;
+
+		if (ers_er_ms_prefix_ok(m->prefixes[i], &why))
+			continue;
+		err(k, m->line, "Microsoft peering carries public prefixes registered to you "
+		    "(RIR or IRR); advertise private ranges over private peering",
+		    "circuit '%s': Microsoft peering prefix %s is %s", c->id,
+		    ers_prefix_str(m->prefixes[i], p, sizeof p), why);
+	}
+	if (m->n_prefixes > max)
+		err(k, m->line, "Microsoft drops the session above 200 prefixes (any SKU); "
+		    "summarise the public ranges",
+		    "circuit '%s': %zu Microsoft peering prefixes, over the limit of %u",
+		    c->id, m->n_prefixes, max);
+	for (size_t i = 0; i < m->n_route_filter; i++) {
+		bool o365;
+		const char *what = ers_er_ms_community(m->route_filter[i], &o365);
+
+		ers_community_str(m->route_filter[i], cm, sizeof cm);
+		if (!what)
+			err(k, m->line, "a route filter selects Microsoft's service communities "
+			    "(12076:5010 Exchange, 12076:5070 Azure Resource Manager, ...) or "
+			    "regional ones (12076:51xxx); see docs/scenario-format.md",
+			    "circuit '%s': route filter community %s is not one Microsoft tags "
+			    "Microsoft peering routes with", c->id, cm);
+		else if (o365 && c->sku != ERS_SKU_PREMIUM)
+			err(k, m->line, "Microsoft 365 over ExpressRoute needs the premium add-on: "
+			    "use sku=\"premium\" or drop the community",
+			    "circuit '%s' is %s but its route filter selects %s (%s)",
+			    c->id, ers_sku_str(c->sku), what, cm);
+	}
+	if (!m->has_route_filter)
+		ers_diag_warn(k->d, k->s->file, m->line,
+			      "add route-filter=\"12076:...\" naming the services (and regions) "
+			      "you want; see docs/scenario-format.md",
+			      "circuit '%s': Microsoft peering without a route filter: Microsoft "
+			      "advertises no prefixes", c->id);
+}
+
 static void check_circuits(struct ck *k)
 {
 	for (size_t i = 0; i < k->s->n_circuits; i++) {
@@ -433,6 +463,7 @@ static void check_circuits(struct ck *k)
 		check_circuit_max_prefix(k, c);
 		check_circuit_links(k, i);
 		check_circuit_layer3(k, c);
+		check_ms_peering(k, c);
 	}
 }
 
@@ -503,38 +534,36 @@ static void check_reach(struct ck *k, const struct ers_vnet *v,
 	const struct ers_circuit *c = &k->s->circuits[cn->circuit];
 	const struct ers_region *r = ers_catalog_region(k->cat, v->region);
 	struct place p;
+	struct ers_er_reach_in in;
 	char hint[400], list[256];
 
 	if (!r || !circuit_place(k, c, &p))
 		return;
-	if (region_national(k, r) || p.national) {
-		if (region_national(k, r) && p.national && same_id(r->geo, p.geo))
-			goto sku;
+	in.region_national = region_national(k, r);
+	in.place_national = p.national;
+	in.same_geo = same_id(r->geo, p.geo);
+	in.local_offered = place_n_local(&p) > 0;
+	in.region_local = place_local_region(&p, r->id);
+	switch (ers_er_reach(c->sku, &in)) {
+	case ERS_ER_REACH_OK:
+		return;
+	case ERS_ER_REACH_NATIONAL:
 		reach_error(k, v, cn, r, &p,
 			    "national clouds (US Government, China) are isolated from each other and "
 			    "from commercial Azure, even with premium; use a circuit at a peering "
 			    "location of the VNet's cloud", "crosses a national cloud boundary");
 		return;
-	}
-sku:
-	switch (c->sku) {
-	case ERS_SKU_LOCAL:
-		if (place_n_local(&p) == 0 || place_local_region(&p, r->id))
-			return;		/* no local region: reported on the circuit */
+	case ERS_ER_REACH_LOCAL:
 		place_local_list(&p, list, sizeof list);
 		snprintf(hint, sizeof hint, "local circuits reach only the location's local "
 			 "region %s; use sku=\"standard\" or \"premium\"", list);
 		reach_error(k, v, cn, r, &p, hint, "breaks the local SKU's reach");
 		return;
-	case ERS_SKU_STANDARD:
-		if (same_id(r->geo, p.geo))
-			return;
+	case ERS_ER_REACH_STANDARD:
 		snprintf(hint, sizeof hint, "standard circuits reach only regions in their "
 			 "geopolitical region; use sku=\"premium\" or a circuit in %s",
 			 geo_name(k, r->geo));
 		reach_error(k, v, cn, r, &p, hint, "breaks the standard SKU's reach");
-		return;
-	case ERS_SKU_PREMIUM:
 		return;
 	}
 }
@@ -546,22 +575,6 @@ static void check_vnet_region(struct ck *k, const struct ers_vnet *v)
 	if (!ers_catalog_region(k->cat, v->region))
 		err(k, v->line, region_hint(k, v->region, hint, sizeof hint),
 		    "vnet '%s': unknown Azure region '%s'", v->id, v->region);
-}
-
-static unsigned gw_circuit_limit(enum ers_gw_sku sku)
-{
-	switch (sku) {
-	case ERS_GW_STANDARD:
-	case ERS_GW_ERGW1AZ:
-		return 4;
-	case ERS_GW_HIGHPERF:
-	case ERS_GW_ERGW2AZ:
-		return 8;
-	case ERS_GW_ULTRAPERF:
-	case ERS_GW_ERGW3AZ:
-		return 16;
-	}
-	return 4;
 }
 
 static bool conn_is_repeat(const struct ers_vnet *v, size_t j)
@@ -593,7 +606,7 @@ static size_t circuits_at(const struct ck *k, const struct ers_vnet *v, const ch
 static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 {
 	size_t n = 0;
-	unsigned limit = gw_circuit_limit(v->gw_sku);
+	unsigned limit = ers_er_gw_circuit_limit(v);
 	char hint[256];
 
 	for (size_t j = 0; j < v->n_connections; j++) {
@@ -610,8 +623,10 @@ static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 		snprintf(hint, sizeof hint, "gateway sku '%s' takes %u circuits; use %s",
 			 ers_gw_sku_str(v->gw_sku), limit,
 			 limit < 8 ? "<gateway sku=\"highperformance\"/> or \"ergw2az\" (8), "
-				     "\"ultraperformance\" or \"ergw3az\" (16)"
-			 : limit < 16 ? "<gateway sku=\"ultraperformance\"/> or \"ergw3az\" (16)"
+				     "\"ultraperformance\" or \"ergw3az\" (16), or \"ergwscale\" "
+				     "with scale-units=\"2\" (8) or \"10\" (16)"
+			 : limit < 16 ? "<gateway sku=\"ultraperformance\"/> or \"ergw3az\" (16), "
+					"or \"ergwscale\" with scale-units=\"10\""
 				      : "another VNet for the remaining circuits");
 		err(k, v->line, hint, "vnet '%s' connects %zu circuits, more than its gateway allows (%u)",
 		    v->id, n, limit);
@@ -620,11 +635,12 @@ static void check_vnet_circuits(struct ck *k, const struct ers_vnet *v)
 		const struct ers_location *l = &k->cat->locations[i];
 		size_t at = circuits_at(k, v, l->id);
 
-		if (at > MAX_CIRCUITS_PER_LOCATION)
+		if (at > ers_er_limit_value(ERS_ER_CIRCUITS_PER_LOCATION))
 			err(k, v->line, "connect circuits at another peering location instead",
 			    "vnet '%s' connects %zu circuits at peering location %s; at most %d "
 			    "circuits from one peering location may link to a VNet",
-			    v->id, at, l->name ? l->name : l->id, MAX_CIRCUITS_PER_LOCATION);
+			    v->id, at, l->name ? l->name : l->id,
+			    (int)ers_er_limit_value(ERS_ER_CIRCUITS_PER_LOCATION));
 	}
 }
 
@@ -635,22 +651,58 @@ static void check_vnet_prefix_count(struct ck *k, const struct ers_vnet *v)
 {
 	char hint[160];
 
-	if (v->n_prefixes <= ERS_GW_MAX_PREFIX || !v->n_connections)
+	int max = (int)ers_er_limit_value(ERS_ER_GW_ADVERTISED);
+
+	if (v->n_prefixes <= (size_t)max || !v->n_connections)
 		return;
 	snprintf(hint, sizeof hint,
 		 "a gateway advertises at most %d prefixes per connection; summarise the VNet's address space",
-		 ERS_GW_MAX_PREFIX);
+		 max);
 	ers_diag_warn(k->d, k->s->file, v->line, hint,
 		      "vnet '%s' has %zu prefixes, over %d: its ExpressRoute connections go down",
-		      v->id, v->n_prefixes, ERS_GW_MAX_PREFIX);
+		      v->id, v->n_prefixes, max);
+}
+
+/* The gateway's convergence delay: min <= typical <= max, each as merged
+ * over <defaults> (reported at the element that breaks the order). */
+static void check_gw_conv(struct ck *k, const struct ers_gw_conv *c, const char *who)
+{
+	char a[48], b[48], m[48];
+
+	if (c->min <= c->typical && c->typical <= c->max)
+		return;
+	err(k, c->line ? c->line : k->s->line,
+	    "give convergence-min <= convergence-typical <= convergence-max on <gateway> "
+	    "(defaults 0s, 15s, 60s; see docs/scenario-format.md)",
+	    "%s: gateway convergence min %s, typical %s, max %s are not in order",
+	    who, ers_time_str(c->min, a, sizeof a), ers_time_str(c->typical, b, sizeof b),
+	    ers_time_str(c->max, m, sizeof m));
+}
+
+/* scale-units is ErGwScale's: another SKU has a fixed size. */
+static void check_vnet_scale_units(struct ck *k, const struct ers_vnet *v)
+{
+	if (v->gw_scale_line && v->gw_sku != ERS_GW_ERGWSCALE)
+		err(k, v->gw_scale_line,
+		    "only <gateway sku=\"ergwscale\"> has scale units (1 to 40, 1 Gbps each); "
+		    "drop scale-units or use sku=\"ergwscale\"",
+		    "vnet '%s': scale-units on a gateway of sku '%s'", v->id,
+		    ers_gw_sku_str(v->gw_sku));
 }
 
 static void check_vnets(struct ck *k)
 {
+	check_gw_conv(k, &k->s->gw_conv, "<defaults>");
 	for (size_t i = 0; i < k->s->n_vnets; i++) {
 		const struct ers_vnet *v = &k->s->vnets[i];
+		struct ers_gw_conv eff = ers_gw_conv_merge(&k->s->gw_conv, &v->gw_conv);
+		char who[160];
 
+		snprintf(who, sizeof who, "vnet '%s'", v->id);
+		if (v->gw_conv.set)
+			check_gw_conv(k, &eff, who);
 		check_vnet_region(k, v);
+		check_vnet_scale_units(k, v);
 		check_vnet_prefix_count(k, v);
 		for (size_t j = 0; j < v->n_connections; j++)
 			if (!conn_is_repeat(v, j))

@@ -38,7 +38,7 @@ struct run_args {
 enum { OUT_JSON, OUT_TRACE, OUT_REPORT, N_OUT };
 
 enum { OPT_JSON = 256, OPT_TRACE, OPT_REPORT, OPT_RIBS, OPT_SEED, OPT_UNTIL,
-       OPT_SHUFFLE, OPT_DEBUG };
+       OPT_SHUFFLE, OPT_DEBUG, OPT_GW_CONV };
 
 const struct option ers_run_options[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
@@ -49,6 +49,7 @@ const struct option ers_run_options[] = {
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "shuffle-ties", no_argument, NULL, OPT_SHUFFLE },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "gateway-convergence", required_argument, NULL, OPT_GW_CONV },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -105,6 +106,15 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case OPT_DEBUG:
 			a->opts.debug = stderr;
 			break;
+		case OPT_GW_CONV: {
+			const char *why = NULL;
+
+			if (ers_parse_time(p.arg, &a->opts.gw_convergence, &why) != ERS_OK)
+				return ers_usage_error(CMD, "bad --gateway-convergence '%s': %s",
+						       p.arg, why);
+			a->opts.has_gw_convergence = true;
+			break;
+		}
 		default:
 			return 2;	/* reported by ers_opts_next */
 		}

@@ -42,6 +42,10 @@ static const struct ers_opt_help run_opts[] = {
 	  "one seed)", "--shuffle-ties --seed 3", false },
 	{ "debug", 0, NULL, "explain every choice of the BGP decision process on "
 	  "stderr", "--debug 2> decisions.txt", false },
+	{ "gateway-convergence", 0, "T", "every VNet gateway takes exactly T to "
+	  "withdraw or re-learn the routes of a connection it lost (instead of the "
+	  "scenario's drawn delay; 0s = at once, as plain BGP)",
+	  "--gateway-convergence 0s", false },
 	END_OPTS
 };
 

@@ -104,7 +104,8 @@ static bool failures_find(const struct ers_topology *t, const struct ers_catalog
 	for (size_t i = 0; i < ne; i++)
 		fl->edge[i] = NAN;
 	for (size_t i = 0; i < s->n_events; i++)
-		if (s->events[i].action != ERS_ACT_RESTORE &&
+		/* a maintenance is a window (events table), not a failure */
+		if (s->events[i].action == ERS_ACT_FAIL &&
 		    !fail_target(t, cat, fl, &s->events[i].target, ers_html_secs(s->events[i].at)))
 			return false;
 	return true;

@@ -33,7 +33,16 @@ void ers_html_events_table(FILE *f, const struct ers_result *r)
 		fputs("<tr>", f);
 		ers_html_td(f, "n", b[0]);
 		ers_html_td(f, "n", ers_html_time(e->at, b[1]));
-		ers_html_td(f, NULL, e->action);
+		if (!strcmp(e->action, "maintenance")) {	/* a window */
+			char win[160], a[32], d[32], u[32];
+
+			snprintf(win, sizeof win, "maintenance: drain from %s, down %s, up %s",
+				 ers_html_time(e->at, a), ers_html_time(e->down_at, d),
+				 ers_html_time(e->up_at, u));
+			ers_html_td(f, NULL, win);
+		} else {
+			ers_html_td(f, NULL, e->action);
+		}
 		ers_html_td(f, NULL, e->target);
 		ers_html_td(f, "n", ers_html_time(e->detected, b[2]));
 		ers_html_td(f, "n", ers_html_time(e->converged, b[3]));

@@ -181,6 +181,7 @@ static int get_val(struct builder *B, xmlNodePtr n, const char *name, bool req,
 #define MAX_DELAY (60 * ERS_S)		/* propagation and processing delays */
 #define MAX_BGP_TIMER (65535 * ERS_S)	/* RFC 4271: 16-bit seconds */
 #define MAX_BFD_INTERVAL (4294967295LL * ERS_US) /* RFC 5880: 32-bit us */
+#define MAX_GW_CONV (3600 * ERS_S)	/* gateway convergence: an hour */
 #define MAX_RATE (1000ULL * 1000000000ULL)	/* 1000Gbps */
 #define MAX_BLOCK 65536			/* prefixes in one <prefix-block> */
 #define MAX_PREFIXES 1048576		/* prefixes of all blocks of a file */
@@ -579,6 +580,19 @@ static void parse_bfd(struct builder *B, xmlNodePtr n, struct ers_bfd_cfg *c)
 	}
 }
 
+/* <gateway convergence-min convergence-typical convergence-max>, in
+ * <defaults> or a <vnet>; their order is check.c's. */
+static void parse_gw_conv(struct builder *B, xmlNodePtr n, struct ers_gw_conv *c)
+{
+	c->line = line_of(n);
+	if (get_time(B, n, "convergence-min", false, false, MAX_GW_CONV, &c->min) == 1)
+		c->set |= ERS_SET_CONV_MIN;
+	if (get_time(B, n, "convergence-typical", false, false, MAX_GW_CONV, &c->typical) == 1)
+		c->set |= ERS_SET_CONV_TYPICAL;
+	if (get_time(B, n, "convergence-max", false, false, MAX_GW_CONV, &c->max) == 1)
+		c->set |= ERS_SET_CONV_MAX;
+}
+
 /* Space-separated communities, stored sorted and unique. */
 static int cmp_comm(const void *a, const void *b)
 {
@@ -711,11 +725,11 @@ static void parse_decision(struct builder *B, xmlNodePtr n, struct ers_decision_
 
 static void parse_defaults(struct builder *B, xmlNodePtr n)
 {
-	xmlNodePtr bgp = NULL, bfd = NULL, dec = NULL;
+	xmlNodePtr bgp = NULL, bfd = NULL, dec = NULL, gw = NULL;
 
 	FOR_EACH_ELEM(c, n) {
 		xmlNodePtr *seen = is(c, "bgp") ? &bgp : is(c, "bfd") ? &bfd :
-				   is(c, "decision") ? &dec : NULL;
+				   is(c, "decision") ? &dec : is(c, "gateway") ? &gw : NULL;
 
 		if (!seen)
 			continue;
@@ -733,6 +747,8 @@ static void parse_defaults(struct builder *B, xmlNodePtr n)
 		parse_bfd(B, bfd, &B->s->bfd);
 	if (dec)
 		parse_decision(B, dec, &B->s->decision);
+	if (gw)
+		parse_gw_conv(B, gw, &B->s->gw_conv);
 }
 
 static void parse_router(struct builder *B, xmlNodePtr n, struct ers_site *site)
@@ -935,6 +951,55 @@ static void parse_link(struct builder *B, xmlNodePtr n, struct ers_circuit *c,
 	parse_session(B, n, &l->cfg);
 }
 
+/* A space-separated list of name's tokens, each parsed by fn into an
+ * element of size sz; *out and *n set (the list may be empty). */
+static void *parse_list(struct builder *B, xmlNodePtr n, const char *name, size_t sz,
+			enum ers_err (*fn)(const char *, void *, const char **), size_t *count)
+{
+	char *text = attr(B, n, name, false), *save = NULL, *tok;
+	char *out;
+	const char *why;
+
+	*count = 0;
+	if (!text)
+		return NULL;
+	out = lcalloc(B, strlen(text) / 2 + 1, sz);
+	for (tok = strtok_r(text, " \t\r\n", &save); tok && out;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (fn(tok, out + *count * sz, &why))
+			lerr(B, ERS_ESCHEMA, n, "invalid value '%s' in '%s' on <%s>: %s",
+			     tok, name, ename(n), why);
+		else
+			(*count)++;
+	}
+	xmlFree(text);
+	return out;
+}
+
+/* <microsoft-peering prefixes route-filter?>: check.c says what may be
+ * advertised and filtered. */
+static void parse_ms_peering(struct builder *B, xmlNodePtr n, struct ers_circuit *c)
+{
+	struct ers_ms_peering *m = &c->ms;
+	char *rf;
+
+	if (m->present) {
+		lerr(B, ERS_ESCHEMA, n, "second <microsoft-peering> in <circuit> (first at line %ld)",
+		     m->line);
+		return;
+	}
+	m->present = true;
+	m->line = line_of(n);
+	m->prefixes = parse_list(B, n, "prefixes", sizeof *m->prefixes, v_prefix, &m->n_prefixes);
+	if (!m->n_prefixes)
+		lerr(B, ERS_ESCHEMA, n, "'prefixes' on <microsoft-peering> lists no prefix");
+	rf = attr(B, n, "route-filter", false);
+	m->has_route_filter = rf != NULL;
+	xmlFree(rf);
+	m->route_filter = parse_list(B, n, "route-filter", sizeof *m->route_filter, v_comm,
+				     &m->n_route_filter);
+}
+
 static void parse_circuit(struct builder *B, xmlNodePtr n)
 {
 	struct ers_circuit *c = &B->s->circuits[B->s->n_circuits];
@@ -961,6 +1026,8 @@ static void parse_circuit(struct builder *B, xmlNodePtr n)
 	FOR_EACH_ELEM(k, n) {
 		if (is(k, "link"))
 			parse_link(B, k, c, seen);
+		if (is(k, "microsoft-peering"))
+			parse_ms_peering(B, k, c);
 		if (!is(k, "private-peering"))
 			continue;
 		if (peering) {
@@ -981,7 +1048,8 @@ static void parse_circuit(struct builder *B, xmlNodePtr n)
 static const struct keyword gw_skus[] = {
 	{ "standard", ERS_GW_STANDARD }, { "highperformance", ERS_GW_HIGHPERF },
 	{ "ultraperformance", ERS_GW_ULTRAPERF }, { "ergw1az", ERS_GW_ERGW1AZ },
-	{ "ergw2az", ERS_GW_ERGW2AZ }, { "ergw3az", ERS_GW_ERGW3AZ }, { NULL, 0 },
+	{ "ergw2az", ERS_GW_ERGW2AZ }, { "ergw3az", ERS_GW_ERGW3AZ },
+	{ "ergwscale", ERS_GW_ERGWSCALE }, { NULL, 0 },
 };
 
 static void parse_vnet_prefixes(struct builder *B, xmlNodePtr n, struct ers_vnet *v)
@@ -1029,6 +1097,7 @@ static void parse_vnet(struct builder *B, xmlNodePtr n)
 	size_t n_conn = count_elems(n, "connection");
 	xmlNodePtr gw = NULL;
 	int sku;
+	uint64_t su;
 
 	v->line = line_of(n);
 	v->gw_sku = ERS_GW_STANDARD;
@@ -1052,10 +1121,16 @@ static void parse_vnet(struct builder *B, xmlNodePtr n)
 		}
 		gw = c;
 		if (get_enum(B, c, "sku", false, gw_skus, "'standard', 'highperformance', "
-			     "'ultraperformance', 'ergw1az', 'ergw2az' or 'ergw3az'", &sku) == 1)
+			     "'ultraperformance', 'ergw1az', 'ergw2az', 'ergw3az' or 'ergwscale'",
+			     &sku) == 1)
 			v->gw_sku = (enum ers_gw_sku)sku;
+		if (get_uint(B, c, "scale-units", false, 1, 40, &su) == 1) {
+			v->gw_scale_units = (unsigned)su;
+			v->gw_scale_line = line_of(c);	/* check.c: only on ergwscale */
+		}
 		if (get_val(B, c, "router-id", false, v_ipv4, &v->gw_router_id) == 1)
 			v->has_gw_router_id = true;
+		parse_gw_conv(B, c, &v->gw_conv);
 	}
 }
 

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ersim/bgp.h"
+#include "ersim/expressroute.h"
 #include "ersim/observe.h"
 #include "ersim/rng.h"
 #include "ersim/units.h"
@@ -581,10 +583,14 @@ static void update_utilization(struct ers_world *w, struct ers_flow_rec *f,
 		double u;
 
 		/* Circuit links carry the circuit's bandwidth; Global Reach
-		 * the smaller of its two circuits' (facts 5). */
-		if (!l->bandwidth || (l->kind != ERS_LINK_CIRCUIT && l->kind != ERS_LINK_GLOBAL_REACH))
+		 * the smaller of its two circuits' (facts 5); a connection
+		 * its gateway's throughput, shared by all (facts 8.1). */
+		u = ers_er_gateway_util(w, l, (int)(k->hops[i] % 2));
+		if (u < 0 && (!l->bandwidth || (l->kind != ERS_LINK_CIRCUIT &&
+						l->kind != ERS_LINK_GLOBAL_REACH)))
 			continue;
-		u = l->load[k->hops[i] % 2] / (double)l->bandwidth;
+		if (u < 0)
+			u = l->load[k->hops[i] % 2] / (double)l->bandwidth;
 		if (u > f->cur_util) {
 			f->cur_util = u;
 			f->cur_util_link = (int)(k->hops[i] / 2);
@@ -611,6 +617,7 @@ static void retrace(struct ers_sim *sim, void *arg, uint64_t data)
 	/* First all loads, then utilisation: flows share links. */
 	for (size_t i = 0; i < w->s->n_flows; i++)
 		trace_flow(w, &w->flows[i], w->s->flows[i].rate, &k[i]);
+	ers_er_gateway_loads(w);
 	for (size_t i = 0; i < w->s->n_flows; i++) {
 		struct ers_flow_rec *f = &w->flows[i];
 		struct ers_flow_result *fr = &w->result->flows[i];

@@ -212,6 +212,29 @@ static void print_header(const struct ers_result *r, FILE *out)
 	fprintf(out, "simulated until: %s\n", ers_report_time(r->end, t2, sizeof t2));
 }
 
+/* A maintenance is a window, not a failure: its row above shows the
+ * drain (from `at`) and what the drain moved; here when the link went
+ * down and came back. */
+static void print_windows(const struct ers_result *r, FILE *out)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < r->n_events; i++) {
+		const struct ers_event_result *e = &r->events[i];
+		char at[32], down[32], up[32];
+
+		if (strcmp(e->action, "maintenance"))
+			continue;
+		if (first)
+			fprintf(out, "\nmaintenance windows (convergence above is the drain's)\n");
+		first = false;
+		fprintf(out, "  %s: drain at %s, down at %s, up at %s\n", e->target,
+			ers_report_time(e->at, at, sizeof at),
+			ers_report_time(e->down_at, down, sizeof down),
+			ers_report_time(e->up_at, up, sizeof up));
+	}
+}
+
 static enum ers_err print_events(const struct ers_result *r, FILE *out)
 {
 	struct table t;
@@ -240,6 +263,8 @@ static enum ers_err print_events(const struct ers_result *r, FILE *out)
 	}
 	rc = table_print(&t, out);
 	table_release(&t);
+	if (rc == ERS_OK)
+		print_windows(r, out);
 	return rc;
 }
 

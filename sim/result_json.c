@@ -97,6 +97,10 @@ static json_t *w_event(struct jw *w, const struct ers_event_result *e)
 	put(w, o, "convergence_s", j_time(conv));
 	put(w, o, "updates", j_u64(e->updates));
 	put(w, o, "withdrawals", j_u64(e->withdrawals));
+	if (!strcmp(e->action, "maintenance")) {	/* the window */
+		put(w, o, "down_s", j_time(e->down_at));
+		put(w, o, "up_s", j_time(e->up_at));
+	}
 	return o;
 }
 
@@ -497,7 +501,11 @@ static bool read_event(struct jr *r, json_t *o, const char *w, void *elem)
 	       get_time(r, o, w, "detected_s", true, &e->detected) &&
 	       get_time(r, o, w, "converged_s", true, &e->converged) &&
 	       get_u64(r, o, w, "updates", false, &e->updates) &&
-	       get_u64(r, o, w, "withdrawals", false, &e->withdrawals);
+	       get_u64(r, o, w, "withdrawals", false, &e->withdrawals) &&
+	       (!json_object_get(o, "down_s") ||
+		get_time(r, o, w, "down_s", false, &e->down_at)) &&
+	       (!json_object_get(o, "up_s") ||
+		get_time(r, o, w, "up_s", false, &e->up_at));
 }
 
 /* The optional "hops" of a path: one kind per hop, n_nodes - 1 of them;

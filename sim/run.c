@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "ersim/expressroute.h"
 #include "ersim/observe.h"
 #include "ersim/run.h"
 #include "ersim/run_hooks.h"
@@ -245,6 +246,22 @@ static void set_drain(struct ers_world *w, const struct ers_target *tg, unsigned
 	}
 }
 
+/* The window's down step: each MSEE whose customer link the target takes
+ * shuts its port and says so (expressroute.c). */
+static void maintenance_shut(struct ers_world *w, const struct ers_target *tg)
+{
+	struct ers_parts parts = { 0 };
+
+	if (ers_target_resolve(w->s, w->cat, tg, &parts)) {
+		w->err = ERS_ENOMEM;
+		return;
+	}
+	for (size_t k = 0; k < parts.n; k++)
+		if (parts.v[k].kind == ERS_PART_LINK)
+			ers_er_maintenance_shut(w, parts.v[k].a, parts.v[k].b);
+	ers_parts_free(&parts);
+}
+
 static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 {
 	struct ers_world *w = arg;
@@ -257,13 +274,24 @@ static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 		  e->target.text, (int)st);
 	switch (st) {
 	case STEP_FAIL:
+		apply(w, &e->target, +1);
+		break;
 	case STEP_DRAIN_FAIL:
+		/* The drain is over: what it changed is the event's
+		 * convergence; the window's own steps are reported apart. */
+		w->ev[i].drained = true;
+		w->ev[i].drain_detected = w->ev[i].detected;
+		w->ev[i].drain_converged = w->ev[i].converged;
+		w->ev[i].drain_updates = w->ev[i].updates;
+		w->ev[i].drain_withdrawals = w->ev[i].withdrawals;
+		maintenance_shut(w, &e->target);
 		apply(w, &e->target, +1);
 		break;
 	case STEP_RESTORE:
 		apply(w, &e->target, -1);
 		break;
 	case STEP_DRAIN:
+		ers_observe_detect(w);	/* the MSEE itself starts draining */
 		set_drain(w, &e->target, e->prepend);
 		break;
 	case STEP_DRAIN_END:
@@ -480,9 +508,28 @@ static void finish_flows(struct ers_world *w, struct ers_result *r)
 					 ? UINT64_MAX : (uint64_t)(f->lost_bytes + 0.5);
 		fr->final_reachable = f->delivered > 1.0 - 1e-9;
 		fr->max_utilization = f->max_util;
-		if (f->max_util_link >= 0)
+		if (f->max_util_link >= 0 && w->links[f->max_util_link].kind == ERS_LINK_BACKBONE)
+			fr->max_utilization_link = ers_asprintf("gateway:%s",
+				w->s->vnets[w->links[f->max_util_link].obj].id);
+		else if (f->max_util_link >= 0)
 			fr->max_utilization_link = strdup(w->links[f->max_util_link].name);
 	}
+}
+
+/* A maintenance is a window: drain at `at`, down, up. Its detection and
+ * convergence are its drain's (what the prepending moved); what the
+ * window's down and up steps did shows in the flows. */
+static void fill_window(const struct ers_event *ev, const struct ers_event_rec *rec,
+			struct ers_event_result *e)
+{
+	e->down_at = ers_time_after(ev->at, ev->drain);
+	e->up_at = ers_time_after(e->down_at, ev->duration);
+	if (!rec->drained)
+		return;		/* the run stopped during the drain */
+	e->detected = rec->drain_detected;
+	e->converged = rec->drain_converged;
+	e->updates = rec->drain_updates;
+	e->withdrawals = rec->drain_withdrawals;
 }
 
 static int fill_events(struct ers_world *w, struct ers_result *r)
@@ -502,6 +549,8 @@ static int fill_events(struct ers_world *w, struct ers_result *r)
 		e->converged = w->ev[i].converged;
 		e->updates = w->ev[i].updates;
 		e->withdrawals = w->ev[i].withdrawals;
+		if (s->events[i].action == ERS_ACT_MAINTENANCE)
+			fill_window(&s->events[i], &w->ev[i], e);
 		if (!e->action || !e->target)
 			return -1;
 	}
@@ -665,6 +714,7 @@ enum ers_err ers_run(const struct ers_scenario *s, const struct ers_catalog *cat
 		goto out;
 	}
 	ers_bgp_start(&w);
+	ers_er_note_unsimulated(&w);
 	run_loop(&w);
 	if (w.cur_event < 0) {
 		w.initial_convergence = w.last_change;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ersim/catalog.h"
+#include "ersim/expressroute.h"
 #include "ersim/scenario.h"
 
 /* RFC 4271's suggested timers; BFD off, 300 ms x 3 when enabled. */
@@ -35,6 +36,7 @@ struct ers_scenario *ers_scenario_new(const char *file)
 	s->seed = 1;
 	s->bgp = bgp_builtin;
 	s->bfd = bfd_builtin;
+	s->gw_conv = ers_gw_conv_merge(NULL, NULL);
 	return s;
 }
 
@@ -83,6 +85,8 @@ void ers_scenario_free(struct ers_scenario *s)
 	for (size_t i = 0; i < s->n_circuits; i++) {
 		free(s->circuits[i].id);
 		free(s->circuits[i].location);
+		free(s->circuits[i].ms.prefixes);
+		free(s->circuits[i].ms.route_filter);
 		free_session(&s->circuits[i].links[0].cfg);
 		free_session(&s->circuits[i].links[1].cfg);
 	}
@@ -196,13 +200,6 @@ enum ers_carrier ers_site_link_carrier(const struct ers_scenario *s,
 	return ERS_CARRIER_INTERFACE;
 }
 
-uint32_t ers_circuit_max_prefix(const struct ers_circuit *c)
-{
-	if (c->max_prefix)
-		return c->max_prefix;
-	return c->sku == ERS_SKU_PREMIUM ? 10000 : 4000;
-}
-
 uint32_t ers_default_router_id(unsigned first_octet, size_t index, size_t sub)
 {
 	return (uint32_t)first_octet << 24 | (uint32_t)(index + 1) << 8 | (uint32_t)(sub + 1);
@@ -250,6 +247,7 @@ const char *ers_gw_sku_str(enum ers_gw_sku s)
 	case ERS_GW_ERGW1AZ: return "ergw1az";
 	case ERS_GW_ERGW2AZ: return "ergw2az";
 	case ERS_GW_ERGW3AZ: return "ergw3az";
+	case ERS_GW_ERGWSCALE: return "ergwscale";
 	}
 	return "?";
 }

@@ -23,6 +23,7 @@
 
 #include <igraph.h>
 
+#include "ersim/expressroute.h"
 #include "ersim/target.h"
 #include "ersim/topology.h"
 #include "ersim/util.h"
@@ -424,21 +425,6 @@ static enum ers_err circuit_edges(struct ers_topology *t, struct ers_diag *d)
 	return ERS_OK;
 }
 
-/* Throughput of a gateway SKU (Microsoft's published maximum). */
-static ers_rate_t gw_bandwidth(enum ers_gw_sku sku)
-{
-	switch (sku) {
-	case ERS_GW_HIGHPERF:
-	case ERS_GW_ERGW2AZ:
-		return 2000000000ull;
-	case ERS_GW_ULTRAPERF:
-	case ERS_GW_ERGW3AZ:
-		return 10000000000ull;
-	default:
-		return 1000000000ull;
-	}
-}
-
 /* Does circuit c have a connection from a VNet in region vertex rv? */
 static bool circuit_reaches(const struct ers_topology *t, size_t c, int rv)
 {
@@ -484,7 +470,7 @@ static enum ers_err backbone_edges(struct ers_topology *t)
 	for (size_t i = 0; i < s->n_vnets; i++) {
 		struct edge e = { ers_topology_find(t, s->vnets[i].region), t->gw[i],
 				  ERS_TOPO_EDGE_BACKBONE, ERS_TOPO_REGION_GW_DELAY,
-				  gw_bandwidth(s->vnets[i].gw_sku), ERS_ROLE_NONE, -1, (int)i };
+				  ers_er_gw_throughput(&s->vnets[i]), ERS_ROLE_NONE, -1, (int)i };
 
 		if (add_edge(t, &e) < 0)
 			return ERS_ENOMEM;

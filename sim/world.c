@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ersim/bgp.h"
+#include "ersim/expressroute.h"
 #include "ersim/target.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
@@ -504,12 +505,6 @@ static ers_time_t location_region_delay(const struct ers_world *w, const char *l
 	return ers_geo_latency(ers_geo_distance_km(l->lat, l->lon, r->lat, r->lon));
 }
 
-static uint32_t gateway_route_limit(enum ers_gw_sku sku)
-{
-	/* Facts sheet 8.1: routes learned per gateway SKU. */
-	return sku == ERS_GW_STANDARD || sku == ERS_GW_ERGW1AZ ? 4000 : 9500;
-}
-
 static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_speaker *gw)
 {
 	const struct ers_vnet *v = &w->s->vnets[vi];
@@ -536,12 +531,13 @@ static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_spe
 		ss->end[0].role = ERS_PEER_GATEWAY;
 		/* More VNet prefixes than a connection carries take it down
 		 * (facts 3.1): the MSEE's prefix limit does that. */
-		ss->end[0].max_prefix = ERS_GW_MAX_PREFIX;
+		ss->end[0].max_prefix = (uint32_t)ers_er_limit_value(ERS_ER_GW_ADVERTISED);
 		ss->end[0].bgp = ss->end[1].bgp = msee_cfg(w, ss->end[0].bgp);
 		if (!ss->end[0].bgp)
 			return -1;
 		ss->end[1].role = ERS_PEER_MSEE;
 		ss->end[1].conn_weight = conn->weight;
+		ss->gw_conv = &w->gw_convs[vi];
 	}
 	return 0;
 }
@@ -549,7 +545,9 @@ static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_spe
 static int build_vnets(struct ers_world *w)
 {
 	w->gw_speakers = calloc(w->s->n_vnets ? w->s->n_vnets : 1, sizeof *w->gw_speakers);
-	if (!w->gw_speakers)
+	w->gw_convs = calloc(w->s->n_vnets ? w->s->n_vnets : 1, sizeof *w->gw_convs);
+	w->gw_load = calloc(w->s->n_vnets ? w->s->n_vnets : 1, sizeof *w->gw_load);
+	if (!w->gw_speakers || !w->gw_convs || !w->gw_load)
 		return -1;
 	for (size_t vi = 0; vi < w->s->n_vnets; vi++) {
 		const struct ers_vnet *v = &w->s->vnets[vi];
@@ -561,7 +559,8 @@ static int build_vnets(struct ers_world *w)
 		gw->vnet = (int)vi;
 		gw->router_id = v->has_gw_router_id ? v->gw_router_id :
 			ers_default_router_id(14, vi, 0);
-		gw->route_limit = gateway_route_limit(v->gw_sku);
+		gw->route_limit = ers_er_gw_route_limit(v);
+		w->gw_convs[vi] = ers_gw_conv_merge(&w->s->gw_conv, &v->gw_conv);
 		w->gw_speakers[vi] = gw;
 		for (size_t k = 0; k < v->n_prefixes; k++)
 			if (ers_world_originate(w, gw, v->prefixes[k]))
@@ -773,6 +772,8 @@ void ers_world_release(struct ers_world *w)
 			free(w->site_speakers[i]);
 	free(w->site_speakers);
 	free(w->gw_speakers);
+	free(w->gw_convs);
+	free(w->gw_load);
 	free(w->msee_vrfs);
 	for (size_t i = 0; i < w->n_cfgs; i++)
 		free(w->cfgs[i]);

@@ -5,8 +5,12 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "ersim/analyze.h"
+#include "ersim/catalog.h"
 #include "test_util.h"
 
 /* Run scenarios/expressroute/NAME.xml. */
@@ -248,12 +252,13 @@ START_TEST(test_er_maintenance_drains_before_link_goes_down)
 	const struct ers_flow_result *good = tu_flow(r, "good"), *stub = tu_flow(r, "stubborn");
 
 	/* Following the prepend loses nothing; pinning the link with local
-	 * preference loses traffic until BFD notices (< 0.9 s). */
+	 * preference loses traffic until the MSEE's NOTIFICATION arrives
+	 * (one link delay, 1 ms; BFD would take up to 0.9 s). */
 	ck_assert_int_eq(good->outage, 0);
 	ck_assert_int_eq(good->lost_bytes, 0);
 	ck_assert_str_eq(good->paths[2].nodes[1], "amsterdam-1/b");
 	ck_assert(good->paths[2].from > 30 * 1000000000LL && good->paths[2].from < 31 * 1000000000LL);
-	ck_assert(stub->outage > 0 && ers_time_to_s(stub->outage) <= 0.9);
+	ck_assert(stub->outage > 0 && stub->outage <= 2 * ERS_MS);
 	ck_assert(stub->lost_bytes > 0);
 	ers_result_free(r);
 }
@@ -391,6 +396,242 @@ START_TEST(test_er_every_target_kind)
 }
 END_TEST
 
+/* Gateway-to-MSEE convergence (sources §2, §7.3, §10): after each cut
+ * the MSEE withdraws at once (on-premises moves in milliseconds) but the
+ * gateway keeps its Amsterdam routes for a drawn delay, so Azure to
+ * on-premises is blackholed for seconds; after each restore the gateway
+ * re-learns Amsterdam only after a drawn delay. Before the model, "to-dc"
+ * lost nothing and moved in about 3 ms. */
+START_TEST(test_er_gateway_convergence_delays_azure_side)
+{
+	struct ers_result *r = run_er("gw-convergence", false);
+	const struct ers_flow_result *to_dc = tu_flow(r, "to-dc");
+	const struct ers_flow_result *to_az = tu_flow(r, "to-azure");
+	size_t n_notice = 0;
+
+	/* Two cuts, each at most 60 s and together more than a second. */
+	ck_assert(ers_time_to_s(to_dc->down) > 1.0);
+	ck_assert(ers_time_to_s(to_dc->down) <= 120.0);
+	ck_assert(to_dc->lost_bytes > 0);
+	/* The on-premises side is not slowed down: the MSEE sees the cut
+	 * of the connection at once, the location's failure by BFD. */
+	ck_assert(ers_time_to_s(to_az->down) < 2.0);
+	/* Re-learning is delayed too: after the restore at 200 s "to-dc"
+	 * still runs through Dublin for a while. */
+	for (size_t i = 0; i < to_dc->n_paths; i++) {
+		const struct ers_path_entry *pe = &to_dc->paths[i];
+		if (ers_time_to_s(pe->from) >= 200.0 && ers_time_to_s(pe->from) < 300.0 &&
+		    pe->n_nodes > 1 && !strcmp(pe->nodes[1], "amsterdam-1/a")) {
+			ck_assert(ers_time_to_s(pe->from) > 200.5);
+			ck_assert(ers_time_to_s(pe->from) <= 260.0);
+			break;
+		}
+	}
+	for (size_t i = 0; i < r->n_notices; i++)
+		if (!strcmp(r->notices[i].kind, "gateway-convergence")) {
+			ck_assert_str_eq(r->notices[i].node, "hub-weu/gw");
+			n_notice++;
+		}
+	/* Each event: both sessions of the connection, drawn separately. */
+	ck_assert_int_eq(n_notice, 8);
+	ck_assert(to_dc->final_reachable && to_az->final_reachable);
+	ers_result_free(r);
+}
+END_TEST
+
+/* --gateway-convergence fixes the delay: 20 s exactly gives a 20 s
+ * blackhole per cut of "to-dc" (two cuts) and re-learning 20 s after each
+ * restore; 0 s gives back plain BGP, where the gateway moves at once. */
+START_TEST(test_er_gateway_convergence_fixed_by_option)
+{
+	struct ers_run_opts o = { .has_gw_convergence = true, .gw_convergence = 20 * ERS_S };
+	struct ers_result *r = tu_run("scenarios/expressroute/gw-convergence.xml", &o);
+	const struct ers_flow_result *f = tu_flow(r, "to-dc");
+	bool back = false;
+
+	ck_assert(fabs(ers_time_to_s(f->down) - 40.0) < 0.1);
+	for (size_t i = 0; i < f->n_paths; i++)
+		if (ers_time_to_s(f->paths[i].from) >= 200.0 && f->paths[i].n_nodes > 1 &&
+		    !strcmp(f->paths[i].nodes[1], "amsterdam-1/a")) {
+			ck_assert(fabs(ers_time_to_s(f->paths[i].from) - 220.0) < 0.1);
+			back = true;
+			break;
+		}
+	ck_assert(back);
+	ers_result_free(r);
+
+	o.gw_convergence = 0;
+	r = tu_run("scenarios/expressroute/gw-convergence.xml", &o);
+	f = tu_flow(r, "to-dc");
+	ck_assert_int_eq(f->down, 0);
+	ck_assert(r->events[0].converged - r->events[0].at < 10 * ERS_MS);
+	ers_result_free(r);
+}
+END_TEST
+
+/* Maintenance as Microsoft does it (sources §10): the MSEE shuts its own
+ * port, so it knows at once and stops passing Global Reach traffic into
+ * it, and tells the customer with NOTIFICATION (Cease, Administrative
+ * Shutdown, RFC 8203). Before: the MSEE noticed only by its hold timer,
+ * "replication" was half blackholed for 142 s, the customer learned by
+ * its own hold timer at 238 s, and the event's convergence was the whole
+ * window (361 s). */
+START_TEST(test_er_maintenance_msee_shuts_its_port)
+{
+	char path[] = "/tmp/ersim-maint-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *tr = fd >= 0 ? fdopen(fd, "w+") : NULL;
+	struct ers_run_opts o = { .trace = tr };
+	struct ers_result *r;
+	const struct ers_flow_result *f;
+	char line[512];
+	bool ce_notified = false, msee_down = false;
+
+	ck_assert_ptr_nonnull(tr);
+	r = tu_run("scenarios/expressroute/maintenance-gr.xml", &o);
+	f = tu_flow(r, "replication");
+	/* only while the MSEE's withdrawal crosses Global Reach */
+	ck_assert(f->outage < 50 * ERS_MS);
+	ck_assert(f->lost_bytes < 1000000);
+	ck_assert_int_eq(f->down, 0);
+	/* convergence is the drain's routing change, not the window */
+	ck_assert_int_eq(r->n_events, 1);
+	ck_assert(r->events[0].converged - r->events[0].at < ERS_S);
+	ck_assert_int_eq(r->events[0].detected, r->events[0].at);
+	ck_assert_int_eq(r->events[0].down_at, 90 * ERS_S);
+	ck_assert_int_eq(r->events[0].up_at, 390 * ERS_S);
+	rewind(tr);
+	while (fgets(line, sizeof line, tr)) {
+		if (!strstr(line, "\"session-down\""))
+			continue;
+		if (strstr(line, "\"router\":\"lon-dc/ce1\"") &&
+		    strstr(line, "NOTIFICATION received: Cease, administrative shutdown") &&
+		    strstr(line, "\"t_ns\":9000"))
+			ce_notified = true;
+		if (strstr(line, "\"router\":\"london-1/a@er-lon\"") &&
+		    strstr(line, "\"t_ns\":90000000000,"))
+			msee_down = true;
+	}
+	ck_assert(ce_notified);
+	ck_assert(msee_down);
+	ck_assert(tu_reach(r, "ams-dc", "lon-dc"));
+	ers_result_free(r);
+	fclose(tr);
+	unlink(path);
+}
+END_TEST
+
+/* The gateway's throughput (sources §8.1) counts as circuit bandwidth
+ * does: 1.5 Gbps through a Standard gateway (1 Gbps) is 150% however big
+ * the circuits; through ErGwScale with 2 units (2 Gbps) 75%. Before, only
+ * circuit links counted (7.5% on link:er-ams/primary for both). */
+START_TEST(test_er_gateway_throughput_counts)
+{
+	struct ers_result *r = run_er("gw-throughput", false);
+	const struct ers_flow_result *hub = tu_flow(r, "to-dc"), *sc = tu_flow(r, "scale-to-dc");
+
+	ck_assert(fabs(hub->max_utilization - 1.5) < 1e-6);
+	ck_assert_str_eq(hub->max_utilization_link, "gateway:hub");
+	ck_assert(fabs(sc->max_utilization - 0.75) < 1e-6);
+	ck_assert_str_eq(sc->max_utilization_link, "gateway:scale");
+	ers_result_free(r);
+}
+END_TEST
+
+/* analyze's capacity verdict: the circuits give 20 Gbps intact, 10 Gbps
+ * after the worst failure, but hub's gateway carries 1 Gbps: NOT ENOUGH
+ * for 1.5 Gbps; scale's (ErGwScale x2) 2 Gbps: enough. */
+START_TEST(test_er_gateway_throughput_caps_analyze)
+{
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_analysis *a = NULL;
+	struct ers_diag d;
+	bool seen_hub = false, seen_scale = false;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/gw-throughput.xml", &s, &cat, &d),
+			 ERS_OK);
+	ck_assert_int_eq(ers_analyze(s, cat, &a, &d), ERS_OK);
+	for (size_t i = 0; i < a->n_pairs; i++) {
+		const struct ers_an_pair *p = &a->pairs[i];
+
+		if (!strcmp(p->b_id, "hub")) {
+			seen_hub = true;
+			ck_assert_uint_eq(p->capacity, 1000000000ull);
+			ck_assert_uint_eq(p->worst_capacity, 1000000000ull);
+			ck_assert(!p->enough);
+			ck_assert_msg(strstr(p->verdict, "NOT ENOUGH") &&
+				      strstr(p->verdict, "gateway"), "%s", p->verdict);
+		}
+		if (!strcmp(p->b_id, "scale")) {
+			seen_scale = true;
+			ck_assert_uint_eq(p->worst_capacity, 2000000000ull);
+			ck_assert(p->enough);
+		}
+	}
+	ck_assert(seen_hub && seen_scale);
+	ers_analysis_free(a);
+	ers_catalog_free(cat);
+	ers_scenario_free(s);
+	ers_diag_release(&d);
+}
+END_TEST
+
+/* Microsoft peering, first step (issue 15.6): parsed and validated
+ * (tests/bad/ms-peering-*.xml for each refusal), not simulated: the
+ * bundled scenario validates with no message, runs its private peering
+ * as before, and says in a notice that the Microsoft peering was not
+ * simulated. Without a route filter Microsoft advertises nothing: a
+ * warning at the element's line. Before, <microsoft-peering> was refused
+ * as an unknown element. */
+START_TEST(test_er_microsoft_peering_validated_not_simulated)
+{
+	static const char no_filter[] =
+		"<scenario name=\"x\" duration=\"1min\">\n"
+		"<site id=\"dc\" asn=\"65010\"><router id=\"ce1\"/><prefix>192.168.10.0/24</prefix></site>\n"
+		"<provider id=\"p\" model=\"layer2\"/>\n"
+		"<circuit id=\"c\" location=\"amsterdam\" provider=\"p\" bandwidth=\"1Gbps\" sku=\"standard\">\n"
+		"<link role=\"primary\" router=\"dc/ce1\"/><link role=\"secondary\" router=\"dc/ce1\"/>\n"
+		"<microsoft-peering prefixes=\"198.51.100.0/24\"/>\n"
+		"</circuit></scenario>\n";
+	struct ers_scenario *s = NULL;
+	struct ers_catalog *cat = NULL;
+	struct ers_diag d;
+	struct ers_result *r;
+	bool noted = false;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/microsoft-peering.xml",
+					   &s, &cat, &d), ERS_OK);
+	ck_assert_uint_eq(d.n_msgs, 0);
+	ck_assert(s->circuits[0].ms.present);
+	ck_assert_uint_eq(s->circuits[0].ms.n_prefixes, 1);
+	ck_assert_uint_eq(s->circuits[0].ms.n_route_filter, 3);
+	ers_catalog_free(cat);
+	ers_scenario_free(s);
+	r = run_er("microsoft-peering", false);
+	for (size_t i = 0; i < r->n_notices; i++)
+		noted |= !strcmp(r->notices[i].kind, "microsoft-peering") &&
+			 strstr(r->notices[i].detail, "not simulated") != NULL;
+	ck_assert(noted);
+	ck_assert(tu_flow(r, "app")->final_reachable);
+	ers_result_free(r);
+
+	ck_assert_int_eq(ers_scenario_load_mem(no_filter, sizeof no_filter - 1, "mem.xml", &s, &d),
+			 ERS_OK);
+	ck_assert_int_eq(ers_catalog_builtin_load(&cat, &d), ERS_OK);
+	ck_assert_int_eq(ers_scenario_check(s, cat, &d), ERS_OK);
+	ck_assert_uint_eq(d.n_msgs, 1);
+	ck_assert(d.msgs[0].warning);
+	ck_assert_int_eq(d.msgs[0].line, 6);
+	ck_assert(strstr(d.msgs[0].text, "without a route filter: Microsoft advertises no prefixes"));
+	ers_catalog_free(cat);
+	ers_scenario_free(s);
+	ers_diag_release(&d);
+}
+END_TEST
+
 Suite *make_er_suite(void)
 {
 	Suite *s = suite_create("er");
@@ -416,6 +657,12 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_vpn_runs_without_bfd);
 	tcase_add_test(tc, test_er_site_link_carrier_follows_provider);
 	tcase_add_test(tc, test_er_every_target_kind);
+	tcase_add_test(tc, test_er_gateway_convergence_delays_azure_side);
+	tcase_add_test(tc, test_er_gateway_convergence_fixed_by_option);
+	tcase_add_test(tc, test_er_maintenance_msee_shuts_its_port);
+	tcase_add_test(tc, test_er_gateway_throughput_counts);
+	tcase_add_test(tc, test_er_gateway_throughput_caps_analyze);
+	tcase_add_test(tc, test_er_microsoft_peering_validated_not_simulated);
 	suite_add_tcase(s, tc);
 	return s;
 }

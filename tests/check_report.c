@@ -64,10 +64,10 @@ static void sample_events(struct ers_result *r)
 	r->events = xcalloc(2, sizeof *r->events);
 	r->events[0] = (struct ers_event_result){
 		60 * ERS_S, xstrdup("fail"), xstrdup("link:er-ams/primary"),
-		60900 * ERS_MS, 61300 * ERS_MS, 18, 6 };
+		60900 * ERS_MS, 61300 * ERS_MS, 18, 6, 0, 0 };
 	r->events[1] = (struct ers_event_result){
 		300 * ERS_S, xstrdup("restore"), xstrdup("link:er-ams/primary"),
-		ERS_TIME_NEVER, ERS_TIME_NEVER, 0, 0 };
+		ERS_TIME_NEVER, ERS_TIME_NEVER, 0, 0, 0, 0 };
 }
 
 static void sample_flows(struct ers_result *r)

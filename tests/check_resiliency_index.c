@@ -159,6 +159,37 @@ START_TEST(failover_matches_run)
 }
 END_TEST
 
+/* ErGwScale (facts 7.2): up to 2 scale units (4 instances) scores 8 like
+ * a zonal gateway, more scores 10 like a zone-redundant one. */
+static int scale_zone_points(unsigned units)
+{
+	struct fixture f = { 0 };
+	struct ers_diag d;
+	int points;
+
+	ers_diag_init(&d);
+	ck_assert_int_eq(ers_scenario_open(SCN, &f.s, &f.cat, &d), ERS_OK);
+	ck_assert_str_eq(f.s->vnets[0].id, "dual");
+	f.s->vnets[0].gw_sku = ERS_GW_ERGWSCALE;
+	f.s->vnets[0].gw_scale_units = units;
+	ck_assert_int_eq(ers_analyze(f.s, f.cat, &f.a, &d), ERS_OK);
+	ck_assert_int_eq(ers_analysis_index(f.a, f.s, f.cat, false, &d), ERS_OK);
+	ers_diag_release(&d);
+	ck_assert_int_eq(gateway(&f, "dual/gw")->sku, ERS_GW_ERGWSCALE);
+	points = gateway(&f, "dual/gw")->zone_points;
+	release(&f);
+	return points;
+}
+
+START_TEST(ergwscale_zone)
+{
+	ck_assert_int_eq(scale_zone_points(1), 8);
+	ck_assert_int_eq(scale_zone_points(2), 8);
+	ck_assert_int_eq(scale_zone_points(3), 10);
+	ck_assert_int_eq(scale_zone_points(40), 10);
+}
+END_TEST
+
 /* One location: 5 x 1 + UltraPerf 2 + 10; the test cuts the VNet off. */
 START_TEST(one_location)
 {
@@ -256,7 +287,7 @@ START_TEST(command)
 	ck_assert_int_eq(tu_cmd(ers_cmd_analyze, 4, argv, out, sizeof out), 0);
 	ck_assert_msg(strstr(out, "  dual/gw: 100 of 100 once the validation test has run at each "
 			     "location within 30 days (40 untested)\n"), "%s", out);
-	ck_assert_msg(strstr(out, "    zone-redundant gateway: 10 of 10 (ergw1az, zone-redundant)\n"),
+	ck_assert_msg(strstr(out, "    zone-redundant gateway: 10 of 10 (ergw2az, zone-redundant)\n"),
 		      "%s", out);
 	ck_assert_msg(strstr(out, "  single/gw: 17 of 100\n"), "%s", out);
 	ck_assert_msg(strstr(out, "    frankfurt (single+er-fra@frankfurt): NO FAILOVER"), "%s", out);
@@ -305,6 +336,7 @@ Suite *make_resiliency_index_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_locations);
 	tcase_add_test(tc, failover_matches_run);
+	tcase_add_test(tc, ergwscale_zone);
 	tcase_add_test(tc, one_location);
 	tcase_add_test(tc, metro);
 	tcase_add_test(tc, probes);

@@ -124,6 +124,11 @@ struct ers_bgp_hooks {
 
 /* bgp_fsm.c */
 void ers_bgp_start(struct ers_world *w);
+/* p's router shuts the session on purpose (RFC 8203): it leaves at once
+ * and sends NOTIFICATION (Cease, Administrative Shutdown), which the
+ * other end receives after the link's delay if the link carries it now;
+ * else the other end finds out by its own means. */
+void ers_session_admin_shutdown(struct ers_world *w, struct ers_peer *p, const char *why);
 void ers_session_reset(struct ers_world *w, struct ers_session *ss,
 		       const char *why);
 /* Link state changes (after link->down or a node's down changed). */

@@ -80,6 +80,10 @@ struct ers_event_result {
 	ers_time_t converged;		/* last routing change it caused; NEVER if none */
 	uint64_t updates;		/* UPDATE messages sent after it, until the next event */
 	uint64_t withdrawals;		/* withdrawn prefixes sent likewise */
+	/* "maintenance": the window, drain from at, the link down from
+	 * down_at, back at up_at; detected and converged are the drain's.
+	 * Other actions: 0. */
+	ers_time_t down_at, up_at;
 };
 
 /* Something the network did that a user should know about: a session

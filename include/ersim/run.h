@@ -19,6 +19,8 @@ struct ers_run_opts {
 	ers_time_t until;		/* stop at this time */
 	bool ribs;			/* fill result->ribs */
 	bool shuffle_ties;		/* seeded random order of equal-time events */
+	bool has_gw_convergence;
+	ers_time_t gw_convergence;	/* every gateway converges in exactly this */
 	FILE *trace;			/* JSON Lines of every simulation event, or NULL */
 	FILE *debug;			/* decision-process explanations, or NULL */
 };

@@ -26,6 +26,9 @@ enum {
 	ERS_SET_BFD_INTERVAL = 1u << 6,
 	ERS_SET_BFD_MULT = 1u << 7,
 	ERS_SET_MRAI_WITHDRAWALS = 1u << 8,
+	ERS_SET_CONV_MIN = 1u << 9,
+	ERS_SET_CONV_TYPICAL = 1u << 10,
+	ERS_SET_CONV_MAX = 1u << 11,
 };
 
 struct ers_bgp_cfg {
@@ -44,6 +47,17 @@ struct ers_bfd_cfg {
 	ers_time_t interval;		/* default 300ms */
 	unsigned multiplier;		/* default 3 */
 	unsigned set;
+	long line;
+};
+
+/* How long a VNet gateway takes to converge after a change on one of its
+ * ExpressRoute connections (an MSEE, its location or the connection itself
+ * failing or coming back), drawn per session from the one seeded RNG: 9
+ * draws in 10 uniform in [min, typical], the others in [typical, max]
+ * (docs/model.md). Defaults 0 s, 15 s, 60 s (sources §2, §7.3, §10). */
+struct ers_gw_conv {
+	ers_time_t min, typical, max;
+	unsigned set;			/* ERS_SET_CONV_* given in the file */
 	long line;
 };
 
@@ -185,6 +199,19 @@ struct ers_link {
 	long line;
 };
 
+/* <microsoft-peering prefixes route-filter?>: the customer's public
+ * prefixes and the route filter's communities (facts 3.1, 6.1, 6.2).
+ * Validated; not simulated yet (docs/model.md). */
+struct ers_ms_peering {
+	bool present;
+	struct ers_prefix *prefixes;
+	size_t n_prefixes;
+	bool has_route_filter;
+	ers_community_t *route_filter;	/* service or regional communities */
+	size_t n_route_filter;
+	long line;
+};
+
 struct ers_circuit {
 	char *id;
 	char *location;			/* catalog id: location or metro */
@@ -193,8 +220,9 @@ struct ers_circuit {
 	enum ers_sku sku;
 	int msee_pair;			/* default 1 */
 	struct ers_link links[2];	/* [ERS_ROLE_PRIMARY], [ERS_ROLE_SECONDARY] */
-	uint32_t max_prefix;		/* 0 = SKU default (4000 / 10000) */
+	uint32_t max_prefix;		/* 0 = SKU default (expressroute.h) */
 	long max_prefix_line;
+	struct ers_ms_peering ms;
 	long line;
 };
 
@@ -205,6 +233,7 @@ enum ers_gw_sku {
 	ERS_GW_ERGW1AZ,
 	ERS_GW_ERGW2AZ,
 	ERS_GW_ERGW3AZ,
+	ERS_GW_ERGWSCALE,		/* scale units: vnet.gw_scale_units */
 };
 
 struct ers_connection {
@@ -220,8 +249,11 @@ struct ers_vnet {
 	size_t n_prefixes;
 	ers_community_t community;	/* 0 = none */
 	enum ers_gw_sku gw_sku;
+	unsigned gw_scale_units;	/* ErGwScale: 1..40 (default 1); else 0 */
+	long gw_scale_line;		/* line of scale-units, 0 if not given */
 	bool has_gw_router_id;
 	uint32_t gw_router_id;
+	struct ers_gw_conv gw_conv;	/* .set == 0 when not overridden */
 	struct ers_connection *connections;
 	size_t n_connections;
 	long line;
@@ -323,6 +355,7 @@ struct ers_scenario {
 	struct ers_bgp_cfg bgp;		/* defaults, complete */
 	struct ers_bfd_cfg bfd;
 	struct ers_decision_cfg decision; /* <defaults><decision>, may be unset */
+	struct ers_gw_conv gw_conv;	/* <defaults><gateway>, complete */
 
 	struct ers_catalog geography;	/* <geography> additions and overrides */
 
@@ -379,6 +412,8 @@ struct ers_bgp_cfg ers_bgp_cfg_merge(const struct ers_bgp_cfg *defaults,
 				     const struct ers_bgp_cfg *over);
 struct ers_bfd_cfg ers_bfd_cfg_merge(const struct ers_bfd_cfg *defaults,
 				     const struct ers_bfd_cfg *over);
+struct ers_gw_conv ers_gw_conv_merge(const struct ers_gw_conv *defaults,
+				     const struct ers_gw_conv *over);
 
 /* Effective carrier of a site-link: a WAN circuit of a layer2 or layer3
  * provider breaks inside the provider's network (BFD or the hold timer
@@ -392,11 +427,9 @@ enum ers_carrier ers_link_carrier(const struct ers_scenario *s,
 				  const struct ers_circuit *c,
 				  const struct ers_link *l);
 
-/* Prefix limit the MSEE applies to routes from the customer. */
+/* Prefix limit the MSEE applies to routes from the customer: the
+ * scenario's, else the SKU's (expressroute.c). */
 uint32_t ers_circuit_max_prefix(const struct ers_circuit *c);
-/* VNet prefixes a gateway may advertise over one ExpressRoute connection
- * (facts 3.1): above it the connection goes down. */
-#define ERS_GW_MAX_PREFIX 1000
 
 const char *ers_sku_str(enum ers_sku s);
 const char *ers_gw_sku_str(enum ers_gw_sku s);

@@ -129,6 +129,14 @@ struct ers_session {
 	ers_time_t bfd_interval;	/* negotiated: the slower of the two */
 	unsigned bfd_mult;
 	struct ers_timer bfd_timer;	/* detection after a silent failure */
+	/* MSEE-gateway sessions (end[0] the MSEE, end[1] the gateway): the
+	 * gateway's convergence (expressroute.c), else NULL. gw_timer: when
+	 * the gateway gives up the routes of a dead connection; not before
+	 * gw_not_before does it learn them again after one it lost. */
+	const struct ers_gw_conv *gw_conv;
+	struct ers_timer gw_timer;
+	ers_time_t gw_not_before;
+	bool gw_lost;
 	size_t index;
 };
 
@@ -199,6 +207,11 @@ struct ers_event_rec {
 	ers_time_t at;
 	ers_time_t detected, converged;
 	uint64_t updates, withdrawals;
+	/* Maintenance: the above as they stood when the link went down,
+	 * i.e. the drain's (run.c reports these as the event's). */
+	bool drained;
+	ers_time_t drain_detected, drain_converged;
+	uint64_t drain_updates, drain_withdrawals;
 };
 
 struct ers_flow_rec {
@@ -235,6 +248,9 @@ struct ers_world {
 	/* site router speakers: site_speakers[site][router] */
 	struct ers_speaker ***site_speakers;
 	struct ers_speaker **gw_speakers;	/* by vnet */
+	struct ers_gw_conv *gw_convs;	/* by vnet: effective convergence */
+	double (*gw_load)[2];		/* by vnet: bps through the gateway over its
+					 * connections, MSEE->gw and gw->MSEE */
 	struct ers_speaker **msee_vrfs;	/* [2 * circuit + side] */
 
 	/* who watches the BGP core (bgp.h; NULL: nobody), and their context */
