@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "ersim/report.h"
+#include "ersim/units.h"
 #include "html_page.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -61,7 +62,7 @@ static void stat_cells(FILE *f, const double *v, size_t n_in, bool *oom)
 		if (isnan(x))
 			snprintf(b, sizeof b, "-");
 		else
-			ers_html_duration(x, b, sizeof b);
+			ers_duration_str(x, b, sizeof b);
 		ers_html_td(f, "n", b);
 	}
 	free(s);
@@ -133,8 +134,8 @@ static void ranked_table(FILE *f, const struct ers_html_combo *c)
 		const struct ers_html_ranked *r = &c->ranked[i];
 
 		snprintf(b[0], sizeof b[0], "%zu", i + 1);
-		ers_html_duration(r->outage_s, b[1], sizeof b[1]);
-		ers_html_duration(r->down_s, b[2], sizeof b[2]);
+		ers_duration_str(r->outage_s, b[1], sizeof b[1]);
+		ers_duration_str(r->down_s, b[2], sizeof b[2]);
 		ers_report_bytes((uint64_t)llround(r->lost_bytes), b[3], sizeof b[3]);
 		snprintf(b[4], sizeof b[4], "%u of %u", r->flows_hit, r->n_flows);
 		fputs("<tr>", f);
@@ -229,7 +230,7 @@ static void pair_cell(FILE *f, const struct ers_html_pair_matrix *m, size_t k)
 		ers_html_td(f, "n p-none", "no outage");
 		return;
 	}
-	ers_html_duration(out, t, sizeof t);
+	ers_duration_str(out, t, sizeof t);
 	ers_report_bytes(isnan(lost) ? 0 : (uint64_t)llround(lost), l, sizeof l);
 	fprintf(f, "<td class=\"n %s\" title=\"outage %s, %s lost%s\">%s%s<br>%s</td>",
 		pair_class(out, m->cut[k]), t, l, m->cut[k] ? ", unreachable at the end" : "",
@@ -259,7 +260,7 @@ static void pair_table(FILE *f, const struct ers_html_pair_matrix *m)
 		}
 	ers_html_elem(f, "<h3>", m->label, "</h3>\n");
 	if (m->outage_s) {
-		ers_html_duration(worst, t, sizeof t);
+		ers_duration_str(worst, t, sizeof t);
 		ers_report_bytes((uint64_t)llround(lost), l, sizeof l);
 		fprintf(f, "<p class=\"sub\">%zu of %zu pairs interrupted traffic while they were "
 			"down (worst outage %s, %s lost in all); %zu cut reachability for good "

@@ -72,17 +72,6 @@ void ers_html_put_rate(FILE *f, ers_rate_t bps)
 	fprintf(f, "%g %s", (double)bps / d, u);
 }
 
-/* "0.827 s", "12.5 ms", "300 µs" for the batch statistics. */
-void ers_html_duration(double s, char *buf, size_t n)
-{
-	if (s >= 1.0 || s == 0)
-		snprintf(buf, n, "%.3f s", s);
-	else if (s >= 1e-3)
-		snprintf(buf, n, "%.1f ms", s * 1e3);
-	else
-		snprintf(buf, n, "%.0f \xc2\xb5s", s * 1e6);
-}
-
 /* ---- page frame ---- */
 
 static const char style[] =

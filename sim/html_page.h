@@ -49,8 +49,6 @@ double ers_html_secs(ers_time_t t);		/* NAN for ERS_TIME_NEVER */
 /* A rate unit that suits bps: the divisor, and its name in *name. */
 double ers_html_rate_unit(double bps, const char **name);
 void ers_html_put_rate(FILE *f, ers_rate_t bps);
-/* "0.827 s", "12.5 ms", "300 µs" for the batch statistics. */
-void ers_html_duration(double s, char *buf, size_t n);
 void ers_html_th_row(FILE *f, const char *const *cols, size_t n);
 void ers_html_td(FILE *f, const char *cls, const char *text);	/* cls may be NULL */
 

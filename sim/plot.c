@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "ersim/plot.h"
+#include "ersim/units.h"
 
 extern char **environ;
 
@@ -551,17 +552,6 @@ char *ers_plot_script(const struct ers_plot_chart *charts, size_t n,
 	return memstream_done(f, &buf);
 }
 
-/* "0.827 s", "12.5 ms", "300 µs". */
-static void duration_text(double s, char *buf, size_t n)
-{
-	if (s >= 1.0 || s == 0)
-		snprintf(buf, n, "%.3f s", s);
-	else if (s >= 1e-3)
-		snprintf(buf, n, "%.1f ms", s * 1e3);
-	else
-		snprintf(buf, n, "%.0f \xc2\xb5s", s * 1e6);
-}
-
 /* x axis of the bars: logarithmic when the values span more than two
  * decades, but never below a ten-thousandth of the largest (a detection
  * 1 ns after the event must not stretch the axis to nanoseconds). */
@@ -612,7 +602,7 @@ char *ers_plot_bars_script(const char *title, const char *xlabel,
 
 				double end = values[s][i] > stub ? values[s][i] : stub;
 
-				duration_text(values[s][i], text, sizeof text);
+				ers_duration_str(values[s][i], text, sizeof text);
 				fprintf(f, "%.9g %.9g %.9g %.9g %.9g %.9g \"%s\"\n",
 					(lo + end) / 2, y, lo, end, y - 0.18, y + 0.18, text);
 			}

@@ -393,6 +393,17 @@ char *ers_time_str(ers_time_t t, char *buf, size_t n)
 	return scaled_str((uint64_t)t, time_units, N_ELEMS(time_units), buf, n);
 }
 
+char *ers_duration_str(double s, char *buf, size_t n)
+{
+	if (s >= 1.0 || s == 0)
+		snprintf(buf, n, "%.3f s", s);
+	else if (s >= 1e-3)
+		snprintf(buf, n, "%.1f ms", s * 1e3);
+	else
+		snprintf(buf, n, "%.0f \xc2\xb5s", s * 1e6);
+	return buf;
+}
+
 char *ers_rate_str(ers_rate_t r, char *buf, size_t n)
 {
 	if (r == 0) {

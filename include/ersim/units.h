@@ -39,6 +39,8 @@ char *ers_ipv4_str(uint32_t a, char *buf, size_t n);			/* n >= 16 */
 /* "1.5s", "300ms", "2min": the shortest exact form */
 char *ers_time_str(ers_time_t t, char *buf, size_t n);
 char *ers_rate_str(ers_rate_t r, char *buf, size_t n);			/* "1Gbps" */
+/* A measured duration for people: "0.827 s", "12.5 ms", "300 µs". */
+char *ers_duration_str(double s, char *buf, size_t n);
 
 /* Prefix relations. */
 bool ers_prefix_contains(struct ers_prefix outer, struct ers_prefix inner);
