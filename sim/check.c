@@ -451,6 +451,12 @@ static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
 			      "you want; see docs/scenario-format.md",
 			      "circuit '%s': Microsoft peering without a route filter: Microsoft "
 			      "advertises no prefixes", c->id);
+	/* Never silently wrong: say here too, not only in a run's notices,
+	 * that nothing downstream covers this peering yet. */
+	ers_diag_warn(k->d, k->s->file, m->line,
+		      "see docs/model.md, \"Microsoft peering\", for what is modelled",
+		      "circuit '%s': Microsoft peering is checked but not simulated: run, "
+		      "analyze and compare cover the private peering only", c->id);
 }
 
 static void check_circuits(struct ck *k)

@@ -604,7 +604,13 @@ START_TEST(test_er_microsoft_peering_validated_not_simulated)
 	ers_diag_init(&d);
 	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/microsoft-peering.xml",
 					   &s, &cat, &d), ERS_OK);
-	ck_assert_uint_eq(d.n_msgs, 0);
+	/* validate says it too, not only a run's notices */
+	ck_assert_uint_eq(d.n_msgs, 1);
+	ck_assert(d.msgs[0].warning);
+	ck_assert_int_eq(d.msgs[0].line, 30);
+	ck_assert(strstr(d.msgs[0].text, "checked but not simulated"));
+	ers_diag_release(&d);
+	ers_diag_init(&d);
 	ck_assert(s->circuits[0].ms.present);
 	ck_assert_uint_eq(s->circuits[0].ms.n_prefixes, 1);
 	ck_assert_uint_eq(s->circuits[0].ms.n_route_filter, 3);
@@ -622,10 +628,11 @@ START_TEST(test_er_microsoft_peering_validated_not_simulated)
 			 ERS_OK);
 	ck_assert_int_eq(ers_catalog_builtin_load(&cat, &d), ERS_OK);
 	ck_assert_int_eq(ers_scenario_check(s, cat, &d), ERS_OK);
-	ck_assert_uint_eq(d.n_msgs, 1);
+	ck_assert_uint_eq(d.n_msgs, 2);
 	ck_assert(d.msgs[0].warning);
 	ck_assert_int_eq(d.msgs[0].line, 6);
 	ck_assert(strstr(d.msgs[0].text, "without a route filter: Microsoft advertises no prefixes"));
+	ck_assert(d.msgs[1].warning && strstr(d.msgs[1].text, "checked but not simulated"));
 	ers_catalog_free(cat);
 	ers_scenario_free(s);
 	ers_diag_release(&d);
