@@ -129,8 +129,11 @@ $(HOOKBIN): $(BUILD)/sim/main.o $(HOOK_OBJ) $(LIB)
 $(TESTBIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
+# The bundled default scenario: the text report on the terminal, and the
+# HTML report with its pictures (topology, charts) in build/report.html.
 run: all
-	./$(BIN) run
+	./$(BIN) run --report $(BUILD)/report.html
+	@echo "HTML report with pictures: $(BUILD)/report.html"
 
 # Sanitized code runs several times slower: Check's per-test time limits
 # stretch with it (CK_TIMEOUT_MULTIPLIER), instead of each test guessing.
