@@ -1,10 +1,12 @@
 /*
- * topology.h - the graph of a scenario: every node (CE, layer-3 PE, MSEE,
- * Azure region, VNet gateway) and every link (circuit links, Microsoft
- * backbone, Global Reach, site-internal iBGP mesh, site links, VPN), with
- * the maps between scenario ids and vertex / edge numbers.
+ * topology.h - the analysis view of a scenario's network (graph.h): every
+ * node (CE, layer-3 PE, MSEE, Azure region, VNet gateway) as a vertex
+ * numbered as in the graph, and edges derived from the graph's links
+ * (circuit links, Microsoft backbone through region vertices, Global
+ * Reach, site-internal iBGP mesh, site links, VPN), with the maps between
+ * scenario ids and vertex / edge numbers.
  *
- * The graph lives in igraph inside sim/topology.c; this header is plain C.
+ * The view lives in igraph inside sim/topology.c; this header is plain C.
  * Vertices and edges are numbered 0..n-1 in a fixed order (see
  * docs/topology.md), so the same scenario always gives the same numbers.
  * The graph is undirected; an edge's endpoints are returned as (from, to)
@@ -17,11 +19,12 @@
 
 #include "ersim/catalog.h"
 #include "ersim/error.h"
+#include "ersim/graph.h"
 #include "ersim/scenario.h"
 #include "ersim/types.h"
 
-/* Named ers_topo_* because world.h has its own ers_node_kind for
- * routers. Vertex order: CE (sites in file order, routers in order), PE (circuits
+/* The graph's node kinds (enum ers_node_kind, same values) under the
+ * names analysis uses. Vertex order: CE (sites in file order, routers in order), PE (circuits
  * in file order, primary then secondary), MSEE (sorted by id), region
  * (sorted by id), gateway (VNets in file order). */
 enum ers_topo_node_kind {
@@ -41,9 +44,6 @@ enum ers_topo_edge_kind {
 	ERS_TOPO_EDGE_SITE_LINK,	/* ref = site-link index */
 	ERS_TOPO_EDGE_VPN,		/* CE-gateway; ref = vpn index */
 };
-
-/* Role of a vertex or edge that has none (site-internal, region, ...). */
-#define ERS_ROLE_NONE (-1)
 
 /* Delays the scenario does not give (documented in docs/topology.md). */
 #define ERS_TOPO_XCONNECT_DELAY (50 * ERS_US)	/* layer-3 PE to MSEE, same building */

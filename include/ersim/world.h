@@ -17,12 +17,11 @@
 #include "ersim/bgp_attr.h"
 #include "ersim/catalog.h"
 #include "ersim/engine.h"
+#include "ersim/graph.h"
 #include "ersim/map.h"
 #include "ersim/result.h"
 #include "ersim/run.h"
 #include "ersim/scenario.h"
-
-enum ers_node_kind { ERS_NODE_CE, ERS_NODE_PE, ERS_NODE_MSEE, ERS_NODE_GW };
 
 /* A physical router: what fails and what paths name. */
 struct ers_node {
@@ -33,16 +32,6 @@ struct ers_node {
 	size_t n_links;
 	struct ers_speaker **speakers;	/* routing instances on it */
 	size_t n_speakers;
-};
-
-enum ers_link_kind {
-	ERS_LINK_CIRCUIT,		/* CE-MSEE or PE-MSEE: one circuit link */
-	ERS_LINK_ACCESS,		/* CE-PE (layer-3 provider access) */
-	ERS_LINK_INTERNAL,		/* between routers of one site */
-	ERS_LINK_SITE,			/* <site-link> */
-	ERS_LINK_BACKBONE,		/* MSEE-gateway (a VNet connection) */
-	ERS_LINK_GLOBAL_REACH,		/* MSEE-MSEE between two circuits */
-	ERS_LINK_VPN,			/* CE-gateway over the internet */
 };
 
 struct ers_net_link {
