@@ -23,9 +23,10 @@
 #include "ersim/run.h"
 #include "ersim/scenario.h"
 
-/* A physical router: what fails and what paths name. */
+/* A physical router: what fails and what paths name. Node i is the
+ * graph's node i (graph.h); a region node has no links or speakers. */
 struct ers_node {
-	char *id;			/* "ams-dc/ce1", "amsterdam-1/a", "hub-weu/gw" */
+	const char *id;			/* "ams-dc/ce1", "amsterdam-1/a", "hub-weu/gw" (the graph's) */
 	enum ers_node_kind kind;
 	int down;			/* failures holding it down (0 = up) */
 	size_t *links;			/* indices of links attached */
@@ -34,19 +35,17 @@ struct ers_node {
 	size_t n_speakers;
 };
 
+/* A link: the graph's link of the same number, with its state. */
 struct ers_net_link {
 	enum ers_link_kind kind;
 	size_t a, b;			/* node indices */
-	ers_time_t delay;
+	ers_time_t delay;		/* the graph's, at least 1 ns */
 	bool interface_carrier;		/* failures seen at once by both ends */
-	ers_rate_t bandwidth;		/* 0 = not modelled */
+	ers_rate_t bandwidth;		/* 0 = not modelled; observe.c uses a
+					 * circuit link's and Global Reach's */
 	int down;			/* failures holding it down */
-	int circuit;			/* circuit index or -1 */
-	int role;			/* ERS_ROLE_* for circuit links and Global
-					 * Reach (side a or b), else -1 */
-	int obj;			/* site-link, vpn, global-reach or vnet index */
-	int obj2;			/* backbone: connection index in the vnet */
-	char *name;			/* "link:er-ams/primary", "site-link:a+b", ... */
+	int circuit, role, obj, obj2;	/* the scenario object (graph.h) */
+	const char *name;		/* "link:er-ams/primary", "site-link:a+b", ... (the graph's) */
 	size_t *sessions;		/* sessions running over it */
 	size_t n_sessions;
 	double load[2];			/* bps a->b, b->a (observe.c) */
@@ -230,7 +229,9 @@ struct ers_world {
 	struct ers_attr_table attrs;
 	struct ers_prefix_table prefixes;
 
+	struct ers_graph *g;		/* the network it runs (owned) */
 	struct ers_node *nodes;		size_t n_nodes, cap_nodes;
+	size_t n_routers;		/* nodes that are routers (not regions) */
 	struct ers_net_link *links;		size_t n_links, cap_links;
 	struct ers_speaker **speakers;	size_t n_speakers, cap_speakers;
 	struct ers_session **sessions;	size_t n_sessions, cap_sessions;
