@@ -57,13 +57,6 @@ struct ers_topology {
 	bool has_g;
 };
 
-/* The graph's node kinds are the topology's, in the same order. */
-_Static_assert((int)ERS_TOPO_NODE_CE == (int)ERS_NODE_CE &&
-	       (int)ERS_TOPO_NODE_PE == (int)ERS_NODE_PE &&
-	       (int)ERS_TOPO_NODE_MSEE == (int)ERS_NODE_MSEE &&
-	       (int)ERS_TOPO_NODE_REGION == (int)ERS_NODE_REGION &&
-	       (int)ERS_TOPO_NODE_GATEWAY == (int)ERS_NODE_GW, "node kinds differ");
-
 static const char *const edge_kind_names[] = {
 	[ERS_TOPO_EDGE_SITE_INTERNAL] = "site-internal",
 	[ERS_TOPO_EDGE_CIRCUIT_LINK] = "circuit-link",
@@ -72,11 +65,6 @@ static const char *const edge_kind_names[] = {
 	[ERS_TOPO_EDGE_SITE_LINK] = "site-link",
 	[ERS_TOPO_EDGE_VPN] = "vpn",
 };
-
-const char *ers_topo_node_kind_str(enum ers_topo_node_kind k)
-{
-	return ers_node_kind_str((enum ers_node_kind)k);
-}
 
 const char *ers_topo_edge_kind_str(enum ers_topo_edge_kind k)
 {
@@ -336,7 +324,7 @@ static const char *v_id(const struct ers_topology *t, size_t v, char buf[32])
 static const char *v_kind(const struct ers_topology *t, size_t v, char buf[32])
 {
 	(void)buf;
-	return ers_topo_node_kind_str((enum ers_topo_node_kind)t->g->nodes[v].kind);
+	return ers_node_kind_str(t->g->nodes[v].kind);
 }
 
 static const char *v_loc(const struct ers_topology *t, size_t v, char buf[32])
@@ -502,12 +490,12 @@ const struct ers_scenario *ers_topology_scenario(const struct ers_topology *t) {
 size_t ers_topology_n_nodes(const struct ers_topology *t) { return t->n_nodes; }
 size_t ers_topology_n_edges(const struct ers_topology *t) { return t->n_edges; }
 
-size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_topo_node_kind k)
+size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_node_kind k)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->n_nodes; i++)
-		n += (int)t->g->nodes[i].kind == (int)k;
+		n += t->g->nodes[i].kind == k;
 	return n;
 }
 
@@ -520,7 +508,7 @@ size_t ers_topology_count_edges(const struct ers_topology *t, enum ers_topo_edge
 	return n;
 }
 
-enum ers_topo_node_kind ers_topology_node_kind(const struct ers_topology *t, int v) { return (enum ers_topo_node_kind)t->g->nodes[v].kind; }
+enum ers_node_kind ers_topology_node_kind(const struct ers_topology *t, int v) { return t->g->nodes[v].kind; }
 const char *ers_topology_node_id(const struct ers_topology *t, int v) { return t->g->nodes[v].id; }
 const char *ers_topology_node_location(const struct ers_topology *t, int v) { return t->g->nodes[v].location; }
 uint32_t ers_topology_node_asn(const struct ers_topology *t, int v) { return t->g->nodes[v].asn; }

@@ -23,17 +23,10 @@
 #include "ersim/scenario.h"
 #include "ersim/types.h"
 
-/* The graph's node kinds (enum ers_node_kind, same values) under the
- * names analysis uses. Vertex order: CE (sites in file order, routers in order), PE (circuits
- * in file order, primary then secondary), MSEE (sorted by id), region
- * (sorted by id), gateway (VNets in file order). */
-enum ers_topo_node_kind {
-	ERS_TOPO_NODE_CE,
-	ERS_TOPO_NODE_PE,
-	ERS_TOPO_NODE_MSEE,
-	ERS_TOPO_NODE_REGION,
-	ERS_TOPO_NODE_GATEWAY,
-};
+/* Vertices are the graph's nodes, of its kinds (enum ers_node_kind,
+ * graph.h), in its order: CE (sites in file order, routers in order), PE
+ * (circuits in file order, primary then secondary), MSEE (sorted by id),
+ * region (sorted by id), gateway (VNets in file order). */
 
 /* Edge order is the order of this enum, then file order within a kind. */
 enum ers_topo_edge_kind {
@@ -67,11 +60,11 @@ const struct ers_scenario *ers_topology_scenario(const struct ers_topology *t);
 size_t ers_topology_n_nodes(const struct ers_topology *t);
 size_t ers_topology_n_edges(const struct ers_topology *t);
 /* Count of vertices / edges of one kind. */
-size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_topo_node_kind k);
+size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_node_kind k);
 size_t ers_topology_count_edges(const struct ers_topology *t, enum ers_topo_edge_kind k);
 
 /* Vertex accessors; v must be < n_nodes. Strings are owned by t. */
-enum ers_topo_node_kind ers_topology_node_kind(const struct ers_topology *t, int v);
+enum ers_node_kind ers_topology_node_kind(const struct ers_topology *t, int v);
 const char *ers_topology_node_id(const struct ers_topology *t, int v);
 /* CE: site id; PE and MSEE: peering location id; region, gateway: region id. */
 const char *ers_topology_node_location(const struct ers_topology *t, int v);
@@ -164,7 +157,6 @@ enum ers_err ers_topology_min_cut_without(const struct ers_topology *t,
 					  const bool *removed_edge,
 					  bool vertex_cut, size_t *out, struct ers_diag *d);
 
-const char *ers_topo_node_kind_str(enum ers_topo_node_kind k);
 const char *ers_topo_edge_kind_str(enum ers_topo_edge_kind k);
 
 /* Export (sim/export.c). */

@@ -2,7 +2,8 @@
  * world.h - what runs: nodes (physical routers), links between them, BGP
  * speakers (one routing instance each: a CE, a PE, a gateway, or one
  * circuit's VRF on an MSEE), sessions between speakers over links, and the
- * observers' records. Built from a scenario by world.c; driven by the
+ * observers' records. Built by world.c on the scenario's network graph
+ * (graph.h: nodes and links are the graph's, numbered alike); driven by the
  * engine through bgp_fsm.c (FSM, timers), bgp_msg.c (messages),
  * bgp_update.c (sending, MRAI), bgp_bfd.c and bgp_rib.c
  * (RIBs, import/export, decision), which report to observe.c (forwarding,
