@@ -23,7 +23,9 @@
 #include "ersim/catalog.h"
 #include "ersim/expressroute.h"
 #include "ersim/scenario.h"
+#include "ersim/target.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define MBPS ((ers_rate_t)1000000)
 #define GBPS ((ers_rate_t)1000000000)
@@ -1287,6 +1289,101 @@ static void check_router_ids(struct ck *k)
 	free(v);
 }
 
+/*
+ * Every router of the simulated network goes by an id in failure targets,
+ * traces and reports: site routers SITE/ROUTER, gateways VNET/gw, a
+ * layer-3 provider's PEs CIRCUIT/pe-primary|secondary, MSEEs
+ * LOCATION-PAIR/a|b (one MSEE for all circuits on its pair). Two routers
+ * with one id (a site named like a VNet, with a router "gw") would make
+ * each of those ambiguous.
+ */
+struct node_id {
+	char *id;
+	size_t order;			/* file order: the first one is named */
+	long line;
+	bool msee;
+	char what[160];
+};
+
+static int cmp_node_id(const void *a, const void *b)
+{
+	const struct node_id *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static void add_node_id(struct node_id *v, size_t *n, char *id, long line, bool msee,
+			const char *fmt, const char *name)
+{
+	if (!id)
+		return;
+	v[*n] = (struct node_id){ id, *n, line, msee, "" };
+	snprintf(v[*n].what, sizeof v[0].what, fmt, name);
+	(*n)++;
+}
+
+static size_t circuit_node_ids(const struct ck *k, struct node_id *v, size_t n)
+{
+	const struct ers_scenario *s = k->s;
+
+	for (size_t i = 0; i < s->n_circuits; i++) {
+		const struct ers_circuit *c = &s->circuits[i];
+		bool layer3 = s->providers[c->provider].model == ERS_PROVIDER_LAYER3;
+
+		for (int r = 0; r < 2; r++) {
+			const char *loc = ers_circuit_side_location(k->cat, c, r);
+
+			if (layer3)
+				add_node_id(v, &n, ers_asprintf("%s/pe-%s", c->id, ers_role_str(r)),
+					    c->line, false, "the provider edge of circuit '%s'", c->id);
+			if (loc && ers_catalog_location(k->cat, loc))
+				add_node_id(v, &n, ers_msee_id(loc, c->msee_pair, r), c->line,
+					    true, "an MSEE of circuit '%s'", c->id);
+		}
+	}
+	return n;
+}
+
+static void check_node_ids(struct ck *k)
+{
+	const struct ers_scenario *s = k->s;
+	size_t n = 0, cap = 4 * s->n_circuits + s->n_vnets;
+	struct node_id *v;
+
+	for (size_t i = 0; i < s->n_sites; i++)
+		cap += s->sites[i].n_routers;
+	if (!cap || !(v = calloc(cap, sizeof *v)))
+		return;
+	for (size_t i = 0; i < s->n_sites; i++)
+		for (size_t r = 0; r < s->sites[i].n_routers; r++) {
+			const struct ers_router *rt = &s->sites[i].routers[r];
+
+			if (rt->full_id)
+				add_node_id(v, &n, strdup(rt->full_id), rt->line, false,
+					    "router '%s'", rt->full_id);
+		}
+	n = circuit_node_ids(k, v, n);
+	for (size_t i = 0; i < s->n_vnets; i++)
+		add_node_id(v, &n, ers_asprintf("%s/gw", s->vnets[i].id), s->vnets[i].line, false,
+			    "the gateway of vnet '%s'", s->vnets[i].id);
+	qsort(v, n, sizeof *v, cmp_node_id);
+	for (size_t i = 1; i < n; i++) {
+		size_t first = i - 1;
+
+		if (strcmp(v[i].id, v[first].id) || (v[i].msee && v[first].msee))
+			continue;
+		while (first > 0 && !strcmp(v[first - 1].id, v[i].id))
+			first--;
+		err(k, v[i].line, "rename the site, router, vnet or circuit",
+		    "node id '%s' of %s is already that of %s (line %ld)", v[i].id, v[i].what,
+		    v[first].what, v[first].line);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].id);
+	free(v);
+}
+
 enum ers_err ers_scenario_check(const struct ers_scenario *s,
 				const struct ers_catalog *cat,
 				struct ers_diag *d)
@@ -1303,6 +1400,7 @@ enum ers_err ers_scenario_check(const struct ers_scenario *s,
 	check_events(&k);
 	check_flows(&k);
 	check_router_ids(&k);
+	check_node_ids(&k);
 	return k.n_err ? ERS_ESCENARIO : ERS_OK;
 }
 

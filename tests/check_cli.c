@@ -236,6 +236,22 @@ START_TEST(test_cli_missing_input_is_bad_input)
 }
 END_TEST
 
+/* Two routers with one id (a site named like a VNet, its router "gw"):
+ * validate refused it but run simulated it, naming both by that id. */
+START_TEST(test_cli_node_id_clash_is_bad_input)
+{
+	static const char *const cmds[] = { "run", "export", "analyze", "validate" };
+
+	for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+		const char *args[] = { cmds[c], "tests/bad/node-id-clash.xml", NULL };
+
+		ck_assert_msg(run(args) == 2, "ersim %s: exit %d, want 2:\n%s", cmds[c],
+			      run(args), err);
+		assert_err_has(cmds[c], "node-id-clash.xml:14: error: node id 'hub-weu/gw'");
+	}
+}
+END_TEST
+
 START_TEST(test_cli_directory_input_is_bad_input)
 {
 	make_tmp();
@@ -670,6 +686,7 @@ Suite *make_cli_suite(void)
 		*merge = tcase_create("merge"), *opt = tcase_create("options");
 
 	tcase_add_test(in, test_cli_missing_input_is_bad_input);
+	tcase_add_test(in, test_cli_node_id_clash_is_bad_input);
 	tcase_add_test(in, test_cli_directory_input_is_bad_input);
 	suite_add_tcase(s, in);
 	tcase_set_timeout(out, 60);
