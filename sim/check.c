@@ -451,12 +451,11 @@ static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
 			      "you want; see docs/scenario-format.md",
 			      "circuit '%s': Microsoft peering without a route filter: Microsoft "
 			      "advertises no prefixes", c->id);
-	/* Never silently wrong: say here too, not only in a run's notices,
-	 * that nothing downstream covers this peering yet. */
-	ers_diag_warn(k->d, k->s->file, m->line,
-		      "see docs/model.md, \"Microsoft peering\", for what is modelled",
-		      "circuit '%s': Microsoft peering is checked but not simulated: run, "
-		      "analyze and compare cover the private peering only", c->id);
+	if (m->nat == ERS_MS_NAT_PER_LINK && m->n_prefixes != 2)
+		err(k, m->line, "with nat=\"per-link\" list two prefixes: the primary link's "
+		    "NAT pool, then the secondary's",
+		    "circuit '%s': per-link NAT needs one pool per link (two prefixes), %zu given",
+		    c->id, m->n_prefixes);
 }
 
 static void check_circuits(struct ck *k)
@@ -1180,18 +1179,74 @@ static void check_events(struct ck *k)
 
 static bool same_endpoint(const struct ers_endpoint *a, const struct ers_endpoint *b)
 {
-	if ((a->kind == ERS_EP_VNET) != (b->kind == ERS_EP_VNET))
+	if ((a->kind == ERS_EP_VNET) != (b->kind == ERS_EP_VNET) ||
+	    (a->kind == ERS_EP_SERVICE) != (b->kind == ERS_EP_SERVICE))
 		return false;
-	if (a->kind == ERS_EP_VNET)
+	if (a->kind == ERS_EP_VNET || a->kind == ERS_EP_SERVICE)
 		return a->index == b->index;
 	return a->index == b->index && a->router == b->router;
 }
 
+/* <microsoft-service> (facts 6.1, 6.2): a service community, a region
+ * with a known regional community, public prefixes. */
+static void check_ms_services(struct ck *k)
+{
+	for (size_t i = 0; i < k->s->n_ms_services; i++) {
+		const struct ers_ms_service *m = &k->s->ms_services[i];
+		const struct ers_region *r = ers_catalog_region(k->cat, m->region);
+		char hint[512], cm[24], p[48];
+		const char *what, *why;
+		bool o365;
+
+		ers_community_str(m->community, cm, sizeof cm);
+		what = ers_er_ms_community(m->community, &o365);
+		if (!what || !strcmp(what, "region"))
+			err(k, m->line, "a service community is 12076:5010 Exchange, 12076:5070 "
+			    "Azure Resource Manager, ... (docs/scenario-format.md)",
+			    "microsoft-service '%s': %s is not a Microsoft service community",
+			    m->id, cm);
+		if (!r)
+			err(k, m->line, region_hint(k, m->region, hint, sizeof hint),
+			    "microsoft-service '%s': unknown Azure region '%s'", m->id, m->region);
+		else if (r->community < 50000 || r->community > 50999)
+			err(k, m->line, "name a region whose BGP community is published "
+			    "(sources 6.1)",
+			    "microsoft-service '%s': region '%s' has no known regional community",
+			    m->id, m->region);
+		for (size_t j = 0; j < m->n_prefixes; j++)
+			if (!ers_er_ms_prefix_ok(m->prefixes[j], &why))
+				err(k, m->line, "Microsoft's service prefixes are public",
+				    "microsoft-service '%s': prefix %s is %s", m->id,
+				    ers_prefix_str(m->prefixes[j], p, sizeof p), why);
+	}
+}
+
+/* A Microsoft service is reached from on-premises over Microsoft
+ * peering; Azure's own traffic to it is not modelled. */
+static void check_service_flow(struct ck *k, const struct ers_flow *f)
+{
+	bool a = f->from.kind == ERS_EP_SERVICE, b = f->to.kind == ERS_EP_SERVICE;
+
+	if (!a && !b)
+		return;
+	if (a && b)
+		err(k, f->line, "a flow to or from a Microsoft service has a site at its other end",
+		    "flow '%s' goes from service '%s' to service '%s'", f->id,
+		    f->from.text, f->to.text);
+	else if (f->from.kind == ERS_EP_VNET || f->to.kind == ERS_EP_VNET)
+		err(k, f->line, "Microsoft peering carries traffic between on-premises and "
+		    "Microsoft's services; name a site or site/router",
+		    "flow '%s' between a vnet and a Microsoft service: not over Microsoft peering",
+		    f->id);
+}
+
 static void check_flows(struct ck *k)
 {
+	check_ms_services(k);
 	for (size_t i = 0; i < k->s->n_flows; i++) {
 		const struct ers_flow *f = &k->s->flows[i];
 
+		check_service_flow(k, f);
 		if (same_endpoint(&f->from, &f->to))
 			err(k, f->line, "a flow needs two different endpoints",
 			    "flow '%s' goes from '%s' to '%s', the same node", f->id,

@@ -106,6 +106,11 @@ void ers_scenario_free(struct ers_scenario *s)
 		free(s->srlgs[i].members);
 		free(s->srlgs[i].id);
 	}
+	for (size_t i = 0; i < s->n_ms_services; i++) {
+		free(s->ms_services[i].id);
+		free(s->ms_services[i].region);
+		free(s->ms_services[i].prefixes);
+	}
 	for (size_t i = 0; i < s->n_flows; i++) {
 		free(s->flows[i].id);
 		free(s->flows[i].from.text);
@@ -122,6 +127,7 @@ void ers_scenario_free(struct ers_scenario *s)
 	free(s->global_reach);
 	free(s->vpns);
 	free(s->srlgs);
+	free(s->ms_services);
 	free(s->flows);
 	free(s->events);
 	free(s->file);

@@ -19,6 +19,7 @@
 
 #include "ersim/bgp.h"
 #include "ersim/expressroute.h"
+#include "ersim/msft_peering.h"
 #include "ersim/target.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
@@ -712,7 +713,7 @@ enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
 	ers_prefix_table_init(&w->prefixes);
 	if (presize(w) || build_sites(w) || build_origins(w) || build_circuits(w) || build_vnets(w) ||
 	    build_global_reach(w) || build_site_mesh(w) || build_site_links(w) ||
-	    build_vpns(w))
+	    build_vpns(w) || ers_msft_build(w))
 		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL,
 				    "out of memory while building the network");
 	/* RFC 4456: a cluster id defaults to the router id (site routers
@@ -775,6 +776,7 @@ void ers_world_release(struct ers_world *w)
 	free(w->gw_convs);
 	free(w->gw_load);
 	free(w->msee_vrfs);
+	free(w->msft_vrfs);
 	for (size_t i = 0; i < w->n_cfgs; i++)
 		free(w->cfgs[i]);
 	free(w->cfgs);
@@ -784,4 +786,53 @@ void ers_world_release(struct ers_world *w)
 	free(w->links);
 	ers_attr_table_release(&w->attrs);
 	ers_prefix_table_release(&w->prefixes);
+}
+
+/* ---- for the modules that add to the world (world.h) -------------- */
+
+long ers_world_add_node(struct ers_world *w, char *id, enum ers_node_kind kind)
+{
+	return add_node(w, id, kind);
+}
+
+struct ers_speaker *ers_world_add_speaker(struct ers_world *w, long node, char *id,
+					  enum ers_speaker_kind kind, uint32_t asn)
+{
+	struct ers_speaker *sp = add_speaker(w, node, id, kind, asn);
+
+	if (sp)
+		set_decision(sp, ers_scenario_decision(w->s, -1, -1));
+	return sp;
+}
+
+long ers_world_add_link(struct ers_world *w, enum ers_link_kind kind, long a, long b,
+			ers_time_t delay, bool interface_carrier)
+{
+	return add_link(w, kind, a, b, delay, interface_carrier);
+}
+
+struct ers_session *ers_world_add_session(struct ers_world *w, struct ers_speaker *a,
+					  struct ers_speaker *b, long link)
+{
+	return add_session(w, a, b, link);
+}
+
+int ers_world_customer_end(struct ers_world *w, struct ers_peer *p,
+			   const struct ers_session_cfg *cfg)
+{
+	return configure_end(w, p, cfg);
+}
+
+int ers_world_msee_end(struct ers_world *w, struct ers_peer *p, uint32_t max_prefix)
+{
+	p->role = ERS_PEER_CUSTOMER;
+	p->max_prefix = max_prefix;
+	p->bgp = msee_cfg(w, p->bgp);
+	return p->bgp ? 0 : -1;
+}
+
+void ers_world_msee_bfd(struct ers_world *w, struct ers_session *ss,
+			const struct ers_session_cfg *cfg)
+{
+	enable_bfd(w, ss, cfg, MSEE_BFD_INTERVAL);
 }
