@@ -282,6 +282,50 @@ START_TEST(test_msft_no_vpn_backup)
 }
 END_TEST
 
+/* Maintenance (facts 10): the drain prepends 12076 on the Microsoft
+ * peering routes sent over the link, so the customer's traffic to
+ * Microsoft leaves it before the port shuts (nothing lost); at the shut
+ * the MSEE knows at once, so Microsoft's own traffic moves within
+ * milliseconds. */
+START_TEST(test_msft_maintenance_drains_microsoft_peering)
+{
+	struct ers_result *r = run_msft("msft-maintenance");
+	const struct ers_flow_result *out = tu_flow(r, "exchange-out");
+	const struct ers_flow_result *in = tu_flow(r, "exchange-in");
+	bool drained = false;
+
+	ck_assert_int_eq(out->outage, 0);
+	ck_assert_int_eq(in->down, 0);
+	ck_assert(secs(in->outage) < 0.01);
+	for (size_t i = 0; i < out->n_paths; i++)
+		if (out->paths[i].from > 30 * ERS_S && out->paths[i].from < 31 * ERS_S)
+			drained = out->paths[i].share == 1.0 &&
+				  path_has(&out->paths[i], "amsterdam-1/b");
+	ck_assert(drained);
+	ck_assert_uint_eq(tu_route(r, "dc/ce1", "203.0.113.0/25")->n_ecmp, 2);
+	ers_result_free(r);
+}
+END_TEST
+
+/* Over a layer-3 provider the PE holds the Microsoft peering sessions;
+ * Microsoft sees the provider's public ASN, the customer's private one
+ * stripped. */
+START_TEST(test_msft_layer3_provider)
+{
+	struct ers_result *r = run_msft("msft-layer3");
+	const struct ers_rib_route *pub = tu_route(r, "microsoft", "198.51.100.0/24");
+	const struct ers_flow_result *out = tu_flow(r, "exchange-out");
+
+	ck_assert_uint_eq(pub->as_path_len, 1);
+	ck_assert_uint_eq(pub->as_path[0], 64400);
+	ck_assert(path_has(&out->paths[0], "er-ams/pe-primary"));
+	ck_assert(path_has(&out->paths[0], "microsoft"));
+	ck_assert(tu_flow(r, "exchange-in")->final_reachable);
+	ck_assert(has_comm(tu_route(r, "dc/ce1", "203.0.113.0/25"), "12076:5010"));
+	ers_result_free(r);
+}
+END_TEST
+
 /* The report: the text, the JSON document and the HTML page name the
  * service endpoints, Microsoft's network and its hop kind. */
 START_TEST(test_msft_report_text_json_html)
@@ -331,6 +375,8 @@ Suite *make_msft_suite(void)
 	tcase_add_test(tc, test_msft_prefix_limit_drops_and_restores);
 	tcase_add_test(tc, test_msft_nat_per_link_vs_shared);
 	tcase_add_test(tc, test_msft_no_vpn_backup);
+	tcase_add_test(tc, test_msft_maintenance_drains_microsoft_peering);
+	tcase_add_test(tc, test_msft_layer3_provider);
 	tcase_add_test(tc, test_msft_report_text_json_html);
 	suite_add_tcase(s, tc);
 	return s;
