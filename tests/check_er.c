@@ -632,6 +632,56 @@ START_TEST(test_er_microsoft_peering_validated)
 }
 END_TEST
 
+/* Issue 15.2's untested case: a maintenance whose link already failed.
+ * The down step takes nothing down twice (one session-down per end and
+ * story, in the trace), and the link comes back only when both the
+ * failure and the maintenance are over: the primary at the window's end
+ * (90 s), not at the failure's restore (70 s); the secondary at the
+ * failure's restore (170 s), not at the window's end (140 s). */
+START_TEST(test_er_maintenance_on_failed_link)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r;
+	const struct ers_flow_result *f;
+	char line[512];
+	int downs = 0, ups = 0;
+	bool back_a = false, back_b = false;
+
+	ck_assert_ptr_nonnull(o.trace = tmpfile());
+	r = tu_run("scenarios/expressroute/maintenance-failed-link.xml", &o);
+	rewind(o.trace);
+	while (fgets(line, sizeof line, o.trace)) {
+		bool ce = strstr(line, "\"router\":\"dc/ce1\"") != NULL;
+
+		downs += ce && strstr(line, "\"session-down\"") != NULL;
+		ups += ce && strstr(line, "\"session-up\"") != NULL;
+	}
+	fclose(o.trace);
+	ck_assert_int_eq(downs, 2);	/* one per link: BFD at 20.8 s and 105.8 s */
+	ck_assert_int_eq(ups, 4);	/* both at start, primary after 90 s, secondary after 170 s */
+	f = tu_flow(r, "app");
+	ck_assert_int_eq(f->down, 0);
+	for (size_t i = 0; i < f->n_paths; i++) {
+		const struct ers_path_entry *p = &f->paths[i];
+		bool via_a = p->n_nodes > 1 && !strcmp(p->nodes[1], "amsterdam-1/a");
+		bool via_b = p->n_nodes > 1 && !strcmp(p->nodes[1], "amsterdam-1/b");
+
+		if (p->from > 21 * ERS_S && via_a && p->status == ERS_PATH_DELIVERED && !back_a) {
+			back_a = true;
+			ck_assert_msg(p->from > 90 * ERS_S && p->from < 96 * ERS_S, "primary back at %.3f",
+				      ers_time_to_s(p->from));
+		}
+		if (p->from > 106 * ERS_S && via_b && p->status == ERS_PATH_DELIVERED && !back_b) {
+			back_b = true;
+			ck_assert_msg(p->from > 170 * ERS_S && p->from < 176 * ERS_S,
+				      "secondary back at %.3f", ers_time_to_s(p->from));
+		}
+	}
+	ck_assert(back_a && back_b);
+	ers_result_free(r);
+}
+END_TEST
+
 Suite *make_er_suite(void)
 {
 	Suite *s = suite_create("er");
@@ -663,6 +713,7 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_gateway_throughput_counts);
 	tcase_add_test(tc, test_er_gateway_throughput_caps_analyze);
 	tcase_add_test(tc, test_er_microsoft_peering_validated);
+	tcase_add_test(tc, test_er_maintenance_on_failed_link);
 	suite_add_tcase(s, tc);
 	return s;
 }
