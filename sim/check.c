@@ -451,6 +451,21 @@ static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
 			      "you want; see docs/scenario-format.md",
 			      "circuit '%s': Microsoft peering without a route filter: Microsoft "
 			      "advertises no prefixes", c->id);
+	for (int side = 0; side < 2; side++) {
+		const struct ers_router_ref *ce = &c->links[side].ce;
+		const struct ers_provider *pv = c->provider >= 0 ? &k->s->providers[c->provider] : NULL;
+		uint32_t asn = ce->site >= 0 ? k->s->sites[ce->site].asn : 0;
+
+		if (pv && pv->model == ERS_PROVIDER_LAYER3 && pv->asn >= 64496 && pv->asn <= 64511)
+			asn = pv->asn;
+		if (asn >= 64496 && asn <= 64511) {
+			err(k, m->line, "use your registered ASN (or a private one, which Microsoft "
+			    "strips) on Microsoft peering",
+			    "circuit '%s': Microsoft peering refuses AS paths holding AS %u "
+			    "(documentation range 64496-64511)", c->id, (unsigned)asn);
+			break;
+		}
+	}
 	if (m->nat == ERS_MS_NAT_PER_LINK && m->n_prefixes != 2)
 		err(k, m->line, "with nat=\"per-link\" list two prefixes: the primary link's "
 		    "NAT pool, then the secondary's",

@@ -118,6 +118,37 @@ START_TEST(test_msft_service_routes_and_communities)
 }
 END_TEST
 
+/* A route filter may select a region (12076:51xxx, facts 6.1): every
+ * service's prefixes in West Europe, none in North Europe. */
+START_TEST(test_msft_route_filter_by_region)
+{
+	char path[] = "/tmp/ersim-msft-region-XXXXXX.xml";
+	static char buf[1 << 16];
+	struct ers_run_opts o = { .ribs = true };
+	struct ers_result *r;
+	FILE *f = fopen("scenarios/msft-peering.xml", "r");
+	char *at;
+	size_t n;
+	int fd;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	ck_assert_ptr_nonnull(at = strstr(buf, "route-filter=\"12076:5010 12076:5070\""));
+	memcpy(at, "route-filter=\"12076:51002          \"", 36);
+	ck_assert_int_ge(fd = mkstemps(path, 4), 0);
+	ck_assert_int_eq(write(fd, buf, n), (ssize_t)n);
+	close(fd);
+	r = tu_run(path, &o);
+	unlink(path);
+	ck_assert_ptr_nonnull(tu_route(r, "dc/ce1", "203.0.113.0/25"));
+	ck_assert_ptr_nonnull(tu_route(r, "dc/ce1", "203.0.113.128/25"));
+	ck_assert_ptr_null(tu_route(r, "dc/ce1", "192.0.2.0/24"));
+	ers_result_free(r);
+}
+END_TEST
+
 /* A link failure without BFD: the hold timer (180 s, the MSEE's) finds
  * it, as on private peering; the flows both ways lose the failed link's
  * half until then and end on the secondary link. */
@@ -165,7 +196,7 @@ START_TEST(test_msft_private_prepend_does_nothing)
 	f = tu_flow(r, "arm-in");
 	rt = tu_route(r, "microsoft", "198.51.100.0/24");
 	ck_assert_uint_eq(rt->as_path_len, 1);
-	ck_assert_uint_eq(rt->as_path[0], 64500);
+	ck_assert_uint_eq(rt->as_path[0], 64300);
 	ck_assert_uint_eq(rt->n_ecmp, 1);
 	ck_assert_str_eq(rt->next_hop, "amsterdam-1/a");
 	ck_assert_uint_eq(final_paths(f, &first), 1);
@@ -369,6 +400,7 @@ Suite *make_msft_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_msft_service_routes_and_communities);
+	tcase_add_test(tc, test_msft_route_filter_by_region);
 	tcase_add_test(tc, test_msft_link_failure_moves_both_directions);
 	tcase_add_test(tc, test_msft_private_prepend_does_nothing);
 	tcase_add_test(tc, test_msft_no_route_filter_no_prefixes);
