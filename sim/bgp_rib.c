@@ -639,7 +639,7 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 	struct ers_attrs_tmpl t;
 	const struct ers_rule *r;
 
-	if (!may_export(s, l, p) || !ers_msft_may_advertise(w, p, prefix))
+	if (!may_export(s, l, p) || !ers_msft_may_advertise(w, p, prefix, l->attrs))
 		return NULL;
 	ers_attrs_to_tmpl(l->attrs, &t);
 	t.weight = 0;

@@ -405,11 +405,37 @@ static void check_circuit_layer3(struct ck *k, const struct ers_circuit *c)
  * at most 200 a session, a route filter of Microsoft's communities
  * (Microsoft 365 needs premium); without a filter Microsoft advertises
  * nothing (a warning: valid configuration, an empty peering). */
+/* A route filter's communities: Microsoft's service or regional ones,
+ * Microsoft 365 only on premium (facts 4.1, 6.1, 6.2, 9). */
+static void check_route_filter(struct ck *k, const struct ers_circuit *c,
+			       const ers_community_t *rf, size_t n, long line)
+{
+	char cm[24];
+
+	for (size_t i = 0; i < n; i++) {
+		bool o365;
+		const char *what = ers_er_ms_community(rf[i], &o365);
+
+		ers_community_str(rf[i], cm, sizeof cm);
+		if (!what)
+			err(k, line, "a route filter selects Microsoft's service communities "
+			    "(12076:5010 Exchange, 12076:5070 Azure Resource Manager, ...) or "
+			    "regional ones (12076:51xxx); see docs/scenario-format.md",
+			    "circuit '%s': route filter community %s is not one Microsoft tags "
+			    "Microsoft peering routes with", c->id, cm);
+		else if (o365 && c->sku != ERS_SKU_PREMIUM)
+			err(k, line, "Microsoft 365 over ExpressRoute needs the premium add-on: "
+			    "use sku=\"premium\" or drop the community",
+			    "circuit '%s' is %s but its route filter selects %s (%s)",
+			    c->id, ers_sku_str(c->sku), what, cm);
+	}
+}
+
 static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
 {
 	const struct ers_ms_peering *m = &c->ms;
 	unsigned max = (unsigned)ers_er_limit_value(ERS_ER_MS_PREFIX);
-	char p[48], cm[24];
+	char p[48];
 
 	if (!m->present)
 		return;
@@ -428,23 +454,7 @@ static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
 		    "summarise the public ranges",
 		    "circuit '%s': %zu Microsoft peering prefixes, over the limit of %u",
 		    c->id, m->n_prefixes, max);
-	for (size_t i = 0; i < m->n_route_filter; i++) {
-		bool o365;
-		const char *what = ers_er_ms_community(m->route_filter[i], &o365);
-
-		ers_community_str(m->route_filter[i], cm, sizeof cm);
-		if (!what)
-			err(k, m->line, "a route filter selects Microsoft's service communities "
-			    "(12076:5010 Exchange, 12076:5070 Azure Resource Manager, ...) or "
-			    "regional ones (12076:51xxx); see docs/scenario-format.md",
-			    "circuit '%s': route filter community %s is not one Microsoft tags "
-			    "Microsoft peering routes with", c->id, cm);
-		else if (o365 && c->sku != ERS_SKU_PREMIUM)
-			err(k, m->line, "Microsoft 365 over ExpressRoute needs the premium add-on: "
-			    "use sku=\"premium\" or drop the community",
-			    "circuit '%s' is %s but its route filter selects %s (%s)",
-			    c->id, ers_sku_str(c->sku), what, cm);
-	}
+	check_route_filter(k, c, m->route_filter, m->n_route_filter, m->line);
 	if (!m->has_route_filter)
 		ers_diag_warn(k->d, k->s->file, m->line,
 			      "add route-filter=\"12076:...\" naming the services (and regions) "
@@ -1182,6 +1192,17 @@ static void check_events(struct ck *k)
 			snprintf(hint, sizeof hint, "raise duration=\"%s\" on <scenario> or drop the event", dur);
 			err(k, e->line, hint, "%s at %s is after the scenario's duration %s",
 			    ers_action_str(e->action), ers_time_str(e->at, at, sizeof at), dur);
+		}
+		if (e->action == ERS_ACT_ROUTE_FILTER && e->target.a >= 0) {
+			const struct ers_circuit *c = &k->s->circuits[e->target.a];
+
+			if (!c->ms.present)
+				err(k, e->line, "add <microsoft-peering> to the circuit, or name one "
+				    "that has it",
+				    "route filter for circuit '%s', which has no Microsoft peering",
+				    c->id);
+			check_route_filter(k, c, e->communities, e->n_communities, e->line);
+			continue;
 		}
 		if (e->action == ERS_ACT_MAINTENANCE) {
 			check_maintenance(k, e);

@@ -23,6 +23,7 @@
 #include "ersim/scenario.h"
 #include "ersim/target.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 #include "load_int.h"
 
 /* An id declared in the file (see seen_before()). */
@@ -1550,6 +1551,23 @@ static void parse_origin_event(struct builder *B, xmlNodePtr n, struct ers_event
 	xmlFree(prefix);
 }
 
+/* <route-filter at circuit communities>: a route filter attached to a
+ * circuit's Microsoft peering (check.c checks the communities). */
+static void parse_route_filter_event(struct builder *B, xmlNodePtr n, struct ers_event *e)
+{
+	e->target.kind = ERS_T_CIRCUIT;
+	e->target.a = get_ref(B, n, "circuit", "circuit", find_circuit);
+	if (e->target.a >= 0) {
+		e->target.text = ers_asprintf("circuit:%s", B->s->circuits[e->target.a].id);
+		if (!e->target.text)
+			oom(B);
+	}
+	e->communities = parse_list(B, n, "communities", sizeof *e->communities, v_comm,
+				    &e->n_communities);
+	if (!e->n_communities)
+		lerr(B, ERS_ESCHEMA, n, "'communities' on <route-filter> lists no community");
+}
+
 static void parse_event(struct builder *B, xmlNodePtr n)
 {
 	struct ers_event *e = &B->s->events[B->s->n_events++];
@@ -1559,13 +1577,17 @@ static void parse_event(struct builder *B, xmlNodePtr n)
 	e->line = line_of(n);
 	e->action = is(n, "fail") ? ERS_ACT_FAIL : is(n, "restore") ? ERS_ACT_RESTORE
 		: is(n, "announce") ? ERS_ACT_ANNOUNCE : is(n, "withdraw") ? ERS_ACT_WITHDRAW
-		: ERS_ACT_MAINTENANCE;
+		: is(n, "route-filter") ? ERS_ACT_ROUTE_FILTER : ERS_ACT_MAINTENANCE;
 	e->drain = 60 * ERS_S;
 	e->prepend = 3;
 	e->target.a = e->target.b = -1;
 	get_time(B, n, "at", true, false, MAX_TIMELINE, &e->at);
 	if (e->action == ERS_ACT_ANNOUNCE || e->action == ERS_ACT_WITHDRAW) {
 		parse_origin_event(B, n, e);
+		return;
+	}
+	if (e->action == ERS_ACT_ROUTE_FILTER) {
+		parse_route_filter_event(B, n, e);
 		return;
 	}
 	target = attr(B, n, "target", true);
@@ -1681,7 +1703,7 @@ static bool alloc_events(struct builder *B, xmlNodePtr events)
 {
 	size_t n = count_elems(events, "fail") + count_elems(events, "restore") +
 		   count_elems(events, "maintenance") + count_elems(events, "announce") +
-		   count_elems(events, "withdraw");
+		   count_elems(events, "withdraw") + count_elems(events, "route-filter");
 
 	B->s->events = lcalloc(B, n, sizeof *B->s->events);
 	return n == 0 || B->s->events;
@@ -1765,7 +1787,7 @@ static void build(struct builder *B, xmlNodePtr root)
 		goto out;
 	FOR_EACH_ELEM(c, events)
 		if (is(c, "fail") || is(c, "restore") || is(c, "maintenance") ||
-		    is(c, "announce") || is(c, "withdraw"))
+		    is(c, "announce") || is(c, "withdraw") || is(c, "route-filter"))
 			parse_event(B, c);
 out:
 	free(t.nodes);

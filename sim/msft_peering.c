@@ -183,8 +183,13 @@ int ers_msft_build(struct ers_world *w)
 	if (!uses_microsoft(s))
 		return 0;
 	w->msft_vrfs = calloc(2 * (s->n_circuits ? s->n_circuits : 1), sizeof *w->msft_vrfs);
-	if (!w->msft_vrfs || build_core(w))
+	w->msft_filters = calloc(s->n_circuits ? s->n_circuits : 1, sizeof *w->msft_filters);
+	if (!w->msft_vrfs || !w->msft_filters || build_core(w))
 		return -1;
+	for (size_t ci = 0; ci < s->n_circuits; ci++)
+		w->msft_filters[ci] = (struct ers_msft_filter){
+			s->circuits[ci].ms.route_filter, s->circuits[ci].ms.n_route_filter,
+			s->circuits[ci].ms.has_route_filter && s->circuits[ci].ms.n_route_filter };
 	for (size_t ci = 0; ci < s->n_circuits; ci++)
 		for (int side = 0; s->circuits[ci].ms.present && side < 2; side++)
 			if (build_side(w, ci, side))
@@ -199,11 +204,21 @@ bool ers_msft_private_asn(uint32_t asn)
 	return (asn >= 64512 && asn <= 65534) || (asn >= 4200000000u && asn <= 4294967294u);
 }
 
+static bool filter_selects(const struct ers_msft_filter *f, const struct ers_attrs *a)
+{
+	for (size_t i = 0; f->attached && i < f->n; i++)
+		if (ers_attrs_has_comm(a, f->v[i]))
+			return true;
+	return false;
+}
+
 bool ers_msft_may_advertise(const struct ers_world *w, const struct ers_peer *p,
-			    uint32_t prefix)
+			    uint32_t prefix, const struct ers_attrs *a)
 {
 	struct ers_prefix x = w->prefixes.prefixes[prefix];
 
+	if (p->self->msft && p->role == ERS_PEER_CUSTOMER)
+		return filter_selects(&w->msft_filters[p->self->circuit], a);
 	if (!p->ms_allow)
 		return true;
 	for (size_t i = 0; i < p->n_ms_allow; i++)
@@ -212,21 +227,10 @@ bool ers_msft_may_advertise(const struct ers_world *w, const struct ers_peer *p,
 	return false;
 }
 
-static bool filter_selects(const struct ers_ms_peering *m, const struct ers_attrs_tmpl *t)
-{
-	for (size_t i = 0; i < m->n_route_filter; i++)
-		for (size_t k = 0; k < t->n_comms; k++)
-			if (t->comms[k] == m->route_filter[i])
-				return true;
-	return false;
-}
-
 bool ers_msft_import(struct ers_world *w, const struct ers_peer *p, struct ers_attrs_tmpl *t)
 {
 	size_t n = 0;
 
-	if (p->role == ERS_PEER_MICROSOFT)
-		return filter_selects(&w->s->circuits[p->self->circuit].ms, t);
 	if (p->role != ERS_PEER_CUSTOMER)
 		return true;
 	t->n_comms = 0;		/* Microsoft ignores customer communities */
@@ -235,6 +239,23 @@ bool ers_msft_import(struct ers_world *w, const struct ers_peer *p, struct ers_a
 			t->path[n++] = t->path[i];
 	t->path_len = (uint16_t)n;
 	return true;
+}
+
+void ers_msft_attach_filter(struct ers_world *w, const struct ers_event *e)
+{
+	int ci = e->target.a;
+
+	if (!w->msft_filters || ci < 0 || !w->s->circuits[ci].ms.present)
+		return;		/* check.c refuses it */
+	w->msft_filters[ci] = (struct ers_msft_filter){ e->communities, e->n_communities,
+							e->n_communities > 0 };
+	for (int side = 0; side < 2; side++) {
+		struct ers_speaker *m = w->msft_vrfs[2 * ci + side];
+
+		for (size_t i = 0; i < m->n_peers; i++)
+			if (m->peers[i]->role == ERS_PEER_CUSTOMER)
+				ers_peer_refresh(w, m->peers[i]);
+	}
 }
 
 /* ---- flows ----------------------------------------------------------- */

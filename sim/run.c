@@ -187,7 +187,7 @@ out:
 
 enum step {
 	STEP_FAIL, STEP_RESTORE, STEP_DRAIN, STEP_DRAIN_FAIL, STEP_DRAIN_END,
-	STEP_ANNOUNCE, STEP_WITHDRAW,
+	STEP_ANNOUNCE, STEP_WITHDRAW, STEP_ROUTE_FILTER,
 };
 
 /* <announce>/<withdraw>: the router starts or stops originating. */
@@ -304,6 +304,10 @@ static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 	case STEP_WITHDRAW:
 		originate_step(w, e, st == STEP_ANNOUNCE);
 		break;
+	case STEP_ROUTE_FILTER:
+		ers_observe_detect(w);
+		ers_msft_attach_filter(w, e);
+		break;
 	}
 }
 
@@ -357,6 +361,9 @@ static int schedule_events(struct ers_world *w)
 			break;
 		case ERS_ACT_WITHDRAW:
 			rc = post_step(w, e->at, i, STEP_WITHDRAW);
+			break;
+		case ERS_ACT_ROUTE_FILTER:
+			rc = post_step(w, e->at, i, STEP_ROUTE_FILTER);
 			break;
 		case ERS_ACT_MAINTENANCE:
 			rc = post_step(w, e->at, i, STEP_DRAIN);

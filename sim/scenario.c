@@ -116,8 +116,10 @@ void ers_scenario_free(struct ers_scenario *s)
 		free(s->flows[i].from.text);
 		free(s->flows[i].to.text);
 	}
-	for (size_t i = 0; i < s->n_events; i++)
+	for (size_t i = 0; i < s->n_events; i++) {
 		free_target(&s->events[i].target);
+		free(s->events[i].communities);
+	}
 	ers_catalog_release(&s->geography);
 	free(s->sites);
 	free(s->site_links);
@@ -281,6 +283,7 @@ const char *ers_action_str(enum ers_action a)
 	case ERS_ACT_MAINTENANCE: return "maintenance";
 	case ERS_ACT_ANNOUNCE: return "announce";
 	case ERS_ACT_WITHDRAW: return "withdraw";
+	case ERS_ACT_ROUTE_FILTER: return "route-filter";
 	}
 	return "?";
 }

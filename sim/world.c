@@ -777,6 +777,7 @@ void ers_world_release(struct ers_world *w)
 	free(w->gw_load);
 	free(w->msee_vrfs);
 	free(w->msft_vrfs);
+	free(w->msft_filters);
 	for (size_t i = 0; i < w->n_cfgs; i++)
 		free(w->cfgs[i]);
 	free(w->cfgs);

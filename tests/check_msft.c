@@ -206,10 +206,11 @@ START_TEST(test_msft_private_prepend_does_nothing)
 }
 END_TEST
 
-/* No route filter, no Microsoft prefixes at all (facts 3.1): validate
- * warns at the element's line, the run says so, the customer has no
- * route to the service and the flow is never delivered; Microsoft still
- * learns the customer's range. */
+/* No route filter, no Microsoft prefixes at all until one is attached
+ * (facts 3.1): validate warns at the element's line, the run says so,
+ * the customer has no route to the service and the flow is lost until
+ * the <route-filter> event at 30 s; Microsoft learns the customer's
+ * range all along. */
 START_TEST(test_msft_no_route_filter_no_prefixes)
 {
 	struct ers_scenario *s = NULL;
@@ -217,13 +218,14 @@ START_TEST(test_msft_no_route_filter_no_prefixes)
 	struct ers_diag d;
 	struct ers_result *r;
 	const struct ers_flow_result *f;
+	const struct ers_rib_route *ex;
 
 	ers_diag_init(&d);
 	ck_assert_int_eq(ers_scenario_open("scenarios/msft-no-route-filter.xml", &s, &cat, &d),
 			 ERS_OK);
 	ck_assert_uint_eq(d.n_msgs, 1);
 	ck_assert(d.msgs[0].warning);
-	ck_assert_int_eq(d.msgs[0].line, 26);
+	ck_assert_int_eq(d.msgs[0].line, 29);
 	ck_assert(strstr(d.msgs[0].text, "without a route filter: Microsoft advertises no prefixes"));
 	ers_diag_release(&d);
 	ers_catalog_free(cat);
@@ -233,11 +235,15 @@ START_TEST(test_msft_no_route_filter_no_prefixes)
 	f = tu_flow(r, "exchange");
 	ck_assert_uint_eq(count_notices(r, "route-filter"), 1);
 	ck_assert(strstr(notice(r, "route-filter")->detail, "Microsoft advertises no prefixes"));
-	ck_assert_ptr_null(tu_route(r, "dc/ce1", "203.0.113.0/25"));
-	ck_assert_ptr_null(tu_route(r, "amsterdam-1/a@er-ams/microsoft", "203.0.113.0/25"));
+	ck_assert_int_eq(f->paths[0].status, ERS_PATH_BLACKHOLE);
+	ck_assert(secs(f->down) > 29.9 && secs(f->down) < 30.1);
+	ck_assert(f->final_reachable);
+	ck_assert_int_eq(r->events[0].at, 30 * ERS_S);
+	ck_assert_str_eq(r->events[0].action, "route-filter");
+	ck_assert_str_eq(r->events[0].target, "circuit:er-ams");
+	ck_assert_ptr_nonnull(ex = tu_route(r, "dc/ce1", "203.0.113.0/25"));
+	ck_assert_uint_eq(ex->n_ecmp, 2);
 	ck_assert_ptr_nonnull(tu_route(r, "microsoft", "198.51.100.0/24"));
-	ck_assert(!f->final_reachable);
-	ck_assert(secs(f->down) > 59.9);
 	ers_result_free(r);
 }
 END_TEST

@@ -23,16 +23,29 @@ void ers_msft_notes(struct ers_world *w);
  * is nothing to send to (never delivered). */
 int ers_msft_flow(struct ers_world *w, const struct ers_flow *fl, struct ers_flow_rec *f);
 
-/* bgp_rib.c, export: may the customer's end p advertise prefix on its
- * Microsoft peering session (only inside its registered public
- * prefixes, per link with per-link NAT)? True for any other peer. */
+/* bgp_rib.c, export of prefix with attributes a to p: the customer's
+ * end advertises only inside its registered public prefixes (per link
+ * with per-link NAT); a Microsoft-peering VRF passes Microsoft's routes
+ * to the customer only as the circuit's route filter selects them
+ * (facts 3.1, 6.2), none while no filter is attached. True for any
+ * other peer. */
 bool ers_msft_may_advertise(const struct ers_world *w, const struct ers_peer *p,
-			    uint32_t prefix);
+			    uint32_t prefix, const struct ers_attrs *a);
+
+/* A route filter a circuit's Microsoft peering has at the moment. */
+struct ers_msft_filter {
+	const ers_community_t *v;
+	size_t n;
+	bool attached;
+};
+
+/* run.c, a <route-filter> event: attach (or replace) the filter of the
+ * event's circuit and re-advertise to its customer. */
+void ers_msft_attach_filter(struct ers_world *w, const struct ers_event *e);
 
 /* expressroute.c, import at a Microsoft-peering VRF from p: from the
  * customer, private ASNs stripped (facts 1) and communities ignored
- * (6.3); from Microsoft's network, only what the circuit's route filter
- * selects (3.1, 6.2). False: refused. */
+ * (6.3). Always true (nothing is refused at import). */
 bool ers_msft_import(struct ers_world *w, const struct ers_peer *p, struct ers_attrs_tmpl *t);
 
 /* Is asn private (RFC 6996), which Microsoft strips on Microsoft peering? */

@@ -353,6 +353,7 @@ enum ers_action {
 	ERS_ACT_MAINTENANCE,
 	ERS_ACT_ANNOUNCE,		/* a router starts originating a prefix */
 	ERS_ACT_WITHDRAW,		/* ... or stops */
+	ERS_ACT_ROUTE_FILTER,		/* a Microsoft peering route filter attached */
 };
 
 struct ers_event {
@@ -364,6 +365,8 @@ struct ers_event {
 	unsigned prepend;		/* maintenance: default 3 */
 	struct ers_router_ref router;	/* announce, withdraw */
 	struct ers_prefix prefix;	/* announce, withdraw */
+	ers_community_t *communities;	/* route-filter: the filter's communities */
+	size_t n_communities;		/* (target: circuit:ID) */
 	long line;
 };
 

@@ -86,6 +86,7 @@ struct ers_change;			/* observe.c */
 struct ers_bgp_hooks;			/* bgp.h */
 struct ers_export_cache;		/* bgp_rib.c */
 struct ers_watch;			/* observe.c */
+struct ers_msft_filter;			/* msft_peering.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
 struct ers_peer {
@@ -267,6 +268,7 @@ struct ers_world {
 	 * originates the services' prefixes (NULL when nothing uses it) */
 	struct ers_speaker **msft_vrfs;
 	struct ers_speaker *msft_core;
+	struct ers_msft_filter *msft_filters;	/* by circuit: attached now */
 
 	/* who watches the BGP core (bgp.h; NULL: nobody), and their context */
 	const struct ers_bgp_hooks *hooks;
