@@ -174,6 +174,24 @@ START_TEST(test_msft_link_failure_moves_both_directions)
 }
 END_TEST
 
+/* An MSEE failure takes both peerings' VRFs down; Microsoft's network
+ * knows at once, the customer's router by its hold timer. */
+START_TEST(test_msft_msee_failure)
+{
+	struct ers_result *r = run_msft("msft-msee-failure");
+	const struct ers_flow_result *in = tu_flow(r, "exchange-in");
+	size_t first;
+
+	ck_assert_int_eq(in->outage, 0);
+	ck_assert(secs(tu_flow(r, "exchange-out")->outage) > 149.9 &&
+		  secs(tu_flow(r, "exchange-out")->outage) < 150.1);
+	ck_assert(secs(tu_flow(r, "app")->outage) > 149.9);
+	ck_assert_int_eq(tu_flow(r, "exchange-out")->down, 0);
+	ck_assert_uint_eq(final_paths(in, &first), 2);
+	ers_result_free(r);
+}
+END_TEST
+
 /* Private-ASN prepending does nothing (Microsoft strips private ASNs,
  * facts 1, 6.4): Microsoft still splits its traffic over both links. The
  * same design with a public ASN steers it to the primary link. */
@@ -408,6 +426,7 @@ Suite *make_msft_suite(void)
 	tcase_add_test(tc, test_msft_service_routes_and_communities);
 	tcase_add_test(tc, test_msft_route_filter_by_region);
 	tcase_add_test(tc, test_msft_link_failure_moves_both_directions);
+	tcase_add_test(tc, test_msft_msee_failure);
 	tcase_add_test(tc, test_msft_private_prepend_does_nothing);
 	tcase_add_test(tc, test_msft_no_route_filter_no_prefixes);
 	tcase_add_test(tc, test_msft_prefix_limit_drops_and_restores);
