@@ -14,8 +14,9 @@
  * session drops as on private peering); Microsoft strips private ASNs
  * from what it receives, so private-ASN prepending does nothing; it
  * passes the services' routes to a circuit only as its route filter
- * selects them, none without one. Flows to and from services, notices,
- * and maintenance on these sessions are here too. docs/model.md says
+ * selects them, none until one is attached (in the file or by a
+ * <route-filter> event). Flows to and from services, notices, and
+ * maintenance on these sessions are here too. docs/model.md says
  * what is simplified.
  */
 #include <stdio.h>
@@ -215,12 +216,13 @@ static bool filter_selects(const struct ers_msft_filter *f, const struct ers_att
 bool ers_msft_may_advertise(const struct ers_world *w, const struct ers_peer *p,
 			    uint32_t prefix, const struct ers_attrs *a)
 {
-	struct ers_prefix x = w->prefixes.prefixes[prefix];
+	struct ers_prefix x;
 
 	if (p->self->msft && p->role == ERS_PEER_CUSTOMER)
 		return filter_selects(&w->msft_filters[p->self->circuit], a);
 	if (!p->ms_allow)
-		return true;
+		return true;	/* every other peer: nothing to do here */
+	x = w->prefixes.prefixes[prefix];
 	for (size_t i = 0; i < p->n_ms_allow; i++)
 		if (ers_prefix_contains(p->ms_allow[i], x))
 			return true;
