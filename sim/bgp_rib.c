@@ -679,6 +679,13 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 		limit_hook(w, p, prefix, LIMIT_PATH);
 		return NULL;
 	}
+	/* A drain towards an iBGP neighbour (a Microsoft peering VRF towards
+	 * Microsoft's network, msft_peering.c): the prepends alone. */
+	if (p->ibgp && export_prepends(p) && !ers_tmpl_prepend(&t, s->asn, export_prepends(p))) {
+		*limited = LIMIT_PATH;
+		limit_hook(w, p, prefix, LIMIT_PATH);
+		return NULL;
+	}
 	return ers_attrs_intern(&w->attrs, &t);
 }
 

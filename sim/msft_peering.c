@@ -373,7 +373,9 @@ void ers_msft_drain(struct ers_world *w, int circuit, int role, unsigned prepend
 	for (size_t i = 0; m && i < m->n_peers; i++) {
 		struct ers_peer *p = m->peers[i];
 
-		if (p->role != ERS_PEER_CUSTOMER)
+		/* both ways: the customer and Microsoft's network move to
+		 * the other link (facts 10) */
+		if (p->role != ERS_PEER_CUSTOMER && p->role != ERS_PEER_MICROSOFT)
 			continue;
 		p->maintenance_prepend = prepend;
 		ers_peer_refresh(w, p);
