@@ -183,7 +183,8 @@ static bool ep_is(const struct ers_endpoint *ep, enum ers_an_pair_kind pk, bool 
 {
 	if (!site_end && pk == ERS_AN_SITE_VNET)
 		return ep->kind == ERS_EP_VNET && ep->index == idx;
-	return ep->kind != ERS_EP_VNET && ep->index == idx;
+	/* Microsoft peering's services are no pair of analyze's */
+	return ep->kind != ERS_EP_VNET && ep->kind != ERS_EP_SERVICE && ep->index == idx;
 }
 
 static void demand(const struct ers_an_ctx *c, struct ers_an_pair *p)

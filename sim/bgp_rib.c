@@ -26,6 +26,7 @@
 
 #include "ersim/bgp_int.h"
 #include "ersim/expressroute.h"
+#include "ersim/msft_peering.h"
 #include "ersim/rng.h"
 #include "ersim/units.h"
 
@@ -106,8 +107,8 @@ static const struct ers_attrs *import(struct ers_world *w, struct ers_peer *p,
 	t.weight = 0;
 	if (!p->ibgp)
 		t.local_pref = relationship_pref(p->rel);
-	if (s->kind == ERS_SPK_MSEE)
-		ers_er_msee_import(w, p, &t);
+	if (s->kind == ERS_SPK_MSEE && !ers_er_msee_import(w, p, &t))
+		return NULL;
 	if (s->kind == ERS_SPK_GW && !p->vpn)
 		t.weight = p->conn_weight;
 	r = first_fit(w, p->import, prefix, &t);
@@ -638,7 +639,7 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 	struct ers_attrs_tmpl t;
 	const struct ers_rule *r;
 
-	if (!may_export(s, l, p))
+	if (!may_export(s, l, p) || !ers_msft_may_advertise(w, p, prefix, l->attrs))
 		return NULL;
 	ers_attrs_to_tmpl(l->attrs, &t);
 	t.weight = 0;
@@ -678,6 +679,13 @@ static const struct ers_attrs *export_route(struct ers_world *w, struct ers_peer
 		limit_hook(w, p, prefix, LIMIT_PATH);
 		return NULL;
 	}
+	/* A drain towards an iBGP neighbour (a Microsoft peering VRF towards
+	 * Microsoft's network, msft_peering.c): the prepends alone. */
+	if (p->ibgp && export_prepends(p) && !ers_tmpl_prepend(&t, s->asn, export_prepends(p))) {
+		*limited = LIMIT_PATH;
+		limit_hook(w, p, prefix, LIMIT_PATH);
+		return NULL;
+	}
 	return ers_attrs_intern(&w->attrs, &t);
 }
 
@@ -689,7 +697,7 @@ static bool same_export(const struct ers_peer *a, const struct ers_peer *b)
 	const struct ers_policy *pb = b->export && b->export->n_rules ? b->export : NULL;
 
 	return pa == pb && a->ibgp == b->ibgp && a->rr_client == b->rr_client &&
-	       a->rel == b->rel && a->role == b->role;
+	       a->rel == b->rel && a->role == b->role && a->ms_allow == b->ms_allow;
 }
 
 /* Number the groups of alike peers of s with two or more members. */

@@ -407,11 +407,37 @@ static void check_circuit_layer3(struct ck *k, const struct ers_circuit *c)
  * at most 200 a session, a route filter of Microsoft's communities
  * (Microsoft 365 needs premium); without a filter Microsoft advertises
  * nothing (a warning: valid configuration, an empty peering). */
+/* A route filter's communities: Microsoft's service or regional ones,
+ * Microsoft 365 only on premium (facts 4.1, 6.1, 6.2, 9). */
+static void check_route_filter(struct ck *k, const struct ers_circuit *c,
+			       const ers_community_t *rf, size_t n, long line)
+{
+	char cm[24];
+
+	for (size_t i = 0; i < n; i++) {
+		bool o365;
+		const char *what = ers_er_ms_community(rf[i], &o365);
+
+		ers_community_str(rf[i], cm, sizeof cm);
+		if (!what)
+			err(k, line, "a route filter selects Microsoft's service communities "
+			    "(12076:5010 Exchange, 12076:5070 Azure Resource Manager, ...) or "
+			    "regional ones (12076:51xxx); see docs/scenario-format.md",
+			    "circuit '%s': route filter community %s is not one Microsoft tags "
+			    "Microsoft peering routes with", c->id, cm);
+		else if (o365 && c->sku != ERS_SKU_PREMIUM)
+			err(k, line, "Microsoft 365 over ExpressRoute needs the premium add-on: "
+			    "use sku=\"premium\" or drop the community",
+			    "circuit '%s' is %s but its route filter selects %s (%s)",
+			    c->id, ers_sku_str(c->sku), what, cm);
+	}
+}
+
 static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
 {
 	const struct ers_ms_peering *m = &c->ms;
 	unsigned max = (unsigned)ers_er_limit_value(ERS_ER_MS_PREFIX);
-	char p[48], cm[24];
+	char p[48];
 
 	if (!m->present)
 		return;
@@ -430,35 +456,33 @@ static void check_ms_peering(struct ck *k, const struct ers_circuit *c)
 		    "summarise the public ranges",
 		    "circuit '%s': %zu Microsoft peering prefixes, over the limit of %u",
 		    c->id, m->n_prefixes, max);
-	for (size_t i = 0; i < m->n_route_filter; i++) {
-		bool o365;
-		const char *what = ers_er_ms_community(m->route_filter[i], &o365);
-
-		ers_community_str(m->route_filter[i], cm, sizeof cm);
-		if (!what)
-			err(k, m->line, "a route filter selects Microsoft's service communities "
-			    "(12076:5010 Exchange, 12076:5070 Azure Resource Manager, ...) or "
-			    "regional ones (12076:51xxx); see docs/scenario-format.md",
-			    "circuit '%s': route filter community %s is not one Microsoft tags "
-			    "Microsoft peering routes with", c->id, cm);
-		else if (o365 && c->sku != ERS_SKU_PREMIUM)
-			err(k, m->line, "Microsoft 365 over ExpressRoute needs the premium add-on: "
-			    "use sku=\"premium\" or drop the community",
-			    "circuit '%s' is %s but its route filter selects %s (%s)",
-			    c->id, ers_sku_str(c->sku), what, cm);
-	}
+	check_route_filter(k, c, m->route_filter, m->n_route_filter, m->line);
 	if (!m->has_route_filter)
 		ers_diag_warn(k->d, k->s->file, m->line,
 			      "add route-filter=\"12076:...\" naming the services (and regions) "
 			      "you want; see docs/scenario-format.md",
 			      "circuit '%s': Microsoft peering without a route filter: Microsoft "
 			      "advertises no prefixes", c->id);
-	/* Never silently wrong: say here too, not only in a run's notices,
-	 * that nothing downstream covers this peering yet. */
-	ers_diag_warn(k->d, k->s->file, m->line,
-		      "see docs/model.md, \"Microsoft peering\", for what is modelled",
-		      "circuit '%s': Microsoft peering is checked but not simulated: run, "
-		      "analyze and compare cover the private peering only", c->id);
+	for (int side = 0; side < 2; side++) {
+		const struct ers_router_ref *ce = &c->links[side].ce;
+		const struct ers_provider *pv = c->provider >= 0 ? &k->s->providers[c->provider] : NULL;
+		uint32_t asn = ce->site >= 0 ? k->s->sites[ce->site].asn : 0;
+
+		if (pv && pv->model == ERS_PROVIDER_LAYER3 && pv->asn >= 64496 && pv->asn <= 64511)
+			asn = pv->asn;
+		if (asn >= 64496 && asn <= 64511) {
+			err(k, m->line, "use your registered ASN (or a private one, which Microsoft "
+			    "strips) on Microsoft peering",
+			    "circuit '%s': Microsoft peering refuses AS paths holding AS %u "
+			    "(documentation range 64496-64511)", c->id, (unsigned)asn);
+			break;
+		}
+	}
+	if (m->nat == ERS_MS_NAT_PER_LINK && m->n_prefixes != 2)
+		err(k, m->line, "with nat=\"per-link\" list two prefixes: the primary link's "
+		    "NAT pool, then the secondary's",
+		    "circuit '%s': per-link NAT needs one pool per link (two prefixes), %zu given",
+		    c->id, m->n_prefixes);
 }
 
 static void check_circuits(struct ck *k)
@@ -1171,6 +1195,17 @@ static void check_events(struct ck *k)
 			err(k, e->line, hint, "%s at %s is after the scenario's duration %s",
 			    ers_action_str(e->action), ers_time_str(e->at, at, sizeof at), dur);
 		}
+		if (e->action == ERS_ACT_ROUTE_FILTER && e->target.a >= 0) {
+			const struct ers_circuit *c = &k->s->circuits[e->target.a];
+
+			if (!c->ms.present)
+				err(k, e->line, "add <microsoft-peering> to the circuit, or name one "
+				    "that has it",
+				    "route filter for circuit '%s', which has no Microsoft peering",
+				    c->id);
+			check_route_filter(k, c, e->communities, e->n_communities, e->line);
+			continue;
+		}
 		if (e->action == ERS_ACT_MAINTENANCE) {
 			check_maintenance(k, e);
 			if (e->target.kind == ERS_T_LINK)
@@ -1182,18 +1217,74 @@ static void check_events(struct ck *k)
 
 static bool same_endpoint(const struct ers_endpoint *a, const struct ers_endpoint *b)
 {
-	if ((a->kind == ERS_EP_VNET) != (b->kind == ERS_EP_VNET))
+	if ((a->kind == ERS_EP_VNET) != (b->kind == ERS_EP_VNET) ||
+	    (a->kind == ERS_EP_SERVICE) != (b->kind == ERS_EP_SERVICE))
 		return false;
-	if (a->kind == ERS_EP_VNET)
+	if (a->kind == ERS_EP_VNET || a->kind == ERS_EP_SERVICE)
 		return a->index == b->index;
 	return a->index == b->index && a->router == b->router;
 }
 
+/* <microsoft-service> (facts 6.1, 6.2): a service community, a region
+ * with a known regional community, public prefixes. */
+static void check_ms_services(struct ck *k)
+{
+	for (size_t i = 0; i < k->s->n_ms_services; i++) {
+		const struct ers_ms_service *m = &k->s->ms_services[i];
+		const struct ers_region *r = ers_catalog_region(k->cat, m->region);
+		char hint[512], cm[24], p[48];
+		const char *what, *why;
+		bool o365;
+
+		ers_community_str(m->community, cm, sizeof cm);
+		what = ers_er_ms_community(m->community, &o365);
+		if (!what || !strcmp(what, "region"))
+			err(k, m->line, "a service community is 12076:5010 Exchange, 12076:5070 "
+			    "Azure Resource Manager, ... (docs/scenario-format.md)",
+			    "microsoft-service '%s': %s is not a Microsoft service community",
+			    m->id, cm);
+		if (!r)
+			err(k, m->line, region_hint(k, m->region, hint, sizeof hint),
+			    "microsoft-service '%s': unknown Azure region '%s'", m->id, m->region);
+		else if (r->community < 50000 || r->community > 50999)
+			err(k, m->line, "name a region whose BGP community is published "
+			    "(sources 6.1)",
+			    "microsoft-service '%s': region '%s' has no known regional community",
+			    m->id, m->region);
+		for (size_t j = 0; j < m->n_prefixes; j++)
+			if (!ers_er_ms_prefix_ok(m->prefixes[j], &why))
+				err(k, m->line, "Microsoft's service prefixes are public",
+				    "microsoft-service '%s': prefix %s is %s", m->id,
+				    ers_prefix_str(m->prefixes[j], p, sizeof p), why);
+	}
+}
+
+/* A Microsoft service is reached from on-premises over Microsoft
+ * peering; Azure's own traffic to it is not modelled. */
+static void check_service_flow(struct ck *k, const struct ers_flow *f)
+{
+	bool a = f->from.kind == ERS_EP_SERVICE, b = f->to.kind == ERS_EP_SERVICE;
+
+	if (!a && !b)
+		return;
+	if (a && b)
+		err(k, f->line, "a flow to or from a Microsoft service has a site at its other end",
+		    "flow '%s' goes from service '%s' to service '%s'", f->id,
+		    f->from.text, f->to.text);
+	else if (f->from.kind == ERS_EP_VNET || f->to.kind == ERS_EP_VNET)
+		err(k, f->line, "Microsoft peering carries traffic between on-premises and "
+		    "Microsoft's services; name a site or site/router",
+		    "flow '%s' between a vnet and a Microsoft service: not over Microsoft peering",
+		    f->id);
+}
+
 static void check_flows(struct ck *k)
 {
+	check_ms_services(k);
 	for (size_t i = 0; i < k->s->n_flows; i++) {
 		const struct ers_flow *f = &k->s->flows[i];
 
+		check_service_flow(k, f);
 		if (same_endpoint(&f->from, &f->to))
 			err(k, f->line, "a flow needs two different endpoints",
 			    "flow '%s' goes from '%s' to '%s', the same node", f->id,

@@ -11,6 +11,7 @@
  * analyze_index.c (analysis). Nothing here keeps state.
  */
 #include "ersim/expressroute.h"
+#include "ersim/msft_peering.h"
 #include "ersim/observe.h"
 #include "ersim/rng.h"
 #include "ersim/units.h"
@@ -321,18 +322,6 @@ const char *ers_er_ms_community(ers_community_t c, bool *o365)
 	return NULL;
 }
 
-void ers_er_note_unsimulated(struct ers_world *w)
-{
-	for (size_t i = 0; i < w->s->n_circuits; i++) {
-		const struct ers_circuit *c = &w->s->circuits[i];
-
-		if (c->ms.present)
-			ers_observe_notice(w, "microsoft-peering", c->id,
-					   "Microsoft peering of circuit '%s' (%zu prefixes, %zu route-filter communities) is validated but not simulated: no sessions, routes or flows over it",
-					   c->id, c->ms.n_prefixes, c->ms.n_route_filter);
-	}
-}
-
 /* ---- maintenance (facts 10) ------------------------------------------ */
 
 void ers_er_maintenance_shut(struct ers_world *w, int circuit, int role)
@@ -343,6 +332,7 @@ void ers_er_maintenance_shut(struct ers_world *w, int circuit, int role)
 		if (m->peers[i]->role == ERS_PEER_CUSTOMER)
 			ers_session_admin_shutdown(w, m->peers[i],
 						   "Cease: administrative shutdown (maintenance)");
+	ers_msft_shut(w, circuit, role);	/* the same port carries it */
 }
 
 /* ---- routes through an MSEE ------------------------------------------ */
@@ -351,7 +341,8 @@ void ers_er_maintenance_shut(struct ers_world *w, int circuit, int role)
  * AS 12076, so never on to a third circuit: Global Reach is not
  * transitive, facts 5); routes from gateways and Global Reach go to the
  * customer; gateways of one circuit hear each other (one routing domain,
- * facts 1). */
+ * facts 1). On Microsoft peering, the customer's routes go to
+ * Microsoft's network and the services' routes to the customer. */
 bool ers_er_msee_passes(enum ers_peer_role from, enum ers_peer_role to)
 {
 	switch (to) {
@@ -360,7 +351,10 @@ bool ers_er_msee_passes(enum ers_peer_role from, enum ers_peer_role to)
 	case ERS_PEER_GLOBAL_REACH:
 		return from == ERS_PEER_CUSTOMER;
 	case ERS_PEER_CUSTOMER:
-		return from == ERS_PEER_GATEWAY || from == ERS_PEER_GLOBAL_REACH;
+		return from == ERS_PEER_GATEWAY || from == ERS_PEER_GLOBAL_REACH ||
+		       from == ERS_PEER_MICROSOFT;
+	case ERS_PEER_MICROSOFT:
+		return from == ERS_PEER_CUSTOMER;
 	default:
 		return false;
 	}
@@ -377,19 +371,21 @@ static void strip_asn(struct ers_attrs_tmpl *t, uint32_t asn)
 	t->path_len = (uint16_t)n;
 }
 
-void ers_er_msee_import(struct ers_world *w, const struct ers_peer *p,
+bool ers_er_msee_import(struct ers_world *w, const struct ers_peer *p,
 			struct ers_attrs_tmpl *t)
 {
 	const struct ers_speaker *gw;
 	const struct ers_vnet *v;
 	const struct ers_region *r;
 
+	if (p->self->msft)
+		return ers_msft_import(w, p, t);
 	if (p->role == ERS_PEER_CUSTOMER) {
 		t->n_comms = 0;		/* Microsoft ignores customer communities */
-		return;
+		return true;
 	}
 	if (p->role != ERS_PEER_GATEWAY)
-		return;
+		return true;
 	/* On-premises sees AS path "12076" and the region's and the VNet's
 	 * communities on VNet routes. */
 	gw = p->remote->self;
@@ -401,6 +397,7 @@ void ers_er_msee_import(struct ers_world *w, const struct ers_peer *p,
 		ers_tmpl_add_comm(t, ERS_ASN_MICROSOFT << 16 | r->community);
 	if (v->community)
 		ers_tmpl_add_comm(t, v->community);
+	return true;
 }
 
 /* ---- the gateway's preference (facts 6.5) ---------------------------- */

@@ -34,6 +34,7 @@ struct ers_graph_id {
 static const char *const node_kind_names[] = {
 	[ERS_NODE_CE] = "ce", [ERS_NODE_PE] = "pe", [ERS_NODE_MSEE] = "msee",
 	[ERS_NODE_REGION] = "region", [ERS_NODE_GW] = "gateway",
+	[ERS_NODE_MICROSOFT] = "microsoft",
 };
 
 const char *ers_node_kind_str(enum ers_node_kind k)
@@ -75,10 +76,10 @@ static int add_node(struct ers_graph *g, enum ers_node_kind kind, char *id,
 }
 
 /* At most: every router, two PEs and two MSEEs per circuit, a region
- * and a gateway per VNet. */
+ * and a gateway per VNet, Microsoft's network. */
 static size_t max_nodes(const struct ers_scenario *s)
 {
-	size_t n = 4 * s->n_circuits + 2 * s->n_vnets + 1;
+	size_t n = 4 * s->n_circuits + 2 * s->n_vnets + 2;	/* + Microsoft's */
 
 	for (size_t i = 0; i < s->n_sites; i++)
 		n += s->sites[i].n_routers;
@@ -258,6 +259,28 @@ static int add_gateways(struct ers_graph *g)
 	return 0;
 }
 
+/* Microsoft's network behind the Microsoft-peering VRFs: one node when
+ * any circuit has Microsoft peering or a service is declared. */
+static bool uses_microsoft(const struct ers_scenario *s)
+{
+	if (s->n_ms_services)
+		return true;
+	for (size_t i = 0; i < s->n_circuits; i++)
+		if (s->circuits[i].ms.present)
+			return true;
+	return false;
+}
+
+static int add_microsoft(struct ers_graph *g)
+{
+	g->microsoft = -1;
+	if (!uses_microsoft(g->s))
+		return 0;
+	g->microsoft = add_node(g, ERS_NODE_MICROSOFT, xstrdup("microsoft"), "microsoft",
+				ERS_ASN_MICROSOFT, ERS_ROLE_NONE);
+	return g->microsoft < 0 ? -1 : 0;
+}
+
 /* ---- links ---------------------------------------------------------- */
 
 /* Append a link; name is taken over (freed here on failure). The array
@@ -276,7 +299,7 @@ static int add_link(struct ers_graph *g, enum ers_link_kind kind, int a, int b,
 
 static size_t count_links(const struct ers_scenario *s)
 {
-	size_t n = s->n_site_links + s->n_vpns + 4 * s->n_circuits + 2 * s->n_global_reach;
+	size_t n = s->n_site_links + s->n_vpns + 6 * s->n_circuits + 2 * s->n_global_reach;
 
 	for (size_t i = 0; i < s->n_vnets; i++)
 		n += 2 * s->vnets[i].n_connections;
@@ -441,6 +464,32 @@ static int customer_links(struct ers_graph *g)
 	return 0;
 }
 
+/* Per circuit with Microsoft peering and side: its MSEE (the VRF there)
+ * to Microsoft's network, 1 ms, an interface carrier like the MSEE's
+ * links to gateways. */
+static int microsoft_links(struct ers_graph *g)
+{
+	const struct ers_scenario *s = g->s;
+
+	for (size_t i = 0; i < s->n_circuits; i++)
+		for (int r = 0; r < 2; r++) {
+			struct ers_graph_circuit *m = &g->circ[i];
+			char *name;
+
+			m->ms_link[r] = -1;
+			if (!s->circuits[i].ms.present)
+				continue;
+			if (!(name = ers_asprintf("microsoft:%s/%s", s->circuits[i].id,
+						  ers_role_str(r))))
+				return -1;
+			m->ms_link[r] = add_link(g, ERS_LINK_MICROSOFT, m->msee[r], g->microsoft,
+						 ERS_MS, true, name);
+			g->links[m->ms_link[r]].circuit = (int)i;
+			g->links[m->ms_link[r]].role = r;
+		}
+	return 0;
+}
+
 /* ---- the whole ------------------------------------------------------ */
 
 static int alloc_tables(struct ers_graph *g)
@@ -478,8 +527,8 @@ enum ers_err ers_graph_build(const struct ers_scenario *s, const struct ers_cata
 	if ((rc = add_pes(g, d)) || (rc = add_msees(g)) || (rc = add_regions(g, d)))
 		goto out;
 	rc = ERS_ENOMEM;
-	if (add_gateways(g) || circuit_links(g) || connection_links(g) ||
-	    global_reach_links(g) || customer_links(g))
+	if (add_gateways(g) || add_microsoft(g) || circuit_links(g) || connection_links(g) ||
+	    global_reach_links(g) || customer_links(g) || microsoft_links(g))
 		goto out;
 	*out = g;
 	return ERS_OK;

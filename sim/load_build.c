@@ -23,6 +23,7 @@
 #include "ersim/scenario.h"
 #include "ersim/target.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 #include "load_int.h"
 
 /* An id declared in the file (see seen_before()). */
@@ -978,9 +979,14 @@ static void *parse_list(struct builder *B, xmlNodePtr n, const char *name, size_
 
 /* <microsoft-peering prefixes route-filter?>: check.c says what may be
  * advertised and filtered. */
+static const struct keyword ms_nats[] = {
+	{ "shared", ERS_MS_NAT_SHARED }, { "per-link", ERS_MS_NAT_PER_LINK }, { NULL, 0 },
+};
+
 static void parse_ms_peering(struct builder *B, xmlNodePtr n, struct ers_circuit *c)
 {
 	struct ers_ms_peering *m = &c->ms;
+	int nat;
 	char *rf;
 
 	if (m->present) {
@@ -998,6 +1004,9 @@ static void parse_ms_peering(struct builder *B, xmlNodePtr n, struct ers_circuit
 	xmlFree(rf);
 	m->route_filter = parse_list(B, n, "route-filter", sizeof *m->route_filter, v_comm,
 				     &m->n_route_filter);
+	if (get_enum(B, n, "nat", false, ms_nats, "'shared' or 'per-link'", &nat) == 1)
+		m->nat = (enum ers_ms_nat)nat;
+	get_val(B, n, "internet", false, v_bool, &m->internet);
 }
 
 static void parse_circuit(struct builder *B, xmlNodePtr n)
@@ -1428,6 +1437,28 @@ static void parse_srlg_members(struct builder *B, xmlNodePtr n, struct ers_srlg 
 	xmlFree(text);
 }
 
+/* <microsoft-service id community region prefix>: check.c says which
+ * communities and regions may be named. */
+static void parse_ms_service(struct builder *B, xmlNodePtr n)
+{
+	struct ers_ms_service *m = &B->s->ms_services[B->s->n_ms_services];
+
+	m->line = line_of(n);
+	if (get_id(B, n, "id", &m->id) == 1)
+		check_dup(B, n, "microsoft-service", m->id);
+	B->s->n_ms_services++;
+	get_val(B, n, "community", true, v_comm, &m->community);
+	get_str(B, n, "region", true, &m->region);	/* catalog name: check.c */
+	m->prefixes = parse_list(B, n, "prefix", sizeof *m->prefixes, v_prefix, &m->n_prefixes);
+	if (!m->n_prefixes)
+		lerr(B, ERS_ESCHEMA, n, "'prefix' on <microsoft-service> lists no prefix");
+}
+
+static int find_ms_service(const struct builder *B, const char *id)
+{
+	FIND_ID(B->s->ms_services, B->s->n_ms_services, id);
+}
+
 /* ---- flows and events ---- */
 
 static void parse_endpoint(struct builder *B, xmlNodePtr n, const char *name,
@@ -1440,6 +1471,15 @@ static void parse_endpoint(struct builder *B, xmlNodePtr n, const char *name,
 	if (!v)
 		return;
 	ep->text = lstrdup(B, v);
+	if (!strncmp(v, "service:", 8)) {
+		ep->kind = ERS_EP_SERVICE;
+		ep->index = find_ms_service(B, v + 8);
+		if (ep->index < 0)
+			lerr(B, ERS_ESCENARIO, n, "unknown endpoint '%s' in '%s' of <flow>: no "
+			     "<microsoft-service id=\"%s\">", v, name, v + 8);
+		xmlFree(v);
+		return;
+	}
 	if (strchr(v, '/')) {
 		struct ers_router_ref r;
 
@@ -1511,6 +1551,23 @@ static void parse_origin_event(struct builder *B, xmlNodePtr n, struct ers_event
 	xmlFree(prefix);
 }
 
+/* <route-filter at circuit communities>: a route filter attached to a
+ * circuit's Microsoft peering (check.c checks the communities). */
+static void parse_route_filter_event(struct builder *B, xmlNodePtr n, struct ers_event *e)
+{
+	e->target.kind = ERS_T_CIRCUIT;
+	e->target.a = get_ref(B, n, "circuit", "circuit", find_circuit);
+	if (e->target.a >= 0) {
+		e->target.text = ers_asprintf("circuit:%s", B->s->circuits[e->target.a].id);
+		if (!e->target.text)
+			oom(B);
+	}
+	e->communities = parse_list(B, n, "communities", sizeof *e->communities, v_comm,
+				    &e->n_communities);
+	if (!e->n_communities)
+		lerr(B, ERS_ESCHEMA, n, "'communities' on <route-filter> lists no community");
+}
+
 static void parse_event(struct builder *B, xmlNodePtr n)
 {
 	struct ers_event *e = &B->s->events[B->s->n_events++];
@@ -1520,13 +1577,17 @@ static void parse_event(struct builder *B, xmlNodePtr n)
 	e->line = line_of(n);
 	e->action = is(n, "fail") ? ERS_ACT_FAIL : is(n, "restore") ? ERS_ACT_RESTORE
 		: is(n, "announce") ? ERS_ACT_ANNOUNCE : is(n, "withdraw") ? ERS_ACT_WITHDRAW
-		: ERS_ACT_MAINTENANCE;
+		: is(n, "route-filter") ? ERS_ACT_ROUTE_FILTER : ERS_ACT_MAINTENANCE;
 	e->drain = 60 * ERS_S;
 	e->prepend = 3;
 	e->target.a = e->target.b = -1;
 	get_time(B, n, "at", true, false, MAX_TIMELINE, &e->at);
 	if (e->action == ERS_ACT_ANNOUNCE || e->action == ERS_ACT_WITHDRAW) {
 		parse_origin_event(B, n, e);
+		return;
+	}
+	if (e->action == ERS_ACT_ROUTE_FILTER) {
+		parse_route_filter_event(B, n, e);
 		return;
 	}
 	target = attr(B, n, "target", true);
@@ -1555,12 +1616,13 @@ static void parse_event(struct builder *B, xmlNodePtr n)
 enum top_kind {
 	TOP_DESCRIPTION, TOP_DEFAULTS, TOP_GEOGRAPHY, TOP_EVENTS, TOP_SITE,
 	TOP_PROVIDER, TOP_CIRCUIT, TOP_VNET, TOP_SITE_LINK, TOP_GLOBAL_REACH,
-	TOP_VPN, TOP_SRLG, TOP_FLOW, TOP_KINDS
+	TOP_VPN, TOP_SRLG, TOP_MS_SERVICE, TOP_FLOW, TOP_KINDS
 };
 
 static const char *const top_names[TOP_KINDS] = {
 	"description", "defaults", "geography", "events", "site", "provider",
-	"circuit", "vnet", "site-link", "global-reach", "vpn", "srlg", "flow",
+	"circuit", "vnet", "site-link", "global-reach", "vpn", "srlg",
+	"microsoft-service", "flow",
 };
 
 struct top {
@@ -1631,6 +1693,7 @@ static bool alloc_arrays(struct builder *B, const struct top *t)
 	ALLOC(global_reach, TOP_GLOBAL_REACH);
 	ALLOC(vpns, TOP_VPN);
 	ALLOC(srlgs, TOP_SRLG);
+	ALLOC(ms_services, TOP_MS_SERVICE);
 	ALLOC(flows, TOP_FLOW);
 #undef ALLOC
 	return true;
@@ -1640,7 +1703,7 @@ static bool alloc_events(struct builder *B, xmlNodePtr events)
 {
 	size_t n = count_elems(events, "fail") + count_elems(events, "restore") +
 		   count_elems(events, "maintenance") + count_elems(events, "announce") +
-		   count_elems(events, "withdraw");
+		   count_elems(events, "withdraw") + count_elems(events, "route-filter");
 
 	B->s->events = lcalloc(B, n, sizeof *B->s->events);
 	return n == 0 || B->s->events;
@@ -1683,6 +1746,7 @@ static bool parse_top(struct builder *B, enum top_kind k, xmlNodePtr c)
 	case TOP_GLOBAL_REACH: parse_global_reach(B, c); break;
 	case TOP_VPN: parse_vpn(B, c); break;
 	case TOP_SRLG: parse_srlg_id(B, c); break;
+	case TOP_MS_SERVICE: parse_ms_service(B, c); break;
 	case TOP_FLOW: parse_flow(B, c); break;
 	default: break;
 	}
@@ -1698,7 +1762,7 @@ static void build(struct builder *B, xmlNodePtr root)
 {
 	static const enum top_kind order[] = {
 		TOP_SITE, TOP_PROVIDER, TOP_CIRCUIT, TOP_VNET, TOP_SITE_LINK,
-		TOP_GLOBAL_REACH, TOP_VPN, TOP_SRLG,
+		TOP_GLOBAL_REACH, TOP_VPN, TOP_SRLG, TOP_MS_SERVICE,
 	};
 	struct top t = { 0 };
 	xmlNodePtr events;
@@ -1723,7 +1787,7 @@ static void build(struct builder *B, xmlNodePtr root)
 		goto out;
 	FOR_EACH_ELEM(c, events)
 		if (is(c, "fail") || is(c, "restore") || is(c, "maintenance") ||
-		    is(c, "announce") || is(c, "withdraw"))
+		    is(c, "announce") || is(c, "withdraw") || is(c, "route-filter"))
 			parse_event(B, c);
 out:
 	free(t.nodes);

@@ -378,7 +378,8 @@ static void emit(struct walk *k, double share, enum ers_path_status st)
 static bool is_destination(const struct ers_flow_rec *f, const struct ers_speaker *s)
 {
 	return (f->dst_site >= 0 && s->site == f->dst_site) ||
-	       (f->dst_vnet >= 0 && s->vnet == f->dst_vnet);
+	       (f->dst_vnet >= 0 && s->vnet == f->dst_vnet) ||
+	       (f->dst_msft && s->kind == ERS_SPK_MICROSOFT);
 }
 
 static void add_load(struct walk *k, struct ers_speaker *from, struct ers_net_link *l,
@@ -426,6 +427,7 @@ static enum ers_hop_kind hop_kind(enum ers_link_kind kind)
 	case ERS_LINK_BACKBONE:		return ERS_HOP_CONNECTION;
 	case ERS_LINK_GLOBAL_REACH:	return ERS_HOP_GLOBAL_REACH;
 	case ERS_LINK_VPN:		return ERS_HOP_VPN;
+	case ERS_LINK_MICROSOFT:	return ERS_HOP_MICROSOFT;
 	}
 	return ERS_HOP_UNKNOWN;
 }

@@ -94,6 +94,7 @@ static const struct {
 	[ERS_HOP_CONNECTION] = { "connection", "connection" },
 	[ERS_HOP_GLOBAL_REACH] = { "global-reach", "Global Reach" },
 	[ERS_HOP_VPN] = { "vpn", "VPN" },
+	[ERS_HOP_MICROSOFT] = { "microsoft", "Microsoft network" },
 };
 
 #define N_HOP_KINDS (sizeof hop_kinds / sizeof hop_kinds[0])

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "ersim/expressroute.h"
+#include "ersim/msft_peering.h"
 #include "ersim/observe.h"
 #include "ersim/run.h"
 #include "ersim/run_hooks.h"
@@ -186,7 +187,7 @@ out:
 
 enum step {
 	STEP_FAIL, STEP_RESTORE, STEP_DRAIN, STEP_DRAIN_FAIL, STEP_DRAIN_END,
-	STEP_ANNOUNCE, STEP_WITHDRAW,
+	STEP_ANNOUNCE, STEP_WITHDRAW, STEP_ROUTE_FILTER,
 };
 
 /* <announce>/<withdraw>: the router starts or stops originating. */
@@ -244,6 +245,7 @@ static void set_drain(struct ers_world *w, const struct ers_target *tg, unsigned
 		p->maintenance_prepend = prepend;
 		ers_peer_refresh(w, p);
 	}
+	ers_msft_drain(w, tg->a, tg->b, prepend);
 }
 
 /* The window's down step: each MSEE whose customer link the target takes
@@ -302,6 +304,10 @@ static void on_step(struct ers_sim *sim, void *arg, uint64_t data)
 	case STEP_WITHDRAW:
 		originate_step(w, e, st == STEP_ANNOUNCE);
 		break;
+	case STEP_ROUTE_FILTER:
+		ers_observe_detect(w);
+		ers_msft_attach_filter(w, e);
+		break;
 	}
 }
 
@@ -355,6 +361,9 @@ static int schedule_events(struct ers_world *w)
 			break;
 		case ERS_ACT_WITHDRAW:
 			rc = post_step(w, e->at, i, STEP_WITHDRAW);
+			break;
+		case ERS_ACT_ROUTE_FILTER:
+			rc = post_step(w, e->at, i, STEP_ROUTE_FILTER);
 			break;
 		case ERS_ACT_MAINTENANCE:
 			rc = post_step(w, e->at, i, STEP_DRAIN);
@@ -480,8 +489,12 @@ static int init_flows(struct ers_world *w, struct ers_result *r)
 		const struct ers_flow *fl = &s->flows[i];
 		struct ers_flow_rec *f = &w->flows[i];
 
-		f->src = endpoint_src(w, &fl->from);
-		if (endpoint_dest(s, &fl->to, &f->dst_addr, &f->dst_site, &f->dst_vnet))
+		int ms = ers_msft_flow(w, fl, f);
+
+		if (!ms)
+			f->src = endpoint_src(w, &fl->from);
+		if (ms ? ms < 0 : endpoint_dest(s, &fl->to, &f->dst_addr, &f->dst_site,
+						&f->dst_vnet))
 			f->dst_addr = 0;	/* nothing to send to: never delivered */
 		f->max_util_link = f->cur_util_link = -1;
 		r->flows[i].id = strdup(fl->id);
@@ -714,7 +727,7 @@ enum ers_err ers_run(const struct ers_scenario *s, const struct ers_catalog *cat
 		goto out;
 	}
 	ers_bgp_start(&w);
-	ers_er_note_unsimulated(&w);
+	ers_msft_notes(&w);
 	run_loop(&w);
 	if (w.cur_event < 0) {
 		w.initial_convergence = w.last_change;

@@ -106,13 +106,20 @@ void ers_scenario_free(struct ers_scenario *s)
 		free(s->srlgs[i].members);
 		free(s->srlgs[i].id);
 	}
+	for (size_t i = 0; i < s->n_ms_services; i++) {
+		free(s->ms_services[i].id);
+		free(s->ms_services[i].region);
+		free(s->ms_services[i].prefixes);
+	}
 	for (size_t i = 0; i < s->n_flows; i++) {
 		free(s->flows[i].id);
 		free(s->flows[i].from.text);
 		free(s->flows[i].to.text);
 	}
-	for (size_t i = 0; i < s->n_events; i++)
+	for (size_t i = 0; i < s->n_events; i++) {
 		free_target(&s->events[i].target);
+		free(s->events[i].communities);
+	}
 	ers_catalog_release(&s->geography);
 	free(s->sites);
 	free(s->site_links);
@@ -122,6 +129,7 @@ void ers_scenario_free(struct ers_scenario *s)
 	free(s->global_reach);
 	free(s->vpns);
 	free(s->srlgs);
+	free(s->ms_services);
 	free(s->flows);
 	free(s->events);
 	free(s->file);
@@ -275,6 +283,7 @@ const char *ers_action_str(enum ers_action a)
 	case ERS_ACT_MAINTENANCE: return "maintenance";
 	case ERS_ACT_ANNOUNCE: return "announce";
 	case ERS_ACT_WITHDRAW: return "withdraw";
+	case ERS_ACT_ROUTE_FILTER: return "route-filter";
 	}
 	return "?";
 }

@@ -21,6 +21,7 @@
 
 #include "ersim/bgp.h"
 #include "ersim/expressroute.h"
+#include "ersim/msft_peering.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
 
@@ -613,6 +614,7 @@ static int build_sessions(struct ers_world *w)
 		case ERS_LINK_INTERNAL:		rc = internal_session(w, li); break;
 		case ERS_LINK_SITE:		rc = site_link_session(w, li); break;
 		case ERS_LINK_VPN:		rc = vpn_session(w, li); break;
+		case ERS_LINK_MICROSOFT:	rc = 0; break;	/* ers_msft_build */
 		}
 		if (rc)
 			return -1;
@@ -634,7 +636,7 @@ enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
 	/* Speakers in a fixed order (sites, circuits, VNets) and prefixes
 	 * numbered as originated (sites, then VNets). */
 	if (copy_graph(w) || build_sites(w) || build_origins(w) || build_circuits(w) ||
-	    build_vnets(w) || build_sessions(w))
+	    build_vnets(w) || build_sessions(w) || ers_msft_build(w))
 		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL,
 				    "out of memory while building the network");
 	/* RFC 4456: a cluster id defaults to the router id (site routers
@@ -694,6 +696,8 @@ void ers_world_release(struct ers_world *w)
 	free(w->gw_convs);
 	free(w->gw_load);
 	free(w->msee_vrfs);
+	free(w->msft_vrfs);
+	free(w->msft_filters);
 	for (size_t i = 0; i < w->n_cfgs; i++)
 		free(w->cfgs[i]);
 	free(w->cfgs);
@@ -704,4 +708,42 @@ void ers_world_release(struct ers_world *w)
 	ers_graph_free(w->g);
 	ers_attr_table_release(&w->attrs);
 	ers_prefix_table_release(&w->prefixes);
+}
+
+/* ---- for the modules that add to the world (world.h) -------------- */
+
+struct ers_speaker *ers_world_add_speaker(struct ers_world *w, long node, char *id,
+					  enum ers_speaker_kind kind, uint32_t asn)
+{
+	struct ers_speaker *sp = add_speaker(w, node, id, kind, asn);
+
+	if (sp)
+		set_decision(sp, ers_scenario_decision(w->s, -1, -1));
+	return sp;
+}
+
+struct ers_session *ers_world_add_session(struct ers_world *w, struct ers_speaker *a,
+					  struct ers_speaker *b, long link)
+{
+	return add_session(w, a, b, link);
+}
+
+int ers_world_customer_end(struct ers_world *w, struct ers_peer *p,
+			   const struct ers_session_cfg *cfg)
+{
+	return configure_end(w, p, cfg);
+}
+
+int ers_world_msee_end(struct ers_world *w, struct ers_peer *p, uint32_t max_prefix)
+{
+	p->role = ERS_PEER_CUSTOMER;
+	p->max_prefix = max_prefix;
+	p->bgp = msee_cfg(w, p->bgp);
+	return p->bgp ? 0 : -1;
+}
+
+void ers_world_msee_bfd(struct ers_world *w, struct ers_session *ss,
+			const struct ers_session_cfg *cfg)
+{
+	enable_bfd(w, ss, cfg, MSEE_BFD_INTERVAL);
 }

@@ -578,14 +578,13 @@ START_TEST(test_er_gateway_throughput_caps_analyze)
 }
 END_TEST
 
-/* Microsoft peering, first step (issue 15.6): parsed and validated
- * (tests/bad/ms-peering-*.xml for each refusal), not simulated: the
- * bundled scenario validates with no message, runs its private peering
- * as before, and says in a notice that the Microsoft peering was not
- * simulated. Without a route filter Microsoft advertises nothing: a
- * warning at the element's line. Before, <microsoft-peering> was refused
- * as an unknown element. */
-START_TEST(test_er_microsoft_peering_validated_not_simulated)
+/* Microsoft peering (issue 15.6): parsed and validated
+ * (tests/bad/ms-peering-*.xml for each refusal) and simulated
+ * (tests/check_msft.c): the bundled scenario validates with no message
+ * (before, a "checked but not simulated" warning) and its run has no
+ * "not simulated" notice. Without a route filter Microsoft advertises
+ * nothing: a warning at the element's line. */
+START_TEST(test_er_microsoft_peering_validated)
 {
 	static const char no_filter[] =
 		"<scenario name=\"x\" duration=\"1min\">\n"
@@ -604,11 +603,7 @@ START_TEST(test_er_microsoft_peering_validated_not_simulated)
 	ers_diag_init(&d);
 	ck_assert_int_eq(ers_scenario_open("scenarios/expressroute/microsoft-peering.xml",
 					   &s, &cat, &d), ERS_OK);
-	/* validate says it too, not only a run's notices */
-	ck_assert_uint_eq(d.n_msgs, 1);
-	ck_assert(d.msgs[0].warning);
-	ck_assert_int_eq(d.msgs[0].line, 30);
-	ck_assert(strstr(d.msgs[0].text, "checked but not simulated"));
+	ck_assert_uint_eq(d.n_msgs, 0);
 	ers_diag_release(&d);
 	ers_diag_init(&d);
 	ck_assert(s->circuits[0].ms.present);
@@ -618,9 +613,8 @@ START_TEST(test_er_microsoft_peering_validated_not_simulated)
 	ers_scenario_free(s);
 	r = run_er("microsoft-peering", false);
 	for (size_t i = 0; i < r->n_notices; i++)
-		noted |= !strcmp(r->notices[i].kind, "microsoft-peering") &&
-			 strstr(r->notices[i].detail, "not simulated") != NULL;
-	ck_assert(noted);
+		noted |= strstr(r->notices[i].detail, "not simulated") != NULL;
+	ck_assert(!noted);
 	ck_assert(tu_flow(r, "app")->final_reachable);
 	ers_result_free(r);
 
@@ -628,14 +622,63 @@ START_TEST(test_er_microsoft_peering_validated_not_simulated)
 			 ERS_OK);
 	ck_assert_int_eq(ers_catalog_builtin_load(&cat, &d), ERS_OK);
 	ck_assert_int_eq(ers_scenario_check(s, cat, &d), ERS_OK);
-	ck_assert_uint_eq(d.n_msgs, 2);
+	ck_assert_uint_eq(d.n_msgs, 1);
 	ck_assert(d.msgs[0].warning);
 	ck_assert_int_eq(d.msgs[0].line, 6);
 	ck_assert(strstr(d.msgs[0].text, "without a route filter: Microsoft advertises no prefixes"));
-	ck_assert(d.msgs[1].warning && strstr(d.msgs[1].text, "checked but not simulated"));
 	ers_catalog_free(cat);
 	ers_scenario_free(s);
 	ers_diag_release(&d);
+}
+END_TEST
+
+/* Issue 15.2's untested case: a maintenance whose link already failed.
+ * The down step takes nothing down twice (one session-down per end and
+ * story, in the trace), and the link comes back only when both the
+ * failure and the maintenance are over: the primary at the window's end
+ * (90 s), not at the failure's restore (70 s); the secondary at the
+ * failure's restore (170 s), not at the window's end (140 s). */
+START_TEST(test_er_maintenance_on_failed_link)
+{
+	struct ers_run_opts o = { 0 };
+	struct ers_result *r;
+	const struct ers_flow_result *f;
+	char line[512];
+	int downs = 0, ups = 0;
+	bool back_a = false, back_b = false;
+
+	ck_assert_ptr_nonnull(o.trace = tmpfile());
+	r = tu_run("scenarios/expressroute/maintenance-failed-link.xml", &o);
+	rewind(o.trace);
+	while (fgets(line, sizeof line, o.trace)) {
+		bool ce = strstr(line, "\"router\":\"dc/ce1\"") != NULL;
+
+		downs += ce && strstr(line, "\"session-down\"") != NULL;
+		ups += ce && strstr(line, "\"session-up\"") != NULL;
+	}
+	fclose(o.trace);
+	ck_assert_int_eq(downs, 2);	/* one per link: BFD at 20.8 s and 105.8 s */
+	ck_assert_int_eq(ups, 4);	/* both at start, primary after 90 s, secondary after 170 s */
+	f = tu_flow(r, "app");
+	ck_assert_int_eq(f->down, 0);
+	for (size_t i = 0; i < f->n_paths; i++) {
+		const struct ers_path_entry *p = &f->paths[i];
+		bool via_a = p->n_nodes > 1 && !strcmp(p->nodes[1], "amsterdam-1/a");
+		bool via_b = p->n_nodes > 1 && !strcmp(p->nodes[1], "amsterdam-1/b");
+
+		if (p->from > 21 * ERS_S && via_a && p->status == ERS_PATH_DELIVERED && !back_a) {
+			back_a = true;
+			ck_assert_msg(p->from > 90 * ERS_S && p->from < 96 * ERS_S, "primary back at %.3f",
+				      ers_time_to_s(p->from));
+		}
+		if (p->from > 106 * ERS_S && via_b && p->status == ERS_PATH_DELIVERED && !back_b) {
+			back_b = true;
+			ck_assert_msg(p->from > 170 * ERS_S && p->from < 176 * ERS_S,
+				      "secondary back at %.3f", ers_time_to_s(p->from));
+		}
+	}
+	ck_assert(back_a && back_b);
+	ers_result_free(r);
 }
 END_TEST
 
@@ -669,7 +712,8 @@ Suite *make_er_suite(void)
 	tcase_add_test(tc, test_er_maintenance_msee_shuts_its_port);
 	tcase_add_test(tc, test_er_gateway_throughput_counts);
 	tcase_add_test(tc, test_er_gateway_throughput_caps_analyze);
-	tcase_add_test(tc, test_er_microsoft_peering_validated_not_simulated);
+	tcase_add_test(tc, test_er_microsoft_peering_validated);
+	tcase_add_test(tc, test_er_maintenance_on_failed_link);
 	suite_add_tcase(s, tc);
 	return s;
 }

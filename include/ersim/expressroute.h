@@ -121,17 +121,14 @@ bool ers_er_ms_prefix_ok(struct ers_prefix p, const char **why);
  * Microsoft 365, which needs a premium circuit (facts 4.1, 9). */
 const char *ers_er_ms_community(ers_community_t c, bool *o365);
 
-/* At the start of a run: a notice per circuit whose Microsoft peering is
- * validated but not simulated (no sessions yet, docs/model.md). */
-void ers_er_note_unsimulated(struct ers_world *w);
-
 /* Route handling on Microsoft's side. */
 /* Which routes an MSEE VRF passes from one side to another. */
 bool ers_er_msee_passes(enum ers_peer_role from, enum ers_peer_role to);
 /* Import at an MSEE from peer p: customer communities are ignored
  * (facts 6.3); a gateway's routes lose AS 65515 and get the region's and
- * the VNet's communities (facts 6.1, 6.3). */
-void ers_er_msee_import(struct ers_world *w, const struct ers_peer *p,
+ * the VNet's communities (facts 6.1, 6.3); a Microsoft-peering VRF's
+ * rules are msft_peering.c's. False: the route is refused. */
+bool ers_er_msee_import(struct ers_world *w, const struct ers_peer *p,
 			struct ers_attrs_tmpl *t);
 /* The gateway's preference before its ECMP set (facts 6.5): originated,
  * ExpressRoute over VPN, connection weight, AS path length. <0 a first,

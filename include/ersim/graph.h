@@ -27,19 +27,24 @@
 
 /* Node order: CEs (sites in file order, routers in order), PEs (circuits
  * in file order, primary then secondary), MSEEs sorted by id, regions
- * sorted by id, gateways (VNets in file order). docs/topology.md. */
+ * sorted by id, gateways (VNets in file order), then, when a circuit has
+ * Microsoft peering or the scenario declares a service, Microsoft's
+ * network: one node "microsoft" (msft_peering.c).
+ * docs/topology.md. */
 enum ers_node_kind {
 	ERS_NODE_CE,
 	ERS_NODE_PE,
 	ERS_NODE_MSEE,
 	ERS_NODE_REGION,		/* an Azure region holding a VNet; no router */
 	ERS_NODE_GW,
+	ERS_NODE_MICROSOFT,		/* Microsoft's network behind Microsoft peering */
 };
 
 /* Link order: per circuit and side (primary, secondary) the access link
  * (layer 3) then the circuit link; per VNet, connection and side the
  * connection; per Global Reach peering and side; per site the internal
- * mesh (router pairs a < b); site links; VPNs. Each in file order. */
+ * mesh (router pairs a < b); site links; VPNs; per circuit with Microsoft
+ * peering and side, its MSEE to Microsoft's network. Each in file order. */
 enum ers_link_kind {
 	ERS_LINK_CIRCUIT,		/* CE-MSEE or PE-MSEE: one circuit link */
 	ERS_LINK_ACCESS,		/* CE-PE (layer-3 provider access) */
@@ -48,6 +53,8 @@ enum ers_link_kind {
 	ERS_LINK_BACKBONE,		/* MSEE-gateway (a VNet connection) */
 	ERS_LINK_GLOBAL_REACH,		/* MSEE-MSEE between two circuits */
 	ERS_LINK_VPN,			/* CE-gateway over the internet */
+	ERS_LINK_MICROSOFT,		/* MSEE (its Microsoft-peering VRF) -
+					 * Microsoft's network */
 };
 
 /* Role of a node or link that has none (site-internal, region, ...). */
@@ -85,7 +92,8 @@ struct ers_graph_link {
 	int obj2;			/* connection: its index in the vnet, else -1 */
 	char *name;			/* "link:er-ams/primary", "connection:hub+er",
 					 * "global-reach:a+b", "site-link:x/r+y/r",
-					 * "vpn:id"; NULL for access and internal */
+					 * "vpn:id", "microsoft:er-ams/primary";
+					 * NULL for access and internal */
 };
 
 /* Where circuit c's link of each role lands, and its links. */
@@ -93,6 +101,7 @@ struct ers_graph_circuit {
 	int msee[2], pe[2];		/* pe: -1 unless layer 3 */
 	int ce_link[2];			/* the link at the CE: circuit or access */
 	int msee_link[2];		/* the link at the MSEE (= ce_link unless layer 3) */
+	int ms_link[2];			/* MSEE-Microsoft, -1 without Microsoft peering */
 	const struct ers_location *loc[2];	/* landing location */
 };
 
@@ -108,6 +117,7 @@ struct ers_graph {
 	size_t *internal_first;		/* first internal link of each site */
 	struct ers_graph_circuit *circ;	/* by circuit */
 	int *gw;			/* gateway node by vnet */
+	int microsoft;			/* Microsoft's network, or -1 */
 	int *region;			/* region node by vnet */
 	size_t *conn_first;		/* by vnet: link of connection k, side r
 					 * is conn_first[vnet] + 2 k + r */

@@ -30,6 +30,7 @@ enum ers_hop_kind {
 	ERS_HOP_CONNECTION,		/* MSEE to VNet gateway */
 	ERS_HOP_GLOBAL_REACH,		/* MSEE to MSEE of two circuits */
 	ERS_HOP_VPN,			/* CE to gateway over the internet */
+	ERS_HOP_MICROSOFT,		/* MSEE to Microsoft's network (Microsoft peering) */
 };
 
 /* One forwarding path of a flow from a moment on; with ECMP several

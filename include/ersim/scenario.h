@@ -199,9 +199,16 @@ struct ers_link {
 	long line;
 };
 
-/* <microsoft-peering prefixes route-filter?>: the customer's public
- * prefixes and the route filter's communities (facts 3.1, 6.1, 6.2).
- * Validated; not simulated yet (docs/model.md). */
+/* How the customer's NAT pools sit on the two links of a Microsoft
+ * peering (facts 10): one pool behind both links, or one pool per link. */
+enum ers_ms_nat { ERS_MS_NAT_SHARED, ERS_MS_NAT_PER_LINK };
+
+/* <microsoft-peering prefixes route-filter? nat? internet?>: the
+ * customer's public prefixes and the route filter's communities (facts
+ * 3.1, 6.1, 6.2); simulated by msft_peering.c (docs/model.md). With
+ * per-link NAT, prefixes[0] is the primary link's pool, prefixes[1] the
+ * secondary's. internet: the same prefixes are also advertised to the
+ * internet (the asymmetric-routing hazard, facts 10). */
 struct ers_ms_peering {
 	bool present;
 	struct ers_prefix *prefixes;
@@ -209,6 +216,22 @@ struct ers_ms_peering {
 	bool has_route_filter;
 	ers_community_t *route_filter;	/* service or regional communities */
 	size_t n_route_filter;
+	enum ers_ms_nat nat;
+	bool internet;
+	long line;
+};
+
+/* <microsoft-service id community region prefix>: prefixes Microsoft
+ * advertises on Microsoft peering for one service in one region, tagged
+ * with the service's community and the region's 12076:51xxx (facts 6.1,
+ * 6.2, 6.3). No stored page lists Microsoft's prefixes, so the scenario
+ * declares them. */
+struct ers_ms_service {
+	char *id;
+	ers_community_t community;
+	char *region;
+	struct ers_prefix *prefixes;
+	size_t n_prefixes;
 	long line;
 };
 
@@ -307,11 +330,12 @@ struct ers_srlg {
 	long line;
 };
 
-enum ers_endpoint_kind { ERS_EP_SITE, ERS_EP_ROUTER, ERS_EP_VNET };
+enum ers_endpoint_kind { ERS_EP_SITE, ERS_EP_ROUTER, ERS_EP_VNET,
+			  ERS_EP_SERVICE };	/* service:ID, a <microsoft-service> */
 
 struct ers_endpoint {
 	enum ers_endpoint_kind kind;
-	int index;			/* site or vnet */
+	int index;			/* site, vnet or Microsoft service */
 	int router;			/* router index for SITE (0) and ROUTER */
 	char *text;			/* as written */
 };
@@ -329,6 +353,7 @@ enum ers_action {
 	ERS_ACT_MAINTENANCE,
 	ERS_ACT_ANNOUNCE,		/* a router starts originating a prefix */
 	ERS_ACT_WITHDRAW,		/* ... or stops */
+	ERS_ACT_ROUTE_FILTER,		/* a Microsoft peering route filter attached */
 };
 
 struct ers_event {
@@ -340,6 +365,8 @@ struct ers_event {
 	unsigned prepend;		/* maintenance: default 3 */
 	struct ers_router_ref router;	/* announce, withdraw */
 	struct ers_prefix prefix;	/* announce, withdraw */
+	ers_community_t *communities;	/* route-filter: the filter's communities */
+	size_t n_communities;		/* (target: circuit:ID) */
 	long line;
 };
 
@@ -367,6 +394,7 @@ struct ers_scenario {
 	struct ers_global_reach *global_reach; size_t n_global_reach;
 	struct ers_vpn *vpns;		size_t n_vpns;
 	struct ers_srlg *srlgs;		size_t n_srlgs;
+	struct ers_ms_service *ms_services; size_t n_ms_services;
 	struct ers_flow *flows;		size_t n_flows;
 	struct ers_event *events;	size_t n_events;
 };

@@ -52,7 +52,8 @@ struct ers_net_link {
 	double load[2];			/* bps a->b, b->a (observe.c) */
 };
 
-enum ers_speaker_kind { ERS_SPK_CE, ERS_SPK_PE, ERS_SPK_MSEE, ERS_SPK_GW };
+enum ers_speaker_kind { ERS_SPK_CE, ERS_SPK_PE, ERS_SPK_MSEE, ERS_SPK_GW,
+			 ERS_SPK_MICROSOFT };	/* Microsoft's network (msft_peering.c) */
 
 /* Which way routes flow through an MSEE VRF or gateway (export rules). */
 enum ers_peer_role {
@@ -62,6 +63,7 @@ enum ers_peer_role {
 	ERS_PEER_GLOBAL_REACH,		/* MSEE: the other circuit's MSEE */
 	ERS_PEER_MSEE,			/* gateway: an MSEE of a connected circuit */
 	ERS_PEER_VPN,			/* gateway: a site-to-site VPN */
+	ERS_PEER_MICROSOFT,		/* Microsoft-peering VRF: Microsoft's network */
 };
 
 struct ers_speaker;
@@ -71,6 +73,7 @@ struct ers_change;			/* observe.c */
 struct ers_bgp_hooks;			/* bgp.h */
 struct ers_export_cache;		/* bgp_rib.c */
 struct ers_watch;			/* observe.c */
+struct ers_msft_filter;			/* msft_peering.c */
 
 /* One end of a session: everything one speaker keeps about one neighbour. */
 struct ers_peer {
@@ -107,6 +110,10 @@ struct ers_peer {
 	uint32_t max_prefix;		/* 0 = no limit */
 	bool prefix_limited;		/* torn down by max-prefix; stays down */
 	unsigned maintenance_prepend;	/* MSEE: extra 12076 while draining */
+	/* The customer end of a Microsoft peering session: it advertises
+	 * only routes inside these public prefixes (msft_peering.c). */
+	const struct ers_prefix *ms_allow;
+	size_t n_ms_allow;
 };
 
 struct ers_session {
@@ -164,6 +171,7 @@ struct ers_speaker {
 	bool reflector;			/* reflects routes between iBGP neighbours */
 	bool rr_explicit;		/* its AS says who reflects (docs/model.md) */
 	int circuit;			/* MSEE VRF: its circuit; else -1 */
+	bool msft;			/* MSEE VRF of Microsoft peering */
 	int site, vnet;			/* owning site / vnet or -1 */
 	bool multipath;
 	bool tie_oldest;		/* prefer the selected eBGP route over router id */
@@ -207,6 +215,7 @@ struct ers_flow_rec {
 	struct ers_speaker *src;
 	uint32_t dst_addr;
 	int dst_site, dst_vnet;		/* what counts as delivered */
+	bool dst_msft;			/* a Microsoft service (msft_peering.c) */
 	double delivered;		/* share delivered now */
 	ers_time_t since;		/* time of the last accounting */
 	double lost_bytes;
@@ -243,6 +252,12 @@ struct ers_world {
 	double (*gw_load)[2];		/* by vnet: bps through the gateway over its
 					 * connections, MSEE->gw and gw->MSEE */
 	struct ers_speaker **msee_vrfs;	/* [2 * circuit + side] */
+	/* Microsoft peering (msft_peering.c): its VRFs [2 * circuit + side]
+	 * (NULL where a circuit has none) and Microsoft's network, which
+	 * originates the services' prefixes (NULL when nothing uses it) */
+	struct ers_speaker **msft_vrfs;
+	struct ers_speaker *msft_core;
+	struct ers_msft_filter *msft_filters;	/* by circuit: attached now */
 
 	/* who watches the BGP core (bgp.h; NULL: nobody), and their context */
 	const struct ers_bgp_hooks *hooks;
@@ -289,6 +304,20 @@ void ers_world_release(struct ers_world *w);
 bool ers_link_usable(const struct ers_world *w, const struct ers_net_link *l);
 /* Make sp originate p (IGP origin, empty AS path); 0 or -1 (ENOMEM). */
 int ers_world_originate(struct ers_world *w, struct ers_speaker *sp, struct ers_prefix p);
+
+/* world.c, for modules that add speakers and sessions on the graph's
+ * nodes and links while the world is built (msft_peering.c). */
+struct ers_speaker *ers_world_add_speaker(struct ers_world *w, long node, char *id,
+					  enum ers_speaker_kind kind, uint32_t asn);
+struct ers_session *ers_world_add_session(struct ers_world *w, struct ers_speaker *a,
+					  struct ers_speaker *b, long link);
+/* The customer's end: the link's policies and timers; the MSEE's end:
+ * Microsoft's fixed timers, its prefix limit; BFD as on private peering. */
+int ers_world_customer_end(struct ers_world *w, struct ers_peer *p,
+			   const struct ers_session_cfg *cfg);
+int ers_world_msee_end(struct ers_world *w, struct ers_peer *p, uint32_t max_prefix);
+void ers_world_msee_bfd(struct ers_world *w, struct ers_session *ss,
+			const struct ers_session_cfg *cfg);
 
 /* run_ribs.c: copy every speaker's Loc-RIB into the result (--ribs). */
 int ers_run_fill_ribs(struct ers_world *w, struct ers_result *r);
