@@ -44,6 +44,7 @@ struct builder {
 	int *site_slots;		/* site id -> index + 1, 0 = empty */
 	size_t site_cap;
 	bool site_failed;		/* no memory for the table: search */
+	long last_line;			/* flows after it are not read */
 };
 
 /* ---- small helpers ---- */
@@ -1716,9 +1717,12 @@ static void build(struct builder *B, xmlNodePtr root)
 		if (B->nomem)
 			goto out;
 	}
-	for (size_t i = t.start[TOP_FLOW]; i < t.start[TOP_FLOW + 1]; i++)
+	for (size_t i = t.start[TOP_FLOW]; i < t.start[TOP_FLOW + 1]; i++) {
+		if (line_of(t.nodes[i]) > B->last_line)
+			continue;	/* nothing refers to a flow: see ers_load_build() */
 		if (!parse_top(B, TOP_FLOW, t.nodes[i]))
 			goto out;
+	}
 	if (!events || !alloc_events(B, events))
 		goto out;
 	FOR_EACH_ELEM(c, events)
@@ -1730,9 +1734,9 @@ out:
 }
 
 int ers_load_build(struct ers_scenario *s, xmlNodePtr root, const char *file,
-		   struct ers_diag *d, bool *nomem)
+		   long last_line, struct ers_diag *d, bool *nomem)
 {
-	struct builder B = { .s = s, .d = d, .file = file };
+	struct builder B = { .s = s, .d = d, .file = file, .last_line = last_line };
 
 	build(&B, root);
 	free(B.seen);

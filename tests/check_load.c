@@ -759,6 +759,42 @@ START_TEST(test_load_many_errors_fast)
 END_TEST
 
 /*
+ * When the schema fails, the builder runs only for its messages, and only
+ * as far as the last line it may speak for: 2,000 bad <flow>s after the
+ * first 256 schema errors are not built. What it says for the lines
+ * before is all there, even for elements it reads after the flows: the
+ * precise message on the <fail> replaces libxml2's vague one. (When every
+ * flow was built, their 2,000 "unknown endpoint" messages filled the
+ * builder's list and the <fail>'s was lost.)
+ */
+START_TEST(test_load_messages_past_many_bad_flows)
+{
+	enum { N = 2000 };
+	size_t cap = 400 + (size_t)N * 80, n = 0;
+	char *xml = malloc(cap);
+	struct ers_scenario *s = (void *)1;
+
+	ck_assert_ptr_nonnull(xml);
+	n += (size_t)snprintf(xml + n, cap - n, "<scenario name='t'>\n"
+			      "<site id='s' asn='65001'><router id='r'/></site>\n"
+			      "<events><fail at='10x' target='site:s'/></events>\n");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(xml + n, cap - n,
+				      "<flow id='f%d' from='s' to='q' rate='1Mbps' bogus='1'/>\n", i);
+	snprintf(xml + n, cap - n, "<flow id='g' from='s' to='s' rate='1x'/>\n</scenario>\n");
+	ck_assert_int_eq(load_str(xml, &s), ERS_ESCHEMA);
+	ck_assert_ptr_null(s);
+	ck_assert(has_at(3, "invalid at '10x' on <fail>: expected a unit"));
+	ck_assert(!ers_diag_has(&diag, "missing or invalid attribute on <fail>"));
+	ck_assert(has_at(4, "unknown attribute 'bogus' on <flow>"));
+	ck_assert_uint_eq(diag.n_msgs, 20);
+	/* one per flow, the last one's rate, the <fail>'s */
+	ck_assert_uint_eq(diag.n_msgs + diag.n_more, N + 2);
+	free(xml);
+}
+END_TEST
+
+/*
  * The schema's patterns are matched in C (sim/load_schema.c) where
  * libxml2 once compiled a regular expression per value: every pattern
  * of scenarios/ersim.rng has a C form, and each C form accepts exactly
@@ -859,6 +895,7 @@ Suite *make_load_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);	/* a hang, not a speed target */
 	tcase_add_test(tc, test_load_many_errors_fast);
+	tcase_add_test(tc, test_load_messages_past_many_bad_flows);
 	suite_add_tcase(s, tc);
 	return s;
 }
