@@ -68,6 +68,7 @@ struct pattern {
 struct use {
 	const xmlChar *element, *attr;	/* in the schema document */
 	int pattern;
+	const xmlChar *doc_attr;	/* attr in the document's dictionary */
 };
 
 struct facets {
@@ -90,6 +91,7 @@ struct facets {
 	} opts[MAX_OPTS];
 	int n_opts;
 	bool opts_unsure;		/* keep every optional attribute */
+	bool by_pointer;		/* doc_attr names are set: see doc_names() */
 	/* per document element name, its uses and opts (uses_of()) */
 	struct { const xmlChar *name; int first, n, ofirst, on; } known[MAX_KNOWN];
 	int n_known;
@@ -436,7 +438,7 @@ static void add_use(struct facets *F, const xmlChar *element, const xmlChar *att
 		F->unsure = true;
 		return;
 	}
-	F->uses[F->n_uses++] = (struct use){ element, attr, p };
+	F->uses[F->n_uses++] = (struct use){ element, attr, p, NULL };
 }
 
 /* An <optional> holding one <attribute> and nothing else. */
@@ -631,7 +633,8 @@ static void check_value(struct facets *F, const xmlChar *attr, const xmlChar *va
 		struct use *u = &F->uses[F->cache[k]];
 		struct pattern *p = &F->pats[u->pattern];
 
-		if (p->failed || !names_equal(u->attr, attr))
+		if (p->failed ||
+		    (F->by_pointer ? u->doc_attr != attr : !names_equal(u->attr, attr)))
 			continue;
 		if (!matches(p, value))
 			p->failed = true;
@@ -750,7 +753,8 @@ static void plain_text(struct facets *F, xmlNodePtr grammar)
 }
 
 /*
- * Attribute names compare by pointer: the loader parses with a dictionary
+ * Attribute names compare by pointer (the patterns' and the optional
+ * attributes'): the loader parses with a dictionary
  * (no XML_PARSE_NODICT), so every name in the tree is interned in
  * doc->dict, and a name the dictionary lacks is on no element. A document
  * parsed otherwise keeps every optional attribute.
@@ -765,6 +769,10 @@ static void doc_names(struct facets *F, xmlDocPtr doc)
 	}
 	for (int i = 0; i < F->n_opts; i++)
 		F->opts[i].doc_attr = xmlDictExists(doc->dict, F->opts[i].attr, -1);
+	for (int i = 0; i < F->n_uses; i++)
+		if (F->uses[i].attr[0])
+			F->uses[i].doc_attr = xmlDictExists(doc->dict, F->uses[i].attr, -1);
+	F->by_pointer = true;
 }
 
 /* Is every <ref> to define `name` under n a child of an <element>? */
