@@ -21,6 +21,7 @@
 #include "../sim/load_int.h"
 #include "ersim/scenario.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define LOAD_DIR "tests/load/"
 
@@ -725,19 +726,21 @@ END_TEST
 /*
  * 100,000 <flow>s with an unknown attribute: libxml2 once spent O(n^2)
  * walking siblings for each error (minutes), and duplicate ids were
- * checked by linear search. Linear, this takes about a second of CPU (a
- * few under the sanitizers); the bound is a generous watchdog on CPU
- * time, which a loaded machine does not inflate as it does wall time,
- * and the tcase timeout catches a hang.
+ * checked by linear search. Issue 13: they load, 20 messages and a count
+ * of the rest, in under a second of CPU (about 0.5 s on the project's
+ * 2-core machine while a dozen other jobs ran). CPU time, which a loaded
+ * machine inflates less than wall time, and the best of up to three runs,
+ * so that one slow run on a busy machine does not fail the suite.
+ * Sanitizer builds run several times slower: there the bound is only a
+ * watchdog, and the tcase timeout catches a hang.
  */
 START_TEST(test_load_many_errors_fast)
 {
 	enum { N = 100000 };
+	const double limit = ERS_FREE_AT_EXIT ? 60.0 : 1.0;
 	size_t cap = 100 + (size_t)N * 80, n = 0;
 	char *xml = malloc(cap);
-	struct ers_scenario *s = (void *)1;
-
-	clock_t t0 = clock();
+	double best = 1e9;
 
 	ck_assert_ptr_nonnull(xml);
 	n += (size_t)snprintf(xml + n, cap - n, "<scenario name='t'>\n"
@@ -746,16 +749,25 @@ START_TEST(test_load_many_errors_fast)
 		n += (size_t)snprintf(xml + n, cap - n,
 				      "<flow id='f%d' from='s' to='s' rate='1Mbps' bogus='1'/>\n", i);
 	snprintf(xml + n, cap - n, "</scenario>\n");
-	ck_assert_int_eq(load_str(xml, &s), ERS_ESCHEMA);
-	ck_assert_ptr_null(s);
-	ck_assert(has_at(3, "unknown attribute 'bogus' on <flow>"));
-	ck_assert(has_at(22, "unknown attribute 'bogus' on <flow>"));
-	ck_assert_uint_eq(diag.n_msgs, 20);		/* the first 20 ... */
-	ck_assert_uint_eq(diag.n_more, N - 20);	/* ... and how many more */
+	for (int run = 0; run < 3 && best >= limit; run++) {
+		struct ers_scenario *s = (void *)1;
+		clock_t t0 = clock();
+		double cpu;
+
+		ers_diag_release(&diag);
+		ck_assert_int_eq(load_str(xml, &s), ERS_ESCHEMA);
+		cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+		ck_assert_ptr_null(s);
+		ck_assert(has_at(3, "unknown attribute 'bogus' on <flow>"));
+		ck_assert(has_at(22, "unknown attribute 'bogus' on <flow>"));
+		ck_assert_uint_eq(diag.n_msgs, 20);		/* the first 20 ... */
+		ck_assert_uint_eq(diag.n_more, N - 20);	/* ... and how many more */
+		if (cpu < best)
+			best = cpu;
+	}
 	free(xml);
-	ck_assert_msg((double)(clock() - t0) / CLOCKS_PER_SEC < 60.0,
-		      "100,000 invalid elements took %.1f s of CPU",
-		      (double)(clock() - t0) / CLOCKS_PER_SEC);
+	ck_assert_msg(best < limit, "100,000 invalid elements took %.2f s of CPU (limit %.0f s)",
+		      best, limit);
 }
 END_TEST
 
