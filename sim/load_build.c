@@ -143,9 +143,15 @@ static char *attr(struct builder *B, xmlNodePtr n, const char *name, bool req)
 static const char *attr_peek(struct builder *B, xmlNodePtr n, const char *name, bool req,
 			     xmlChar **copy)
 {
-	xmlAttrPtr a = xmlHasNsProp(n, (const xmlChar *)name, NULL);
-	xmlNodePtr t = a && a->type == XML_ATTRIBUTE_NODE ? a->children : NULL;
+	xmlAttrPtr a;
+	xmlNodePtr t;
 
+	/* xmlHasNsProp(n, name, NULL) without a call per attribute: the tree
+	 * has no DTD (load_xml.c refuses one), so no default attributes */
+	for (a = n->properties; a; a = a->next)
+		if (!a->ns && a->name[0] == (xmlChar)name[0] && !strcmp((const char *)a->name, name))
+			break;
+	t = a && a->type == XML_ATTRIBUTE_NODE ? a->children : NULL;
 	*copy = NULL;
 	if (t && !t->next && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE) &&
 	    t->content)
