@@ -820,13 +820,18 @@ static void parse_router(struct builder *B, xmlNodePtr n, struct ers_site *site)
 	}
 	parse_decision(B, n, &r->decision);
 	if (site->id && r->id) {
-		size_t len = strlen(site->id) + strlen(r->id) + 2;
+		/* "site/router", joined by hand: snprintf took a fifth of
+		 * reading an Internet scenario's sites */
+		size_t ls = strlen(site->id), lr = strlen(r->id);
 
-		r->full_id = malloc(len);
-		if (!r->full_id)
+		r->full_id = malloc(ls + lr + 2);
+		if (!r->full_id) {
 			oom(B);
-		else
-			snprintf(r->full_id, len, "%s/%s", site->id, r->id);
+		} else {
+			memcpy(r->full_id, site->id, ls);
+			r->full_id[ls] = '/';
+			memcpy(r->full_id + ls + 1, r->id, lr + 1);
+		}
 	}
 	site->n_routers++;
 }
