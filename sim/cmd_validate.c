@@ -18,7 +18,8 @@
 #include "ersim/util.h"
 
 /* Validate one file; returns its exit code (0 when valid). The last
- * file's objects are left to the exit (ERS_FREE_AT_EXIT). */
+ * file's objects, and the loader's tree of it, are left to the exit
+ * (ERS_FREE_AT_EXIT). */
 static int validate_one(const char *path, bool last)
 {
 	struct ers_scenario *s = NULL;
@@ -30,6 +31,7 @@ static int validate_one(const char *path, bool last)
 	if (ers_input_check(path, "scenario file"))
 		return 2;
 	ers_diag_init(&d);
+	ers_scenario_load_exit_after(last);
 	rc = ers_scenario_open(path, &s, &cat, &d);
 	if (rc == ERS_OK)
 		rc = ers_topology_build(s, cat, &topo, &d);

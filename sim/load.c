@@ -5,10 +5,12 @@
  * file:line: parse and validate with libxml2 (load_xml.c), then build the
  * model from the tree (load_build.c). When validation fails the builder
  * still runs, into a scratch list, so that its precise messages can stand
- * in for libxml2's vague ones; a scenario is returned only when all three
- * stages found nothing to say.
+ * in for libxml2's vague ones (only as far as the last line of a vague
+ * one); a scenario is returned only when all three stages found nothing
+ * to say.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,18 @@
 #include <libxml/tree.h>
 
 #include "ersim/scenario.h"
+#include "ersim/util.h"
 #include "load_int.h"
 
 #define MAX_FILE_SIZE (256L << 20)	/* refuse larger files outright */
+
+/* Set by ers_scenario_load_exit_after(): the process exits after this load. */
+static bool exit_after;
+
+void ers_scenario_load_exit_after(bool on)
+{
+	exit_after = on && !ERS_FREE_AT_EXIT;
+}
 
 static bool is_scenario(xmlNodePtr root)
 {
@@ -35,20 +46,24 @@ static int build_checked(struct ers_load_xml *X, struct ers_scenario *s, xmlDocP
 	struct ers_diag scratch;
 	bool nomem = false;
 	int n_errors = 0;
+	long last;
 
 	if (valid < 0)
 		return 0;
 	if (valid == 1) {
 		if (is_scenario(root))
-			n_errors = ers_load_build(s, root, X->file, X->d, &nomem);
+			n_errors = ers_load_build(s, root, X->file, LONG_MAX, X->d, &nomem);
 		return n_errors;
 	}
 	ers_diag_init(&scratch);
 	scratch.max_msgs = 1000;
-	/* unless the builder has nothing to say better: 25 million unknown
-	 * elements need not be walked ten times */
-	if (is_scenario(root) && ers_load_xml_any_vague(X))
-		n_errors = ers_load_build(s, root, X->file, &scratch, &nomem);
+	/* unless the builder has nothing to say better (25 million unknown
+	 * elements need not be walked ten times), and only as far as the
+	 * last line it may speak for (100,000 bad <flow>s are not built to
+	 * replace the messages of the first few hundred) */
+	last = ers_load_xml_last_vague(X);
+	if (is_scenario(root) && last >= 0)
+		n_errors = ers_load_build(s, root, X->file, last, &scratch, &nomem);
 	ers_load_xml_report(X, &scratch);
 	X->d->n_more += X->n_smsgs_more;
 	if (X->nomem || nomem)
@@ -79,14 +94,17 @@ enum ers_err ers_scenario_load_mem(const char *buf, size_t len, const char *name
 	valid = doc ? ers_load_xml_validate(&X, doc) : -1;
 	if (doc)
 		n_errors += build_checked(&X, s, doc, valid);
-	xmlFreeDoc(doc);
-	ers_load_xml_release(&X);
+	if (!exit_after) {
+		xmlFreeDoc(doc);
+		ers_load_xml_release(&X);
+	}
 	if (d->n_msgs == n_before && d->first == ERS_OK && n_errors == 0 && valid == 1) {
 		d->first = first_before;
 		*out = s;
 		return ERS_OK;
 	}
-	ers_scenario_free(s);
+	if (!exit_after)
+		ers_scenario_free(s);
 	if (d->first == ERS_OK)
 		ers_diag_add(d, ERS_EINTERNAL, X.file, 0, NULL, "internal error: load failed silently");
 	rc = d->first;

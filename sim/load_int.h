@@ -55,8 +55,9 @@ xmlDocPtr ers_load_xml_read(struct ers_load_xml *X, const char *buf, size_t len)
  * failure (reported in X->d). */
 int ers_load_xml_validate(struct ers_load_xml *X, xmlDocPtr doc);
 
-/* Has validation said something the builder may say better? */
-bool ers_load_xml_any_vague(const struct ers_load_xml *X);
+/* The last line of a kept validation message that the builder may say
+ * better, or -1 when there is none. */
+long ers_load_xml_last_vague(const struct ers_load_xml *X);
 
 /* Validation failed: add its messages to X->d, each vague one replaced by
  * what the builder reported on the same line into better. */
@@ -81,8 +82,12 @@ const char *ers_xml_name(xmlNodePtr n);
 /* Build s (from ers_scenario_new()) out of root, a <scenario> element,
  * reporting every problem in d as file:line. Returns the number of
  * problems found; *nomem is set when one was a failed allocation. s
- * holds whatever was built either way. */
+ * holds whatever was built either way.
+ * last_line bounds a build that runs only for its messages (the schema
+ * failed; LONG_MAX builds everything): <flow>s after that line are not
+ * read. Nothing refers to a flow and a flow's messages are all at its own
+ * line, so the messages up to last_line are those of a full build. */
 int ers_load_build(struct ers_scenario *s, xmlNodePtr root, const char *file,
-		   struct ers_diag *d, bool *nomem);
+		   long last_line, struct ers_diag *d, bool *nomem);
 
 #endif

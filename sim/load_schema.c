@@ -26,6 +26,14 @@
  * same course. Anything this file does not expect (an unknown schema
  * construct, a value it cannot read, a full table) keeps every facet: the
  * result is then slower, never different.
+ *
+ * The same walk notes, per element name, the optional attributes the
+ * schema allows, and the document walk which of them some element has:
+ * an optional attribute that no element of the document has is left out
+ * too (strip_absent() says why libxml2 then says the same things).
+ * tests/check_load.c validates every test and bundled scenario, and
+ * variants of each, against the full schema and the compiled one, and
+ * compares libxml2's messages.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -45,6 +53,7 @@
 #define MAX_ATTR_REFS 256		/* <attribute><ref/></attribute>s */
 #define MAX_KNOWN 128			/* distinct element names of a document */
 #define MAX_FLAT 1024			/* their uses */
+#define MAX_OPTS 256			/* (optional attribute, element) pairs */
 #define TEXT_CONTENT ""			/* attribute name for element text */
 
 struct pattern {
@@ -59,6 +68,7 @@ struct pattern {
 struct use {
 	const xmlChar *element, *attr;	/* in the schema document */
 	int pattern;
+	const xmlChar *doc_attr;	/* attr in the document's dictionary */
 };
 
 struct facets {
@@ -72,14 +82,28 @@ struct facets {
 	struct { xmlNodePtr ref, def; } attr_refs[MAX_ATTR_REFS];
 	int n_attr_refs;
 	bool unsure;			/* keep every pattern */
-	/* per document element name, its uses (uses_of()) */
-	struct { const xmlChar *name; int first, n; } known[MAX_KNOWN];
+	/* <optional><attribute name="X">...</attribute></optional> (note_optional()) */
+	struct opt_use {
+		xmlNodePtr opt;			/* the <optional> in the schema */
+		const xmlChar *element, *attr;	/* names, in the schema's dictionary */
+		const xmlChar *doc_attr;	/* attr in the document's, NULL if absent */
+		bool present;			/* an element of the document has it */
+	} opts[MAX_OPTS];
+	int n_opts;
+	bool opts_unsure;		/* keep every optional attribute */
+	bool by_pointer;		/* doc_attr names are set: see doc_names() */
+	/* per document element name, its uses and opts (uses_of()) */
+	struct { const xmlChar *name; int first, n, ofirst, on; } known[MAX_KNOWN];
 	int n_known;
 	int flat[MAX_FLAT];
 	int n_flat;
+	int oflat[MAX_FLAT];
+	int n_oflat;
 	const xmlChar *cached;		/* the last name met: */
 	const int *cache;		/* its uses */
 	int n_cache;
+	const int *ocache;		/* its opts */
+	int n_ocache;
 };
 
 /* ---- the schema's patterns in C ----
@@ -414,7 +438,52 @@ static void add_use(struct facets *F, const xmlChar *element, const xmlChar *att
 		F->unsure = true;
 		return;
 	}
-	F->uses[F->n_uses++] = (struct use){ element, attr, p };
+	F->uses[F->n_uses++] = (struct use){ element, attr, p, NULL };
+}
+
+/* An <optional> holding one <attribute> and nothing else. */
+static bool lone_attribute(xmlNodePtr opt)
+{
+	xmlNodePtr a = NULL;
+
+	if (!rng_is(opt, "optional"))
+		return false;
+	for (xmlNodePtr c = opt->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c))
+			continue;
+		if (a || !rng_is(c, "attribute"))
+			return false;
+		a = c;
+	}
+	return a != NULL;
+}
+
+/* An optional attribute of element `element` (a lone_attribute() directly
+ * in an <element> or a <define>): see strip_absent(). */
+static void note_optional(struct facets *F, xmlNodePtr opt, const xmlChar *element)
+{
+	xmlNodePtr a = opt->children;
+	xmlChar *name;
+	const xmlChar *interned;
+
+	if (!lone_attribute(opt) ||
+	    (!rng_is(opt->parent, "element") && !rng_is(opt->parent, "define")))
+		return;
+	while (!rng_is(a, "attribute"))
+		a = a->next;
+	name = xmlGetNoNsProp(a, BAD_CAST "name");
+	if (!name)
+		return;		/* a name class: walk() gives up */
+	interned = xmlDictLookup(F->rng->dict, name, -1);
+	xmlFree(name);
+	for (int i = 0; i < F->n_opts; i++)
+		if (F->opts[i].opt == opt && F->opts[i].element == element)
+			return;
+	if (!interned || F->n_opts == MAX_OPTS) {
+		F->opts_unsure = true;
+		return;
+	}
+	F->opts[F->n_opts++] = (struct opt_use){ opt, element, interned, NULL, false };
 }
 
 /*
@@ -489,6 +558,8 @@ static void walk(struct facets *F, xmlNodePtr grammar, xmlNodePtr n,
 			walk(F, grammar, def->children, element, attr, depth + 1);
 			continue;
 		}
+		if (rng_is(n, "optional") && element && !attr)
+			note_optional(F, n, element);
 		if (rng_is(n, "parentRef") || rng_is(n, "externalRef") || rng_is(n, "include") ||
 		    rng_is(n, "anyName") || rng_is(n, "nsName") || rng_is(n, "name")) {
 			F->unsure = true;
@@ -519,14 +590,17 @@ static void uses_of(struct facets *F, const xmlChar *name)
 		if (F->known[k].name == name)
 			break;
 	if (k == F->n_known) {
-		int first = F->n_flat;
+		int first = F->n_flat, ofirst = F->n_oflat;
 
 		for (int i = 0; i < F->n_uses && F->n_flat < MAX_FLAT; i++)
 			if (names_equal(F->uses[i].element, name))
 				F->flat[F->n_flat++] = i;
-		if (F->n_known == MAX_KNOWN || F->n_flat == MAX_FLAT) {
+		for (int i = 0; i < F->n_opts && F->n_oflat < MAX_FLAT; i++)
+			if (names_equal(F->opts[i].element, name))
+				F->oflat[F->n_oflat++] = i;
+		if (F->n_known == MAX_KNOWN || F->n_flat == MAX_FLAT || F->n_oflat == MAX_FLAT) {
 			/* too many names: start the table over */
-			F->n_known = F->n_flat = 0;
+			F->n_known = F->n_flat = F->n_oflat = 0;
 			F->cached = NULL;
 			uses_of(F, name);
 			return;
@@ -534,10 +608,14 @@ static void uses_of(struct facets *F, const xmlChar *name)
 		F->known[k].name = name;
 		F->known[k].first = first;
 		F->known[k].n = F->n_flat - first;
+		F->known[k].ofirst = ofirst;
+		F->known[k].on = F->n_oflat - ofirst;
 		F->n_known++;
 	}
 	F->cache = F->flat + F->known[k].first;
 	F->n_cache = F->known[k].n;
+	F->ocache = F->oflat + F->known[k].ofirst;
+	F->n_ocache = F->known[k].on;
 }
 
 static bool matches(const struct pattern *p, const xmlChar *value)
@@ -555,7 +633,8 @@ static void check_value(struct facets *F, const xmlChar *attr, const xmlChar *va
 		struct use *u = &F->uses[F->cache[k]];
 		struct pattern *p = &F->pats[u->pattern];
 
-		if (p->failed || !names_equal(u->attr, attr))
+		if (p->failed ||
+		    (F->by_pointer ? u->doc_attr != attr : !names_equal(u->attr, attr)))
 			continue;
 		if (!matches(p, value))
 			p->failed = true;
@@ -579,6 +658,20 @@ static xmlChar *text_content(xmlNodePtr e)
 	return s;
 }
 
+/* Mark the optional attributes that element e has. */
+static void note_present(struct facets *F, xmlNodePtr e)
+{
+	for (int k = 0; k < F->n_ocache; k++) {
+		struct opt_use *o = &F->opts[F->ocache[k]];
+
+		if (o->present || !o->doc_attr)
+			continue;
+		for (xmlAttrPtr a = e->properties; a; a = a->next)
+			if (a->name == o->doc_attr)	/* both in the document's dictionary */
+				o->present = true;
+	}
+}
+
 /* Match every value of the document's elements from e on, and below. */
 static void check_doc(struct facets *F, xmlNodePtr e)
 {
@@ -586,6 +679,7 @@ static void check_doc(struct facets *F, xmlNodePtr e)
 		if (e->type != XML_ELEMENT_NODE)
 			continue;
 		uses_of(F, e->name);
+		note_present(F, e);
 		for (xmlAttrPtr a = e->properties; a && F->n_cache; a = a->next) {
 			xmlChar *v;
 
@@ -658,6 +752,122 @@ static void plain_text(struct facets *F, xmlNodePtr grammar)
 	}
 }
 
+/*
+ * Attribute names compare by pointer (the patterns' and the optional
+ * attributes'): the loader parses with a dictionary
+ * (no XML_PARSE_NODICT), so every name in the tree is interned in
+ * doc->dict, and a name the dictionary lacks is on no element. A document
+ * parsed otherwise keeps every optional attribute.
+ */
+static void doc_names(struct facets *F, xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+
+	if (!doc->dict || !root || !xmlDictOwns(doc->dict, root->name)) {
+		F->opts_unsure = true;
+		return;
+	}
+	for (int i = 0; i < F->n_opts; i++)
+		F->opts[i].doc_attr = xmlDictExists(doc->dict, F->opts[i].attr, -1);
+	for (int i = 0; i < F->n_uses; i++)
+		if (F->uses[i].attr[0])
+			F->uses[i].doc_attr = xmlDictExists(doc->dict, F->uses[i].attr, -1);
+	F->by_pointer = true;
+}
+
+/* Is every <ref> to define `name` under n a child of an <element>? */
+static bool refs_in_elements(xmlNodePtr n, const xmlChar *name)
+{
+	for (; n; n = n->next) {
+		xmlChar *r;
+		bool bad = false;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (rng_is(n, "ref") || rng_is(n, "parentRef")) {
+			r = xmlGetNoNsProp(n, BAD_CAST "name");
+			bad = !r || (!xmlStrcmp(r, name) && !rng_is(n->parent, "element"));
+			xmlFree(r);
+		}
+		if (bad || !refs_in_elements(n->children, name))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Does libxml2 move opt to its element's attribute patterns? It moves
+ * each part of an element's content that can only produce attributes: an
+ * optional attribute of the element itself, or a <ref> in the element to
+ * a define made of optional attributes only.
+ */
+static bool moved_to_attrs(xmlNodePtr grammar, xmlNodePtr opt)
+{
+	xmlNodePtr def = opt->parent;
+	xmlChar *name;
+	bool ok;
+
+	if (rng_is(def, "element"))
+		return true;
+	if (!rng_is(def, "define"))
+		return false;
+	for (xmlNodePtr c = def->children; c; c = c->next)
+		if (c->type != XML_TEXT_NODE && c->type != XML_COMMENT_NODE && !lone_attribute(c))
+			return false;
+	name = xmlGetNoNsProp(def, BAD_CAST "name");
+	ok = name && refs_in_elements(grammar->children, name);
+	xmlFree(name);
+	return ok;
+}
+
+/* Would the parent of n keep a pattern without it (the schema's grammar
+ * needs one)? */
+static bool has_other_pattern(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->parent->children; c; c = c->next)
+		if (c != n && c->type == XML_ELEMENT_NODE)
+			return true;
+	return false;
+}
+
+/*
+ * Optional attributes that no element of the document has are removed
+ * from the schema. libxml2 (2.9) moves each optional attribute to its
+ * element's attribute patterns (moved_to_attrs()) and tries every one on
+ * every element it validates: a copy of the validation state, a search of
+ * the element's attributes, and, the attribute being absent, the state put
+ * back and the messages dropped (errors inside an optional are never
+ * shown). That is 40% of validating an Internet scenario. Without the
+ * pattern, the element's other patterns run in the same order on the same
+ * state, so validation takes the same course and says the same things.
+ * An optional is removed only when absent from every element it belongs
+ * to (a define may serve several), and never the last pattern of its
+ * parent.
+ */
+static void strip_absent(struct facets *F, xmlNodePtr grammar)
+{
+	if (F->opts_unsure)
+		return;
+	for (int i = 0; i < F->n_opts; i++) {
+		xmlNodePtr opt = F->opts[i].opt;
+		bool strip = true;
+
+		if (!opt)
+			continue;	/* already removed */
+		for (int j = 0; j < F->n_opts; j++)
+			if (F->opts[j].opt == opt && F->opts[j].present)
+				strip = false;
+		if (!strip || !moved_to_attrs(grammar, opt) || !has_other_pattern(opt))
+			continue;
+		for (int j = 0; j < F->n_opts; j++)
+			if (j != i && F->opts[j].opt == opt)
+				F->opts[j].opt = NULL;
+		F->opts[i].opt = NULL;
+		xmlUnlinkNode(opt);
+		xmlFreeNode(opt);
+	}
+}
+
 xmlRelaxNGPtr ers_load_schema_compile(xmlDocPtr doc, xmlStructuredErrorFunc err, void *ctx)
 {
 	struct facets F = { 0 };
@@ -673,6 +883,8 @@ xmlRelaxNGPtr ers_load_schema_compile(xmlDocPtr doc, xmlStructuredErrorFunc err,
 	else
 		walk(&F, grammar, grammar->children, NULL, NULL, 0);
 	if (!F.unsure)
+		doc_names(&F, doc);
+	if (!F.unsure)
 		check_doc(&F, xmlDocGetRootElement(doc));
 	for (int i = 0; i < F.n_pats; i++) {
 		if (!F.unsure && !F.pats[i].failed) {
@@ -681,8 +893,10 @@ xmlRelaxNGPtr ers_load_schema_compile(xmlDocPtr doc, xmlStructuredErrorFunc err,
 		}
 		xmlRegFreeRegexp(F.pats[i].re);
 	}
-	if (!F.unsure)
+	if (!F.unsure) {
 		plain_text(&F, grammar);
+		strip_absent(&F, grammar);
+	}
 	if (F.rng)
 		pctxt = xmlRelaxNGNewDocParserCtxt(F.rng);
 	else

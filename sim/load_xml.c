@@ -463,12 +463,14 @@ void ers_load_xml_report(struct ers_load_xml *X, const struct ers_diag *scratch)
 		}
 	}
 }
-bool ers_load_xml_any_vague(const struct ers_load_xml *X)
+long ers_load_xml_last_vague(const struct ers_load_xml *X)
 {
+	long last = -1;
+
 	for (size_t i = 0; i < X->n_smsgs; i++)
-		if (X->smsgs[i].vague)
-			return true;
-	return false;
+		if (X->smsgs[i].vague && X->smsgs[i].line > last)
+			last = X->smsgs[i].line;
+	return last;
 }
 
 void ers_load_xml_release(struct ers_load_xml *X)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include <libxml/parser.h>
+#include <libxml/relaxng.h>
 #include <libxml/xmlregexp.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -20,6 +21,7 @@
 #include "../sim/load_int.h"
 #include "ersim/scenario.h"
 #include "ersim/units.h"
+#include "ersim/util.h"
 
 #define LOAD_DIR "tests/load/"
 
@@ -724,19 +726,21 @@ END_TEST
 /*
  * 100,000 <flow>s with an unknown attribute: libxml2 once spent O(n^2)
  * walking siblings for each error (minutes), and duplicate ids were
- * checked by linear search. Linear, this takes about a second of CPU (a
- * few under the sanitizers); the bound is a generous watchdog on CPU
- * time, which a loaded machine does not inflate as it does wall time,
- * and the tcase timeout catches a hang.
+ * checked by linear search. Issue 13: they load, 20 messages and a count
+ * of the rest, in under a second of CPU (about 0.5 s on the project's
+ * 2-core machine while a dozen other jobs ran). CPU time, which a loaded
+ * machine inflates less than wall time, and the best of up to three runs,
+ * so that one slow run on a busy machine does not fail the suite.
+ * Sanitizer builds run several times slower: there the bound is only a
+ * watchdog, and the tcase timeout catches a hang.
  */
 START_TEST(test_load_many_errors_fast)
 {
 	enum { N = 100000 };
+	const double limit = ERS_FREE_AT_EXIT ? 60.0 : 1.0;
 	size_t cap = 100 + (size_t)N * 80, n = 0;
 	char *xml = malloc(cap);
-	struct ers_scenario *s = (void *)1;
-
-	clock_t t0 = clock();
+	double best = 1e9;
 
 	ck_assert_ptr_nonnull(xml);
 	n += (size_t)snprintf(xml + n, cap - n, "<scenario name='t'>\n"
@@ -745,16 +749,61 @@ START_TEST(test_load_many_errors_fast)
 		n += (size_t)snprintf(xml + n, cap - n,
 				      "<flow id='f%d' from='s' to='s' rate='1Mbps' bogus='1'/>\n", i);
 	snprintf(xml + n, cap - n, "</scenario>\n");
+	for (int run = 0; run < 3 && best >= limit; run++) {
+		struct ers_scenario *s = (void *)1;
+		clock_t t0 = clock();
+		double cpu;
+
+		ers_diag_release(&diag);
+		ck_assert_int_eq(load_str(xml, &s), ERS_ESCHEMA);
+		cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+		ck_assert_ptr_null(s);
+		ck_assert(has_at(3, "unknown attribute 'bogus' on <flow>"));
+		ck_assert(has_at(22, "unknown attribute 'bogus' on <flow>"));
+		ck_assert_uint_eq(diag.n_msgs, 20);		/* the first 20 ... */
+		ck_assert_uint_eq(diag.n_more, N - 20);	/* ... and how many more */
+		if (cpu < best)
+			best = cpu;
+	}
+	free(xml);
+	ck_assert_msg(best < limit, "100,000 invalid elements took %.2f s of CPU (limit %.0f s)",
+		      best, limit);
+}
+END_TEST
+
+/*
+ * When the schema fails, the builder runs only for its messages, and only
+ * as far as the last line it may speak for: 2,000 bad <flow>s after the
+ * first 256 schema errors are not built. What it says for the lines
+ * before is all there, even for elements it reads after the flows: the
+ * precise message on the <fail> replaces libxml2's vague one. (When every
+ * flow was built, their 2,000 "unknown endpoint" messages filled the
+ * builder's list and the <fail>'s was lost.)
+ */
+START_TEST(test_load_messages_past_many_bad_flows)
+{
+	enum { N = 2000 };
+	size_t cap = 400 + (size_t)N * 80, n = 0;
+	char *xml = malloc(cap);
+	struct ers_scenario *s = (void *)1;
+
+	ck_assert_ptr_nonnull(xml);
+	n += (size_t)snprintf(xml + n, cap - n, "<scenario name='t'>\n"
+			      "<site id='s' asn='65001'><router id='r'/></site>\n"
+			      "<events><fail at='10x' target='site:s'/></events>\n");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(xml + n, cap - n,
+				      "<flow id='f%d' from='s' to='q' rate='1Mbps' bogus='1'/>\n", i);
+	snprintf(xml + n, cap - n, "<flow id='g' from='s' to='s' rate='1x'/>\n</scenario>\n");
 	ck_assert_int_eq(load_str(xml, &s), ERS_ESCHEMA);
 	ck_assert_ptr_null(s);
-	ck_assert(has_at(3, "unknown attribute 'bogus' on <flow>"));
-	ck_assert(has_at(22, "unknown attribute 'bogus' on <flow>"));
-	ck_assert_uint_eq(diag.n_msgs, 20);		/* the first 20 ... */
-	ck_assert_uint_eq(diag.n_more, N - 20);	/* ... and how many more */
+	ck_assert(has_at(3, "invalid at '10x' on <fail>: expected a unit"));
+	ck_assert(!ers_diag_has(&diag, "missing or invalid attribute on <fail>"));
+	ck_assert(has_at(4, "unknown attribute 'bogus' on <flow>"));
+	ck_assert_uint_eq(diag.n_msgs, 20);
+	/* one per flow, the last one's rate, the <fail>'s */
+	ck_assert_uint_eq(diag.n_msgs + diag.n_more, N + 2);
 	free(xml);
-	ck_assert_msg((double)(clock() - t0) / CLOCKS_PER_SEC < 60.0,
-		      "100,000 invalid elements took %.1f s of CPU",
-		      (double)(clock() - t0) / CLOCKS_PER_SEC);
 }
 END_TEST
 
@@ -835,6 +884,198 @@ START_TEST(test_load_patterns_match_libxml2)
 }
 END_TEST
 
+/* ---- the schema compiled for a document says what the full one says ---- */
+
+struct raw_msgs {
+	char text[32][200];
+	long line[32];
+	int n, total;
+};
+
+#if LIBXML_VERSION >= 21200
+static void raw_error(void *ctx, const xmlError *e)
+#else
+static void raw_error(void *ctx, xmlErrorPtr e)
+#endif
+{
+	struct raw_msgs *r = ctx;
+
+	if (r->n < 32) {
+		snprintf(r->text[r->n], sizeof r->text[0], "%s", e->message ? e->message : "");
+		r->line[r->n++] = e->node ? xmlGetLineNo(e->node) : e->line;
+	}
+	r->total++;
+}
+
+static int validate_raw(xmlRelaxNGPtr schema, xmlDocPtr doc, struct raw_msgs *r)
+{
+	xmlRelaxNGValidCtxtPtr v = xmlRelaxNGNewValidCtxt(schema);
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	xmlRelaxNGSetValidStructuredErrors(v, raw_error, r);
+	rc = xmlRelaxNGValidateDoc(v, doc);
+	xmlRelaxNGFreeValidCtxt(v);
+	return rc;
+}
+
+/* Validate xml against the full schema and against the one compiled for
+ * it; both must say exactly the same things. */
+static void same_messages(xmlRelaxNGPtr full, const char *xml, const char *what)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "t.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT |
+				      XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlRelaxNGPtr mine;
+	struct raw_msgs a, b;
+	int ra, rb;
+
+	if (!doc || !xmlDocGetRootElement(doc)) {
+		xmlFreeDoc(doc);
+		return;		/* not well-formed: never validated */
+	}
+	mine = ers_load_schema_compile(doc, NULL, NULL);
+	ck_assert_ptr_nonnull(mine);
+	ra = validate_raw(full, doc, &a);
+	rb = validate_raw(mine, doc, &b);
+	ck_assert_msg(ra == rb, "%s: valid %d with the full schema, %d with the compiled", what,
+		      ra, rb);
+	ck_assert_msg(a.total == b.total, "%s: %d messages with the full schema, %d with the "
+		      "compiled (first: '%s' / '%s')", what, a.total, b.total, a.text[0], b.text[0]);
+	for (int i = 0; i < a.n; i++)
+		ck_assert_msg(a.line[i] == b.line[i] && !strcmp(a.text[i], b.text[i]),
+			      "%s: message %d: %ld '%s' with the full schema, %ld '%s' compiled",
+			      what, i, a.line[i], a.text[i], b.line[i], b.text[i]);
+	xmlRelaxNGFree(mine);
+	xmlFreeDoc(doc);
+}
+
+/* Variant k of xml: an attribute added to, or the first one taken from, or
+ * an element put into, its k-th start tag (whichever applies). */
+static char *mutate(const char *xml, int k)
+{
+	static const char *const extra[] = {
+		" bogus='1'", " multipath='maybe'", " tie-break='oldest'", " router-id='1.2.3.4'",
+		" cost='x'", " relationship='peer'", " always-compare-med='true'", " hold='3s'",
+	};
+	size_t len = strlen(xml);
+	char *out = malloc(len + 64);
+	const char *p = xml, *tag = NULL, *end;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(out);
+	while ((p = strchr(p, '<')) != NULL) {
+		if (p[1] != '/' && p[1] != '?' && p[1] != '!' && n++ == k / 3) {
+			tag = p;
+			break;
+		}
+		p++;
+	}
+	if (!tag || !(end = strchr(tag, '>'))) {
+		free(out);
+		return NULL;
+	}
+	if (end > tag && end[-1] == '/')
+		end--;
+	if (k % 3 == 0) {		/* add an attribute */
+		snprintf(out, len + 64, "%.*s%s%s", (int)(end - xml), xml, extra[k % 8], end);
+	} else if (k % 3 == 1) {	/* drop the first attribute */
+		const char *sp = tag + strcspn(tag, " \t\n>");
+		const char *q = strpbrk(sp, "\"'");
+		const char *close = q ? strchr(q + 1, *q) : NULL;
+
+		if (*sp != ' ' || !close || close > end) {
+			free(out);
+			return NULL;
+		}
+		snprintf(out, len + 64, "%.*s%s", (int)(sp - xml), xml, close + 1);
+	} else {			/* a child where it may not be */
+		const char *gt = strchr(tag, '>');
+
+		snprintf(out, len + 64, "%.*s<router id='q'/>%s", (int)(gt + 1 - xml), xml, gt + 1);
+	}
+	return out;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/*
+ * sim/load_schema.c compiles the schema for each document: facets every
+ * value passes and optional attributes no element has are left out. The
+ * messages must not change, so every file of tests/bad, tests/load,
+ * tests/good and scenarios/, and 24 variants of each (attributes added,
+ * removed, elements misplaced), is validated against the full schema and
+ * against the compiled one, and libxml2 must say the same things.
+ * (Replacing such an optional by <empty/> changed a message: caught here.)
+ */
+START_TEST(test_load_schema_same_messages)
+{
+	static const char *const dirs[] = { "tests/bad/", "tests/load/", "tests/good/", "scenarios/" };
+	xmlDocPtr rng = xmlReadFile("scenarios/ersim.rng", NULL, XML_PARSE_NONET);
+	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(rng);
+	xmlRelaxNGPtr full = xmlRelaxNGParse(pc);
+	int n_files = 0;
+
+	ck_assert_ptr_nonnull(full);
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+
+		ck_assert_ptr_nonnull(dir);
+		while ((de = readdir(dir)) != NULL) {
+			char path[512], *xml;
+			size_t len = strlen(de->d_name);
+
+			if (len < 4 || strcmp(de->d_name + len - 4, ".xml"))
+				continue;
+			snprintf(path, sizeof path, "%s%s", dirs[d], de->d_name);
+			xml = slurp(path);
+			if (!xml || strstr(xml, "<experiment")) {
+				free(xml);
+				continue;
+			}
+			same_messages(full, xml, path);
+			for (int k = 0; k < 24; k++) {
+				char *v = mutate(xml, k), what[600];
+
+				if (!v)
+					continue;
+				snprintf(what, sizeof what, "%s variant %d", path, k);
+				same_messages(full, v, what);
+				free(v);
+			}
+			free(xml);
+			n_files++;
+		}
+		closedir(dir);
+	}
+	ck_assert_int_ge(n_files, 60);
+	xmlRelaxNGFree(full);
+	xmlRelaxNGFreeParserCtxt(pc);
+	xmlFreeDoc(rng);
+}
+END_TEST
+
 Suite *make_load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -859,6 +1100,8 @@ Suite *make_load_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);	/* a hang, not a speed target */
 	tcase_add_test(tc, test_load_many_errors_fast);
+	tcase_add_test(tc, test_load_messages_past_many_bad_flows);
+	tcase_add_test(tc, test_load_schema_same_messages);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -411,6 +411,13 @@ enum ers_err ers_scenario_load_mem(const char *buf, size_t len,
 				   const char *name,
 				   struct ers_scenario **out,
 				   struct ers_diag *d);
+/* Whether the process exits as soon as the loads that follow return
+ * (validate's last file): the loader then leaves the parsed tree, and a
+ * scenario that failed to load, to the exit instead of freeing them
+ * object by object, which for an Internet-sized file costs a tenth of
+ * the load (docs/bench.md, loader). Off by default; builds that free at
+ * exit (ERS_FREE_AT_EXIT, the sanitizer builds) ignore it. */
+void ers_scenario_load_exit_after(bool on);
 /* An empty scenario named after file, with seed 1 and the built-in BGP
  * and BFD defaults, for the loader to fill; NULL when out of memory. */
 struct ers_scenario *ers_scenario_new(const char *file);
