@@ -1524,7 +1524,7 @@ static void parse_endpoint(struct builder *B, xmlNodePtr n, const char *name,
 		if (ep->index < 0)
 			lerr(B, ERS_ESCENARIO, n, "unknown endpoint '%s' in '%s' of <flow>: no "
 			     "<microsoft-service id=\"%s\">", v, name, v + 8);
-		xmlFree(v);
+		xmlFree(copy);
 		return;
 	}
 	if (strchr(v, '/')) {
