@@ -46,7 +46,7 @@ const char *ers_node_kind_str(enum ers_node_kind k)
 
 static char *xstrdup(const char *s)
 {
-	return s ? ers_asprintf("%s", s) : NULL;
+	return s ? strdup(s) : NULL;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -437,9 +437,9 @@ static int customer_links(struct ers_graph *g)
 	}
 	for (size_t i = 0; i < s->n_site_links; i++) {
 		const struct ers_site_link *sl = &s->site_links[i];
-		char *name = ers_asprintf("site-link:%s+%s",
-					  s->sites[sl->a.site].routers[sl->a.router].full_id,
-					  s->sites[sl->b.site].routers[sl->b.router].full_id);
+		char *name = ers_concat("site-link:",
+					s->sites[sl->a.site].routers[sl->a.router].full_id, "+",
+					s->sites[sl->b.site].routers[sl->b.router].full_id, NULL);
 
 		if (!name)
 			return -1;

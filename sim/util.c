@@ -1,9 +1,10 @@
 /*
- * util.c - formatted allocation and FNV-1a (util.h).
+ * util.c - formatted allocation, joining and FNV-1a (util.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ersim/util.h"
 
@@ -21,6 +22,30 @@ char *ers_asprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	return s;
+}
+
+char *ers_concat(const char *first, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	char *s, *at;
+
+	va_start(ap, first);
+	for (const char *p = first; p; p = va_arg(ap, const char *))
+		n += strlen(p);
+	va_end(ap);
+	if (!(s = at = malloc(n + 1)))
+		return NULL;
+	va_start(ap, first);
+	for (const char *p = first; p; p = va_arg(ap, const char *)) {
+		size_t k = strlen(p);
+
+		memcpy(at, p, k);
+		at += k;
+	}
+	va_end(ap);
+	*at = '\0';
 	return s;
 }
 

@@ -1,5 +1,6 @@
 /*
- * util.h - small helpers several modules need: formatted allocation, the
+ * util.h - small helpers several modules need: formatted allocation and
+ * joining, the
  * plural of a count, and the FNV-1a hash (fingerprints, keys, seeds).
  */
 #ifndef ERSIM_UTIL_H
@@ -10,6 +11,11 @@
 
 /* A new string formatted like printf; NULL when out of memory. */
 char *ers_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The strings up to a NULL joined into a new one; NULL when out of memory.
+ * For names built by the ten thousand (graph.c), where printf's "%s"
+ * costs several times a copy. */
+char *ers_concat(const char *first, ...) __attribute__((sentinel));
 
 /* "s" unless n is 1, for counts in text: "%zu run%s", n, ers_s(n). */
 static inline const char *ers_s(size_t n)
