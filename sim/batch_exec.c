@@ -233,22 +233,34 @@ static enum ers_err open_variant(const struct ers_experiment *e, const char *xml
 	return rc;
 }
 
-/* The database keeps runs, events and flows, not the flows' path
- * histories nor the reachability matrix: leave those out of the document
- * sent back, which the single writer would otherwise parse for nothing
- * (on a batch of short runs that parsing is most of its work). */
-static void trim(struct ers_result *r)
+/* The database keeps runs, events and flows, not the flows' path and
+ * decision histories nor the reachability matrix: leave those out of the
+ * document sent back, which the single writer would otherwise parse for
+ * nothing (on a batch of short runs that parsing is most of its work).
+ * A forked run's process exits right after: it lets go of them without
+ * freeing (which would write, thus copy, pages it shares). */
+static void trim(struct ers_result *r, bool free_them)
 {
-	for (size_t i = 0; i < r->n_flows; i++) {
+	for (size_t i = 0; i < r->n_flows && free_them; i++) {
 		struct ers_flow_result *f = &r->flows[i];
 		for (size_t k = 0; k < f->n_paths; k++)
 			ers_path_entry_release(&f->paths[k]);
 		free(f->paths);
+		for (size_t k = 0; k < f->n_decisions; k++)
+			ers_decision_free(&f->decisions[k]);
+		free(f->decisions);
+	}
+	for (size_t i = 0; i < r->n_flows; i++) {
+		struct ers_flow_result *f = &r->flows[i];
 		f->paths = NULL;
 		f->n_paths = 0;
+		f->decisions = NULL;
+		f->n_decisions = 0;
 	}
-	ers_strv_free(r->endpoints, r->n_endpoints);
-	free(r->reach);
+	if (free_them) {
+		ers_strv_free(r->endpoints, r->n_endpoints);
+		free(r->reach);
+	}
 	r->endpoints = NULL;
 	r->reach = NULL;
 	r->n_endpoints = 0;
@@ -256,12 +268,12 @@ static void trim(struct ers_result *r)
 
 /* The result document of res, trimmed, into *json. */
 static enum ers_err to_json(const struct ers_experiment *e, struct ers_result *res,
-			    char **json, size_t *len, struct ers_diag *d)
+			    bool free_them, char **json, size_t *len, struct ers_diag *d)
 {
 	enum ers_err rc = ERS_OK;
 	FILE *mem;
 
-	trim(res);
+	trim(res, free_them);
 	if (!(mem = open_memstream(json, len)))
 		return ers_diag_add(d, ERS_ENOMEM, e->scenario, 0, NULL, "out of memory");
 	rc = ers_result_write_json(res, mem);
@@ -329,7 +341,7 @@ enum ers_err ers_batch_exec(const struct ers_experiment *e,
 		rc = ers_run(s, cat, &opts, &res, d);
 	}
 	if (rc == ERS_OK)
-		rc = to_json(e, res, json, len, d);
+		rc = to_json(e, res, true, json, len, d);
 	if (rc != ERS_OK) {
 		free(*json);
 		*json = NULL;
@@ -456,13 +468,16 @@ enum ers_err ers_batch_base_exec(struct ers_batch_base *b, const struct ers_expe
 	}
 	if (rc == ERS_OK)
 		rc = ers_run_continue(b->st, &b->run_s, r->seed, &res, d);
+	/* the result stays: this process ends with the run (see trim) */
 	if (rc == ERS_OK)
-		rc = to_json(e, res, json, len, d);
-	ers_result_free(res);
+		rc = to_json(e, res, false, json, len, d);
 	if (rc != ERS_OK) {
 		free(*json);
 		*json = NULL;
 		*len = 0;
+		if (d->first == ERS_OK)
+			ers_diag_add(d, rc, e->scenario, 0, NULL, "run %zu failed: %s",
+				     r->id, ers_err_str(rc));
 	}
 	return rc;
 }

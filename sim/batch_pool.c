@@ -281,6 +281,7 @@ static void child_main(const struct ers_experiment *e, struct ers_batch_base *ba
 		       const struct ers_batch_run *r, int fd, pid_t worker)
 {
 #ifdef __linux__
+	prctl(PR_SET_NAME, "ersim-run");	/* in top and ps: the run's own process */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* a killed worker takes its run along */
 	if (getppid() != worker)
 		_exit(1);
@@ -362,6 +363,7 @@ static void worker_main(const struct ers_experiment *e, int req_fd, int res_fd, 
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 #ifdef __linux__
+	prctl(PR_SET_NAME, "ersim-worker");
 	/* A parent killed with -9 cannot kill us: do not outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
