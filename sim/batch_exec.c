@@ -276,7 +276,7 @@ static enum ers_err to_json(const struct ers_experiment *e, struct ers_result *r
 	trim(res, free_them);
 	if (!(mem = open_memstream(json, len)))
 		return ers_diag_add(d, ERS_ENOMEM, e->scenario, 0, NULL, "out of memory");
-	rc = ers_result_write_json(res, mem);
+	rc = ers_result_write_json_compact(res, mem);
 	if (fclose(mem) && rc == ERS_OK)
 		rc = ers_diag_add(d, ERS_ENOMEM, e->scenario, 0, NULL, "out of memory");
 	return rc;
