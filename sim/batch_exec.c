@@ -7,6 +7,16 @@
  * checks of a scenario file, and a value that breaks a rule fails that run
  * only, with the loader's message.
  *
+ * Runs start from the converged network (docs/batch.md): a worker keeps
+ * a combination's world, simulated up to the failures with the
+ * combination's seed (struct ers_batch_base, built from a template
+ * variant whose events name every target once, so each target is parsed
+ * and checked once), and each run goes on from it in a forked child with
+ * its own events, built from the template's, and its own seed.
+ * ers_batch_exec simulates the same two parts in one process (ers_run
+ * with a fork time): MPI ranks, --report-runs and workers that cannot
+ * fork give the same result.
+ *
  * Random failures are drawn here, from an RNG seeded by the run's seed
  * (mixed, so the draws are independent of the simulation's timer jitter):
  * per target, alternating exponential times to failure (mean mtbf) and

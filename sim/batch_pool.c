@@ -30,8 +30,9 @@
  * signal that lands just before poll() is seen within that time.
  *
  * Runs stay independent in a long-lived worker because a run shares
- * nothing with the next (ers_run builds everything from the scenario and
- * frees it). Forking once per worker rather than once per run matters:
+ * nothing with the next but the converged world of its combination,
+ * which each run's child gets a copy-on-write copy of and the worker
+ * never changes (docs/batch.md, "Runs start from the converged network"). Forking once per worker rather than once per run matters:
  * after every fork each page the parent writes is copied, and with a
  * fork per run those copy-on-write faults took a large part of the
  * parent's time, which competes with the workers for the cores. Which

@@ -8,6 +8,11 @@
  * When the scenario gives no duration the run ends once the network is
  * quiet after the last event: no routing change for 60 s, no session
  * waiting to detect a dead path and none waiting to reconnect.
+ *
+ * For batches a run can go in two parts (run.h): converge up to a fork
+ * time with one seed and none of the events, then, if the network has
+ * settled, reseed, schedule the events and go on. batch_pool.c forks the
+ * process between the parts so that many runs share the first.
  */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -9,8 +9,10 @@
  * executes it (a forked worker, an MPI rank, another shard) nor when.
  *
  *   batch_exp.c    experiment file -> struct ers_experiment, expansion
- *   batch_exec.c   one run: scenario variant + failure set -> result JSON
- *   batch_pool.c   forked workers polled by one parent, per-run timeout
+ *   batch_exec.c   one run: scenario variant + failure set -> result JSON;
+ *                  a combination's converged world, runs forked from it
+ *   batch_pool.c   forked workers polled by one parent, per-run timeout;
+ *                  each worker forks a child per run from the converged world
  *   batch_db.c     SQLite schema, store, resume, merge, CSV
  *   batch_summary.c the summary table
  *   batch_mpi.c    the same pool over MPI ranks (make MPI=1)
