@@ -160,11 +160,11 @@ static void domain_masks(const struct ers_an_ctx *c, const struct ers_an_pair *p
 	for (size_t i = 0; !region && i < s->n_global_reach; i++)
 		used[s->global_reach[i].a] = used[s->global_reach[i].b] = true;
 	for (size_t v = 0; v < c->nv; v++) {
-		enum ers_topo_node_kind k = ers_topology_node_kind(c->t, (int)v);
+		enum ers_node_kind k = ers_topology_node_kind(c->t, (int)v);
 
-		rv[v] = (k == ERS_TOPO_NODE_GATEWAY &&
+		rv[v] = (k == ERS_NODE_GW &&
 			 (!region || (int)v != ers_topology_gateway_vertex(c->t, p->b))) ||
-			(k == ERS_TOPO_NODE_REGION &&
+			(k == ERS_NODE_REGION &&
 			 (!region || strcmp(ers_topology_node_id(c->t, (int)v), region)));
 	}
 	for (size_t e = 0; e < c->ne; e++) {

@@ -144,7 +144,7 @@ static int msee_targets(struct ers_an_ctx *c)
 		size_t len;
 		int rc;
 
-		if (ers_topology_node_kind(c->t, (int)v) != ERS_TOPO_NODE_MSEE)
+		if (ers_topology_node_kind(c->t, (int)v) != ERS_NODE_MSEE)
 			continue;
 		if (ers_msee_id_parse(id, true, &loc, &tg.pair, &tg.side))
 			return -1;
@@ -181,7 +181,7 @@ static int location_targets(struct ers_an_ctx *c)
 	if (!ids)
 		return -1;
 	for (size_t v = 0; v < c->nv; v++)
-		if (ers_topology_node_kind(c->t, (int)v) == ERS_TOPO_NODE_MSEE)
+		if (ers_topology_node_kind(c->t, (int)v) == ERS_NODE_MSEE)
 			ids[n++] = ers_topology_node_location(c->t, (int)v);
 	qsort(ids, n, sizeof *ids, cmp_str);
 	for (size_t i = 0; i < n && !rc; i++)
@@ -245,7 +245,7 @@ static int azure_targets(struct ers_an_ctx *c)
 			       (struct ers_target){ .kind = ERS_T_GATEWAY, .a = (int)v }, -1))
 			return -1;
 	for (size_t v = 0; v < c->nv; v++)
-		if (ers_topology_node_kind(c->t, (int)v) == ERS_TOPO_NODE_REGION &&
+		if (ers_topology_node_kind(c->t, (int)v) == ERS_NODE_REGION &&
 		    add_target(c, ers_asprintf("region:%s", ers_topology_node_id(c->t, (int)v)),
 			       (struct ers_target){ .kind = ERS_T_REGION,
 						    .location = (char *)ers_topology_node_id(c->t, (int)v) },

@@ -50,7 +50,7 @@ static json_t *node_json(const struct ers_topology *t, int v)
 	if (!o)
 		return NULL;
 	put(o, "id", json_string(ers_topology_node_id(t, v)), &ok);
-	put(o, "kind", json_string(ers_topo_node_kind_str(ers_topology_node_kind(t, v))), &ok);
+	put(o, "kind", json_string(ers_node_kind_str(ers_topology_node_kind(t, v))), &ok);
 	put(o, "location", json_string(ers_topology_node_location(t, v)), &ok);
 	put(o, "asn", json_integer(ers_topology_node_asn(t, v)), &ok);
 	if (role != ERS_ROLE_NONE)

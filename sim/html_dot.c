@@ -196,19 +196,19 @@ static void dot_location(FILE *f, const struct ers_topology *t, const struct ers
 	dot_cluster_begin(f, "loc", loc, l && l->name ? l->name : loc,
 			  "ExpressRoute peering location", "#f2f2f2", place_failure(fl, loc));
 	for (size_t v = 0; v < ers_topology_n_nodes(t); v++) {
-		enum ers_topo_node_kind k = ers_topology_node_kind(t, (int)v);
+		enum ers_node_kind k = ers_topology_node_kind(t, (int)v);
 
-		if ((k != ERS_TOPO_NODE_MSEE && k != ERS_TOPO_NODE_PE) ||
+		if ((k != ERS_NODE_MSEE && k != ERS_NODE_PE) ||
 		    strcmp(ers_topology_node_location(t, (int)v), loc))
 			continue;
-		if (k == ERS_TOPO_NODE_MSEE)
+		if (k == ERS_NODE_MSEE)
 			snprintf(extra, sizeof extra, "MSEE (%s), AS 12076",
 				 ers_topology_node_role(t, (int)v) ? "secondary" : "primary");
 		else
 			snprintf(extra, sizeof extra, "provider PE, AS %" PRIu32,
 				 ers_topology_node_asn(t, (int)v));
-		dot_node(f, t, (int)v, extra, k == ERS_TOPO_NODE_MSEE ? "box3d" : "box",
-			 k == ERS_TOPO_NODE_MSEE ? "#fff4e0" : "#ffffff", fl->vertex[v]);
+		dot_node(f, t, (int)v, extra, k == ERS_NODE_MSEE ? "box3d" : "box",
+			 k == ERS_NODE_MSEE ? "#fff4e0" : "#ffffff", fl->vertex[v]);
 	}
 	fprintf(f, "  }\n");
 }
@@ -220,16 +220,16 @@ static void dot_locations(FILE *f, const struct ers_topology *t,
 	 * location begins where the location changes, but PEs come first in
 	 * vertex order, so look at every vertex and skip seen locations. */
 	for (size_t v = 0; v < ers_topology_n_nodes(t); v++) {
-		enum ers_topo_node_kind k = ers_topology_node_kind(t, (int)v);
+		enum ers_node_kind k = ers_topology_node_kind(t, (int)v);
 		const char *loc = ers_topology_node_location(t, (int)v);
 		bool seen = false;
 
-		if (k != ERS_TOPO_NODE_MSEE && k != ERS_TOPO_NODE_PE)
+		if (k != ERS_NODE_MSEE && k != ERS_NODE_PE)
 			continue;
 		for (size_t u = 0; u < v && !seen; u++) {
-			enum ers_topo_node_kind ku = ers_topology_node_kind(t, (int)u);
+			enum ers_node_kind ku = ers_topology_node_kind(t, (int)u);
 
-			seen = (ku == ERS_TOPO_NODE_MSEE || ku == ERS_TOPO_NODE_PE) &&
+			seen = (ku == ERS_NODE_MSEE || ku == ERS_NODE_PE) &&
 				!strcmp(ers_topology_node_location(t, (int)u), loc);
 		}
 		if (!seen)
@@ -247,7 +247,7 @@ static void dot_regions(FILE *f, const struct ers_topology *t, const struct ers_
 		const char *reg = ers_topology_node_id(t, (int)v);
 		const struct ers_region *rg = ers_catalog_region(cat, reg);
 
-		if (ers_topology_node_kind(t, (int)v) != ERS_TOPO_NODE_REGION)
+		if (ers_topology_node_kind(t, (int)v) != ERS_NODE_REGION)
 			continue;
 		dot_cluster_begin(f, "reg", reg, rg && rg->name ? rg->name : reg, "Azure region",
 				  "#e9f6ec", place_failure(fl, reg));
@@ -356,7 +356,7 @@ static void dot_edges(FILE *f, const struct ers_topology *t, const struct failur
 			dot_edge(f, a, b, NULL, "color=\"#aaaaaa\", constraint=false", fails);
 			break;
 		case ERS_TOPO_EDGE_CIRCUIT_LINK:
-			if (ers_topology_node_kind(t, a) == ERS_TOPO_NODE_PE) {
+			if (ers_topology_node_kind(t, a) == ERS_NODE_PE) {
 				dot_edge(f, a, b, NULL, "color=\"#1f77b4\", penwidth=2", fails);
 				break;
 			}

@@ -658,7 +658,7 @@ static enum ers_err finish(struct ers_world *w, struct ers_result *r, struct ers
 	ers_observe_finish(w);
 	finish_flows(w, r);
 	r->scenario = strdup(w->s->name ? w->s->name : "");
-	r->n_routers = w->n_nodes;
+	r->n_routers = w->n_routers;
 	r->n_links = w->n_links;
 	r->n_sessions = w->n_sessions;
 	r->initial_convergence = w->cur_event < 0 ? w->last_change : w->initial_convergence;

@@ -1,18 +1,22 @@
 /*
- * topology.c - the scenario as a graph. It owns the vertex and edge tables
- * (plain C arrays, numbered in a fixed order), the maps from scenario ids
- * and indices to those numbers, the incidence lists used by the plain-C
- * queries (components, neighbours), and the igraph_t mirror of the same
- * graph with its attributes (for igraph's writers and max-flow). No igraph
- * type leaves this file. It reads the model (scenario.h) and the merged
- * catalog (catalog.h) for coordinates; export.c and the analyser read it.
+ * topology.c - the analysis view of the network graph (graph.c): the
+ * same nodes, numbered alike, and edges derived from the graph's links,
+ * with Microsoft's backbone drawn through region vertices (one MSEE-region
+ * edge per circuit side and region it reaches, one region-gateway edge
+ * per VNet) and the delays analysis assumes (a floor on backbone hops, a
+ * cross-connect on layer-3 PE-MSEE). It owns the edge table (plain C
+ * arrays, numbered in a fixed order), the maps from scenario indices to
+ * edge numbers, the incidence lists used by the plain-C queries
+ * (components, neighbours), and the igraph_t mirror of the same graph
+ * with its attributes (for igraph's writers and max-flow). No igraph type
+ * leaves this file. export.c, the analyser and the report's drawing read
+ * it.
  *
- * Determinism: vertices and edges are added in an order fixed by the file
- * (docs/topology.md), MSEE and region vertices are sorted by id, and no
- * result depends on igraph's choice among equals: the only igraph
- * algorithm used is the max-flow value, which is unique. igraph's RNG is
- * still seeded from the scenario seed, so that any later use is
- * reproducible.
+ * Determinism: vertices and edges come in an order fixed by the file
+ * (docs/topology.md), and no result depends on igraph's choice among
+ * equals: the only igraph algorithm used is the max-flow value, which is
+ * unique. igraph's RNG is still seeded from the scenario seed, so that
+ * any later use is reproducible.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -24,17 +28,9 @@
 #include <igraph.h>
 
 #include "ersim/expressroute.h"
-#include "ersim/target.h"
+#include "ersim/graph.h"
 #include "ersim/topology.h"
 #include "ersim/util.h"
-
-struct node {
-	enum ers_topo_node_kind kind;
-	char *id;			/* owned */
-	char *location;			/* owned */
-	uint32_t asn;
-	int role;			/* ERS_ROLE_* or ERS_ROLE_NONE */
-};
 
 struct edge {
 	int from, to;
@@ -46,40 +42,19 @@ struct edge {
 	int ref;			/* see enum ers_topo_edge_kind */
 };
 
-struct id_entry {
-	const char *id;			/* the node's own string */
-	int v;
-};
-
-/* Per circuit and role: where the link goes. */
-struct circuit_map {
-	int msee[2], pe[2];
-	int ce_edge[2], msee_edge[2];
-	const struct ers_location *loc[2];	/* landing location */
-};
-
 struct ers_topology {
 	const struct ers_scenario *s;
-	const struct ers_catalog *cat;
-	struct node *nodes;
-	size_t n_nodes, cap_nodes;
+	struct ers_graph *g;		/* owned: its nodes are the vertices */
+	size_t n_nodes;			/* g->n_nodes */
 	struct edge *edges;
 	size_t n_edges, cap_edges;
-	struct id_entry *by_id;		/* vertices sorted by id */
 	size_t *adj_start;		/* CSR: incident edges of v are */
 	int *adj;			/* adj[adj_start[v] .. adj_start[v+1]) */
-	size_t *site_first;		/* first CE vertex of each site */
-	struct circuit_map *circ;
-	int *gw;			/* per vnet */
+	int (*ce_e)[2], (*msee_e)[2];	/* per circuit and role */
 	int *site_link_e, *vpn_e;
 	int (*gr_e)[2];
-	igraph_t g;
+	igraph_t g_ig;
 	bool has_g;
-};
-
-static const char *const node_kind_names[] = {
-	[ERS_TOPO_NODE_CE] = "ce", [ERS_TOPO_NODE_PE] = "pe", [ERS_TOPO_NODE_MSEE] = "msee",
-	[ERS_TOPO_NODE_REGION] = "region", [ERS_TOPO_NODE_GATEWAY] = "gateway",
 };
 
 static const char *const edge_kind_names[] = {
@@ -91,55 +66,11 @@ static const char *const edge_kind_names[] = {
 	[ERS_TOPO_EDGE_VPN] = "vpn",
 };
 
-const char *ers_topo_node_kind_str(enum ers_topo_node_kind k)
-{
-	if ((unsigned)k < sizeof node_kind_names / sizeof node_kind_names[0])
-		return node_kind_names[k];
-	return "?";
-}
-
 const char *ers_topo_edge_kind_str(enum ers_topo_edge_kind k)
 {
 	if ((unsigned)k < sizeof edge_kind_names / sizeof edge_kind_names[0])
 		return edge_kind_names[k];
 	return "?";
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
-/* Append a vertex; takes ownership of id (freed here on failure). */
-static enum ers_err add_node(struct ers_topology *t, enum ers_topo_node_kind kind,
-			     char *id, const char *location, uint32_t asn, int role)
-{
-	struct node *n;
-	char *loc = id ? xstrdup(location) : NULL;
-
-	if (!id || !loc)
-		goto nomem;
-	if (t->n_nodes == t->cap_nodes) {
-		size_t cap = t->cap_nodes ? 2 * t->cap_nodes : 32;
-		struct node *p = realloc(t->nodes, cap * sizeof *p);
-
-		if (!p)
-			goto nomem;
-		t->nodes = p;
-		t->cap_nodes = cap;
-	}
-	n = &t->nodes[t->n_nodes++];
-	*n = (struct node){ kind, id, loc, asn, role };
-	return ERS_OK;
-nomem:
-	free(id);
-	free(loc);
-	return ERS_ENOMEM;
 }
 
 static int add_edge(struct ers_topology *t, const struct edge *e)
@@ -157,320 +88,107 @@ static int add_edge(struct ers_topology *t, const struct edge *e)
 	return (int)t->n_edges++;
 }
 
-/* Where the link of role r of circuit c lands: the circuit's location, or
- * for an ExpressRoute Metro its first (primary) or second location. */
-static const struct ers_location *landing(const struct ers_catalog *cat,
-					  const struct ers_circuit *c, int r)
+/* The edge of graph link li, as kind, with delay. */
+static int add_link_edge(struct ers_topology *t, int li, enum ers_topo_edge_kind kind,
+			 ers_time_t delay, int ref)
 {
-	return ers_catalog_location(cat, ers_circuit_side_location(cat, c, r));
+	const struct ers_graph_link *l = &t->g->links[li];
+	struct edge e = { l->a, l->b, kind, delay, l->bandwidth, l->role, l->circuit, ref };
+
+	return add_edge(t, &e);
 }
 
-static char *msee_id(const struct ers_location *loc, int pair, int side)
-{
-	return ers_msee_id(loc->id, pair, side);
-}
-
-/* Backbone delay over a great-circle distance: fibre at 204,190 km/s with
- * a path factor of 1.5 (ers_geo_latency), never below the floor, because
+/* A backbone or Global Reach hop is never shorter than the floor, because
  * even a region in the same city is some kilometres of fibre and a few
- * switches away. */
-static ers_time_t backbone_delay(double lat1, double lon1, double lat2, double lon2)
+ * switches away (the simulation takes the great-circle latency as is). */
+static ers_time_t backbone_delay(ers_time_t latency)
 {
-	ers_time_t d = ers_geo_latency(ers_geo_distance_km(lat1, lon1, lat2, lon2));
-
-	return d < ERS_TOPO_MIN_BACKBONE_DELAY ? ERS_TOPO_MIN_BACKBONE_DELAY : d;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static enum ers_err add_ces(struct ers_topology *t)
-{
-	const struct ers_scenario *s = t->s;
-
-	for (size_t i = 0; i < s->n_sites; i++) {
-		const struct ers_site *site = &s->sites[i];
-
-		t->site_first[i] = t->n_nodes;
-		for (size_t j = 0; j < site->n_routers; j++)
-			if (add_node(t, ERS_TOPO_NODE_CE, xstrdup(site->routers[j].full_id),
-				     site->id, site->asn, ERS_ROLE_NONE))
-				return ERS_ENOMEM;
-	}
-	return ERS_OK;
-}
-
-/* Resolve landing locations (reporting any missing from the catalog) and
- * add the layer-3 PE vertices. */
-static enum ers_err add_pes(struct ers_topology *t, struct ers_diag *d)
-{
-	const struct ers_scenario *s = t->s;
-
-	for (size_t i = 0; i < s->n_circuits; i++) {
-		const struct ers_circuit *c = &s->circuits[i];
-		struct circuit_map *m = &t->circ[i];
-		bool l3 = s->providers[c->provider].model == ERS_PROVIDER_LAYER3;
-
-		for (int r = 0; r < 2; r++) {
-			m->msee[r] = m->pe[r] = m->ce_edge[r] = m->msee_edge[r] = -1;
-			m->loc[r] = landing(t->cat, c, r);
-			if (!m->loc[r])
-				return ers_diag_add(d, ERS_ESCENARIO, s->file, c->line, NULL,
-						    "unknown peering location '%s' in circuit '%s'",
-						    c->location, c->id);
-		}
-		for (int r = 0; l3 && r < 2; r++) {
-			m->pe[r] = (int)t->n_nodes;
-			if (add_node(t, ERS_TOPO_NODE_PE, ers_asprintf("%s/pe-%s", c->id, ers_role_str(r)),
-				     m->loc[r]->id, s->providers[c->provider].asn, r))
-				return ERS_ENOMEM;
-		}
-	}
-	return ERS_OK;
-}
-
-/* One MSEE vertex per distinct <location>-<pair>/<side>, sorted by id:
- * circuits on the same pair share the vertex, hence its fate. */
-static enum ers_err add_msees(struct ers_topology *t)
-{
-	const struct ers_scenario *s = t->s;
-	size_t n = 2 * s->n_circuits, k = 0;
-	char **ids = calloc(n ? n : 1, sizeof *ids);
-	const char *prev = NULL;
-	enum ers_err rc = ERS_ENOMEM;
-
-	if (!ids)
-		return ERS_ENOMEM;
-	for (size_t i = 0; i < s->n_circuits; i++)
-		for (int r = 0; r < 2; r++)
-			if (!(ids[k++] = msee_id(t->circ[i].loc[r], s->circuits[i].msee_pair, r)))
-				goto out;
-	qsort(ids, n, sizeof *ids, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		char *loc;
-		int pair, side;
-
-		if (prev && !strcmp(ids[i], prev))
-			continue;
-		prev = ids[i];		/* stays valid: the node owns it */
-		if ((rc = ers_msee_id_parse(ids[i], true, &loc, &pair, &side)))
-			goto out;
-		rc = add_node(t, ERS_TOPO_NODE_MSEE, ids[i], loc, ERS_ASN_MICROSOFT, side);
-		ids[i] = NULL;
-		free(loc);
-		if (rc)
-			goto out;
-	}
-	rc = ERS_OK;
-out:
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-	return rc;
-}
-
-/* One vertex per region that holds a VNet, sorted by id. */
-static enum ers_err add_regions(struct ers_topology *t, struct ers_diag *d)
-{
-	const struct ers_scenario *s = t->s;
-	size_t n = s->n_vnets;
-	const char **ids = calloc(n ? n : 1, sizeof *ids);
-
-	if (!ids)
-		return ERS_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		ids[i] = s->vnets[i].region;
-		if (!ers_catalog_region(t->cat, ids[i])) {
-			free(ids);
-			return ers_diag_add(d, ERS_ESCENARIO, s->file, s->vnets[i].line, NULL,
-					    "unknown region '%s' in vnet '%s'",
-					    s->vnets[i].region, s->vnets[i].id);
-		}
-	}
-	qsort(ids, n, sizeof *ids, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (i && !strcmp(ids[i], ids[i - 1]))
-			continue;
-		if (add_node(t, ERS_TOPO_NODE_REGION, xstrdup(ids[i]), ids[i],
-			     ERS_ASN_MICROSOFT, ERS_ROLE_NONE)) {
-			free(ids);
-			return ERS_ENOMEM;
-		}
-	}
-	free(ids);
-	return ERS_OK;
-}
-
-static enum ers_err add_gateways(struct ers_topology *t)
-{
-	const struct ers_scenario *s = t->s;
-
-	for (size_t i = 0; i < s->n_vnets; i++) {
-		t->gw[i] = (int)t->n_nodes;
-		if (add_node(t, ERS_TOPO_NODE_GATEWAY, ers_asprintf("%s/gw", s->vnets[i].id),
-			     s->vnets[i].region, ERS_ASN_GATEWAY, ERS_ROLE_NONE))
-			return ERS_ENOMEM;
-	}
-	return ERS_OK;
-}
-
-static int cmp_id_entry(const void *a, const void *b)
-{
-	const struct id_entry *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-
-	return c ? c : (x->v > y->v) - (x->v < y->v);
-}
-
-/* Index vertices by id; two nodes of different kinds may not share one
- * (a site "hub" with router "gw" against a vnet "hub"). */
-static enum ers_err index_ids(struct ers_topology *t, struct ers_diag *d)
-{
-	t->by_id = malloc((t->n_nodes ? t->n_nodes : 1) * sizeof *t->by_id);
-	if (!t->by_id)
-		return ERS_ENOMEM;
-	for (size_t i = 0; i < t->n_nodes; i++)
-		t->by_id[i] = (struct id_entry){ t->nodes[i].id, (int)i };
-	qsort(t->by_id, t->n_nodes, sizeof *t->by_id, cmp_id_entry);
-	for (size_t i = 1; i < t->n_nodes; i++) {
-		const struct node *a = &t->nodes[t->by_id[i - 1].v], *b = &t->nodes[t->by_id[i].v];
-
-		if (!strcmp(a->id, b->id))
-			return ers_diag_add(d, ERS_ESCENARIO, t->s->file, 0,
-					    "rename the site, router or vnet",
-					    "node id '%s' names both a %s and a %s", a->id,
-					    ers_topo_node_kind_str(a->kind), ers_topo_node_kind_str(b->kind));
-	}
-	return ERS_OK;
+	return latency < ERS_TOPO_MIN_BACKBONE_DELAY ? ERS_TOPO_MIN_BACKBONE_DELAY : latency;
 }
 
 int ers_topology_find(const struct ers_topology *t, const char *id)
 {
-	size_t lo = 0, hi = t->n_nodes;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->by_id[mid].id, id);
-
-		if (!c)
-			return t->by_id[mid].v;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return ers_graph_find(t->g, id);
 }
 
 static enum ers_err site_internal_edges(struct ers_topology *t)
 {
-	const struct ers_scenario *s = t->s;
+	for (size_t i = 0; i < t->g->n_links; i++) {
+		const struct ers_graph_link *l = &t->g->links[i];
 
-	for (size_t i = 0; i < s->n_sites; i++) {
-		const struct ers_site *site = &s->sites[i];
-		int first = (int)t->site_first[i];
-
-		for (size_t a = 0; a < site->n_routers; a++)
-			for (size_t b = a + 1; b < site->n_routers; b++) {
-				struct edge e = { first + (int)a, first + (int)b,
-						  ERS_TOPO_EDGE_SITE_INTERNAL, site->internal_delay,
-						  0, ERS_ROLE_NONE, -1, (int)i };
-
-				if (add_edge(t, &e) < 0)
-					return ERS_ENOMEM;
-			}
+		if (l->kind == ERS_LINK_INTERNAL &&
+		    add_link_edge(t, (int)i, ERS_TOPO_EDGE_SITE_INTERNAL, l->delay, l->obj) < 0)
+			return ERS_ENOMEM;
 	}
 	return ERS_OK;
 }
 
 /* CE-MSEE for layer2 and direct; CE-PE then PE-MSEE for layer3, the
- * link's delay on the CE-PE hop and a cross-connect delay on PE-MSEE. */
-static enum ers_err circuit_edges(struct ers_topology *t, struct ers_diag *d)
+ * link's delay on the CE-PE hop and a cross-connect delay on PE-MSEE
+ * (the simulation gives both hops the link's delay). */
+static enum ers_err circuit_edges(struct ers_topology *t)
 {
-	const struct ers_scenario *s = t->s;
-
-	for (size_t i = 0; i < s->n_circuits; i++) {
-		const struct ers_circuit *c = &s->circuits[i];
-		struct circuit_map *m = &t->circ[i];
+	for (size_t i = 0; i < t->s->n_circuits; i++) {
+		const struct ers_graph_circuit *m = &t->g->circ[i];
 
 		for (int r = 0; r < 2; r++) {
-			const struct ers_link *l = &c->links[r];
-			char *id = msee_id(m->loc[r], c->msee_pair, r);
-			int ce = ers_topology_router_vertex(t, l->ce.site, l->ce.router);
-			struct edge e = { ce, -1, ERS_TOPO_EDGE_CIRCUIT_LINK, l->delay,
-					  c->bandwidth, r, (int)i, (int)i };
+			int ce = m->ce_link[r], ms = m->msee_link[r];
 
-			if (!id)
-				return ERS_ENOMEM;
-			m->msee[r] = ers_topology_find(t, id);
-			free(id);
-			if (ce < 0 || m->msee[r] < 0)
-				return ers_diag_add(d, ERS_EINTERNAL, s->file, l->line, NULL,
-						    "circuit '%s' link has no end vertex", c->id);
-			e.to = m->pe[r] >= 0 ? m->pe[r] : m->msee[r];
-			if ((m->ce_edge[r] = add_edge(t, &e)) < 0)
-				return ERS_ENOMEM;
-			m->msee_edge[r] = m->ce_edge[r];
-			if (m->pe[r] < 0)
-				continue;
-			e.from = m->pe[r];
-			e.to = m->msee[r];
-			e.delay = ERS_TOPO_XCONNECT_DELAY;
-			if ((m->msee_edge[r] = add_edge(t, &e)) < 0)
+			t->ce_e[i][r] = add_link_edge(t, ce, ERS_TOPO_EDGE_CIRCUIT_LINK,
+						      t->g->links[ce].delay, (int)i);
+			t->msee_e[i][r] = ms == ce ? t->ce_e[i][r]
+				: add_link_edge(t, ms, ERS_TOPO_EDGE_CIRCUIT_LINK,
+						ERS_TOPO_XCONNECT_DELAY, (int)i);
+			if (t->ce_e[i][r] < 0 || t->msee_e[i][r] < 0)
 				return ERS_ENOMEM;
 		}
 	}
 	return ERS_OK;
 }
 
-/* Does circuit c have a connection from a VNet in region vertex rv? */
-static bool circuit_reaches(const struct ers_topology *t, size_t c, int rv)
-{
-	const struct ers_scenario *s = t->s;
-
-	for (size_t i = 0; i < s->n_vnets; i++) {
-		if (strcmp(s->vnets[i].region, t->nodes[rv].id))
-			continue;
-		for (size_t j = 0; j < s->vnets[i].n_connections; j++)
-			if (s->vnets[i].connections[j].circuit == (int)c)
-				return true;
-	}
-	return false;
-}
-
 /* MSEE-region edges: for each circuit, each side, each region (in vertex
- * order) holding a VNet connected to the circuit; one edge per circuit
- * even when circuits share an MSEE, because each circuit is a routing
- * instance of its own. Then region-gateway edges, VNets in file order. */
+ * order) holding a VNet the circuit connects (a connection link of the
+ * graph); one edge per circuit even when circuits share an MSEE, because
+ * each circuit is a routing instance of its own. Then region-gateway
+ * edges, VNets in file order. */
 static enum ers_err backbone_edges(struct ers_topology *t)
 {
-	const struct ers_scenario *s = t->s;
+	const struct ers_graph *g = t->g;
+	size_t first = g->n_nodes, n = 0;
+	ers_time_t *reach;
 
-	for (size_t i = 0; i < s->n_circuits; i++) {
+	for (size_t i = 0; i < t->s->n_vnets; i++)
+		first = (size_t)g->region[i] < first ? (size_t)g->region[i] : first;
+	for (size_t v = first; v < g->n_nodes && g->nodes[v].kind == ERS_NODE_REGION; v++)
+		n++;
+	if (!(reach = malloc((n ? n : 1) * sizeof *reach)))
+		return ERS_ENOMEM;
+	for (size_t i = 0; i < t->s->n_circuits; i++)
 		for (int r = 0; r < 2; r++) {
-			const struct ers_location *loc = t->circ[i].loc[r];
+			for (size_t k = 0; k < n; k++)
+				reach[k] = -1;
+			for (size_t li = 0; li < g->n_links; li++) {
+				const struct ers_graph_link *l = &g->links[li];
 
-			for (size_t v = 0; v < t->n_nodes; v++) {
-				const struct ers_region *reg;
-				struct edge e = { t->circ[i].msee[r], (int)v, ERS_TOPO_EDGE_BACKBONE,
-						  0, 0, r, (int)i, (int)i };
+				if (l->kind == ERS_LINK_BACKBONE && l->circuit == (int)i && l->role == r)
+					reach[g->region[l->obj] - first] = l->delay;
+			}
+			for (size_t k = 0; k < n; k++) {
+				struct edge e = { g->circ[i].msee[r], (int)(first + k),
+						  ERS_TOPO_EDGE_BACKBONE, backbone_delay(reach[k]),
+						  0, r, (int)i, (int)i };
 
-				if (t->nodes[v].kind != ERS_TOPO_NODE_REGION ||
-				    !circuit_reaches(t, i, (int)v))
-					continue;
-				reg = ers_catalog_region(t->cat, t->nodes[v].id);
-				e.delay = backbone_delay(loc->lat, loc->lon, reg->lat, reg->lon);
-				if (add_edge(t, &e) < 0)
+				if (reach[k] >= 0 && add_edge(t, &e) < 0) {
+					free(reach);
 					return ERS_ENOMEM;
+				}
 			}
 		}
-	}
-	for (size_t i = 0; i < s->n_vnets; i++) {
-		struct edge e = { ers_topology_find(t, s->vnets[i].region), t->gw[i],
-				  ERS_TOPO_EDGE_BACKBONE, ERS_TOPO_REGION_GW_DELAY,
-				  ers_er_gw_throughput(&s->vnets[i]), ERS_ROLE_NONE, -1, (int)i };
+	free(reach);
+	for (size_t i = 0; i < t->s->n_vnets; i++) {
+		struct edge e = { g->region[i], g->gw[i], ERS_TOPO_EDGE_BACKBONE,
+				  ERS_TOPO_REGION_GW_DELAY, ers_er_gw_throughput(&t->s->vnets[i]),
+				  ERS_ROLE_NONE, -1, (int)i };
 
 		if (add_edge(t, &e) < 0)
 			return ERS_ENOMEM;
@@ -482,46 +200,33 @@ static enum ers_err backbone_edges(struct ers_topology *t)
  * landing locations; throughput is capped by the smaller circuit. */
 static enum ers_err global_reach_edges(struct ers_topology *t)
 {
-	const struct ers_scenario *s = t->s;
-
-	for (size_t i = 0; i < s->n_global_reach; i++) {
-		const struct ers_global_reach *gr = &s->global_reach[i];
-		const struct circuit_map *a = &t->circ[gr->a], *b = &t->circ[gr->b];
-		ers_rate_t bw_a = s->circuits[gr->a].bandwidth, bw_b = s->circuits[gr->b].bandwidth;
-
+	for (size_t i = 0; i < t->s->n_global_reach; i++)
 		for (int r = 0; r < 2; r++) {
-			struct edge e = { a->msee[r], b->msee[r], ERS_TOPO_EDGE_GLOBAL_REACH,
-					  backbone_delay(a->loc[r]->lat, a->loc[r]->lon,
-							 b->loc[r]->lat, b->loc[r]->lon),
-					  bw_a < bw_b ? bw_a : bw_b, r, -1, (int)i };
+			int li = t->g->gr[i][r];
 
-			if ((t->gr_e[i][r] = add_edge(t, &e)) < 0)
+			t->gr_e[i][r] = add_link_edge(t, li, ERS_TOPO_EDGE_GLOBAL_REACH,
+						      backbone_delay(t->g->links[li].delay), (int)i);
+			if (t->gr_e[i][r] < 0)
 				return ERS_ENOMEM;
 		}
-	}
 	return ERS_OK;
 }
 
 static enum ers_err customer_edges(struct ers_topology *t)
 {
-	const struct ers_scenario *s = t->s;
+	for (size_t i = 0; i < t->s->n_site_links; i++) {
+		int li = t->g->site_link[i];
 
-	for (size_t i = 0; i < s->n_site_links; i++) {
-		const struct ers_site_link *l = &s->site_links[i];
-		struct edge e = { ers_topology_router_vertex(t, l->a.site, l->a.router),
-				  ers_topology_router_vertex(t, l->b.site, l->b.router),
-				  ERS_TOPO_EDGE_SITE_LINK, l->delay, 0, ERS_ROLE_NONE, -1, (int)i };
-
-		if ((t->site_link_e[i] = add_edge(t, &e)) < 0)
+		t->site_link_e[i] = add_link_edge(t, li, ERS_TOPO_EDGE_SITE_LINK,
+						  t->g->links[li].delay, (int)i);
+		if (t->site_link_e[i] < 0)
 			return ERS_ENOMEM;
 	}
-	for (size_t i = 0; i < s->n_vpns; i++) {
-		const struct ers_vpn *v = &s->vpns[i];
-		struct edge e = { ers_topology_router_vertex(t, v->ce.site, v->ce.router),
-				  t->gw[v->vnet], ERS_TOPO_EDGE_VPN, v->delay, 0,
-				  ERS_ROLE_NONE, -1, (int)i };
+	for (size_t i = 0; i < t->s->n_vpns; i++) {
+		int li = t->g->vpn[i];
 
-		if ((t->vpn_e[i] = add_edge(t, &e)) < 0)
+		t->vpn_e[i] = add_link_edge(t, li, ERS_TOPO_EDGE_VPN, t->g->links[li].delay, (int)i);
+		if (t->vpn_e[i] < 0)
 			return ERS_ENOMEM;
 	}
 	return ERS_OK;
@@ -613,30 +318,30 @@ static const char *role_or_empty(int r)
 static const char *v_id(const struct ers_topology *t, size_t v, char buf[32])
 {
 	(void)buf;
-	return t->nodes[v].id;
+	return t->g->nodes[v].id;
 }
 
 static const char *v_kind(const struct ers_topology *t, size_t v, char buf[32])
 {
 	(void)buf;
-	return ers_topo_node_kind_str(t->nodes[v].kind);
+	return ers_node_kind_str(t->g->nodes[v].kind);
 }
 
 static const char *v_loc(const struct ers_topology *t, size_t v, char buf[32])
 {
 	(void)buf;
-	return t->nodes[v].location;
+	return t->g->nodes[v].location;
 }
 
 static const char *v_role(const struct ers_topology *t, size_t v, char buf[32])
 {
 	(void)buf;
-	return role_or_empty(t->nodes[v].role);
+	return role_or_empty(t->g->nodes[v].role);
 }
 
 static const char *v_asn_str(const struct ers_topology *t, size_t v, char buf[32])
 {
-	snprintf(buf, 32, "%" PRIu32, t->nodes[v].asn);
+	snprintf(buf, 32, "%" PRIu32, t->g->nodes[v].asn);
 	return buf;
 }
 
@@ -672,7 +377,7 @@ static const char *e_bw_str(const struct ers_topology *t, size_t e, char buf[32]
 	return buf;
 }
 
-static double v_asn(const struct ers_topology *t, size_t v) { return (double)t->nodes[v].asn; }
+static double v_asn(const struct ers_topology *t, size_t v) { return (double)t->g->nodes[v].asn; }
 static double e_delay(const struct ers_topology *t, size_t e) { return (double)t->edges[e].delay; }
 static double e_bw(const struct ers_topology *t, size_t e) { return (double)t->edges[e].bandwidth; }
 
@@ -688,21 +393,21 @@ static igraph_error_t make_igraph(struct ers_topology *t)
 		VECTOR(ev)[2 * i] = t->edges[i].from;
 		VECTOR(ev)[2 * i + 1] = t->edges[i].to;
 	}
-	e = igraph_create(&t->g, &ev, (igraph_integer_t)t->n_nodes, IGRAPH_UNDIRECTED);
+	e = igraph_create(&t->g_ig, &ev, (igraph_integer_t)t->n_nodes, IGRAPH_UNDIRECTED);
 	igraph_vector_int_destroy(&ev);
 	if (e)
 		return e;
 	t->has_g = true;
-	IGRAPH_CHECK(set_str_attr(&t->g, "id", false, t->n_nodes, v_id, t));
-	IGRAPH_CHECK(set_str_attr(&t->g, "kind", false, t->n_nodes, v_kind, t));
-	IGRAPH_CHECK(set_str_attr(&t->g, "location", false, t->n_nodes, v_loc, t));
-	IGRAPH_CHECK(set_num_attr(&t->g, "asn", false, t->n_nodes, v_asn, t));
-	IGRAPH_CHECK(set_str_attr(&t->g, "role", false, t->n_nodes, v_role, t));
-	IGRAPH_CHECK(set_str_attr(&t->g, "kind", true, t->n_edges, e_kind, t));
-	IGRAPH_CHECK(set_num_attr(&t->g, "delay_ns", true, t->n_edges, e_delay, t));
-	IGRAPH_CHECK(set_num_attr(&t->g, "bandwidth_bps", true, t->n_edges, e_bw, t));
-	IGRAPH_CHECK(set_str_attr(&t->g, "role", true, t->n_edges, e_role, t));
-	IGRAPH_CHECK(set_str_attr(&t->g, "circuit", true, t->n_edges, e_circuit, t));
+	IGRAPH_CHECK(set_str_attr(&t->g_ig, "id", false, t->n_nodes, v_id, t));
+	IGRAPH_CHECK(set_str_attr(&t->g_ig, "kind", false, t->n_nodes, v_kind, t));
+	IGRAPH_CHECK(set_str_attr(&t->g_ig, "location", false, t->n_nodes, v_loc, t));
+	IGRAPH_CHECK(set_num_attr(&t->g_ig, "asn", false, t->n_nodes, v_asn, t));
+	IGRAPH_CHECK(set_str_attr(&t->g_ig, "role", false, t->n_nodes, v_role, t));
+	IGRAPH_CHECK(set_str_attr(&t->g_ig, "kind", true, t->n_edges, e_kind, t));
+	IGRAPH_CHECK(set_num_attr(&t->g_ig, "delay_ns", true, t->n_edges, e_delay, t));
+	IGRAPH_CHECK(set_num_attr(&t->g_ig, "bandwidth_bps", true, t->n_edges, e_bw, t));
+	IGRAPH_CHECK(set_str_attr(&t->g_ig, "role", true, t->n_edges, e_role, t));
+	IGRAPH_CHECK(set_str_attr(&t->g_ig, "circuit", true, t->n_edges, e_circuit, t));
 	return IGRAPH_SUCCESS;
 }
 
@@ -710,13 +415,12 @@ static enum ers_err alloc_maps(struct ers_topology *t)
 {
 	const struct ers_scenario *s = t->s;
 
-	t->site_first = calloc(s->n_sites + 1, sizeof *t->site_first);
-	t->circ = calloc(s->n_circuits + 1, sizeof *t->circ);
-	t->gw = calloc(s->n_vnets + 1, sizeof *t->gw);
+	t->ce_e = calloc(s->n_circuits + 1, sizeof *t->ce_e);
+	t->msee_e = calloc(s->n_circuits + 1, sizeof *t->msee_e);
 	t->site_link_e = calloc(s->n_site_links + 1, sizeof *t->site_link_e);
 	t->vpn_e = calloc(s->n_vpns + 1, sizeof *t->vpn_e);
 	t->gr_e = calloc(s->n_global_reach + 1, sizeof *t->gr_e);
-	if (!t->site_first || !t->circ || !t->gw || !t->site_link_e || !t->vpn_e || !t->gr_e)
+	if (!t->ce_e || !t->msee_e || !t->site_link_e || !t->vpn_e || !t->gr_e)
 		return ERS_ENOMEM;
 	return ERS_OK;
 }
@@ -733,19 +437,22 @@ enum ers_err ers_topology_build(const struct ers_scenario *s,
 	if (!t)
 		goto out;
 	t->s = s;
-	t->cat = cat;
 	igraph_set_attribute_table(&igraph_cattribute_table);
 	ie = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)s->seed);
 	if (ie) {
 		rc = igraph_fail(d, ie, "seeding the random number generator");
 		goto out;
 	}
-	if ((rc = alloc_maps(t)) || (rc = add_ces(t)) || (rc = add_pes(t, d)) ||
-	    (rc = add_msees(t)) || (rc = add_regions(t, d)) || (rc = add_gateways(t)) ||
-	    (rc = index_ids(t, d)) || (rc = site_internal_edges(t)) ||
-	    (rc = circuit_edges(t, d)) || (rc = backbone_edges(t)) ||
-	    (rc = global_reach_edges(t)) || (rc = customer_edges(t)) ||
-	    (rc = build_adjacency(t)))
+	/* The graph says why it failed itself. */
+	if ((rc = ers_graph_build(s, cat, &t->g, d))) {
+		ers_topology_free(t);
+		return rc;
+	}
+	t->n_nodes = t->g->n_nodes;
+	if ((rc = alloc_maps(t)) || (rc = ers_graph_index(t->g, d)) ||
+	    (rc = site_internal_edges(t)) || (rc = circuit_edges(t)) ||
+	    (rc = backbone_edges(t)) || (rc = global_reach_edges(t)) ||
+	    (rc = customer_edges(t)) || (rc = build_adjacency(t)))
 		goto out;
 	ie = make_igraph(t);
 	if (ie) {
@@ -766,19 +473,13 @@ void ers_topology_free(struct ers_topology *t)
 	if (!t)
 		return;
 	if (t->has_g)
-		igraph_destroy(&t->g);
-	for (size_t i = 0; i < t->n_nodes; i++) {
-		free(t->nodes[i].id);
-		free(t->nodes[i].location);
-	}
-	free(t->nodes);
+		igraph_destroy(&t->g_ig);
+	ers_graph_free(t->g);
 	free(t->edges);
-	free(t->by_id);
 	free(t->adj_start);
 	free(t->adj);
-	free(t->site_first);
-	free(t->circ);
-	free(t->gw);
+	free(t->ce_e);
+	free(t->msee_e);
 	free(t->site_link_e);
 	free(t->vpn_e);
 	free(t->gr_e);
@@ -789,12 +490,12 @@ const struct ers_scenario *ers_topology_scenario(const struct ers_topology *t) {
 size_t ers_topology_n_nodes(const struct ers_topology *t) { return t->n_nodes; }
 size_t ers_topology_n_edges(const struct ers_topology *t) { return t->n_edges; }
 
-size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_topo_node_kind k)
+size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_node_kind k)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->n_nodes; i++)
-		n += t->nodes[i].kind == k;
+		n += t->g->nodes[i].kind == k;
 	return n;
 }
 
@@ -807,23 +508,20 @@ size_t ers_topology_count_edges(const struct ers_topology *t, enum ers_topo_edge
 	return n;
 }
 
-enum ers_topo_node_kind ers_topology_node_kind(const struct ers_topology *t, int v) { return t->nodes[v].kind; }
-const char *ers_topology_node_id(const struct ers_topology *t, int v) { return t->nodes[v].id; }
-const char *ers_topology_node_location(const struct ers_topology *t, int v) { return t->nodes[v].location; }
-uint32_t ers_topology_node_asn(const struct ers_topology *t, int v) { return t->nodes[v].asn; }
-int ers_topology_node_role(const struct ers_topology *t, int v) { return t->nodes[v].role; }
+enum ers_node_kind ers_topology_node_kind(const struct ers_topology *t, int v) { return t->g->nodes[v].kind; }
+const char *ers_topology_node_id(const struct ers_topology *t, int v) { return t->g->nodes[v].id; }
+const char *ers_topology_node_location(const struct ers_topology *t, int v) { return t->g->nodes[v].location; }
+uint32_t ers_topology_node_asn(const struct ers_topology *t, int v) { return t->g->nodes[v].asn; }
+int ers_topology_node_role(const struct ers_topology *t, int v) { return t->g->nodes[v].role; }
 
 int ers_topology_router_vertex(const struct ers_topology *t, int site, int router)
 {
-	if (site < 0 || (size_t)site >= t->s->n_sites || router < 0 ||
-	    (size_t)router >= t->s->sites[site].n_routers)
-		return -1;
-	return (int)t->site_first[site] + router;
+	return ers_graph_router_node(t->g, site, router);
 }
 
 int ers_topology_gateway_vertex(const struct ers_topology *t, int vnet)
 {
-	return vnet < 0 || (size_t)vnet >= t->s->n_vnets ? -1 : t->gw[vnet];
+	return vnet < 0 || (size_t)vnet >= t->s->n_vnets ? -1 : t->g->gw[vnet];
 }
 
 static bool circuit_ok(const struct ers_topology *t, int c, enum ers_role r)
@@ -833,22 +531,22 @@ static bool circuit_ok(const struct ers_topology *t, int c, enum ers_role r)
 
 int ers_topology_circuit_msee(const struct ers_topology *t, int c, enum ers_role r)
 {
-	return circuit_ok(t, c, r) ? t->circ[c].msee[r] : -1;
+	return circuit_ok(t, c, r) ? t->g->circ[c].msee[r] : -1;
 }
 
 int ers_topology_circuit_pe(const struct ers_topology *t, int c, enum ers_role r)
 {
-	return circuit_ok(t, c, r) ? t->circ[c].pe[r] : -1;
+	return circuit_ok(t, c, r) ? t->g->circ[c].pe[r] : -1;
 }
 
 int ers_topology_circuit_ce_edge(const struct ers_topology *t, int c, enum ers_role r)
 {
-	return circuit_ok(t, c, r) ? t->circ[c].ce_edge[r] : -1;
+	return circuit_ok(t, c, r) ? t->ce_e[c][r] : -1;
 }
 
 int ers_topology_circuit_msee_edge(const struct ers_topology *t, int c, enum ers_role r)
 {
-	return circuit_ok(t, c, r) ? t->circ[c].msee_edge[r] : -1;
+	return circuit_ok(t, c, r) ? t->msee_e[c][r] : -1;
 }
 
 int ers_topology_site_link_edge(const struct ers_topology *t, int i)
@@ -875,10 +573,10 @@ size_t ers_topology_msee_landings(const struct ers_topology *t, int v,
 
 	for (size_t c = 0; c < t->s->n_circuits; c++)
 		for (int r = 0; r < 2; r++) {
-			if (t->circ[c].msee[r] != v)
+			if (t->g->circ[c].msee[r] != v)
 				continue;
 			if (n < cap)
-				out[n] = (struct ers_landing){ (int)c, r, t->circ[c].msee_edge[r] };
+				out[n] = (struct ers_landing){ (int)c, r, t->msee_e[c][r] };
 			n++;
 		}
 	return n;
@@ -1123,7 +821,7 @@ static igraph_error_t write_dot(const struct ers_topology *t, FILE *out)
 	static const char *const v_num[] = { "asn" }, *const e_num[] = { "delay_ns", "bandwidth_bps" };
 	igraph_t g;
 
-	IGRAPH_CHECK(igraph_copy(&g, &t->g));
+	IGRAPH_CHECK(igraph_copy(&g, &t->g_ig));
 	IGRAPH_FINALLY(igraph_destroy, &g);
 	for (size_t i = 0; i < sizeof v_num / sizeof v_num[0]; i++)
 		DELVA(&g, v_num[i]);
@@ -1148,7 +846,7 @@ enum ers_err ers_topology_write_igraph(const struct ers_topology *t,
 	if (f == ERS_EXPORT_DOT)
 		e = write_dot(t, out);
 	else if (f == ERS_EXPORT_GRAPHML)
-		e = igraph_write_graph_graphml(&t->g, out, /* prefixattr */ true);
+		e = igraph_write_graph_graphml(&t->g_ig, out, /* prefixattr */ true);
 	else
 		return ers_diag_add(d, ERS_EINVAL, NULL, 0, NULL, "igraph has no writer for this format");
 	return e ? igraph_fail(d, e, "writing the graph") : ERS_OK;

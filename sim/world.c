@@ -1,16 +1,18 @@
 /*
- * world.c - builds what runs from a checked scenario: one node per
- * physical router, one speaker per routing instance, links and the BGP
- * sessions over them (see world.h for the shapes, docs/model.md for the
- * choices).
+ * world.c - builds what runs from a checked scenario: the network graph
+ * (graph.c) gives the nodes (physical routers) and links, one for one;
+ * this file puts the routing instances on them (one speaker per CE, PE
+ * and gateway, one VRF speaker per circuit on each MSEE) and one BGP
+ * session over each link, configured from the scenario object the link
+ * comes from (see world.h for the shapes, docs/model.md for the choices).
  *
  *   CE --circuit link-- MSEE a/b (one VRF speaker per circuit) --backbone-- gateway
  *   CE --access-- PE --circuit link-- MSEE          (layer-3 provider)
  *   MSEE VRF --Global Reach (iBGP, AS 12076)-- other circuit's MSEE VRF
  *   CE --internal (iBGP mesh)-- CE;  CE --site-link-- CE;  CE --vpn-- gateway
  *
- * MSEE nodes are named <location>-<pair>/a|b and shared by every circuit
- * on that pair, so they share its fate; their VRFs never share routes.
+ * MSEE nodes are shared by every circuit on their pair, so they share its
+ * fate; their VRFs never share routes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +21,6 @@
 
 #include "ersim/bgp.h"
 #include "ersim/expressroute.h"
-#include "ersim/target.h"
 #include "ersim/units.h"
 #include "ersim/util.h"
 
@@ -58,38 +59,7 @@ bool ers_link_usable(const struct ers_world *w, const struct ers_net_link *l)
 	return !l->down && !w->nodes[l->a].down && !w->nodes[l->b].down;
 }
 
-/* ---- nodes, speakers, links ------------------------------------- */
-
-/* MSEE nodes are shared by the circuits on their pair; every other node
- * id is unique by construction (site/router, circuit/pe-role, vnet/gw). */
-static long find_msee(const struct ers_world *w, const char *id)
-{
-	for (size_t i = 0; i < w->n_nodes; i++)
-		if (w->nodes[i].kind == ERS_NODE_MSEE && !strcmp(w->nodes[i].id, id))
-			return (long)i;
-	return -1;
-}
-
-/* Add a node (taking id) or, for an MSEE, return the existing one. */
-static long add_node(struct ers_world *w, char *id, enum ers_node_kind kind)
-{
-	long i;
-
-	if (!id)
-		return -1;
-	if (kind == ERS_NODE_MSEE && (i = find_msee(w, id)) >= 0) {
-		free(id);
-		return i;
-	}
-	if (reserve((void **)&w->nodes, &w->cap_nodes, w->n_nodes, sizeof *w->nodes)) {
-		free(id);
-		return -1;
-	}
-	memset(&w->nodes[w->n_nodes], 0, sizeof w->nodes[0]);
-	w->nodes[w->n_nodes].id = id;
-	w->nodes[w->n_nodes].kind = kind;
-	return (long)w->n_nodes++;
-}
+/* ---- nodes, links, speakers, sessions -------------------------- */
 
 /* The decision settings of a speaker (docs/model.md, "Tie-breaks"). */
 static void set_decision(struct ers_speaker *sp, struct ers_decision_cfg d)
@@ -134,26 +104,43 @@ static struct ers_speaker *add_speaker(struct ers_world *w, long node, char *id,
 	return s;
 }
 
-static long add_link(struct ers_world *w, enum ers_link_kind kind, long a, long b,
-		     ers_time_t delay, bool interface_carrier)
+/* The graph's nodes and links, one for one, each link on its ends' lists
+ * in link order. The world borrows their ids and names. */
+static int copy_graph(struct ers_world *w)
 {
-	struct ers_net_link *l;
+	const struct ers_graph *g = w->g;
 
-	if (a < 0 || b < 0 ||
-	    reserve((void **)&w->links, &w->cap_links, w->n_links, sizeof *w->links))
+	w->nodes = calloc(g->n_nodes + 1, sizeof *w->nodes);
+	w->links = calloc(g->n_links + 1, sizeof *w->links);
+	if (!w->nodes || !w->links)
 		return -1;
-	l = &w->links[w->n_links];
-	memset(l, 0, sizeof *l);
-	l->kind = kind;
-	l->a = (size_t)a;
-	l->b = (size_t)b;
-	l->delay = delay > 0 ? delay : 1;
-	l->interface_carrier = interface_carrier;
-	l->circuit = l->role = l->obj = l->obj2 = -1;
-	if (push_index(&w->nodes[a].links, &w->nodes[a].n_links, w->n_links) ||
-	    push_index(&w->nodes[b].links, &w->nodes[b].n_links, w->n_links))
-		return -1;
-	return (long)w->n_links++;
+	w->cap_nodes = g->n_nodes + 1;
+	w->cap_links = g->n_links + 1;
+	for (; w->n_nodes < g->n_nodes; w->n_nodes++) {
+		w->nodes[w->n_nodes].id = g->nodes[w->n_nodes].id;
+		w->nodes[w->n_nodes].kind = g->nodes[w->n_nodes].kind;
+		w->n_routers += g->nodes[w->n_nodes].kind != ERS_NODE_REGION;
+	}
+	for (; w->n_links < g->n_links; w->n_links++) {
+		const struct ers_graph_link *gl = &g->links[w->n_links];
+		struct ers_net_link *l = &w->links[w->n_links];
+
+		l->kind = gl->kind;
+		l->a = (size_t)gl->a;
+		l->b = (size_t)gl->b;
+		l->delay = gl->delay > 0 ? gl->delay : 1;	/* events move forward */
+		l->interface_carrier = gl->interface_carrier;
+		l->bandwidth = gl->bandwidth;
+		l->circuit = gl->circuit;
+		l->role = gl->role;
+		l->obj = gl->obj;
+		l->obj2 = gl->obj2;
+		l->name = gl->name;
+		if (push_index(&w->nodes[l->a].links, &w->nodes[l->a].n_links, w->n_links) ||
+		    push_index(&w->nodes[l->b].links, &w->nodes[l->b].n_links, w->n_links))
+			return -1;
+	}
+	return 0;
 }
 
 static void init_peer(struct ers_peer *p, struct ers_speaker *self,
@@ -314,6 +301,8 @@ static bool rr_client_of(const struct ers_peer *p, bool site_link)
 	return site_link;
 }
 
+/* ---- speakers ------------------------------------------------------ */
+
 static int build_sites(struct ers_world *w)
 {
 	const struct ers_scenario *s = w->s;
@@ -331,7 +320,7 @@ static int build_sites(struct ers_world *w)
 			return -1;
 		for (size_t r = 0; r < site->n_routers; r++) {
 			const struct ers_router *rt = &site->routers[r];
-			long n = add_node(w, strdup(rt->full_id), ERS_NODE_CE);
+			long n = ers_graph_router_node(w->g, (int)i, (int)r);
 			struct ers_speaker *sp = add_speaker(w, n, strdup(rt->full_id),
 							     ERS_SPK_CE, site->asn);
 			if (!sp)
@@ -386,18 +375,14 @@ static int build_origins(struct ers_world *w)
 	return 0;
 }
 
+/* Circuit ci's VRF on the MSEE of its link side. */
 static struct ers_speaker *msee_vrf(struct ers_world *w, size_t ci, int side)
 {
 	const struct ers_circuit *c = &w->s->circuits[ci];
-	char *node_id = ers_msee_id(ers_circuit_side_location(w->cat, c, side), c->msee_pair,
-				    side);
-	long n = add_node(w, node_id, ERS_NODE_MSEE);
-	struct ers_speaker *sp;
+	long n = w->g->circ[ci].msee[side];
+	struct ers_speaker *sp = add_speaker(w, n, ers_asprintf("%s@%s", w->nodes[n].id, c->id),
+					     ERS_SPK_MSEE, ERS_ASN_MICROSOFT);
 
-	if (n < 0)
-		return NULL;
-	sp = add_speaker(w, n, ers_asprintf("%s@%s", w->nodes[n].id, c->id), ERS_SPK_MSEE,
-			 ERS_ASN_MICROSOFT);
 	if (sp) {
 		sp->circuit = (int)ci;
 		sp->router_id = c->links[side].has_msee_router_id ?
@@ -407,138 +392,35 @@ static struct ers_speaker *msee_vrf(struct ers_world *w, size_t ci, int side)
 	return sp;
 }
 
-static long circuit_link(struct ers_world *w, size_t ci, int side, long a, long b)
+/* The layer-3 provider's PE of a circuit's link side. */
+static int add_pe(struct ers_world *w, size_t ci, int side)
 {
 	const struct ers_circuit *c = &w->s->circuits[ci];
-	const struct ers_link *l = &c->links[side];
-	bool iface = ers_link_carrier(w->s, c, l) == ERS_CARRIER_INTERFACE;
-	long li = add_link(w, ERS_LINK_CIRCUIT, a, b, l->delay, iface);
-
-	if (li < 0)
-		return -1;
-	w->links[li].circuit = (int)ci;
-	w->links[li].role = side;
-	w->links[li].bandwidth = c->bandwidth;
-	w->links[li].name = ers_asprintf("link:%s/%s", c->id, ers_role_str(side));
-	return w->links[li].name ? li : -1;
-}
-
-/* Layer 2 and Direct: the CE peers with the MSEE over the circuit link. */
-static int build_direct_side(struct ers_world *w, size_t ci, int side,
-			     struct ers_speaker *ce, struct ers_speaker *msee)
-{
-	const struct ers_circuit *c = &w->s->circuits[ci];
-	long li = circuit_link(w, ci, side, (long)ce->node, (long)msee->node);
-	struct ers_session *ss = add_session(w, ce, msee, li);
-
-	if (!ss || configure_end(w, &ss->end[0], &c->links[side].cfg) ||
-	    make_msee_end(w, &ss->end[1], c))
-		return -1;
-	enable_bfd(w, ss, &c->links[side].cfg, MSEE_BFD_INTERVAL);
-	return 0;
-}
-
-/* Layer 3: CE - PE (access) and PE - MSEE (the circuit link). */
-static int build_layer3_side(struct ers_world *w, size_t ci, int side,
-			     struct ers_speaker *ce, struct ers_speaker *msee)
-{
-	const struct ers_circuit *c = &w->s->circuits[ci];
-	const struct ers_provider *pv = &w->s->providers[c->provider];
-	long pn = add_node(w, ers_asprintf("%s/pe-%s", c->id, ers_role_str(side)), ERS_NODE_PE);
-	struct ers_speaker *pe = add_speaker(w, pn, pn >= 0 ? strdup(w->nodes[pn].id) : NULL,
-					     ERS_SPK_PE, pv->asn);
-	long access, li;
-	struct ers_session *ss;
+	long n = w->g->circ[ci].pe[side];
+	struct ers_speaker *pe = add_speaker(w, n, strdup(w->nodes[n].id), ERS_SPK_PE,
+					     w->s->providers[c->provider].asn);
 
 	if (!pe)
 		return -1;
 	pe->router_id = c->links[side].has_pe_router_id ? c->links[side].pe_router_id :
 		ers_default_router_id(13, ci, side);
 	set_decision(pe, ers_scenario_decision(w->s, -1, -1));
-	access = add_link(w, ERS_LINK_ACCESS, (long)ce->node, pn, c->links[side].delay, true);
-	ss = add_session(w, ce, pe, access);
-	if (!ss || configure_end(w, &ss->end[0], &c->links[side].cfg))
-		return -1;
-	li = circuit_link(w, ci, side, pn, (long)msee->node);
-	ss = add_session(w, pe, msee, li);
-	if (!ss || configure_end(w, &ss->end[0], &c->links[side].cfg) ||
-	    make_msee_end(w, &ss->end[1], c))
-		return -1;
-	/* The customer's policies stay on the CE; the PE only carries. */
-	ss->end[0].import = ss->end[0].export = NULL;
-	enable_bfd(w, ss, &c->links[side].cfg, MSEE_BFD_INTERVAL);
 	return 0;
 }
 
+/* Per circuit and side: the MSEE VRF, then the PE (layer 3). */
 static int build_circuits(struct ers_world *w)
 {
 	w->msee_vrfs = calloc(2 * (w->s->n_circuits ? w->s->n_circuits : 1), sizeof *w->msee_vrfs);
 	if (!w->msee_vrfs)
 		return -1;
-	for (size_t ci = 0; ci < w->s->n_circuits; ci++) {
-		const struct ers_circuit *c = &w->s->circuits[ci];
-		bool layer3 = w->s->providers[c->provider].model == ERS_PROVIDER_LAYER3;
-
+	for (size_t ci = 0; ci < w->s->n_circuits; ci++)
 		for (int side = 0; side < 2; side++) {
-			const struct ers_router_ref *r = &c->links[side].ce;
-			struct ers_speaker *ce = w->site_speakers[r->site][r->router];
-			struct ers_speaker *msee = msee_vrf(w, ci, side);
-
-			if (!msee)
+			if (!(w->msee_vrfs[2 * ci + side] = msee_vrf(w, ci, side)))
 				return -1;
-			w->msee_vrfs[2 * ci + side] = msee;
-			if ((layer3 ? build_layer3_side : build_direct_side)(w, ci, side, ce, msee))
+			if (w->g->circ[ci].pe[side] >= 0 && add_pe(w, ci, side))
 				return -1;
 		}
-	}
-	return 0;
-}
-
-static ers_time_t location_region_delay(const struct ers_world *w, const char *loc,
-					const char *region)
-{
-	const struct ers_location *l = ers_catalog_location(w->cat, loc);
-	const struct ers_region *r = ers_catalog_region(w->cat, region);
-
-	if (!l || !r)
-		return ERS_MS;
-	return ers_geo_latency(ers_geo_distance_km(l->lat, l->lon, r->lat, r->lon));
-}
-
-static int connect_vnet(struct ers_world *w, size_t vi, size_t k, struct ers_speaker *gw)
-{
-	const struct ers_vnet *v = &w->s->vnets[vi];
-	const struct ers_connection *conn = &v->connections[k];
-
-	for (int side = 0; side < 2; side++) {
-		struct ers_speaker *msee = w->msee_vrfs[2 * conn->circuit + side];
-		const char *loc = ers_circuit_side_location(w->cat, &w->s->circuits[conn->circuit], side);
-		long li = add_link(w, ERS_LINK_BACKBONE, (long)msee->node, (long)gw->node,
-				   location_region_delay(w, loc, v->region), true);
-		struct ers_session *ss;
-
-		if (li < 0)
-			return -1;
-		w->links[li].obj = (int)vi;
-		w->links[li].obj2 = (int)k;
-		w->links[li].circuit = conn->circuit;
-		w->links[li].role = side;
-		w->links[li].name = ers_asprintf("connection:%s+%s", v->id,
-					      w->s->circuits[conn->circuit].id);
-		ss = add_session(w, msee, gw, li);
-		if (!ss || !w->links[li].name)
-			return -1;
-		ss->end[0].role = ERS_PEER_GATEWAY;
-		/* More VNet prefixes than a connection carries take it down
-		 * (facts 3.1): the MSEE's prefix limit does that. */
-		ss->end[0].max_prefix = (uint32_t)ers_er_limit_value(ERS_ER_GW_ADVERTISED);
-		ss->end[0].bgp = ss->end[1].bgp = msee_cfg(w, ss->end[0].bgp);
-		if (!ss->end[0].bgp)
-			return -1;
-		ss->end[1].role = ERS_PEER_MSEE;
-		ss->end[1].conn_weight = conn->weight;
-		ss->gw_conv = &w->gw_convs[vi];
-	}
 	return 0;
 }
 
@@ -551,9 +433,9 @@ static int build_vnets(struct ers_world *w)
 		return -1;
 	for (size_t vi = 0; vi < w->s->n_vnets; vi++) {
 		const struct ers_vnet *v = &w->s->vnets[vi];
-		long n = add_node(w, ers_asprintf("%s/gw", v->id), ERS_NODE_GW);
-		struct ers_speaker *gw = add_speaker(w, n, n >= 0 ? strdup(w->nodes[n].id) : NULL,
-						     ERS_SPK_GW, ERS_ASN_GATEWAY);
+		long n = w->g->gw[vi];
+		struct ers_speaker *gw = add_speaker(w, n, strdup(w->nodes[n].id), ERS_SPK_GW,
+						     ERS_ASN_GATEWAY);
 		if (!gw)
 			return -1;
 		gw->vnet = (int)vi;
@@ -565,154 +447,194 @@ static int build_vnets(struct ers_world *w)
 		for (size_t k = 0; k < v->n_prefixes; k++)
 			if (ers_world_originate(w, gw, v->prefixes[k]))
 				return -1;
-		for (size_t k = 0; k < v->n_connections; k++)
-			if (connect_vnet(w, vi, k, gw))
-				return -1;
 	}
 	return 0;
 }
 
-static int build_global_reach(struct ers_world *w)
+/* ---- sessions, one per link -------------------------------------- */
+
+/* The routing instance at end node n of link l: an MSEE holds one VRF
+ * per circuit, every other node one speaker. */
+static struct ers_speaker *speaker_at(struct ers_world *w, const struct ers_net_link *l,
+				      size_t n)
 {
-	for (size_t i = 0; i < w->s->n_global_reach; i++) {
-		const struct ers_global_reach *g = &w->s->global_reach[i];
-		const struct ers_circuit *ca = &w->s->circuits[g->a], *cb = &w->s->circuits[g->b];
+	const struct ers_graph_node *gn = &w->g->nodes[n];
 
-		for (int side = 0; side < 2; side++) {
-			struct ers_speaker *a = w->msee_vrfs[2 * g->a + side];
-			struct ers_speaker *b = w->msee_vrfs[2 * g->b + side];
-			const struct ers_location *la =
-				ers_catalog_location(w->cat, ers_circuit_side_location(w->cat, ca, side));
-			const struct ers_location *lb =
-				ers_catalog_location(w->cat, ers_circuit_side_location(w->cat, cb, side));
-			ers_time_t d = la && lb ? ers_geo_latency(ers_geo_distance_km(
-				la->lat, la->lon, lb->lat, lb->lon)) : ERS_MS;
-			long li = add_link(w, ERS_LINK_GLOBAL_REACH, (long)a->node,
-					   (long)b->node, d, true);
-			struct ers_session *ss;
-
-			if (li < 0)
-				return -1;
-			w->links[li].obj = (int)i;
-			w->links[li].role = side;
-			w->links[li].bandwidth = ca->bandwidth < cb->bandwidth ? ca->bandwidth
-									    : cb->bandwidth;
-			w->links[li].name = ers_asprintf("global-reach:%s+%s", ca->id, cb->id);
-			ss = add_session(w, a, b, li);
-			if (!ss || !w->links[li].name)
-				return -1;
-			ss->end[0].role = ss->end[1].role = ERS_PEER_GLOBAL_REACH;
-		}
+	switch (gn->kind) {
+	case ERS_NODE_CE:
+		return w->site_speakers[gn->site][gn->router];
+	case ERS_NODE_MSEE:
+		return w->msee_vrfs[2 * l->circuit + l->role];
+	case ERS_NODE_GW:
+		return w->gw_speakers[gn->vnet];
+	default:
+		return w->nodes[n].n_speakers ? w->nodes[n].speakers[0] : NULL;
 	}
-	return 0;
 }
 
-static int build_site_mesh(struct ers_world *w)
+/* CE-PE (layer 3): the customer's settings on the CE; the PE is plain. */
+static int access_session(struct ers_world *w, size_t li)
 {
-	for (size_t i = 0; i < w->s->n_sites; i++) {
-		const struct ers_site *site = &w->s->sites[i];
-		for (size_t a = 0; a < site->n_routers; a++)
-			for (size_t b = a + 1; b < site->n_routers; b++) {
-				struct ers_speaker *x = w->site_speakers[i][a];
-				struct ers_speaker *y = w->site_speakers[i][b];
-				long li = add_link(w, ERS_LINK_INTERNAL, (long)x->node,
-						   (long)y->node, site->internal_delay, true);
-				struct ers_session *ss = add_session(w, x, y, li);
-				if (!ss)
-					return -1;
-				ss->end[0].igp_cost = ss->end[1].igp_cost = 1;
-				ss->end[0].rr_client = rr_client_of(&ss->end[0], false);
-				ss->end[1].rr_client = rr_client_of(&ss->end[1], false);
-			}
-	}
-	return 0;
+	const struct ers_net_link *l = &w->links[li];
+	const struct ers_link *cl = &w->s->circuits[l->circuit].links[l->role];
+	struct ers_session *ss = add_session(w, speaker_at(w, l, l->a), speaker_at(w, l, l->b),
+					     (long)li);
+
+	return !ss || configure_end(w, &ss->end[0], &cl->cfg) ? -1 : 0;
 }
 
-static int build_site_links(struct ers_world *w)
+/* CE-MSEE (layer 2, Direct) or PE-MSEE (layer 3): private peering. */
+static int circuit_session(struct ers_world *w, size_t li)
 {
-	for (size_t i = 0; i < w->s->n_site_links; i++) {
-		const struct ers_site_link *sl = &w->s->site_links[i];
-		struct ers_speaker *a = w->site_speakers[sl->a.site][sl->a.router];
-		struct ers_speaker *b = w->site_speakers[sl->b.site][sl->b.router];
-		long li = add_link(w, ERS_LINK_SITE, (long)a->node, (long)b->node, sl->delay,
-				   ers_site_link_carrier(w->s, sl) == ERS_CARRIER_INTERFACE);
-		struct ers_session *ss = add_session(w, a, b, li);
+	const struct ers_net_link *l = &w->links[li];
+	const struct ers_circuit *c = &w->s->circuits[l->circuit];
+	struct ers_session *ss = add_session(w, speaker_at(w, l, l->a), speaker_at(w, l, l->b),
+					     (long)li);
 
-		if (!ss)
-			return -1;
-		w->links[li].obj = (int)i;
-		w->links[li].name = ers_asprintf("site-link:%s+%s", a->id, b->id);
-		/* b is sl->rel to a; a is the inverse to b. */
-		ss->end[0].rel = sl->rel;
-		ss->end[1].rel = sl->rel == ERS_REL_CUSTOMER ? ERS_REL_PROVIDER
-			: sl->rel == ERS_REL_PROVIDER ? ERS_REL_CUSTOMER : sl->rel;
-		for (int e = 0; e < 2; e++) {
-			if (configure_end(w, &ss->end[e], &sl->cfg))
-				return -1;
-			ss->end[e].igp_cost = sl->cost;
-			/* Between routers of one AS: reflect, or the sites' own
-			 * meshes would never hear of each other's routes. */
-			ss->end[e].rr_client = rr_client_of(&ss->end[e], true);
-		}
-		enable_bfd(w, ss, &sl->cfg, 0);
-	}
-	return 0;
-}
-
-static int build_vpns(struct ers_world *w)
-{
-	for (size_t i = 0; i < w->s->n_vpns; i++) {
-		const struct ers_vpn *v = &w->s->vpns[i];
-		struct ers_speaker *ce = w->site_speakers[v->ce.site][v->ce.router];
-		struct ers_speaker *gw = w->gw_speakers[v->vnet];
-		/* Over the internet: a failure is seen only by BGP. */
-		long li = add_link(w, ERS_LINK_VPN, (long)ce->node, (long)gw->node, v->delay, false);
-		struct ers_session *ss = add_session(w, ce, gw, li);
-
-		if (!ss)
-			return -1;
-		w->links[li].obj = (int)i;
-		w->links[li].name = ers_asprintf("vpn:%s", v->id);
-		if (configure_end(w, &ss->end[0], &v->cfg))
-			return -1;
-		ss->end[1].role = ERS_PEER_VPN;
-		ss->end[1].vpn = true;
-		/* No BFD, even when <defaults> enable it: the facts give BFD
-		 * for ExpressRoute peerings only (check.c refuses it here). */
-	}
-	return 0;
-}
-
-/* Size the link and session arrays once: at Internet scale, doubling
- * leaves up to half of them unused. Every link carries one session. */
-static int presize(struct ers_world *w)
-{
-	const struct ers_scenario *s = w->s;
-	size_t n = s->n_site_links + s->n_vpns + 4 * s->n_circuits + 2 * s->n_global_reach;
-
-	for (size_t i = 0; i < s->n_vnets; i++)
-		n += 2 * s->vnets[i].n_connections;
-	for (size_t i = 0; i < s->n_sites; i++)
-		n += s->sites[i].n_routers * (s->sites[i].n_routers - 1) / 2;
-	n++;
-	w->links = malloc(n * sizeof *w->links);
-	w->sessions = malloc(n * sizeof *w->sessions);
-	if (!w->links || !w->sessions)
+	if (!ss || configure_end(w, &ss->end[0], &c->links[l->role].cfg) ||
+	    make_msee_end(w, &ss->end[1], c))
 		return -1;
-	w->cap_links = w->cap_sessions = n;
+	/* The customer's policies stay on the CE; the PE only carries. */
+	if (ss->end[0].self->kind == ERS_SPK_PE)
+		ss->end[0].import = ss->end[0].export = NULL;
+	enable_bfd(w, ss, &c->links[l->role].cfg, MSEE_BFD_INTERVAL);
+	return 0;
+}
+
+/* MSEE VRF - gateway: one VNet connection on one side. */
+static int connection_session(struct ers_world *w, size_t li)
+{
+	const struct ers_net_link *l = &w->links[li];
+	const struct ers_connection *conn = &w->s->vnets[l->obj].connections[l->obj2];
+	struct ers_session *ss = add_session(w, speaker_at(w, l, l->a), speaker_at(w, l, l->b),
+					     (long)li);
+
+	if (!ss)
+		return -1;
+	ss->end[0].role = ERS_PEER_GATEWAY;
+	/* More VNet prefixes than a connection carries take it down
+	 * (facts 3.1): the MSEE's prefix limit does that. */
+	ss->end[0].max_prefix = (uint32_t)ers_er_limit_value(ERS_ER_GW_ADVERTISED);
+	ss->end[0].bgp = ss->end[1].bgp = msee_cfg(w, ss->end[0].bgp);
+	if (!ss->end[0].bgp)
+		return -1;
+	ss->end[1].role = ERS_PEER_MSEE;
+	ss->end[1].conn_weight = conn->weight;
+	ss->gw_conv = &w->gw_convs[l->obj];
+	return 0;
+}
+
+/* Global Reach: the two circuits' VRFs on the same side. */
+static int global_reach_session(struct ers_world *w, size_t li)
+{
+	const struct ers_net_link *l = &w->links[li];
+	const struct ers_global_reach *g = &w->s->global_reach[l->obj];
+	struct ers_session *ss = add_session(w, w->msee_vrfs[2 * g->a + l->role],
+					     w->msee_vrfs[2 * g->b + l->role], (long)li);
+
+	if (!ss)
+		return -1;
+	ss->end[0].role = ss->end[1].role = ERS_PEER_GLOBAL_REACH;
+	return 0;
+}
+
+/* A site's iBGP mesh. */
+static int internal_session(struct ers_world *w, size_t li)
+{
+	const struct ers_net_link *l = &w->links[li];
+	struct ers_session *ss = add_session(w, speaker_at(w, l, l->a), speaker_at(w, l, l->b),
+					     (long)li);
+
+	if (!ss)
+		return -1;
+	ss->end[0].igp_cost = ss->end[1].igp_cost = 1;
+	ss->end[0].rr_client = rr_client_of(&ss->end[0], false);
+	ss->end[1].rr_client = rr_client_of(&ss->end[1], false);
+	return 0;
+}
+
+static int site_link_session(struct ers_world *w, size_t li)
+{
+	const struct ers_net_link *l = &w->links[li];
+	const struct ers_site_link *sl = &w->s->site_links[l->obj];
+	struct ers_session *ss = add_session(w, speaker_at(w, l, l->a), speaker_at(w, l, l->b),
+					     (long)li);
+
+	if (!ss)
+		return -1;
+	/* b is sl->rel to a; a is the inverse to b. */
+	ss->end[0].rel = sl->rel;
+	ss->end[1].rel = sl->rel == ERS_REL_CUSTOMER ? ERS_REL_PROVIDER
+		: sl->rel == ERS_REL_PROVIDER ? ERS_REL_CUSTOMER : sl->rel;
+	for (int e = 0; e < 2; e++) {
+		if (configure_end(w, &ss->end[e], &sl->cfg))
+			return -1;
+		ss->end[e].igp_cost = sl->cost;
+		/* Between routers of one AS: reflect, or the sites' own
+		 * meshes would never hear of each other's routes. */
+		ss->end[e].rr_client = rr_client_of(&ss->end[e], true);
+	}
+	enable_bfd(w, ss, &sl->cfg, 0);
+	return 0;
+}
+
+static int vpn_session(struct ers_world *w, size_t li)
+{
+	const struct ers_net_link *l = &w->links[li];
+	const struct ers_vpn *v = &w->s->vpns[l->obj];
+	struct ers_session *ss = add_session(w, speaker_at(w, l, l->a), speaker_at(w, l, l->b),
+					     (long)li);
+
+	if (!ss || configure_end(w, &ss->end[0], &v->cfg))
+		return -1;
+	ss->end[1].role = ERS_PEER_VPN;
+	ss->end[1].vpn = true;
+	/* No BFD, even when <defaults> enable it: the facts give BFD
+	 * for ExpressRoute peerings only (check.c refuses it here). */
+	return 0;
+}
+
+/* One session over every link, in link order (so sessions are numbered
+ * as links are). */
+static int build_sessions(struct ers_world *w)
+{
+	w->sessions = malloc((w->n_links + 1) * sizeof *w->sessions);
+	if (!w->sessions)
+		return -1;
+	w->cap_sessions = w->n_links + 1;
+	for (size_t li = 0; li < w->n_links; li++) {
+		int rc = -1;
+
+		switch (w->links[li].kind) {
+		case ERS_LINK_ACCESS:		rc = access_session(w, li); break;
+		case ERS_LINK_CIRCUIT:		rc = circuit_session(w, li); break;
+		case ERS_LINK_BACKBONE:		rc = connection_session(w, li); break;
+		case ERS_LINK_GLOBAL_REACH:	rc = global_reach_session(w, li); break;
+		case ERS_LINK_INTERNAL:		rc = internal_session(w, li); break;
+		case ERS_LINK_SITE:		rc = site_link_session(w, li); break;
+		case ERS_LINK_VPN:		rc = vpn_session(w, li); break;
+		}
+		if (rc)
+			return -1;
+	}
 	return 0;
 }
 
 enum ers_err ers_world_build(struct ers_world *w, const struct ers_scenario *s,
 			     const struct ers_catalog *cat, struct ers_diag *d)
 {
+	enum ers_err rc;
+
 	w->s = s;
 	w->cat = cat;
 	ers_attr_table_init(&w->attrs);
 	ers_prefix_table_init(&w->prefixes);
-	if (presize(w) || build_sites(w) || build_origins(w) || build_circuits(w) || build_vnets(w) ||
-	    build_global_reach(w) || build_site_mesh(w) || build_site_links(w) ||
-	    build_vpns(w))
+	if ((rc = ers_graph_build(s, cat, &w->g, d)))
+		return rc;		/* the graph says why */
+	/* Speakers in a fixed order (sites, circuits, VNets) and prefixes
+	 * numbered as originated (sites, then VNets). */
+	if (copy_graph(w) || build_sites(w) || build_origins(w) || build_circuits(w) ||
+	    build_vnets(w) || build_sessions(w))
 		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL,
 				    "out of memory while building the network");
 	/* RFC 4456: a cluster id defaults to the router id (site routers
@@ -759,14 +681,11 @@ void ers_world_release(struct ers_world *w)
 	for (size_t i = 0; i < w->n_speakers; i++)
 		release_speaker(w->speakers[i]);
 	for (size_t i = 0; i < w->n_nodes; i++) {
-		free(w->nodes[i].id);
 		free(w->nodes[i].links);
 		free(w->nodes[i].speakers);
 	}
-	for (size_t i = 0; i < w->n_links; i++) {
-		free(w->links[i].name);
+	for (size_t i = 0; i < w->n_links; i++)
 		free(w->links[i].sessions);
-	}
 	if (w->site_speakers)
 		for (size_t i = 0; i < w->s->n_sites; i++)
 			free(w->site_speakers[i]);
@@ -782,6 +701,7 @@ void ers_world_release(struct ers_world *w)
 	free(w->speakers);
 	free(w->nodes);
 	free(w->links);
+	ers_graph_free(w->g);
 	ers_attr_table_release(&w->attrs);
 	ers_prefix_table_release(&w->prefixes);
 }

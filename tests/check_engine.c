@@ -290,19 +290,25 @@ START_TEST(test_engine_rearm_memory_bounded)
 {
 	struct ers_sim *sim = new_sim(1);
 	struct ers_timer hold, pull, cyc;
+	size_t failed_sets = 0, most_entries = 0;
 
 	ers_timer_init(&hold, record, NULL, 1);
 	ers_timer_init(&pull, record, NULL, 2);
 	ers_timer_init(&cyc, record, NULL, 3);
 	for (int i = 0; i < 100; i++)
 		post(sim, 5000000 + i, 100);
+	/* Check writes every assertion's location to a file: counted here
+	 * and asserted once, 4 million assertions took 13 s. */
 	for (ers_time_t i = 0; i < 1000000; i++) {
-		ck_assert_int_eq(ers_timer_set(sim, &hold, 1000 + i), 0);
-		ck_assert_int_eq(ers_timer_set(sim, &pull, 3000000 - i), 0);
+		failed_sets += ers_timer_set(sim, &hold, 1000 + i) != 0;
+		failed_sets += ers_timer_set(sim, &pull, 3000000 - i) != 0;
 		ers_timer_cancel(sim, &cyc);
-		ck_assert_int_eq(ers_timer_set(sim, &cyc, 10 + i % 7), 0);
-		ck_assert_uint_le(ers_sim_queue_entries(sim), 4000);
+		failed_sets += ers_timer_set(sim, &cyc, 10 + i % 7) != 0;
+		if (ers_sim_queue_entries(sim) > most_entries)
+			most_entries = ers_sim_queue_entries(sim);
 	}
+	ck_assert_uint_eq(failed_sets, 0);
+	ck_assert_uint_le(most_entries, 4000);
 	ck_assert_uint_eq(ers_sim_pending(sim), 103);
 	ers_sim_run(sim, ERS_TIME_MAX);
 	ck_assert_uint_eq(n_log, 103);

@@ -94,9 +94,9 @@ START_TEST(test_topology_skeleton_counts_and_order)
 	ck_assert_uint_eq(ers_topology_n_edges(f.t), 10);
 	for (size_t v = 0; v < 9; v++)
 		ck_assert_str_eq(ers_topology_node_id(f.t, (int)v), order[v]);
-	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_TOPO_NODE_CE), 3);
-	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_TOPO_NODE_PE), 0);
-	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_TOPO_NODE_MSEE), 4);
+	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_NODE_CE), 3);
+	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_NODE_PE), 0);
+	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_NODE_MSEE), 4);
 	ck_assert_uint_eq(ers_topology_count_edges(f.t, ERS_TOPO_EDGE_SITE_INTERNAL), 1);
 	ck_assert_uint_eq(ers_topology_count_edges(f.t, ERS_TOPO_EDGE_CIRCUIT_LINK), 4);
 	ck_assert_uint_eq(ers_topology_count_edges(f.t, ERS_TOPO_EDGE_BACKBONE), 3);
@@ -115,10 +115,10 @@ START_TEST(test_topology_skeleton_attributes)
 	ce = find(&f, "ams-dc/ce2");
 	msee = find(&f, "amsterdam-1/b");
 	gw = find(&f, "hub-weu/gw");
-	ck_assert_int_eq(ers_topology_node_kind(f.t, ce), ERS_TOPO_NODE_CE);
+	ck_assert_int_eq(ers_topology_node_kind(f.t, ce), ERS_NODE_CE);
 	ck_assert_str_eq(ers_topology_node_location(f.t, ce), "ams-dc");
 	ck_assert_uint_eq(ers_topology_node_asn(f.t, ce), 65010);
-	ck_assert_int_eq(ers_topology_node_kind(f.t, msee), ERS_TOPO_NODE_MSEE);
+	ck_assert_int_eq(ers_topology_node_kind(f.t, msee), ERS_NODE_MSEE);
 	ck_assert_str_eq(ers_topology_node_location(f.t, msee), "amsterdam");
 	ck_assert_uint_eq(ers_topology_node_asn(f.t, msee), 12076);
 	ck_assert_int_eq(ers_topology_node_role(f.t, msee), ERS_ROLE_SECONDARY);
@@ -176,12 +176,12 @@ START_TEST(test_topology_layer3_pe_nodes)
 	open_topo(DIR "layer3.xml", &f);
 	ck_assert_uint_eq(ers_topology_n_nodes(f.t), 8);
 	ck_assert_uint_eq(ers_topology_n_edges(f.t), 8);
-	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_TOPO_NODE_PE), 2);
+	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_NODE_PE), 2);
 	c = circuit(&f, "er-lon");
 	pe = find(&f, "er-lon/pe-secondary");
 	msee = find(&f, "london-1/b");
 	ck_assert_int_eq(ers_topology_circuit_pe(f.t, c, ERS_ROLE_SECONDARY), pe);
-	ck_assert_int_eq(ers_topology_node_kind(f.t, pe), ERS_TOPO_NODE_PE);
+	ck_assert_int_eq(ers_topology_node_kind(f.t, pe), ERS_NODE_PE);
 	ck_assert_uint_eq(ers_topology_node_asn(f.t, pe), 65100);
 	ck_assert_int_eq(ers_topology_node_role(f.t, pe), ERS_ROLE_SECONDARY);
 	ck_assert_str_eq(ers_topology_node_location(f.t, pe), "london");
@@ -218,7 +218,7 @@ START_TEST(test_topology_metro_landing)
 
 	open_topo(DIR "metro.xml", &f);
 	c = circuit(&f, "er-metro");
-	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_TOPO_NODE_MSEE), 2);
+	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_NODE_MSEE), 2);
 	ck_assert_int_eq(ers_topology_circuit_msee(f.t, c, ERS_ROLE_PRIMARY), find(&f, "amsterdam-1/a"));
 	ck_assert_int_eq(ers_topology_circuit_msee(f.t, c, ERS_ROLE_SECONDARY), find(&f, "amsterdam2-1/b"));
 	ck_assert_str_eq(ers_topology_node_location(f.t, find(&f, "amsterdam2-1/b")), "amsterdam2");
@@ -238,7 +238,7 @@ START_TEST(test_topology_shared_msee_pair)
 	open_topo(DIR "shared-pair.xml", &f);
 	ck_assert_uint_eq(ers_topology_n_nodes(f.t), 10);
 	ck_assert_uint_eq(ers_topology_n_edges(f.t), 18);
-	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_TOPO_NODE_MSEE), 4);
+	ck_assert_uint_eq(ers_topology_count_nodes(f.t, ERS_NODE_MSEE), 4);
 	a1 = find(&f, "amsterdam-1/a");
 	ck_assert_int_eq(ers_topology_circuit_msee(f.t, circuit(&f, "er-a"), ERS_ROLE_PRIMARY), a1);
 	ck_assert_int_eq(ers_topology_circuit_msee(f.t, circuit(&f, "er-b"), ERS_ROLE_PRIMARY), a1);
@@ -287,7 +287,7 @@ START_TEST(test_topology_components_and_cuts)
 	ck_assert_uint_eq(ers_topology_components_without(f.t, NULL, NULL, comp), 1);
 	/* every MSEE down: site-a still reaches weu via the site link and VPN */
 	for (size_t v = 0; v < n; v++)
-		rv[v] = ers_topology_node_kind(f.t, (int)v) == ERS_TOPO_NODE_MSEE;
+		rv[v] = ers_topology_node_kind(f.t, (int)v) == ERS_NODE_MSEE;
 	ck_assert(ers_topology_connected_without(f.t, a, gw, rv, NULL));
 	re[ers_topology_vpn_edge(f.t, 0)] = true;
 	ck_assert(!ers_topology_connected_without(f.t, a, gw, rv, re));
@@ -383,7 +383,7 @@ START_TEST(test_topology_export_graphml_round_trip)
 	ck_assert_int_eq(igraph_ecount(&g), 10);
 	for (int v = 0; v < 9; v++) {
 		ck_assert_str_eq(VAS(&g, "id", v), ers_topology_node_id(f.t, v));
-		ck_assert_str_eq(VAS(&g, "kind", v), ers_topo_node_kind_str(ers_topology_node_kind(f.t, v)));
+		ck_assert_str_eq(VAS(&g, "kind", v), ers_node_kind_str(ers_topology_node_kind(f.t, v)));
 		ck_assert_str_eq(VAS(&g, "location", v), ers_topology_node_location(f.t, v));
 		ck_assert(VAN(&g, "asn", v) == (double)ers_topology_node_asn(f.t, v));
 	}

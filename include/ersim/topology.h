@@ -1,10 +1,12 @@
 /*
- * topology.h - the graph of a scenario: every node (CE, layer-3 PE, MSEE,
- * Azure region, VNet gateway) and every link (circuit links, Microsoft
- * backbone, Global Reach, site-internal iBGP mesh, site links, VPN), with
- * the maps between scenario ids and vertex / edge numbers.
+ * topology.h - the analysis view of a scenario's network (graph.h): every
+ * node (CE, layer-3 PE, MSEE, Azure region, VNet gateway) as a vertex
+ * numbered as in the graph, and edges derived from the graph's links
+ * (circuit links, Microsoft backbone through region vertices, Global
+ * Reach, site-internal iBGP mesh, site links, VPN), with the maps between
+ * scenario ids and vertex / edge numbers.
  *
- * The graph lives in igraph inside sim/topology.c; this header is plain C.
+ * The view lives in igraph inside sim/topology.c; this header is plain C.
  * Vertices and edges are numbered 0..n-1 in a fixed order (see
  * docs/topology.md), so the same scenario always gives the same numbers.
  * The graph is undirected; an edge's endpoints are returned as (from, to)
@@ -17,20 +19,14 @@
 
 #include "ersim/catalog.h"
 #include "ersim/error.h"
+#include "ersim/graph.h"
 #include "ersim/scenario.h"
 #include "ersim/types.h"
 
-/* Named ers_topo_* because world.h has its own ers_node_kind for
- * routers. Vertex order: CE (sites in file order, routers in order), PE (circuits
- * in file order, primary then secondary), MSEE (sorted by id), region
- * (sorted by id), gateway (VNets in file order). */
-enum ers_topo_node_kind {
-	ERS_TOPO_NODE_CE,
-	ERS_TOPO_NODE_PE,
-	ERS_TOPO_NODE_MSEE,
-	ERS_TOPO_NODE_REGION,
-	ERS_TOPO_NODE_GATEWAY,
-};
+/* Vertices are the graph's nodes, of its kinds (enum ers_node_kind,
+ * graph.h), in its order: CE (sites in file order, routers in order), PE
+ * (circuits in file order, primary then secondary), MSEE (sorted by id),
+ * region (sorted by id), gateway (VNets in file order). */
 
 /* Edge order is the order of this enum, then file order within a kind. */
 enum ers_topo_edge_kind {
@@ -41,9 +37,6 @@ enum ers_topo_edge_kind {
 	ERS_TOPO_EDGE_SITE_LINK,	/* ref = site-link index */
 	ERS_TOPO_EDGE_VPN,		/* CE-gateway; ref = vpn index */
 };
-
-/* Role of a vertex or edge that has none (site-internal, region, ...). */
-#define ERS_ROLE_NONE (-1)
 
 /* Delays the scenario does not give (documented in docs/topology.md). */
 #define ERS_TOPO_XCONNECT_DELAY (50 * ERS_US)	/* layer-3 PE to MSEE, same building */
@@ -67,11 +60,11 @@ const struct ers_scenario *ers_topology_scenario(const struct ers_topology *t);
 size_t ers_topology_n_nodes(const struct ers_topology *t);
 size_t ers_topology_n_edges(const struct ers_topology *t);
 /* Count of vertices / edges of one kind. */
-size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_topo_node_kind k);
+size_t ers_topology_count_nodes(const struct ers_topology *t, enum ers_node_kind k);
 size_t ers_topology_count_edges(const struct ers_topology *t, enum ers_topo_edge_kind k);
 
 /* Vertex accessors; v must be < n_nodes. Strings are owned by t. */
-enum ers_topo_node_kind ers_topology_node_kind(const struct ers_topology *t, int v);
+enum ers_node_kind ers_topology_node_kind(const struct ers_topology *t, int v);
 const char *ers_topology_node_id(const struct ers_topology *t, int v);
 /* CE: site id; PE and MSEE: peering location id; region, gateway: region id. */
 const char *ers_topology_node_location(const struct ers_topology *t, int v);
@@ -164,7 +157,6 @@ enum ers_err ers_topology_min_cut_without(const struct ers_topology *t,
 					  const bool *removed_edge,
 					  bool vertex_cut, size_t *out, struct ers_diag *d);
 
-const char *ers_topo_node_kind_str(enum ers_topo_node_kind k);
 const char *ers_topo_edge_kind_str(enum ers_topo_edge_kind k);
 
 /* Export (sim/export.c). */

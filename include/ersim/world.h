@@ -2,7 +2,8 @@
  * world.h - what runs: nodes (physical routers), links between them, BGP
  * speakers (one routing instance each: a CE, a PE, a gateway, or one
  * circuit's VRF on an MSEE), sessions between speakers over links, and the
- * observers' records. Built from a scenario by world.c; driven by the
+ * observers' records. Built by world.c on the scenario's network graph
+ * (graph.h: nodes and links are the graph's, numbered alike); driven by the
  * engine through bgp_fsm.c (FSM, timers), bgp_msg.c (messages),
  * bgp_update.c (sending, MRAI), bgp_bfd.c and bgp_rib.c
  * (RIBs, import/export, decision), which report to observe.c (forwarding,
@@ -17,16 +18,16 @@
 #include "ersim/bgp_attr.h"
 #include "ersim/catalog.h"
 #include "ersim/engine.h"
+#include "ersim/graph.h"
 #include "ersim/map.h"
 #include "ersim/result.h"
 #include "ersim/run.h"
 #include "ersim/scenario.h"
 
-enum ers_node_kind { ERS_NODE_CE, ERS_NODE_PE, ERS_NODE_MSEE, ERS_NODE_GW };
-
-/* A physical router: what fails and what paths name. */
+/* A physical router: what fails and what paths name. Node i is the
+ * graph's node i (graph.h); a region node has no links or speakers. */
 struct ers_node {
-	char *id;			/* "ams-dc/ce1", "amsterdam-1/a", "hub-weu/gw" */
+	const char *id;			/* "ams-dc/ce1", "amsterdam-1/a", "hub-weu/gw" (the graph's) */
 	enum ers_node_kind kind;
 	int down;			/* failures holding it down (0 = up) */
 	size_t *links;			/* indices of links attached */
@@ -35,29 +36,17 @@ struct ers_node {
 	size_t n_speakers;
 };
 
-enum ers_link_kind {
-	ERS_LINK_CIRCUIT,		/* CE-MSEE or PE-MSEE: one circuit link */
-	ERS_LINK_ACCESS,		/* CE-PE (layer-3 provider access) */
-	ERS_LINK_INTERNAL,		/* between routers of one site */
-	ERS_LINK_SITE,			/* <site-link> */
-	ERS_LINK_BACKBONE,		/* MSEE-gateway (a VNet connection) */
-	ERS_LINK_GLOBAL_REACH,		/* MSEE-MSEE between two circuits */
-	ERS_LINK_VPN,			/* CE-gateway over the internet */
-};
-
+/* A link: the graph's link of the same number, with its state. */
 struct ers_net_link {
 	enum ers_link_kind kind;
 	size_t a, b;			/* node indices */
-	ers_time_t delay;
+	ers_time_t delay;		/* the graph's, at least 1 ns */
 	bool interface_carrier;		/* failures seen at once by both ends */
-	ers_rate_t bandwidth;		/* 0 = not modelled */
+	ers_rate_t bandwidth;		/* 0 = not modelled; observe.c uses a
+					 * circuit link's and Global Reach's */
 	int down;			/* failures holding it down */
-	int circuit;			/* circuit index or -1 */
-	int role;			/* ERS_ROLE_* for circuit links and Global
-					 * Reach (side a or b), else -1 */
-	int obj;			/* site-link, vpn, global-reach or vnet index */
-	int obj2;			/* backbone: connection index in the vnet */
-	char *name;			/* "link:er-ams/primary", "site-link:a+b", ... */
+	int circuit, role, obj, obj2;	/* the scenario object (graph.h) */
+	const char *name;		/* "link:er-ams/primary", "site-link:a+b", ... (the graph's) */
 	size_t *sessions;		/* sessions running over it */
 	size_t n_sessions;
 	double load[2];			/* bps a->b, b->a (observe.c) */
@@ -241,7 +230,9 @@ struct ers_world {
 	struct ers_attr_table attrs;
 	struct ers_prefix_table prefixes;
 
+	struct ers_graph *g;		/* the network it runs (owned) */
 	struct ers_node *nodes;		size_t n_nodes, cap_nodes;
+	size_t n_routers;		/* nodes that are routers (not regions) */
 	struct ers_net_link *links;		size_t n_links, cap_links;
 	struct ers_speaker **speakers;	size_t n_speakers, cap_speakers;
 	struct ers_session **sessions;	size_t n_sessions, cap_sessions;
