@@ -72,7 +72,8 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS runs_failure ON runs(failure);\n"
 	"CREATE INDEX IF NOT EXISTS flows_flow ON flows(flow, run_id);\n";
 
-enum { ST_HAS, ST_RUN, ST_PARAM, ST_EVENT, ST_FLOW, N_ST };
+enum { ST_HAS, ST_RUN, ST_PARAM, ST_EVENT, ST_FLOW, ST_BEGIN, ST_SAVE, ST_RELEASE, ST_COMMIT,
+       N_ST };
 
 static const char *const stmt_sql[N_ST] = {
 	"SELECT 1 FROM runs WHERE id = ?1",
@@ -80,6 +81,8 @@ static const char *const stmt_sql[N_ST] = {
 	"INSERT OR IGNORE INTO params VALUES(?1,?2,?3,?4)",
 	"INSERT INTO events VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 	"INSERT INTO flows VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+	/* once per run: prepared, not parsed again each time */
+	"BEGIN IMMEDIATE", "SAVEPOINT run", "RELEASE run", "COMMIT",
 };
 
 struct ers_batch_db {
@@ -487,10 +490,10 @@ enum ers_err ers_batch_db_store(struct ers_batch_db *db, const struct ers_experi
 		error = why;
 	}
 	ers_diag_release(&jd);
-	ok = (db->pending || exec(db, "BEGIN IMMEDIATE")) && exec(db, "SAVEPOINT run");
+	ok = (db->pending || step(db->st[ST_BEGIN])) && step(db->st[ST_SAVE]);
 	ok = ok && put_run(db, e, r, res, error) && put_params(db, e, r->combo);
 	ok = ok && (!res || (put_events(db, r->id, res) && put_flows(db, r->id, res)));
-	ok = ok && exec(db, "RELEASE run");
+	ok = ok && step(db->st[ST_RELEASE]);
 	ers_result_free(res);
 	if (ok) {
 		db->pending++;
@@ -509,7 +512,7 @@ enum ers_err ers_batch_db_flush(struct ers_batch_db *db, struct ers_diag *d)
 {
 	if (!db->pending)
 		return ERS_OK;
-	if (!exec(db, "COMMIT"))
+	if (!step(db->st[ST_COMMIT]))
 		return db_err(db, d, "commit to");
 	db->pending = 0;
 	return ERS_OK;

@@ -30,8 +30,9 @@
  * signal that lands just before poll() is seen within that time.
  *
  * Runs stay independent in a long-lived worker because a run shares
- * nothing with the next (ers_run builds everything from the scenario and
- * frees it). Forking once per worker rather than once per run matters:
+ * nothing with the next but the converged world of its combination,
+ * which each run's child gets a copy-on-write copy of and the worker
+ * never changes (docs/batch.md, "Runs start from the converged network"). Forking once per worker rather than once per run matters:
  * after every fork each page the parent writes is copied, and with a
  * fork per run those copy-on-write faults took a large part of the
  * parent's time, which competes with the workers for the cores. Which
@@ -178,19 +179,22 @@ static void pad_result(char **json, size_t *len)
 }
 #endif
 
-/* Serve one run: simulate it and answer. */
-static bool serve(const struct ers_experiment *e, size_t id, int fd)
+/* Simulate run r and answer on fd: from the converged world when base
+ * forks (then this is the run's own child process), else from scratch. */
+static bool serve(const struct ers_experiment *e, struct ers_batch_base *base,
+		  const struct ers_batch_run *r, int fd)
 {
-	struct ers_batch_run r;
 	struct ers_diag d;
 	char *json = NULL, *msg = NULL;
 	size_t len = 0;
 	FILE *mem;
 	bool ok;
 
-	ers_experiment_run(e, id, &r);
 	ers_diag_init(&d);
-	ers_batch_exec(e, &r, &json, &len, &d);
+	if (ers_batch_base_forks(base))
+		ers_batch_base_exec(base, e, r, &json, &len, &d);
+	else
+		ers_batch_exec(e, r, &json, &len, &d);
 #ifdef ERS_TEST_HOOKS
 	pad_result(&json, &len);
 #endif
@@ -199,7 +203,7 @@ static bool serve(const struct ers_experiment *e, size_t id, int fd)
 		json = NULL;
 		ers_diag_add(&d, ERS_ELIMIT, e->scenario, 0, NULL,
 			     "run %zu: result document of %zu bytes is over the 1 GiB limit",
-			     id, len);
+			     r->id, len);
 	}
 	if (json) {
 		ok = answer(fd, 'J', json, len);
@@ -243,11 +247,116 @@ static void test_hooks(uint64_t id, int fd)
 }
 #endif
 
+/* What a run's child sent before it ended: read to the end. */
+static char *read_child(int fd, size_t *len)
+{
+	size_t cap = 65536;
+	char *buf = malloc(cap), *nb;
+	ssize_t k;
+
+	*len = 0;
+	while (buf) {
+		if (*len == cap) {
+			nb = cap > MAX_ANSWER + HEADER ? NULL : realloc(buf, 2 * cap);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		k = read(fd, buf + *len, cap - *len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		*len += (size_t)k;
+	}
+	return buf;
+}
+
+/* The child: the run goes on from the converged world in this copy of
+ * it, answers on fd and ends, leaving the world as it was to the worker.
+ * It frees nothing: its pages are the worker's until written. */
+static void child_main(const struct ers_experiment *e, struct ers_batch_base *base,
+		       const struct ers_batch_run *r, int fd, pid_t worker)
+{
+#ifdef __linux__
+	prctl(PR_SET_NAME, "ersim-run");	/* in top and ps: the run's own process */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* a killed worker takes its run along */
+	if (getppid() != worker)
+		_exit(1);
+#else
+	(void)worker;
+#endif
+#ifdef ERS_TEST_HOOKS
+	test_hooks(r->id, fd);
+#endif
+	_exit(serve(e, base, r, fd) ? 0 : 1);
+}
+
+/* Run r in a child forked from the converged world; pass its answer on,
+ * or if it ended without one say how, as the parent would of a worker.
+ * false: fd is gone, or the fork failed (*forked false: run it here). */
+static bool serve_forked(const struct ers_experiment *e, struct ers_batch_base *base,
+			 const struct ers_batch_run *r, int req_fd, int fd, bool *forked)
+{
+	int p[2], status = 0;
+	char *buf, why[160];
+	size_t len;
+	pid_t pid, me = getpid();
+
+	*forked = false;
+	if (pipe(p))
+		return true;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return true;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		close(req_fd);
+		close(fd);
+		child_main(e, base, r, p[1], me);
+	}
+	*forked = true;
+	close(p[1]);
+	buf = read_child(p[0], &len);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (buf && len && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		bool ok = write_all(fd, buf, len);
+		free(buf);
+		return ok;
+	}
+	free(buf);
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof why, "worker killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		snprintf(why, sizeof why, "out of memory receiving the result of run %zu", r->id);
+	else
+		snprintf(why, sizeof why, "worker exited with status %d and no result",
+			 WEXITSTATUS(status));
+	return answer(fd, 'E', why, strlen(why));
+}
+
 /* Serve run ids until the request pipe closes. Stop signals get their
  * default action: a Ctrl-C on the terminal reaches the workers too and
- * ends them at once, and the parent decides what that means. */
+ * ends them at once, and the parent decides what that means.
+ *
+ * The worker keeps the world of the last combination it ran, converged
+ * (ers_batch_base_new), and forks a child per run that goes on from it;
+ * the next combination replaces it. Runs that cannot start from it run
+ * here from scratch, as every run once did. */
 static void worker_main(const struct ers_experiment *e, int req_fd, int res_fd, pid_t parent)
 {
+	struct ers_batch_base *base = NULL;
+	struct ers_batch_run r;
+	bool forked;
 	uint64_t id;
 
 	signal(SIGINT, SIG_DFL);
@@ -255,6 +364,7 @@ static void worker_main(const struct ers_experiment *e, int req_fd, int res_fd, 
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 #ifdef __linux__
+	prctl(PR_SET_NAME, "ersim-worker");
 	/* A parent killed with -9 cannot kill us: do not outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -263,10 +373,21 @@ static void worker_main(const struct ers_experiment *e, int req_fd, int res_fd, 
 	(void)parent;
 #endif
 	while (read_all(req_fd, &id, sizeof id)) {
+		ers_experiment_run(e, (size_t)id, &r);
+		if (!base || ers_batch_base_combo(base) != r.combo) {
+			ers_batch_base_free(base);
+			base = ers_batch_base_new(e, r.combo);
+		}
+		forked = false;
+		if (ers_batch_base_forks(base) &&
+		    !serve_forked(e, base, &r, req_fd, res_fd, &forked))
+			_exit(1);
+		if (forked)
+			continue;
 #ifdef ERS_TEST_HOOKS
 		test_hooks(id, res_fd);
 #endif
-		if (!serve(e, (size_t)id, res_fd))
+		if (!serve(e, NULL, &r, res_fd))
 			_exit(1);
 	}
 	_exit(0);

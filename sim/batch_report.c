@@ -462,13 +462,14 @@ char *ers_batch_report_runs_link(const char *page_path)
 	return s;
 }
 
-/* Simulate run id again, as batch_exec.c did, keeping the whole result. */
+/* Simulate run id again, as batch_exec.c did (converged with the
+ * combination's seed, then the run's), keeping the whole result. */
 static enum ers_err rerun(const struct ers_experiment *e, size_t id,
 			  struct ers_scenario **s, struct ers_catalog **cat,
 			  struct ers_result **res, struct ers_diag *d)
 {
 	struct ers_batch_run r;
-	struct ers_run_opts opts = { .has_seed = true };
+	struct ers_run_opts opts;
 	char *xml = NULL;
 	size_t len = 0;
 	enum ers_err rc;
@@ -477,7 +478,6 @@ static enum ers_err rerun(const struct ers_experiment *e, size_t id,
 		return ers_diag_add(d, ERS_EINVAL, e->file, 0, NULL, "run %zu is not in "
 				    "experiment '%s' (was it changed?)", id, e->name);
 	ers_experiment_run(e, id, &r);
-	opts.seed = r.seed;
 	rc = ers_batch_scenario(e, &r, &xml, &len, d);
 	if (rc == ERS_OK)
 		rc = ers_scenario_load_mem(xml, len, e->scenario, s, d);
@@ -487,8 +487,10 @@ static enum ers_err rerun(const struct ers_experiment *e, size_t id,
 		rc = ers_catalog_check(*cat, d);
 	if (rc == ERS_OK)
 		rc = ers_scenario_check(*s, *cat, d);
-	if (rc == ERS_OK)
+	if (rc == ERS_OK) {
+		ers_batch_run_opts(e, &r, *s, &opts);
 		rc = ers_run(*s, *cat, &opts, res, d);
+	}
 	free(xml);
 	return rc;
 }

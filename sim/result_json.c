@@ -268,7 +268,7 @@ static json_t *w_result(struct jw *w, const struct ers_result *r)
 	return o;
 }
 
-enum ers_err ers_result_write_json(const struct ers_result *r, FILE *out)
+static enum ers_err write_json(const struct ers_result *r, FILE *out, size_t flags)
 {
 	struct jw w = { false };
 	json_t *root = w_result(&w, r);
@@ -276,11 +276,22 @@ enum ers_err ers_result_write_json(const struct ers_result *r, FILE *out)
 
 	if (!root || w.oom)
 		rc = ERS_ENOMEM;
-	else if (json_dumpf(root, out, DUMP_FLAGS) || fputc('\n', out) == EOF ||
+	else if (json_dumpf(root, out, flags) || fputc('\n', out) == EOF ||
 		 fflush(out) || ferror(out))
 		rc = ERS_EIO;
 	json_decref(root);
 	return rc;
+}
+
+enum ers_err ers_result_write_json(const struct ers_result *r, FILE *out)
+{
+	return write_json(r, out, DUMP_FLAGS);
+}
+
+/* Without indentation: half the bytes to write and to parse again. */
+enum ers_err ers_result_write_json_compact(const struct ers_result *r, FILE *out)
+{
+	return write_json(r, out, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(15));
 }
 
 /* ---- reading ---- */

@@ -8,6 +8,11 @@
  * When the scenario gives no duration the run ends once the network is
  * quiet after the last event: no routing change for 60 s, no session
  * waiting to detect a dead path and none waiting to reconnect.
+ *
+ * For batches a run can go in two parts (run.h): converge up to a fork
+ * time with one seed and none of the events, then, if the network has
+ * settled, reseed, schedule the events and go on. batch_pool.c forks the
+ * process between the parts so that many runs share the first.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,9 +20,11 @@
 
 #include <jansson.h>
 
+#include "ersim/bgp_int.h"
 #include "ersim/expressroute.h"
 #include "ersim/msft_peering.h"
 #include "ersim/observe.h"
+#include "ersim/rng.h"
 #include "ersim/run.h"
 #include "ersim/run_hooks.h"
 #include "ersim/target.h"
@@ -677,11 +684,26 @@ static enum ers_err finish(struct ers_world *w, struct ers_result *r, struct ers
 	r->stats.fingerprint = w->fingerprint;
 	if (w->err && w->err != ERS_ENOMEM)
 		return post_error(w->err, w->s, d);
-	if (!r->scenario || fill_events(w, r) || fill_reachability(w, r) ||
+	if (!r->scenario || fill_events(w, r) || (!w->opts->no_reach && fill_reachability(w, r)) ||
 	    (w->opts->ribs && ers_run_fill_ribs(w, r)) || w->err)
 		return ers_diag_add(d, ERS_ENOMEM, w->s->file, 0, NULL,
 				    "out of memory while collecting results");
 	return ERS_OK;
+}
+
+/* The per-event records of w->s's events. */
+static int init_events(struct ers_world *w)
+{
+	size_t n = w->s->n_events ? w->s->n_events : 1;
+
+	w->ev = calloc(n, sizeof *w->ev);
+	w->cur_group = calloc(n, sizeof *w->cur_group);
+	if (!w->ev || !w->cur_group)
+		return -1;
+	for (size_t i = 0; i < w->s->n_events; i++)
+		w->ev[i].detected = w->ev[i].converged = ERS_TIME_NEVER;
+	w->n_cur_group = 0;
+	return 0;
 }
 
 static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_t seed)
@@ -691,60 +713,214 @@ static int init_world(struct ers_world *w, const struct ers_run_opts *o, uint64_
 	w->fingerprint = ERS_FNV64_INIT;
 	w->oscillation_at = ERS_TIME_NEVER;
 	w->sim = ers_sim_new(seed);
-	w->ev = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->ev);
-	w->cur_group = calloc(w->s->n_events ? w->s->n_events : 1, sizeof *w->cur_group);
-	if (!w->sim || !w->ev || !w->cur_group)
+	if (!w->sim || init_events(w))
 		return -1;
 	ers_sim_set_shuffle_ties(w->sim, o->shuffle_ties);
-	for (size_t i = 0; i < w->s->n_events; i++)
-		w->ev[i].detected = w->ev[i].converged = ERS_TIME_NEVER;
 	ers_run_hooks_install(w);
 	return 0;
+}
+
+/* A run in progress: its world and the result it fills. */
+struct ers_run_state {
+	struct ers_world w;
+	struct ers_result *r;
+};
+
+/* Build s's world and everything that observes it; nothing runs yet. */
+static enum ers_err setup(struct ers_run_state *st, const struct ers_scenario *s,
+			  const struct ers_catalog *cat, const struct ers_run_opts *opts,
+			  uint64_t seed, struct ers_diag *d)
+{
+	enum ers_err rc;
+
+	st->r = calloc(1, sizeof *st->r);
+	if (!st->r)
+		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
+	st->r->seed = seed;
+	st->w.result = st->r;
+	rc = ers_world_build(&st->w, s, cat, d);
+	if (rc)
+		return rc;
+	if (init_world(&st->w, opts, seed) || init_flows(&st->w, st->r))
+		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
+	return ERS_OK;
+}
+
+static enum ers_err schedule(struct ers_run_state *st, struct ers_diag *d)
+{
+	int rc = schedule_events(&st->w);
+
+	return rc == ERS_OK ? ERS_OK : post_error(rc, st->w.s, d);
+}
+
+static void start(struct ers_world *w)
+{
+	ers_bgp_start(w);
+	ers_msft_notes(w);
+}
+
+/* Run to the end and collect the result (st keeps its world). */
+static enum ers_err conclude(struct ers_run_state *st, struct ers_result **out,
+			     struct ers_diag *d)
+{
+	struct ers_world *w = &st->w;
+	enum ers_err rc;
+
+	run_loop(w);
+	if (w->cur_event < 0) {
+		w->initial_convergence = w->last_change;
+		ers_observe_start_accounting(w);
+	}
+	rc = finish(w, st->r, d);
+	if (rc == ERS_OK) {
+		*out = st->r;
+		st->r = NULL;
+	}
+	return rc;
+}
+
+void ers_run_state_free(struct ers_run_state *st)
+{
+	if (!st)
+		return;
+	ers_observe_release(&st->w);
+	free(st->w.ev);
+	free(st->w.cur_group);
+	ers_sim_free(st->w.sim);
+	ers_bgp_release(&st->w);
+	ers_world_release(&st->w);
+	ers_result_free(st->r);
+	free(st);
+}
+
+/* ---- two phases: converge, then the failures (batches) ---------------- */
+
+enum ers_err ers_run_converge(const struct ers_scenario *s, const struct ers_catalog *cat,
+			      const struct ers_run_opts *opts, struct ers_run_state **out,
+			      struct ers_diag *d)
+{
+	struct ers_run_state *st = calloc(1, sizeof *st);
+	enum ers_err rc;
+
+	*out = NULL;
+	if (!st)
+		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
+	rc = setup(st, s, cat, opts, opts->converge_seed, d);
+	if (rc == ERS_OK) {
+		start(&st->w);
+		if (opts->fork_at > 0)
+			ers_sim_run(st->w.sim, opts->fork_at - 1);
+		if (st->w.err)
+			rc = post_error(st->w.err, s, d);
+	}
+	if (rc != ERS_OK) {
+		ers_run_state_free(st);
+		return rc;
+	}
+	*out = st;
+	return ERS_OK;
+}
+
+/* No UPDATE, OPEN or NOTIFICATION on the way from p. */
+static bool stream_idle(const struct ers_peer *p)
+{
+	for (const struct ers_msg *m = p->tx_head; m; m = m->next_tx)
+		if (m->type != ERS_MSG_KEEPALIVE)
+			return false;
+	return true;
+}
+
+bool ers_run_settled(const struct ers_run_state *st)
+{
+	const struct ers_world *w = &st->w;
+	ers_time_t now = ers_sim_now(w->sim);
+
+	if (w->err || !quiet(w))
+		return false;
+	for (size_t i = 0; i < w->n_speakers; i++) {
+		const struct ers_speaker *sp = w->speakers[i];
+		if (sp->busy_until > now || sp->flush_head || sp->reconsider_posted)
+			return false;
+	}
+	for (size_t i = 0; i < w->n_sessions; i++) {
+		const struct ers_session *ss = w->sessions[i];
+		if (ers_timer_armed(&ss->gw_timer) || ers_timer_armed(&ss->bfd_timer) ||
+		    !stream_idle(&ss->end[0]) || !stream_idle(&ss->end[1]))
+			return false;
+	}
+	return true;
+}
+
+enum ers_err ers_run_continue(struct ers_run_state *st, const struct ers_scenario *s,
+			      uint64_t seed, struct ers_result **out, struct ers_diag *d)
+{
+	struct ers_world *w = &st->w;
+	enum ers_err rc;
+
+	*out = NULL;
+	w->s = s;
+	free(w->ev);
+	free(w->cur_group);
+	if (init_events(w))
+		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
+	ers_rng_seed(ers_sim_rng(w->sim), seed);
+	st->r->seed = seed;
+	rc = schedule(st, d);
+	return rc == ERS_OK ? conclude(st, out, d) : rc;
+}
+
+bool ers_run_can_fork(const struct ers_scenario *s, const struct ers_run_opts *opts)
+{
+	if (opts->fork_at <= 0 || (opts->has_until && opts->until < opts->fork_at))
+		return false;
+	for (size_t i = 0; i < s->n_events; i++)
+		if (s->events[i].at < opts->fork_at)
+			return false;
+	return true;
+}
+
+/* Phase 1 and 2 in one process, where the network settled by fork_at. */
+static enum ers_err run_forked(const struct ers_scenario *s, const struct ers_catalog *cat,
+			       const struct ers_run_opts *opts, struct ers_result **out,
+			       bool *settled, struct ers_diag *d)
+{
+	struct ers_run_state *st = NULL;
+	enum ers_err rc = ers_run_converge(s, cat, opts, &st, d);
+
+	*settled = rc == ERS_OK && ers_run_settled(st);
+	if (*settled)
+		rc = ers_run_continue(st, s, opts->has_seed ? opts->seed : s->seed, out, d);
+	ers_run_state_free(st);
+	return rc;
 }
 
 enum ers_err ers_run(const struct ers_scenario *s, const struct ers_catalog *cat,
 		     const struct ers_run_opts *opts, struct ers_result **out,
 		     struct ers_diag *d)
 {
-	struct ers_world w = { 0 };
-	struct ers_result *r = calloc(1, sizeof *r);
+	struct ers_run_state st = { 0 };
 	enum ers_err rc;
+	bool settled = false;
 
 	*out = NULL;
-	if (!r)
-		return ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
-	r->seed = opts->has_seed ? opts->seed : s->seed;
-	w.result = r;
-	rc = ers_world_build(&w, s, cat, d);
-	if (rc)
-		goto out;
-	if (init_world(&w, opts, r->seed) || init_flows(&w, r)) {
-		rc = ers_diag_add(d, ERS_ENOMEM, s->file, 0, NULL, "out of memory");
-		goto out;
+	if (ers_run_can_fork(s, opts)) {
+		rc = run_forked(s, cat, opts, out, &settled, d);
+		if (rc != ERS_OK || settled)
+			return rc;
 	}
-	if ((rc = schedule_events(&w)) != ERS_OK) {
-		rc = post_error(rc, s, d);
-		goto out;
+	rc = setup(&st, s, cat, opts, opts->has_seed ? opts->seed : s->seed, d);
+	if (rc == ERS_OK)
+		rc = schedule(&st, d);
+	if (rc == ERS_OK) {
+		start(&st.w);
+		rc = conclude(&st, out, d);
 	}
-	ers_bgp_start(&w);
-	ers_msft_notes(&w);
-	run_loop(&w);
-	if (w.cur_event < 0) {
-		w.initial_convergence = w.last_change;
-		ers_observe_start_accounting(&w);
-	}
-	rc = finish(&w, r, d);
-out:
-	ers_observe_release(&w);
-	free(w.ev);
-	free(w.cur_group);
-	ers_sim_free(w.sim);
-	ers_bgp_release(&w);
-	ers_world_release(&w);
-	if (rc) {
-		ers_result_free(r);
-		return rc;
-	}
-	*out = r;
-	return ERS_OK;
+	ers_observe_release(&st.w);
+	free(st.w.ev);
+	free(st.w.cur_group);
+	ers_sim_free(st.w.sim);
+	ers_bgp_release(&st.w);
+	ers_world_release(&st.w);
+	ers_result_free(st.r);
+	return rc;
 }

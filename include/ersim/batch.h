@@ -9,8 +9,10 @@
  * executes it (a forked worker, an MPI rank, another shard) nor when.
  *
  *   batch_exp.c    experiment file -> struct ers_experiment, expansion
- *   batch_exec.c   one run: scenario variant + failure set -> result JSON
- *   batch_pool.c   forked workers polled by one parent, per-run timeout
+ *   batch_exec.c   one run: scenario variant + failure set -> result JSON;
+ *                  a combination's converged world, runs forked from it
+ *   batch_pool.c   forked workers polled by one parent, per-run timeout;
+ *                  each worker forks a child per run from the converged world
  *   batch_db.c     SQLite schema, store, resume, merge, CSV
  *   batch_summary.c the summary table
  *   batch_mpi.c    the same pool over MPI ranks (make MPI=1)
@@ -128,6 +130,32 @@ enum ers_err ers_batch_scenario(const struct ers_experiment *e,
 enum ers_err ers_batch_exec(const struct ers_experiment *e,
 			    const struct ers_batch_run *r, char **json,
 			    size_t *len, struct ers_diag *d);
+
+/* Runs that start from the converged network (docs/batch.md, "Runs
+ * start from the converged network"): the seed of a combination's
+ * convergence, and the options ers_run takes for run r of scenario s
+ * (the variant of r) so that it simulates what the forked worker does. */
+struct ers_run_opts;
+struct ers_scenario;
+uint64_t ers_batch_converge_seed(const struct ers_experiment *e, size_t combo);
+void ers_batch_run_opts(const struct ers_experiment *e, const struct ers_batch_run *r,
+			const struct ers_scenario *s, struct ers_run_opts *opts);
+
+/* A combination's world, converged (batch_exec.c): built once per worker
+ * and combination; each run forks the process and goes on from it with
+ * ers_batch_base_exec, which uses the converged state up (so call it in
+ * the child, or once). Where the runs cannot start from it (the variant
+ * does not load, an event comes before the failures, the network has not
+ * settled by then), ers_batch_base_forks is false and they run from
+ * scratch with ers_batch_exec. NULL when out of memory. */
+struct ers_batch_base;
+struct ers_batch_base *ers_batch_base_new(const struct ers_experiment *e, size_t combo);
+bool ers_batch_base_forks(const struct ers_batch_base *b);
+size_t ers_batch_base_combo(const struct ers_batch_base *b);
+enum ers_err ers_batch_base_exec(struct ers_batch_base *b, const struct ers_experiment *e,
+				 const struct ers_batch_run *r, char **json, size_t *len,
+				 struct ers_diag *d);
+void ers_batch_base_free(struct ers_batch_base *b);	/* NULL-safe */
 
 /* ---- results database (batch_db.c) ---- */
 

@@ -20,6 +20,8 @@
  * part of the document may already be written (callers write to a
  * temporary file and rename it). */
 enum ers_err ers_result_write_json(const struct ers_result *r, FILE *out);
+/* The same document on one line (batch workers' answers to the parent). */
+enum ers_err ers_result_write_json_compact(const struct ers_result *r, FILE *out);
 
 /* Read the result document at path. On success *out is a new result
  * (ers_result_free). On failure *out is NULL and d says why, naming path:
