@@ -1340,15 +1340,24 @@ static size_t circuit_rids(const struct ers_scenario *s, struct rid *v, size_t n
 /* Every router id, set or default, names one router: BGP refuses a
  * session between two equal ids, and ties broken by router id would be
  * broken by the neighbour address instead. */
+/* At most this many routers: every site router, two PEs and two MSEEs
+ * per circuit, a gateway per VNet. */
+static size_t max_routers(const struct ers_scenario *s)
+{
+	size_t n = 4 * s->n_circuits + s->n_vnets;
+
+	for (size_t i = 0; i < s->n_sites; i++)
+		n += s->sites[i].n_routers;
+	return n;
+}
+
 static void check_router_ids(struct ck *k)
 {
 	const struct ers_scenario *s = k->s;
-	size_t n = 0, cap = 4 * s->n_circuits + s->n_vnets;
+	size_t n = 0, cap = max_routers(s);
 	struct rid *v;
 	char a[16];
 
-	for (size_t i = 0; i < s->n_sites; i++)
-		cap += s->sites[i].n_routers;
 	if (!cap || !(v = calloc(cap, sizeof *v)))
 		return;
 	for (size_t i = 0; i < s->n_sites; i++)
@@ -1439,11 +1448,9 @@ static size_t circuit_node_ids(const struct ck *k, struct node_id *v, size_t n)
 static void check_node_ids(struct ck *k)
 {
 	const struct ers_scenario *s = k->s;
-	size_t n = 0, cap = 4 * s->n_circuits + s->n_vnets;
+	size_t n = 0, cap = max_routers(s);
 	struct node_id *v;
 
-	for (size_t i = 0; i < s->n_sites; i++)
-		cap += s->sites[i].n_routers;
 	if (!cap || !(v = calloc(cap, sizeof *v)))
 		return;
 	for (size_t i = 0; i < s->n_sites; i++)
