@@ -464,20 +464,39 @@ static ers_time_t last_event_time(const struct ers_scenario *s)
 	return t;
 }
 
+static bool events_spent(const struct ers_world *w)
+{
+	return w->opts->max_events && ers_sim_events_processed(w->sim) >= w->opts->max_events;
+}
+
+/* Simulate up to end; with an event bound, a second at a time, as the
+ * open-ended loop below does, so the bound is seen within a second. */
+static void run_to(struct ers_world *w, ers_time_t end)
+{
+	if (!w->opts->max_events) {
+		ers_sim_run(w->sim, end);
+		return;
+	}
+	for (ers_time_t t = 0; t < end && !events_spent(w) && !w->err;) {
+		t = end - t > ERS_S ? t + ERS_S : end;
+		ers_sim_run(w->sim, t);
+	}
+}
+
 static void run_loop(struct ers_world *w)
 {
 	const struct ers_run_opts *o = w->opts;
 	ers_time_t last = last_event_time(w->s);
 
 	if (o->has_until) {
-		ers_sim_run(w->sim, o->until);
+		run_to(w, o->until);
 		return;
 	}
 	if (w->s->has_duration) {
-		ers_sim_run(w->sim, w->s->duration);
+		run_to(w, w->s->duration);
 		return;
 	}
-	for (ers_time_t t = ERS_S; t <= RUN_CAP && !w->err; t += ERS_S) {
+	for (ers_time_t t = ERS_S; t <= RUN_CAP && !w->err && !events_spent(w); t += ERS_S) {
 		ers_sim_run(w->sim, t);
 		if (t >= last && t >= w->last_change + QUIET_TIME && quiet(w))
 			break;

@@ -23,6 +23,10 @@ struct ers_run_opts {
 	ers_time_t gw_convergence;	/* every gateway converges in exactly this */
 	FILE *trace;			/* JSON Lines of every simulation event, or NULL */
 	FILE *debug;			/* decision-process explanations, or NULL */
+	/* Stop at the end of the first simulated second in which this many
+	 * events have run; 0: no bound. The fuzz targets' bound on a run
+	 * that oscillates (docs/fuzzing.md); the CLI does not set it. */
+	uint64_t max_events;
 };
 
 /* Simulate s. On success *out is a new result (ers_result_free). Errors
