@@ -531,16 +531,27 @@ static void coalesce_history(struct ers_world *w, size_t flow, struct ers_flow_r
 	}
 }
 
-/* Append copies of the current paths to the flow's history. */
-static int record_paths(struct ers_flow_result *fr, const struct ers_path_entry *v, size_t n)
+/* Append copies of the current paths to the flow's history. The array
+ * grows by doubling: a flapping flow appends after every coalescing, and
+ * a realloc to the exact size each time copied the whole history (2,000
+ * entries) per path change, which is most of a long oscillating run under
+ * AddressSanitizer, whose realloc always moves. */
+static int record_paths(struct ers_flow_rec *f, struct ers_flow_result *fr,
+			const struct ers_path_entry *v, size_t n)
 {
-	struct ers_path_entry *h = realloc(fr->paths, (fr->n_paths + n) * sizeof *h);
+	if (fr->n_paths + n > f->cap_paths) {
+		size_t cap = f->cap_paths ? 2 * f->cap_paths : 8;
+		struct ers_path_entry *h;
 
-	if (!h)
-		return -1;
-	fr->paths = h;
+		if (cap < fr->n_paths + n)
+			cap = fr->n_paths + n;
+		if (!(h = realloc(fr->paths, cap * sizeof *h)))
+			return -1;
+		fr->paths = h;
+		f->cap_paths = cap;
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct ers_path_entry *e = &h[fr->n_paths];
+		struct ers_path_entry *e = &fr->paths[fr->n_paths];
 		*e = v[i];
 		e->hops = NULL;
 		e->nodes = calloc(v[i].n_nodes ? v[i].n_nodes : 1, sizeof *e->nodes);
@@ -634,7 +645,7 @@ static void retrace(struct ers_sim *sim, void *arg, uint64_t data)
 			w->err = ERS_ENOMEM;
 		if (!same_paths(f->cur, f->n_cur, k[i].out, k[i].n_out)) {
 			coalesce_history(w, i, fr);
-			if (record_paths(fr, k[i].out, k[i].n_out))
+			if (record_paths(f, fr, k[i].out, k[i].n_out))
 				w->err = ERS_ENOMEM;
 			free_paths(f->cur, f->n_cur);
 			f->cur = k[i].out;
@@ -664,8 +675,9 @@ void ers_observe_start_accounting(struct ers_world *w)
 		free_paths(fr->paths, fr->n_paths);
 		fr->paths = NULL;
 		fr->n_paths = 0;
+		f->cap_paths = 0;
 		f->history_coalesced = false;
-		if (record_paths(fr, f->cur, f->n_cur))
+		if (record_paths(f, fr, f->cur, f->n_cur))
 			w->err = ERS_ENOMEM;
 	}
 }

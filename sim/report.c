@@ -184,11 +184,14 @@ char *ers_report_bytes(uint64_t b, char *buf, size_t n)
 	return buf;
 }
 
+/* A share as a percentage, whole when it is within 0.05 of one. A share
+ * read from a result document can be any number: one too large for a
+ * long long is printed as it is (the cast would be undefined). */
 static const char *percent(double share, char *buf, size_t n)
 {
 	double p = share * 100;
 
-	if (p - (double)(long long)(p + 0.5) < 0.05 &&
+	if (p > -1e15 && p < 1e15 && p - (double)(long long)(p + 0.5) < 0.05 &&
 	    (double)(long long)(p + 0.5) - p < 0.05)
 		snprintf(buf, n, "%lld%%", (long long)(p + 0.5));
 	else

@@ -36,15 +36,62 @@
 
 /* ---- trace and fingerprint --------------------------------------- */
 
+/* Printable ASCII other than '"' and '\\': what jansson writes as is. */
+static bool json_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+/* The decimal digits of v at p (no NUL); returns how many. */
+static size_t put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* One JSON line per event. Most lines hold only plain text (ids, numbers)
+ * and are put together here, byte for byte as jansson writes them: an
+ * oscillating run traces 300,000 events in 5 simulated minutes, and
+ * building and freeing a jansson object for each, then printf, were most
+ * of its time. Anything to escape still goes through jansson. */
 static void trace_write(struct ers_world *w, ers_time_t now, const char *router,
 			const char *kind, const char *detail)
 {
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "t_ns", (json_int_t)now,
-			      "router", router, "kind", kind, "detail", detail);
+	FILE *f = w->opts->trace;
+	char t[24];
+	size_t n = 0;
+	json_t *o;
 
+	if (json_plain(router) && json_plain(kind) && json_plain(detail)) {
+		if (now < 0)
+			t[n++] = '-';
+		n += put_u64(t + n, now < 0 ? -(uint64_t)now : (uint64_t)now);
+		fputs("{\"t_ns\":", f);
+		fwrite(t, 1, n, f);
+		fputs(",\"router\":\"", f);
+		fputs(router, f);
+		fputs("\",\"kind\":\"", f);
+		fputs(kind, f);
+		fputs("\",\"detail\":\"", f);
+		fputs(detail, f);
+		fputs("\"}\n", f);
+		return;
+	}
+	o = json_pack("{s:I,s:s,s:s,s:s}", "t_ns", (json_int_t)now, "router", router,
+		      "kind", kind, "detail", detail);
 	if (o) {
-		json_dumpf(o, w->opts->trace, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		fputc('\n', w->opts->trace);
+		json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		fputc('\n', f);
 		json_decref(o);
 	}
 }
@@ -67,22 +114,35 @@ void ers_trace(struct ers_world *w, const char *router, const char *kind,
 		trace_write(w, now, router, kind, detail);
 }
 
+/* An UPDATE sent or received: the most frequent event, so its detail
+ * "PEER A B" is put together without printf when it fits. */
 void ers_trace_update(struct ers_world *w, const char *router, const char *kind,
 		      const char *peer, uint64_t a, uint64_t b)
 {
 	ers_time_t now = ers_sim_now(w->sim);
 	uint64_t v[3] = { (uint64_t)now, a, b };
+	size_t len = strlen(peer);
 	char detail[320];
 
 	w->fingerprint = ers_fnv1a64(w->fingerprint, v, sizeof v);
 	w->fingerprint = ers_fnv1a64(w->fingerprint, router, strlen(router) + 1);
 	w->fingerprint = ers_fnv1a64(w->fingerprint, kind, strlen(kind) + 1);
-	w->fingerprint = ers_fnv1a64(w->fingerprint, peer, strlen(peer) + 1);
-	if (w->opts->trace) {
+	w->fingerprint = ers_fnv1a64(w->fingerprint, peer, len + 1);
+	if (!w->opts->trace)
+		return;
+	if (len + 2 * 21 < sizeof detail) {
+		memcpy(detail, peer, len);
+		detail[len++] = ' ';
+		len += put_u64(detail + len, a);
+		detail[len++] = ' ';
+		len += put_u64(detail + len, b);
+		detail[len] = '\0';
+	} else {
+		/* longer than the line's room: truncated as before */
 		snprintf(detail, sizeof detail, "%s %llu %llu", peer, (unsigned long long)a,
 			 (unsigned long long)b);
-		trace_write(w, now, router, kind, detail);
 	}
+	trace_write(w, now, router, kind, detail);
 }
 
 /* ---- failure targets ------------------------------------------------ */
@@ -420,20 +480,39 @@ static ers_time_t last_event_time(const struct ers_scenario *s)
 	return t;
 }
 
+static bool events_spent(const struct ers_world *w)
+{
+	return w->opts->max_events && ers_sim_events_processed(w->sim) >= w->opts->max_events;
+}
+
+/* Simulate up to end; with an event bound, a second at a time, as the
+ * open-ended loop below does, so the bound is seen within a second. */
+static void run_to(struct ers_world *w, ers_time_t end)
+{
+	if (!w->opts->max_events) {
+		ers_sim_run(w->sim, end);
+		return;
+	}
+	for (ers_time_t t = 0; t < end && !events_spent(w) && !w->err;) {
+		t = end - t > ERS_S ? t + ERS_S : end;
+		ers_sim_run(w->sim, t);
+	}
+}
+
 static void run_loop(struct ers_world *w)
 {
 	const struct ers_run_opts *o = w->opts;
 	ers_time_t last = last_event_time(w->s);
 
 	if (o->has_until) {
-		ers_sim_run(w->sim, o->until);
+		run_to(w, o->until);
 		return;
 	}
 	if (w->s->has_duration) {
-		ers_sim_run(w->sim, w->s->duration);
+		run_to(w, w->s->duration);
 		return;
 	}
-	for (ers_time_t t = ERS_S; t <= RUN_CAP && !w->err; t += ERS_S) {
+	for (ers_time_t t = ERS_S; t <= RUN_CAP && !w->err && !events_spent(w); t += ERS_S) {
 		ers_sim_run(w->sim, t);
 		if (t >= last && t >= w->last_change + QUIET_TIME && quiet(w))
 			break;

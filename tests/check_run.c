@@ -119,6 +119,29 @@ START_TEST(test_run_same_seed_same_result)
 }
 END_TEST
 
+/* max_events (the fuzz targets' bound): an oscillation that would run
+ * 400,000 events in 300 s stops in the second its budget is spent; the
+ * same run without the bound goes on to --until. */
+START_TEST(test_run_event_bound_stops_an_oscillation)
+{
+	struct ers_run_opts o = { .has_until = true, .until = 300 * ERS_S, .max_events = 20000 };
+	struct ers_result *r = tu_run("scenarios/bad-gadget.xml", &o);
+	struct ers_result *full;
+
+	ck_assert_uint_ge(r->stats.events_processed, 20000);
+	ck_assert_uint_lt(r->stats.events_processed, 22000);
+	ck_assert_int_lt(r->end, 30 * ERS_S);
+	ck_assert_int_eq(r->end % ERS_S, 0);
+	o.max_events = 0;
+	o.until = 30 * ERS_S;
+	full = tu_run("scenarios/bad-gadget.xml", &o);
+	ck_assert_int_eq(full->end, 30 * ERS_S);
+	ck_assert_uint_gt(full->stats.events_processed, r->stats.events_processed);
+	ers_result_free(r);
+	ers_result_free(full);
+}
+END_TEST
+
 /* The JSON document of a run with --ribs, wall time zeroed. */
 static char *json_of(const char *path, uint64_t seed, size_t *len)
 {
@@ -300,6 +323,7 @@ Suite *make_run_suite(void)
 	tcase_add_test(tc, test_run_ecmp_over_both_links);
 	tcase_add_test(tc, test_run_failover_accounts_outage);
 	tcase_add_test(tc, test_run_same_seed_same_result);
+	tcase_add_test(tc, test_run_event_bound_stops_an_oscillation);
 	tcase_add_test(tc, test_run_json_byte_identical);
 	tcase_add_test(tc, test_run_shuffle_ties_reproducible);
 	tcase_add_test(tc, test_run_default_scenario);

@@ -31,6 +31,10 @@ struct ers_run_opts {
 	ers_time_t fork_at;
 	uint64_t converge_seed;
 	bool no_reach;			/* leave the reachability matrix out */
+	/* Stop at the end of the first simulated second in which this many
+	 * events have run; 0: no bound. The fuzz targets' bound on a run
+	 * that oscillates (docs/fuzzing.md); the CLI does not set it. */
+	uint64_t max_events;
 };
 
 /* Simulate s. On success *out is a new result (ers_result_free). Errors

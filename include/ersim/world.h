@@ -225,6 +225,7 @@ struct ers_flow_rec {
 	/* current paths, for change detection */
 	struct ers_path_entry *cur;
 	size_t n_cur;
+	size_t cap_paths;		/* entries allocated in the result's history */
 	bool history_coalesced;		/* path-history notice given */
 	bool decisions_coalesced;	/* the same for its decision history */
 	/* speaker index -> its last recorded choice (observe_decision.c) */
