@@ -634,7 +634,7 @@ static void path_cell(struct builder *b, struct ers_cmp_cell *cell,
 
 	path_group(f, t, &first, &n);
 	cell->present = true;
-	cell->paths = f->paths + first;
+	cell->paths = n ? f->paths + first : NULL;	/* a flow may have none */
 	cell->n_paths = n;
 	cell->text = check(b, render_window(res, f, from > 0 ? from : t - 1, t, from <= 0));
 }
